@@ -1,0 +1,115 @@
+//! Active expiry: the background sweep every strategy runs.
+
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+use std::future::Future;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
+use bytes::Bytes;
+use tokio::task::JoinHandle;
+use tokio::time::{Instant, MissedTickBehavior};
+
+use crate::transition::Change;
+
+/// How often the sweep runs: ten times a second, as Redis's default `hz`.
+pub const SWEEP_INTERVAL: Duration = Duration::from_millis(100);
+
+/// The most keys one sweep step removes while holding a lock.
+pub const SWEEP_BUDGET: usize = 1024;
+
+/// Spawns the sweep task of a strategy whose state lives in `state`.
+///
+/// Every [`SWEEP_INTERVAL`] it upgrades a weak reference and runs `sweep` on
+/// the state. The task holds no strong reference between passes, so it never
+/// keeps a store alive: when the last handle drops, the upgrade fails and the
+/// task ends.
+///
+/// Must be called from within a Tokio runtime.
+pub fn spawn_sweeper<T, F, Fut>(state: &Arc<T>, mut sweep: F) -> JoinHandle<()>
+where
+    T: Send + Sync + 'static,
+    F: FnMut(Arc<T>) -> Fut + Send + 'static,
+    Fut: Future<Output = ()> + Send,
+{
+    let weak = Arc::downgrade(state);
+    tokio::spawn(async move {
+        let mut ticks = tokio::time::interval(SWEEP_INTERVAL);
+        ticks.set_missed_tick_behavior(MissedTickBehavior::Delay);
+        loop {
+            ticks.tick().await;
+            let Some(state) = weak.upgrade() else {
+                break;
+            };
+            sweep(state).await;
+        }
+    })
+}
+
+/// Deadlines in order, for strategies whose map cannot keep an exact expiry
+/// index of its own (dashmap, flurry).
+///
+/// Writers push `(deadline, key)` whenever they store an entry with a
+/// deadline. Entries may go stale (the key was rewritten, deleted or given
+/// another TTL), so the sweep treats a popped key only as a hint and removes
+/// it from the map only if it is still expired there.
+///
+/// **Cost:** one short `Mutex` section per write that sets a TTL; writes
+/// without a TTL never touch it. Stale entries stay until their deadline.
+#[derive(Debug, Default)]
+pub struct ExpiryQueue {
+    heap: Mutex<BinaryHeap<Reverse<(Instant, Bytes)>>>,
+}
+
+impl ExpiryQueue {
+    /// An empty queue.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Records the deadline of `change` if it stores an entry that has one.
+    pub fn track(&self, key: &Bytes, change: &Change) {
+        if let Change::Put(entry) = change
+            && let Some(at) = entry.expires_at
+        {
+            self.lock().push(Reverse((at, key.clone())));
+        }
+    }
+
+    /// Pops up to `max` keys whose recorded deadline is at or before `now`.
+    pub fn pop_due(&self, now: Instant, max: usize) -> Vec<Bytes> {
+        let mut heap = self.lock();
+        let mut due = Vec::new();
+        while due.len() < max {
+            match heap.peek() {
+                Some(Reverse((at, _))) if *at <= now => {}
+                _ => break,
+            }
+            if let Some(Reverse((_, key))) = heap.pop() {
+                due.push(key);
+            }
+        }
+        due
+    }
+
+    /// Forgets every deadline (after a `clear` of the map).
+    pub fn clear(&self) {
+        self.lock().clear();
+    }
+
+    /// The number of recorded deadlines, stale ones included.
+    pub fn len(&self) -> usize {
+        self.lock().len()
+    }
+
+    /// Whether no deadline is recorded.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, BinaryHeap<Reverse<(Instant, Bytes)>>> {
+        // Nothing can panic while the heap is held, and a heap of hints is
+        // valid whatever a panicking thread left in it.
+        self.heap.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
