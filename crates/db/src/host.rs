@@ -54,16 +54,10 @@ impl<H: KeyspaceHost> Db for H {
         self.with_key(key, move |ks| ks.get(&k, Instant::now()))
     }
 
-    fn set(
-        &self,
-        key: Bytes,
-        value: Bytes,
-        opts: SetOptions,
-    ) -> impl Future<Output = SetOutcome> + Send {
-        async move {
-            let k = key.clone();
-            self.with_key(&key, move |ks| ks.set(&k, value, &opts, Instant::now())).await
-        }
+    async fn set(&self, key: Bytes, value: Bytes, opts: SetOptions) -> SetOutcome {
+        let k = key.clone();
+        self.with_key(&key, move |ks| ks.set(&k, value, &opts, Instant::now()))
+            .await
     }
 
     fn getdel(&self, key: &Bytes) -> impl Future<Output = Option<Bytes>> + Send {
@@ -81,11 +75,10 @@ impl<H: KeyspaceHost> Db for H {
         self.with_keys(keys, move |r| r.exists(&ks_, Instant::now()))
     }
 
-    fn incr_by(&self, key: Bytes, delta: i64) -> impl Future<Output = Result<i64, DbError>> + Send {
-        async move {
-            let k = key.clone();
-            self.with_key(&key, move |ks| ks.incr_by(&k, delta, Instant::now())).await
-        }
+    async fn incr_by(&self, key: Bytes, delta: i64) -> Result<i64, DbError> {
+        let k = key.clone();
+        self.with_key(&key, move |ks| ks.incr_by(&k, delta, Instant::now()))
+            .await
     }
 
     fn mget(&self, keys: &[Bytes]) -> impl Future<Output = Vec<Option<Bytes>>> + Send {
@@ -93,11 +86,10 @@ impl<H: KeyspaceHost> Db for H {
         self.with_keys(keys, move |r| r.mget(&ks_, Instant::now()))
     }
 
-    fn mset(&self, pairs: Vec<(Bytes, Bytes)>) -> impl Future<Output = ()> + Send {
-        async move {
-            let keys: Vec<Bytes> = pairs.iter().map(|(k, _)| k.clone()).collect();
-            self.with_keys(&keys, move |r| r.mset(pairs, Instant::now())).await
-        }
+    async fn mset(&self, pairs: Vec<(Bytes, Bytes)>) {
+        let keys: Vec<Bytes> = pairs.iter().map(|(k, _)| k.clone()).collect();
+        self.with_keys(&keys, move |r| r.mset(pairs, Instant::now()))
+            .await
     }
 
     fn expire(&self, key: &Bytes, at: Instant) -> impl Future<Output = bool> + Send {
@@ -131,7 +123,9 @@ pub async fn sweep_host<H: KeyspaceHost>(host: &H) {
     loop {
         let now = Instant::now();
         let budget = crate::SWEEP_BUDGET;
-        let removed = host.with_each(move |ks| ks.sweep_expired(now, budget)).await;
+        let removed = host
+            .with_each(move |ks| ks.sweep_expired(now, budget))
+            .await;
         if removed.iter().all(|&n| n < budget) {
             break;
         }

@@ -78,7 +78,13 @@ impl Keyspace {
     }
 
     /// `SET` with its options.
-    pub fn set(&mut self, key: &Bytes, value: Bytes, opts: &SetOptions, now: Instant) -> SetOutcome {
+    pub fn set(
+        &mut self,
+        key: &Bytes,
+        value: Bytes,
+        opts: &SetOptions,
+        now: Instant,
+    ) -> SetOutcome {
         self.update(key, now, |cur| transition::set(cur, value, opts, now))
     }
 
@@ -236,9 +242,21 @@ mod tests {
         assert!(!ks.set(&b("k"), b("1"), &xx, now).written);
         assert_eq!(ks.get(b"k", now), None);
         let first = ks.set(&b("k"), b("1"), &nx, now);
-        assert_eq!(first, SetOutcome { written: true, previous: None });
+        assert_eq!(
+            first,
+            SetOutcome {
+                written: true,
+                previous: None
+            }
+        );
         let second = ks.set(&b("k"), b("2"), &nx, now);
-        assert_eq!(second, SetOutcome { written: false, previous: Some(b("1")) });
+        assert_eq!(
+            second,
+            SetOutcome {
+                written: false,
+                previous: Some(b("1"))
+            }
+        );
         assert!(ks.set(&b("k"), b("3"), &xx, now).written);
         assert_eq!(ks.get(b"k", now), Some(b("3")));
     }
@@ -255,7 +273,11 @@ mod tests {
         let later = t0 + Duration::from_secs(1);
         assert_eq!(ks.get(b"k0", later), None);
         assert_eq!(ks.ttl(b"k0", later), Ttl::Missing);
-        assert_eq!(ks.len(), 11, "lazy expiry hides keys but does not remove them");
+        assert_eq!(
+            ks.len(),
+            11,
+            "lazy expiry hides keys but does not remove them"
+        );
         assert_eq!(ks.sweep_expired(later, 4), 4);
         assert_eq!(ks.sweep_expired(later, 100), 6);
         assert_eq!(ks.len(), 1);
@@ -300,7 +322,12 @@ mod tests {
         ks.set(&b("s"), b("abc"), &SetOptions::default(), now);
         let err = ks.incr_by(&b("s"), 1, now).unwrap_err();
         assert_eq!(err.kind(), ErrorKind::NotAnInteger);
-        ks.set(&b("m"), b("9223372036854775807"), &SetOptions::default(), now);
+        ks.set(
+            &b("m"),
+            b("9223372036854775807"),
+            &SetOptions::default(),
+            now,
+        );
         let err = ks.incr_by(&b("m"), 1, now).unwrap_err();
         assert_eq!(err.to_string(), "ERR increment or decrement would overflow");
     }
@@ -310,8 +337,14 @@ mod tests {
     fn multi_key_commands() {
         let now = Instant::now();
         let mut ks = Keyspace::new();
-        ks.mset(vec![(b("a"), b("1")), (b("b"), b("2")), (b("a"), b("3"))], now);
-        assert_eq!(ks.mget(&[b("a"), b("b"), b("c")], now), vec![Some(b("3")), Some(b("2")), None]);
+        ks.mset(
+            vec![(b("a"), b("1")), (b("b"), b("2")), (b("a"), b("3"))],
+            now,
+        );
+        assert_eq!(
+            ks.mget(&[b("a"), b("b"), b("c")], now),
+            vec![Some(b("3")), Some(b("2")), None]
+        );
         assert_eq!(ks.exists(&[b("a"), b("a"), b("c")], now), 2);
         assert_eq!(ks.del(&[b("a"), b("c"), b("a")], now), 1);
         assert_eq!(ks.len(), 1);

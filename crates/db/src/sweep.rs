@@ -28,7 +28,7 @@ pub const SWEEP_BUDGET: usize = 1024;
 /// Must be called from within a Tokio runtime.
 pub fn spawn_sweeper<T, F, Fut>(state: &Arc<T>, mut sweep: F) -> JoinHandle<()>
 where
-    T: Send + Sync + 'static,
+    T: ?Sized + Send + Sync + 'static,
     F: FnMut(Arc<T>) -> Fut + Send + 'static,
     Fut: Future<Output = ()> + Send,
 {
