@@ -10,8 +10,6 @@ use bytes::Bytes;
 use tokio::task::JoinHandle;
 use tokio::time::{Instant, MissedTickBehavior};
 
-use crate::transition::Change;
-
 /// How often the sweep runs: ten times a second, as Redis's default `hz`.
 pub const SWEEP_INTERVAL: Duration = Duration::from_millis(100);
 
@@ -67,10 +65,18 @@ impl ExpiryQueue {
         Self::default()
     }
 
-    /// Records the deadline of `change` if it stores an entry that has one.
-    pub fn track(&self, key: &Bytes, change: &Change) {
-        if let Change::Put(entry) = change
-            && let Some(at) = entry.expires_at
+    /// Records a key's new deadline, if it has one that differs from its old
+    /// one. An unchanged deadline's hint is still queued (hints leave only
+    /// when due, and the sweep then removes any entry still carrying that
+    /// deadline), so an INCR of a key with a TTL pushes nothing.
+    ///
+    /// Call it once the new entry is visible to the sweep, or under the lock
+    /// the sweep's removal takes: a sweep that popped the hint before could
+    /// otherwise read the entry being replaced, find it live, and drop the
+    /// only hint of an entry that is already due.
+    pub fn track(&self, key: &Bytes, old: Option<Instant>, new: Option<Instant>) {
+        if let Some(at) = new
+            && new != old
         {
             self.lock().push(Reverse((at, key.clone())));
         }
@@ -92,7 +98,27 @@ impl ExpiryQueue {
         due
     }
 
-    /// Forgets every deadline (after a `clear` of the map).
+    /// One active-expiry pass: pops due hints in batches of [`SWEEP_BUDGET`]
+    /// and hands each key to `remove_if_expired`, which must re-check the
+    /// entry (a hint may be stale) and remove it only if it is still expired
+    /// at the given instant. Yields to the runtime between batches;
+    /// `remove_if_expired` is synchronous, so no map guard can meet an await.
+    pub async fn sweep(&self, mut remove_if_expired: impl FnMut(&Bytes, Instant) + Send) {
+        loop {
+            let now = Instant::now();
+            let due = self.pop_due(now, SWEEP_BUDGET);
+            for key in &due {
+                remove_if_expired(key, now);
+            }
+            if due.len() < SWEEP_BUDGET {
+                break;
+            }
+            tokio::task::yield_now().await;
+        }
+    }
+
+    /// Forgets every deadline. Call it *before* clearing the map: a key
+    /// written during the clear then keeps its hint.
     pub fn clear(&self) {
         self.lock().clear();
     }

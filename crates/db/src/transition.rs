@@ -24,6 +24,16 @@ pub enum Change {
     Remove,
 }
 
+impl Change {
+    /// The deadline this change stores, if it stores an entry that has one.
+    pub fn deadline(&self) -> Option<Instant> {
+        match self {
+            Change::Put(entry) => entry.expires_at,
+            Change::Keep | Change::Remove => None,
+        }
+    }
+}
+
 /// The entry as commands see it at `now`: an expired entry is absent.
 pub fn live(current: Option<&Entry>, now: Instant) -> Option<&Entry> {
     current.filter(|e| e.is_live(now))
