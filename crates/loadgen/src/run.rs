@@ -1,0 +1,576 @@
+//! A whole run: connect, prefill, warm up, measure, report.
+
+use std::ops::Range;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use hdrhistogram::Histogram;
+use rand::SeedableRng;
+use rand::rngs::StdRng;
+use sharedkv_resp::{Frame, encode_request};
+use tokio::net::lookup_host;
+use tokio::sync::oneshot;
+use tokio::task::{JoinError, JoinSet};
+
+use crate::check::{Checker, Problems};
+use crate::client::Conn;
+use crate::config::{Config, Hog, HogKind, Limit, Progress};
+use crate::error::{Error, ErrorKind};
+use crate::report::{Counts, HogReport, PrefillReport, Report};
+use crate::workload::{Keyspace, Op, Step, Workload, sequence, splitmix64};
+
+/// Connections opened at once; more would overflow the server's listen
+/// backlog and wait out SYN retransmits.
+const CONNECT_CONCURRENCY: usize = 64;
+/// Prefill batches: at most this many `SET`s ...
+const PREFILL_BATCH: usize = 1000;
+/// ... or this many bytes per write.
+const PREFILL_BATCH_BYTES: usize = 1 << 20;
+
+/// Runs `config` on a runtime of its own: a current-thread runtime when
+/// `config.threads` is 1, otherwise a multi-thread one with that many
+/// workers.
+pub fn run_blocking(config: &Config) -> Result<Report, Error> {
+    config.validate()?;
+    let runtime = if config.threads == 1 {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+    } else {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(config.threads)
+            .enable_all()
+            .build()
+    }
+    .map_err(|e| Error::new(ErrorKind::Io(e), "cannot start the runtime"))?;
+    runtime.block_on(run(config))
+}
+
+/// Runs `config` on the current Tokio runtime.
+///
+/// In order: open every connection (and the hog's), prefill if asked,
+/// generate each connection's operation sequence from the seed, then start
+/// the clock: warm up, measure until the duration or request count is
+/// reached, and merge the per-connection histograms and counts.
+///
+/// Returns `Err` only when the run could not go on (no connection, a
+/// connection reset or closed, an unreadable reply). Error replies and wrong
+/// values do not stop it: they are counted in [`Report::problems`], and
+/// [`Report::is_ok`] is then false.
+pub async fn run(config: &Config) -> Result<Report, Error> {
+    config.validate()?;
+    let addr = lookup_host(&config.addr)
+        .await
+        .map_err(|e| Error::new(ErrorKind::Resolve(e), config.addr.clone()))?
+        .next()
+        .ok_or_else(|| {
+            Error::new(
+                ErrorKind::Resolve(std::io::Error::other("no address found")),
+                config.addr.clone(),
+            )
+        })?;
+    let keyspace = Keyspace::new(config.keys, config.value_size);
+    let chatty = config.progress != Progress::Off;
+
+    let mut conns = connect_all(addr, config.connections).await?;
+    let hog_conn =
+        match config.hog {
+            Some(_) => Some(Conn::connect(addr).await.map_err(|e| {
+                Error::new(ErrorKind::Connect(e), format!("hog connection to {addr}"))
+            })?),
+            None => None,
+        };
+
+    let mut problems = Problems::default();
+    let prefill = if config.prefill {
+        let began = Instant::now();
+        let (back, keys, found) = prefill(conns, keyspace, config.workload).await?;
+        conns = back;
+        problems.merge(found);
+        let report = PrefillReport {
+            keys,
+            elapsed: began.elapsed(),
+        };
+        if chatty {
+            eprintln!(
+                "prefill: {keys} keys in {:.2} s",
+                report.elapsed.as_secs_f64()
+            );
+        }
+        Some(report)
+    } else {
+        None
+    };
+
+    // Everything random is drawn now, before the clock starts.
+    let sampler = config.dist.sampler(config.keys);
+    let sequences: Vec<Vec<Step>> = (0..conns.len())
+        .map(|i| {
+            let mut rng = StdRng::seed_from_u64(connection_seed(config.seed, i));
+            sequence(&config.workload, &sampler, config.sequence_len, &mut rng)
+        })
+        .collect();
+    let quotas: Vec<Option<u64>> = match config.limit {
+        Limit::Duration(_) => vec![None; conns.len()],
+        Limit::Requests(total) => {
+            let n = conns.len() as u64;
+            (0..n)
+                .map(|i| Some(total / n + u64::from(i < total % n)))
+                .collect()
+        }
+    };
+
+    let start = Instant::now();
+    let measure_from = start + config.warmup;
+    let plan = Arc::new(Plan {
+        keyspace,
+        pipeline: config.pipeline,
+        verify: config.prefill,
+        measure_from,
+        deadline: match config.limit {
+            Limit::Duration(d) => Some(measure_from + d),
+            Limit::Requests(_) => None,
+        },
+        ops: AtomicU64::new(0),
+        stop: AtomicBool::new(false),
+    });
+
+    // JoinSets abort what is left of their tasks when dropped, so returning
+    // early on an error stops every connection, the hog and the ticker.
+    let mut workers = JoinSet::new();
+    for (id, ((conn, steps), quota)) in conns.into_iter().zip(sequences).zip(quotas).enumerate() {
+        workers.spawn(worker(conn, Arc::clone(&plan), steps, quota, id));
+    }
+    let mut hog_task = JoinSet::new();
+    if let (Some(conn), Some(hog_config)) = (hog_conn, config.hog) {
+        hog_task.spawn(hog(conn, hog_config, Arc::clone(&plan)));
+    }
+    let mut ticker = JoinSet::new();
+    let (done, done_rx) = oneshot::channel();
+    if chatty {
+        let expected = match config.limit {
+            Limit::Duration(d) => Some(config.warmup + d),
+            Limit::Requests(_) => None,
+        };
+        ticker.spawn(progress(
+            Arc::clone(&plan),
+            start,
+            config.progress,
+            expected,
+            done_rx,
+        ));
+    }
+
+    let mut latency = new_histogram();
+    let mut counts = Counts::default();
+    let mut end = measure_from;
+    while let Some(joined) = workers.join_next().await {
+        let out = joined.map_err(task_failed)??;
+        merge_histogram(&mut latency, &out.latency);
+        counts.merge(&out.counts);
+        problems.merge(out.problems);
+        end = end.max(out.last_reply.unwrap_or(measure_from));
+    }
+    plan.stop.store(true, Ordering::Relaxed);
+    let hog = match hog_task.join_next().await {
+        Some(joined) => {
+            let out = joined.map_err(task_failed)??;
+            problems.merge(out.problems);
+            Some(HogReport {
+                hog: out.hog,
+                ops: out.ops,
+                latency: out.latency,
+            })
+        }
+        None => None,
+    };
+    let _ = done.send(());
+    while ticker.join_next().await.is_some() {}
+
+    Ok(Report {
+        counts,
+        elapsed: end - measure_from,
+        latency,
+        problems,
+        prefill,
+        hog,
+    })
+}
+
+/// What every connection task shares. Read-only but for the counters.
+struct Plan {
+    keyspace: Keyspace,
+    pipeline: usize,
+    /// Every key holds its deterministic value: check `GET` replies.
+    verify: bool,
+    /// Batches sent from this instant on are measured.
+    measure_from: Instant,
+    /// No batch is sent from this instant on (duration mode).
+    deadline: Option<Instant>,
+    /// Replies received so far, warmup included, for the progress line.
+    ops: AtomicU64,
+    /// Set when the workload connections are done; the hog stops.
+    stop: AtomicBool,
+}
+
+/// One connection's results.
+struct WorkerOut {
+    latency: Histogram<u64>,
+    counts: Counts,
+    problems: Problems,
+    last_reply: Option<Instant>,
+}
+
+/// Drives one connection through its cycled sequence, a batch of
+/// `pipeline` requests at a time, until the deadline or its quota.
+async fn worker(
+    mut conn: Conn,
+    plan: Arc<Plan>,
+    steps: Vec<Step>,
+    mut quota: Option<u64>,
+    id: usize,
+) -> Result<WorkerOut, Error> {
+    let mut out = WorkerOut {
+        latency: new_histogram(),
+        counts: Counts::default(),
+        problems: Problems::default(),
+        last_reply: None,
+    };
+    let mut checker = Checker::new(plan.keyspace, plan.verify);
+    let (mut key, mut value) = (Vec::new(), Vec::new());
+    let mut pos = 0;
+    loop {
+        let now = Instant::now();
+        if plan.deadline.is_some_and(|deadline| now >= deadline) {
+            break;
+        }
+        let measuring = now >= plan.measure_from;
+        let n = match quota {
+            Some(0) if measuring => break,
+            Some(left) if measuring => plan
+                .pipeline
+                .min(usize::try_from(left).unwrap_or(usize::MAX)),
+            _ => plan.pipeline,
+        };
+        conn.wbuf.clear();
+        for i in 0..n {
+            let step = steps[(pos + i) % steps.len()];
+            encode_step(&mut conn.wbuf, &plan.keyspace, step, &mut key, &mut value);
+        }
+        let WorkerOut {
+            latency,
+            counts,
+            problems,
+            ..
+        } = &mut out;
+        conn.round_trip(n, |i, frame, took| {
+            let step = steps[(pos + i) % steps.len()];
+            let reply = checker.step(step.op, step.key.into(), frame, problems);
+            if measuring {
+                record(latency, took);
+                counts.record(step.op, reply);
+            }
+        })
+        .await
+        .map_err(|kind| Error::new(kind, format!("connection {id}")))?;
+        pos = (pos + n) % steps.len();
+        plan.ops.fetch_add(n as u64, Ordering::Relaxed);
+        if measuring {
+            out.last_reply = Some(Instant::now());
+            if let Some(left) = &mut quota {
+                *left -= n as u64;
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Appends the request for `step`. `key` and `value` are scratch buffers.
+fn encode_step(
+    wbuf: &mut bytes::BytesMut,
+    keyspace: &Keyspace,
+    step: Step,
+    key: &mut Vec<u8>,
+    value: &mut Vec<u8>,
+) {
+    let index = u64::from(step.key);
+    keyspace.key_into(step.op, index, key);
+    match step.op {
+        Op::Get => encode_request(wbuf, &[&b"GET"[..], key]),
+        Op::Set => {
+            keyspace.value_into(index, value);
+            encode_request(wbuf, &[&b"SET"[..], key, value]);
+        }
+        Op::Incr => encode_request(wbuf, &[&b"INCR"[..], key]),
+    }
+}
+
+/// Opens `count` connections, [`CONNECT_CONCURRENCY`] at a time.
+async fn connect_all(addr: std::net::SocketAddr, count: usize) -> Result<Vec<Conn>, Error> {
+    let mut conns = Vec::with_capacity(count);
+    let mut pending = JoinSet::new();
+    let mut next = 0;
+    while conns.len() < count {
+        while next < count && pending.len() < CONNECT_CONCURRENCY {
+            let id = next;
+            pending.spawn(async move {
+                Conn::connect(addr).await.map_err(|e| {
+                    Error::new(ErrorKind::Connect(e), format!("connection {id} to {addr}"))
+                })
+            });
+            next += 1;
+        }
+        match pending.join_next().await {
+            Some(joined) => conns.push(joined.map_err(task_failed)??),
+            None => break,
+        }
+    }
+    Ok(conns)
+}
+
+/// Writes every key once, pipelined, each connection taking a contiguous
+/// slice of the key range: `key:<i>` gets its value when the workload has
+/// `GET`s or `SET`s, `ctr:<i>` gets `0` when it has `INCR`s. Returns the
+/// connections, the number of keys written and any bad replies.
+async fn prefill(
+    conns: Vec<Conn>,
+    keyspace: Keyspace,
+    workload: Workload,
+) -> Result<(Vec<Conn>, u64, Problems), Error> {
+    let mut namespaces = Vec::new();
+    if workload.get_pct() > 0 || workload.set_pct() > 0 {
+        namespaces.push(Op::Set);
+    }
+    if workload.incr_pct() > 0 {
+        namespaces.push(Op::Incr);
+    }
+    let keys = keyspace.keys();
+    let n = conns.len() as u64;
+    let mut tasks = JoinSet::new();
+    for (i, conn) in conns.into_iter().enumerate() {
+        let i = i as u64;
+        let range = keys * i / n..keys * (i + 1) / n;
+        let namespaces = namespaces.clone();
+        tasks.spawn(async move {
+            let mut conn = conn;
+            let mut problems = Problems::default();
+            for op in namespaces {
+                prefill_range(&mut conn, keyspace, op, range.clone(), &mut problems)
+                    .await
+                    .map_err(|kind| Error::new(kind, format!("prefill connection {i}")))?;
+            }
+            Ok::<_, Error>((conn, problems))
+        });
+    }
+    let mut conns = Vec::with_capacity(tasks.len());
+    let mut problems = Problems::default();
+    while let Some(joined) = tasks.join_next().await {
+        let (conn, found) = joined.map_err(task_failed)??;
+        conns.push(conn);
+        problems.merge(found);
+    }
+    Ok((conns, keys * namespaces.len() as u64, problems))
+}
+
+/// `SET`s every key of `range` in the namespace of `op`.
+async fn prefill_range(
+    conn: &mut Conn,
+    keyspace: Keyspace,
+    op: Op,
+    range: Range<u64>,
+    problems: &mut Problems,
+) -> Result<(), ErrorKind> {
+    let mut checker = Checker::new(keyspace, false);
+    let (mut key, mut value) = (Vec::new(), Vec::new());
+    let mut next = range.start;
+    while next < range.end {
+        let first = next;
+        conn.wbuf.clear();
+        while next < range.end
+            && next - first < PREFILL_BATCH as u64
+            && conn.wbuf.len() < PREFILL_BATCH_BYTES
+        {
+            keyspace.key_into(op, next, &mut key);
+            match op {
+                Op::Incr => {
+                    value.clear();
+                    value.push(b'0');
+                }
+                _ => keyspace.value_into(next, &mut value),
+            }
+            encode_request(&mut conn.wbuf, &[&b"SET"[..], &key, &value]);
+            next += 1;
+        }
+        let n = (next - first) as usize;
+        conn.round_trip(n, |i, frame, _| {
+            checker.prefill(op, first + i as u64, frame, problems);
+        })
+        .await?;
+    }
+    Ok(())
+}
+
+/// What the hog did.
+struct HogOut {
+    hog: Hog,
+    ops: u64,
+    latency: Histogram<u64>,
+    problems: Problems,
+}
+
+/// Sends the same huge `MSET` or `MGET` over and over until the workload
+/// connections are done (or the deadline passes).
+async fn hog(mut conn: Conn, hog: Hog, plan: Arc<Plan>) -> Result<HogOut, Error> {
+    let keyspace = plan.keyspace;
+    let keys: Vec<u64> = (0..hog.keys as u64).map(|i| i % keyspace.keys()).collect();
+    let mget = hog.kind == HogKind::Mget;
+    let mut args: Vec<Vec<u8>> = vec![if mget {
+        b"MGET".to_vec()
+    } else {
+        b"MSET".to_vec()
+    }];
+    for &k in &keys {
+        args.push(keyspace.key(Op::Set, k));
+        if !mget {
+            args.push(keyspace.value(k));
+        }
+    }
+    conn.wbuf.clear();
+    encode_request(&mut conn.wbuf, &args);
+    drop(args);
+
+    let mut out = HogOut {
+        hog,
+        ops: 0,
+        latency: new_histogram(),
+        problems: Problems::default(),
+    };
+    let mut checker = Checker::new(keyspace, plan.verify);
+    loop {
+        let now = Instant::now();
+        if plan.stop.load(Ordering::Relaxed) || plan.deadline.is_some_and(|d| now >= d) {
+            break;
+        }
+        let measuring = now >= plan.measure_from;
+        let mut took = Duration::ZERO;
+        conn.round_trip(1, |_, frame: Frame, latency| {
+            checker.multi(mget, &keys, frame, &mut out.problems);
+            took = latency;
+        })
+        .await
+        .map_err(|kind| Error::new(kind, "hog connection"))?;
+        if measuring {
+            out.ops += 1;
+            record(&mut out.latency, took);
+        }
+    }
+    Ok(out)
+}
+
+/// Prints a progress line on stderr once a second until `done` fires: from
+/// the first second when the run is known to last over two seconds,
+/// otherwise from the second second on.
+async fn progress(
+    plan: Arc<Plan>,
+    start: Instant,
+    mode: Progress,
+    expected: Option<Duration>,
+    mut done: oneshot::Receiver<()>,
+) {
+    let second = Duration::from_secs(1);
+    let mut tick = tokio::time::interval_at(tokio::time::Instant::from_std(start + second), second);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let (mut last_at, mut last_ops) = (start, 0);
+    let mut printed = false;
+    loop {
+        tokio::select! {
+            _ = &mut done => break,
+            _ = tick.tick() => {}
+        }
+        let now = Instant::now();
+        let ops = plan.ops.load(Ordering::Relaxed);
+        let rate = (ops - last_ops) as f64 / (now - last_at).as_secs_f64().max(1e-9);
+        (last_at, last_ops) = (now, ops);
+        let elapsed = now - start;
+        if !expected.map_or(elapsed >= 2 * second, |e| e > 2 * second) {
+            continue;
+        }
+        let phase = if now < plan.measure_from {
+            "  (warmup)"
+        } else {
+            ""
+        };
+        let line = format!(
+            "{:>7.1} s  {ops:>11} ops  {rate:>10.0} ops/s{phase}",
+            elapsed.as_secs_f64()
+        );
+        match mode {
+            Progress::Overwrite => eprint!("\r{line:<60}"),
+            _ => eprintln!("{line}"),
+        }
+        printed = true;
+    }
+    if printed && mode == Progress::Overwrite {
+        eprintln!();
+    }
+}
+
+/// Latency histograms count microseconds, 3 significant digits, and grow
+/// as needed (they start at a few KiB, which matters with a thousand
+/// connections).
+pub(crate) fn new_histogram() -> Histogram<u64> {
+    let mut histogram = Histogram::new(3).expect("3 significant digits is valid");
+    histogram.auto(true);
+    histogram
+}
+
+fn merge_histogram(into: &mut Histogram<u64>, from: &Histogram<u64>) {
+    into.add(from)
+        .expect("auto-resizing histograms of the same precision always merge");
+}
+
+/// Records `latency` in microseconds. `saturating_record` would clamp to
+/// the current top of an auto-resizing histogram instead of growing it, so
+/// this records and only clamps if growing fails.
+fn record(histogram: &mut Histogram<u64>, latency: Duration) {
+    let micros = u64::try_from(latency.as_micros()).unwrap_or(u64::MAX);
+    if histogram.record(micros).is_err() {
+        histogram.saturating_record(micros);
+    }
+}
+
+/// Each connection's own seed, derived from the run's.
+fn connection_seed(seed: u64, connection: usize) -> u64 {
+    let mut state = seed ^ (connection as u64).wrapping_mul(0xD1B5_4A32_D192_ED03);
+    splitmix64(&mut state)
+}
+
+fn task_failed(e: JoinError) -> Error {
+    match e.try_into_panic() {
+        Ok(panic) => std::panic::resume_unwind(panic),
+        Err(e) => Error::new(ErrorKind::Io(std::io::Error::other(e)), "a connection task"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Latency histograms grow to hold any latency instead of clamping it,
+    /// and merge.
+    #[test]
+    fn histograms_grow_and_merge() {
+        let mut a = new_histogram();
+        record(&mut a, Duration::from_micros(3));
+        record(&mut a, Duration::from_secs(5));
+        let mut b = new_histogram();
+        record(&mut b, Duration::from_millis(40));
+        merge_histogram(&mut b, &a);
+        assert_eq!(b.len(), 3);
+        assert!(b.max() >= 5_000_000 && b.max() < 5_010_000, "{}", b.max());
+        assert_eq!(b.min(), 3);
+        let p50 = b.value_at_quantile(0.5);
+        assert!((39_900..40_100).contains(&p50), "{p50}");
+    }
+}
