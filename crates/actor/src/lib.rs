@@ -21,13 +21,19 @@
 //! semantics stay in `Keyspace`, as in every other strategy. The price is one
 //! `Box` and one oneshot allocation per command.
 //!
+//! The actor itself is [`KeyspaceActor`], public so that the sharded-actor
+//! strategy runs one per shard; its [`KeyspaceActor::lend`] (which `ActorDb`
+//! never needs) lends the keyspace out for multi-key commands across actors.
+//!
 //! # Consistency
 //!
 //! The actor runs one job at a time, to completion, on the only keyspace, so
 //! single-key operations are linearizable, multi-key ones (`MSET`, `MGET`,
 //! `DEL`, `EXISTS`) are atomic, and so are `DBSIZE` and `FLUSHALL`.
 
+use std::fmt;
 use std::future::Future;
+use std::ops::{Deref, DerefMut};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use sharedkv_db::{Bytes, Instant, Keyspace, KeyspaceHost, Route, SWEEP_BUDGET, SWEEP_INTERVAL};
@@ -35,13 +41,13 @@ use tokio::sync::{mpsc, oneshot};
 use tokio::task::JoinHandle;
 use tokio::time::MissedTickBehavior;
 
-/// How many jobs may wait for the actor. Why bounded: when the actor falls
-/// behind, a full queue makes senders wait (backpressure), instead of letting
-/// memory grow without limit.
+/// How many messages may wait for an actor. Why bounded: when the actor
+/// falls behind, a full queue makes senders wait (backpressure), instead of
+/// letting memory grow without limit.
 pub const QUEUE_CAPACITY: usize = 1024;
 
-/// The most jobs the actor runs back to back before it checks its sweep
-/// timer again; bounds how long a busy queue can delay active expiry.
+/// The most messages an actor handles back to back before it checks its
+/// sweep timer again; bounds how long a busy queue can delay active expiry.
 const DRAIN_BATCH: usize = 1024;
 
 /// A command on its way to the actor: the caller's closure, wrapped so that
@@ -49,13 +55,20 @@ const DRAIN_BATCH: usize = 1024;
 /// carries every command.
 type Job = Box<dyn FnOnce(&mut Keyspace) + Send>;
 
+/// What an actor's queue carries.
+enum Message {
+    /// Run a command on the keyspace.
+    Run(Job),
+    /// Hand the keyspace over in a [`Loan`] and wait until it comes back.
+    Lend(oneshot::Sender<Loan>),
+}
+
 /// A handle to the actor that owns the keyspace. Clones share it.
 #[derive(Clone, Debug)]
 pub struct ActorDb {
-    /// The actor's queue. Why this is the only field: the keyspace lives in
-    /// the actor task, and no one else can reach it. The actor stops when the
-    /// last sender, hence the last handle, is dropped.
-    jobs: mpsc::Sender<Job>,
+    /// The one actor. Why this is the only state: the keyspace lives in the
+    /// actor task, and no one else can reach it.
+    actor: KeyspaceActor,
 }
 
 impl ActorDb {
@@ -69,34 +82,8 @@ impl ActorDb {
 
     /// Starts the actor and returns its handle and its task.
     fn start() -> (Self, JoinHandle<()>) {
-        let (jobs, queue) = mpsc::channel(QUEUE_CAPACITY);
-        (Self { jobs }, tokio::spawn(run(queue)))
-    }
-
-    /// Runs `f` on the keyspace inside the actor and returns its answer.
-    /// **Locking behaviour:** waits while the queue is full, then until the
-    /// actor has run every job queued before this one.
-    ///
-    /// Once queued, the job runs even if the returned future is dropped; only
-    /// its answer is thrown away.
-    fn call<R: Send + 'static>(
-        &self,
-        f: impl FnOnce(&mut Keyspace) -> R + Send + 'static,
-    ) -> impl Future<Output = R> + Send {
-        let (reply, answer) = oneshot::channel();
-        let job: Job = Box::new(move |keyspace| {
-            // Fails only if the caller stopped waiting: nobody wants the answer.
-            let _ = reply.send(f(keyspace));
-        });
-        async move {
-            self.jobs
-                .send(job)
-                .await
-                .expect("the actor runs until its last handle drops, and this is a handle");
-            answer
-                .await
-                .expect("the command panicked in the actor (see the panic above)")
-        }
+        let (actor, task) = KeyspaceActor::start();
+        (Self { actor }, task)
     }
 }
 
@@ -114,7 +101,7 @@ impl KeyspaceHost for ActorDb {
         _key: &Bytes,
         f: impl FnOnce(&mut Keyspace) -> R + Send + 'static,
     ) -> impl Future<Output = R> + Send {
-        self.call(f)
+        self.actor.call(f)
     }
 
     fn with_keys<R: Send + 'static>(
@@ -122,20 +109,149 @@ impl KeyspaceHost for ActorDb {
         _keys: &[Bytes],
         f: impl FnOnce(&mut dyn Route) -> R + Send + 'static,
     ) -> impl Future<Output = R> + Send {
-        self.call(move |keyspace| f(keyspace))
+        self.actor.call(move |keyspace| f(keyspace))
     }
 
     fn with_each<R: Send + 'static>(
         &self,
         mut f: impl FnMut(&mut Keyspace) -> R + Send + 'static,
     ) -> impl Future<Output = Vec<R>> + Send {
-        self.call(move |keyspace| vec![f(keyspace)])
+        self.actor.call(move |keyspace| vec![f(keyspace)])
     }
 }
 
-/// The actor: owns the keyspace, runs jobs in arrival order, sweeps expired
-/// keys every [`SWEEP_INTERVAL`], and returns when every handle is gone.
-async fn run(mut queue: mpsc::Receiver<Job>) {
+/// One Tokio task that owns one [`Keyspace`], and a handle to it: the
+/// machinery of [`ActorDb`], public so that the sharded-actor strategy can
+/// run one per shard. Clones share the actor.
+///
+/// The actor runs commands ([`call`](KeyspaceActor::call)) one at a time in
+/// arrival order, sweeps its expired keys every [`SWEEP_INTERVAL`] between
+/// commands, and stops when the last handle is dropped.
+#[derive(Clone, Debug)]
+pub struct KeyspaceActor {
+    /// The actor's queue: the only way to its keyspace.
+    messages: mpsc::Sender<Message>,
+}
+
+impl KeyspaceActor {
+    /// Starts an actor owning an empty keyspace.
+    ///
+    /// Must be called from within a Tokio runtime.
+    pub fn spawn() -> Self {
+        Self::start().0
+    }
+
+    /// Starts an actor and returns its handle and its task.
+    fn start() -> (Self, JoinHandle<()>) {
+        let (messages, queue) = mpsc::channel(QUEUE_CAPACITY);
+        (Self { messages }, tokio::spawn(run(queue)))
+    }
+
+    /// Runs `f` on the keyspace inside the actor and returns its answer.
+    /// **Locking behaviour:** waits while the queue is full, then until the
+    /// actor has handled every message queued before this one (and got back
+    /// its keyspace, if it lent it).
+    ///
+    /// Once queued, the job runs even if the returned future is dropped; only
+    /// its answer is thrown away.
+    pub fn call<R: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut Keyspace) -> R + Send + 'static,
+    ) -> impl Future<Output = R> + Send {
+        let (reply, answer) = oneshot::channel();
+        let job: Job = Box::new(move |keyspace| {
+            // Fails only if the caller stopped waiting: nobody wants the answer.
+            let _ = reply.send(f(keyspace));
+        });
+        async move {
+            self.send(Message::Run(job)).await;
+            answer
+                .await
+                .expect("the command panicked in the actor (see the panic above)")
+        }
+    }
+
+    /// Borrows the actor's keyspace: the actor hands it over in a [`Loan`]
+    /// and handles nothing else until the loan is dropped. That is how a
+    /// caller holds several actors' keyspaces at once, for a multi-key
+    /// command that must be atomic across them.
+    ///
+    /// **Locking behaviour:** like [`call`](KeyspaceActor::call), then the
+    /// actor is parked until the loan drops: a lock in all but name. Whoever
+    /// borrows from several actors must do it in one fixed order (the
+    /// sharded-actor strategy: ascending shard index), or two borrowers can
+    /// wait for each other forever. Never await anything but further loans
+    /// while holding one.
+    ///
+    /// If the returned future is dropped before it yields the loan, the
+    /// keyspace goes straight back to its actor.
+    pub fn lend(&self) -> impl Future<Output = Loan> + Send {
+        let (to, loan) = oneshot::channel();
+        async move {
+            self.send(Message::Lend(to)).await;
+            loan.await
+                .expect("an actor always answers a loan request it received")
+        }
+    }
+
+    /// Queues a message. **Locking behaviour:** waits while the queue is full.
+    async fn send(&self, message: Message) {
+        self.messages
+            .send(message)
+            .await
+            .expect("an actor runs until its last handle drops, and this is a handle");
+    }
+}
+
+/// An actor's keyspace, borrowed with [`KeyspaceActor::lend`]. It derefs to
+/// the [`Keyspace`]; dropping it, on any path (a panic or a cancelled task
+/// included), sends the keyspace back to its actor, which then resumes.
+///
+/// Forgetting it (`std::mem::forget`) would leave the actor parked forever.
+pub struct Loan {
+    /// The keyspace, moved out of the actor (a few words: the maps are not
+    /// copied). Empty once it has been sent back.
+    keyspace: Keyspace,
+    /// The way home. `None` only after `drop` used it.
+    home: Option<oneshot::Sender<Keyspace>>,
+}
+
+impl Deref for Loan {
+    type Target = Keyspace;
+
+    fn deref(&self) -> &Keyspace {
+        &self.keyspace
+    }
+}
+
+impl DerefMut for Loan {
+    fn deref_mut(&mut self) -> &mut Keyspace {
+        &mut self.keyspace
+    }
+}
+
+impl Drop for Loan {
+    fn drop(&mut self) {
+        if let Some(home) = self.home.take() {
+            // Fails only if the actor is gone (its runtime is shutting down),
+            // and then nobody needs the keyspace.
+            let _ = home.send(std::mem::take(&mut self.keyspace));
+        }
+    }
+}
+
+impl fmt::Debug for Loan {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Loan")
+            .field("keys", &self.keyspace.len())
+            .finish_non_exhaustive()
+    }
+}
+
+/// The actor: owns the keyspace, handles messages in arrival order, sweeps
+/// expired keys every [`SWEEP_INTERVAL`], and returns when every handle is
+/// gone.
+async fn run(mut queue: mpsc::Receiver<Message>) {
     let mut keyspace = Keyspace::new();
     let mut sweep = tokio::time::interval(SWEEP_INTERVAL);
     sweep.set_missed_tick_behavior(MissedTickBehavior::Delay);
@@ -145,27 +261,39 @@ async fn run(mut queue: mpsc::Receiver<Job>) {
             // empties would starve the sweep. A pending timer costs one poll.
             biased;
             _ = sweep.tick() => {
-                // Queued jobs run between sweep steps, so a mass expiry does
-                // not stall commands for its whole length.
+                // Queued messages are handled between sweep steps, so a mass
+                // expiry does not stall commands for its whole length.
                 while keyspace.sweep_expired(Instant::now(), SWEEP_BUDGET) == SWEEP_BUDGET {
-                    drain(&mut queue, &mut keyspace);
+                    drain(&mut queue, &mut keyspace).await;
                 }
             }
-            job = queue.recv() => {
+            message = queue.recv() => {
                 // `None`: every sender, hence every handle, is gone.
-                let Some(job) = job else { break };
-                run_job(job, &mut keyspace);
-                drain(&mut queue, &mut keyspace);
+                let Some(message) = message else { break };
+                handle(message, &mut keyspace).await;
+                drain(&mut queue, &mut keyspace).await;
             }
         }
     }
 }
 
-/// Runs up to [`DRAIN_BATCH`] jobs already queued, without going back through
-/// `select!` (no timer poll, no waker registration) for each.
-fn drain(queue: &mut mpsc::Receiver<Job>, keyspace: &mut Keyspace) {
-    for job in std::iter::from_fn(|| queue.try_recv().ok()).take(DRAIN_BATCH) {
-        run_job(job, keyspace);
+/// Handles up to [`DRAIN_BATCH`] messages already queued, without going back
+/// through `select!` (no timer poll, no waker registration) for each.
+async fn drain(queue: &mut mpsc::Receiver<Message>, keyspace: &mut Keyspace) {
+    for _ in 0..DRAIN_BATCH {
+        let Ok(message) = queue.try_recv() else {
+            break;
+        };
+        handle(message, keyspace).await;
+    }
+}
+
+/// Handles one message. Only a loan awaits (its return); a command runs to
+/// completion at once.
+async fn handle(message: Message, keyspace: &mut Keyspace) {
+    match message {
+        Message::Run(job) => run_job(job, keyspace),
+        Message::Lend(to) => lend(to, keyspace).await,
     }
 }
 
@@ -178,8 +306,24 @@ fn run_job(job: Job, keyspace: &mut Keyspace) {
     let _ = catch_unwind(AssertUnwindSafe(|| job(keyspace)));
 }
 
+/// Lends the keyspace out and waits for it to come back. If the borrower
+/// stopped waiting, `send` hands the loan back and dropping it sends the
+/// keyspace home at once; every other path ends in a [`Loan`] drop as well.
+async fn lend(to: oneshot::Sender<Loan>, keyspace: &mut Keyspace) {
+    let (home, back) = oneshot::channel();
+    let loan = Loan {
+        keyspace: std::mem::take(keyspace),
+        home: Some(home),
+    };
+    drop(to.send(loan));
+    *keyspace = back
+        .await
+        .expect("a loan sends its keyspace home when it drops");
+}
+
 #[cfg(test)]
 mod tests {
+    use std::task::Poll;
     use std::time::Duration;
 
     use sharedkv_db::{Db, SetExpiry, SetOptions};
@@ -217,6 +361,31 @@ mod tests {
         db.set(Bytes::from("k"), Bytes::from("v"), SetOptions::default())
             .await;
         assert_eq!(db.get(&Bytes::from("k")).await, Some(Bytes::from("v")));
+    }
+
+    /// A loan hands the keyspace over and parks the actor; dropping it, or dropping the borrowing future before it yields the loan, gives the keyspace back.
+    #[tokio::test]
+    async fn a_loan_parks_the_actor_and_comes_back() {
+        let actor = KeyspaceActor::spawn();
+        let opts = SetOptions::default();
+        let mut loan = actor.lend().await;
+        loan.set(&Bytes::from("k"), Bytes::from("v"), &opts, Instant::now());
+        let parked = tokio::spawn({
+            let actor = actor.clone();
+            async move { actor.call(|ks| ks.get(b"k", Instant::now())).await }
+        });
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        assert!(!parked.is_finished(), "the actor ran a command while lent");
+        drop(loan);
+        assert_eq!(parked.await.unwrap(), Some(Bytes::from("v")));
+
+        // Cancelled after the request was queued: the loan goes straight home.
+        let mut pending = Box::pin(actor.lend());
+        let poll_once = std::future::poll_fn(|cx| Poll::Ready(pending.as_mut().poll(cx)));
+        assert!(poll_once.await.is_pending(), "lent before the actor ran");
+        drop(pending);
+        let value = actor.call(|ks| ks.get(b"k", Instant::now())).await;
+        assert_eq!(value, Some(Bytes::from("v")));
     }
 
     /// The actor's own sweep reclaims an expired key that nobody reads again.

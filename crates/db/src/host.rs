@@ -6,7 +6,7 @@ use std::future::Future;
 use bytes::Bytes;
 use tokio::time::Instant;
 
-use crate::{Db, DbError, Keyspace, Route, SetOptions, SetOutcome, Ttl};
+use crate::{Db, DbError, Keyspace, ReadRoute, Route, SetOptions, SetOutcome, Ttl};
 
 /// How a strategy gets exclusive access to the [`Keyspace`] that holds a key.
 ///
@@ -19,6 +19,13 @@ use crate::{Db, DbError, Keyspace, Route, SetOptions, SetOutcome, Ttl};
 ///
 /// Each closure runs as one step with respect to every other closure on the
 /// same keyspace: that is what makes INCR and SET NX atomic.
+///
+/// The read-only variants ([`read_key`](KeyspaceHost::read_key),
+/// [`read_keys`](KeyspaceHost::read_keys)) serve `GET`, `TTL`, `MGET` and
+/// `EXISTS`. By default they are the exclusive ones; a host whose lock has a
+/// shared mode (the rwlock strategy) overrides them to let readers run side
+/// by side. A read sees an expired key as absent and leaves it in place: its
+/// removal is left to the next write of that key and to the sweep.
 pub trait KeyspaceHost: Clone + Send + Sync + 'static {
     /// See [`Db::ATOMIC_MULTI_KEY`]: whether [`KeyspaceHost::with_keys`]
     /// holds every keyspace it routes to for the whole closure.
@@ -44,6 +51,40 @@ pub trait KeyspaceHost: Clone + Send + Sync + 'static {
         &self,
         f: impl FnMut(&mut Keyspace) -> R + Send + 'static,
     ) -> impl Future<Output = Vec<R>> + Send;
+
+    /// Runs `f`, which only reads, on the keyspace that holds `key`. The
+    /// default is [`with_key`](KeyspaceHost::with_key).
+    fn read_key<R: Send + 'static>(
+        &self,
+        key: &Bytes,
+        f: impl FnOnce(&Keyspace) -> R + Send + 'static,
+    ) -> impl Future<Output = R> + Send {
+        self.with_key(key, move |keyspace| f(keyspace))
+    }
+
+    /// Runs `f`, which only reads, with a [`ReadRoute`] to the keyspaces
+    /// that hold `keys`, as one step in the sense of
+    /// [`ATOMIC_MULTI_KEY`](KeyspaceHost::ATOMIC_MULTI_KEY). The default is
+    /// [`with_keys`](KeyspaceHost::with_keys).
+    fn read_keys<R: Send + 'static>(
+        &self,
+        keys: &[Bytes],
+        f: impl FnOnce(&mut dyn ReadRoute) -> R + Send + 'static,
+    ) -> impl Future<Output = R> + Send {
+        self.with_keys(keys, move |route| f(&mut ReadThrough(route)))
+    }
+}
+
+/// A [`Route`] lent out as a [`ReadRoute`], for the default
+/// [`KeyspaceHost::read_keys`]. (A `&mut dyn Route` cannot be turned into a
+/// `&mut dyn ReadRoute` directly: that would be an unsized-to-unsized
+/// coercion.)
+struct ReadThrough<'a>(&'a mut dyn Route);
+
+impl ReadRoute for ReadThrough<'_> {
+    fn keyspace_of(&mut self, key: &[u8]) -> &Keyspace {
+        self.0.keyspace_for(key)
+    }
 }
 
 impl<H: KeyspaceHost> Db for H {
@@ -51,7 +92,7 @@ impl<H: KeyspaceHost> Db for H {
 
     fn get(&self, key: &Bytes) -> impl Future<Output = Option<Bytes>> + Send {
         let k = key.clone();
-        self.with_key(key, move |ks| ks.get(&k, Instant::now()))
+        self.read_key(key, move |ks| ks.get(&k, Instant::now()))
     }
 
     async fn set(&self, key: Bytes, value: Bytes, opts: SetOptions) -> SetOutcome {
@@ -72,7 +113,7 @@ impl<H: KeyspaceHost> Db for H {
 
     fn exists(&self, keys: &[Bytes]) -> impl Future<Output = usize> + Send {
         let ks_ = keys.to_vec();
-        self.with_keys(keys, move |r| r.exists(&ks_, Instant::now()))
+        self.read_keys(keys, move |r| r.exists(&ks_, Instant::now()))
     }
 
     async fn incr_by(&self, key: Bytes, delta: i64) -> Result<i64, DbError> {
@@ -83,7 +124,7 @@ impl<H: KeyspaceHost> Db for H {
 
     fn mget(&self, keys: &[Bytes]) -> impl Future<Output = Vec<Option<Bytes>>> + Send {
         let ks_ = keys.to_vec();
-        self.with_keys(keys, move |r| r.mget(&ks_, Instant::now()))
+        self.read_keys(keys, move |r| r.mget(&ks_, Instant::now()))
     }
 
     async fn mset(&self, pairs: Vec<(Bytes, Bytes)>) {
@@ -99,7 +140,7 @@ impl<H: KeyspaceHost> Db for H {
 
     fn ttl(&self, key: &Bytes) -> impl Future<Output = Ttl> + Send {
         let k = key.clone();
-        self.with_key(key, move |ks| ks.ttl(&k, Instant::now()))
+        self.read_key(key, move |ks| ks.ttl(&k, Instant::now()))
     }
 
     fn persist(&self, key: &Bytes) -> impl Future<Output = bool> + Send {

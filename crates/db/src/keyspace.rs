@@ -153,17 +153,11 @@ impl Keyspace {
 ///
 /// A strategy with one keyspace routes every key to it; the sharded strategy
 /// routes each key to its shard among the shards it has locked. The provided
-/// methods are the multi-key commands, written once for both.
+/// methods are the multi-key commands that write, written once for both; the
+/// ones that only read are on [`ReadRoute`], which every `Route` also is.
 pub trait Route {
     /// The keyspace that holds `key`.
     fn keyspace_for(&mut self, key: &[u8]) -> &mut Keyspace;
-
-    /// `MGET`.
-    fn mget(&mut self, keys: &[Bytes], now: Instant) -> Vec<Option<Bytes>> {
-        keys.iter()
-            .map(|key| self.keyspace_for(key).get(key, now))
-            .collect()
-    }
 
     /// `MSET`: every pair is a plain `SET`, so TTLs are cleared.
     fn mset(&mut self, pairs: Vec<(Bytes, Bytes)>, now: Instant) {
@@ -179,12 +173,46 @@ pub trait Route {
             .filter(|key| self.keyspace_for(key).update(key, now, transition::del))
             .count()
     }
+}
+
+/// The read-only counterpart of [`Route`]: finds the keyspace that holds a
+/// key for the multi-key commands that only read (`MGET`, `EXISTS`).
+///
+/// Why it exists: a host whose lock has a shared mode (the rwlock strategy)
+/// can serve these under it, from a `&Keyspace`, which no [`Route`] can be
+/// built from. Every `Route` is a `ReadRoute`, so hosts without a shared mode
+/// need nothing more (see [`KeyspaceHost::read_keys`](crate::KeyspaceHost::read_keys)).
+pub trait ReadRoute {
+    /// The keyspace that holds `key`. `&mut self` only because a [`Route`]
+    /// needs it to pick among the keyspaces it holds; nothing is written.
+    fn keyspace_of(&mut self, key: &[u8]) -> &Keyspace;
+
+    /// `MGET`.
+    fn mget(&mut self, keys: &[Bytes], now: Instant) -> Vec<Option<Bytes>> {
+        keys.iter()
+            .map(|key| self.keyspace_of(key).get(key, now))
+            .collect()
+    }
 
     /// `EXISTS`: how many of the keys exist, a repeated key counting again.
     fn exists(&mut self, keys: &[Bytes], now: Instant) -> usize {
         keys.iter()
-            .filter(|key| self.keyspace_for(key).read(key, now).is_some())
+            .filter(|key| self.keyspace_of(key).read(key, now).is_some())
             .count()
+    }
+}
+
+impl<T: Route + ?Sized> ReadRoute for T {
+    fn keyspace_of(&mut self, key: &[u8]) -> &Keyspace {
+        self.keyspace_for(key)
+    }
+}
+
+/// One keyspace seen through a shared reference (a read guard) holds every
+/// key.
+impl ReadRoute for &Keyspace {
+    fn keyspace_of(&mut self, _key: &[u8]) -> &Keyspace {
+        self
     }
 }
 
@@ -332,7 +360,7 @@ mod tests {
         assert_eq!(err.to_string(), "ERR increment or decrement would overflow");
     }
 
-    /// The multi-key commands route through `Route` and count like Redis.
+    /// The multi-key commands route through `Route` (and `ReadRoute`, also from a shared reference) and count like Redis.
     #[test]
     fn multi_key_commands() {
         let now = Instant::now();
@@ -346,6 +374,9 @@ mod tests {
             vec![Some(b("3")), Some(b("2")), None]
         );
         assert_eq!(ks.exists(&[b("a"), b("a"), b("c")], now), 2);
+        let mut shared = &ks;
+        assert_eq!(shared.mget(&[b("b")], now), vec![Some(b("2"))]);
+        assert_eq!(shared.exists(&[b("a"), b("c")], now), 1);
         assert_eq!(ks.del(&[b("a"), b("c"), b("a")], now), 1);
         assert_eq!(ks.len(), 1);
     }

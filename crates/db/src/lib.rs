@@ -55,7 +55,7 @@ pub use tokio::time::Instant;
 pub use entry::{Entry, parse_i64};
 pub use error::{DbError, ErrorKind};
 pub use host::{KeyspaceHost, sweep_host};
-pub use keyspace::{Keyspace, Route};
+pub use keyspace::{Keyspace, ReadRoute, Route};
 pub use options::{SetCondition, SetExpiry, SetOptions, SetOutcome, Ttl};
 pub use sweep::{ExpiryQueue, SWEEP_BUDGET, SWEEP_INTERVAL, spawn_sweeper};
 

@@ -37,6 +37,15 @@ use sharedkv_db::{Bytes, Keyspace, KeyspaceHost, Route};
 /// strategy as slow as std-mutex (each map stays randomly seeded).
 const SHARD_HASHER: FixedState = FixedState::with_seed(0x5348_4152_4445_4421);
 
+/// The index of the shard that holds `key` among `shards` shards, which
+/// must be a power of two. Public so that the other sharded strategy
+/// (sharded-actor) places every key exactly where this one does.
+pub fn shard_index(key: &[u8], shards: usize) -> usize {
+    debug_assert!(shards.is_power_of_two(), "{shards} shards");
+    // Truncating the hash is fine: only its low bits are kept.
+    SHARD_HASHER.hash_one(key) as usize & (shards - 1)
+}
+
 /// One shard. Why the alignment: the lock word is written on every command,
 /// and two shards sharing a cache line would contend through it even when
 /// their keys differ. 128 bytes, as crossbeam's `CachePadded`, because some
@@ -90,8 +99,7 @@ impl ShardedDb {
 
     /// The index of the shard that holds `key`.
     fn index(&self, key: &[u8]) -> usize {
-        // Truncating the hash is fine: only its low bits are kept.
-        SHARD_HASHER.hash_one(key) as usize & (self.shards.len() - 1)
+        shard_index(key, self.shards.len())
     }
 
     /// Takes shard `i`'s lock. **Locking behaviour:** blocks the calling

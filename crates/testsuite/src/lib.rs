@@ -37,7 +37,11 @@ pub mod strategies {
     pub use sharedkv_actor::ActorDb;
     pub use sharedkv_dashmap::DashMapDb;
     pub use sharedkv_flurry::FlurryDb;
+    pub use sharedkv_papaya::PapayaDb;
+    pub use sharedkv_rwlock::RwLockDb;
+    pub use sharedkv_scc::SccDb;
     pub use sharedkv_sharded::ShardedDb;
+    pub use sharedkv_sharded_actor::ShardedActorDb;
     pub use sharedkv_std_mutex::StdMutexDb;
     pub use sharedkv_tokio_mutex::TokioMutexDb;
 }
@@ -45,10 +49,12 @@ pub mod strategies {
 /// Calls `$m!(name, constructor)` once for every strategy: **the** list of
 /// strategies that tests and benches enumerate.
 ///
-/// `name` is an identifier (`std_mutex`, `tokio_mutex`, `sharded`, `dashmap`,
-/// `flurry`, `actor`) fit for a module or benchmark name, and `constructor` is
-/// an expression that builds a fresh, empty store with its default settings
-/// (for example `$crate::strategies::StdMutexDb::new()`). Every constructor
+/// `name` is an identifier (`std_mutex`, `tokio_mutex`, `rwlock`, `sharded`,
+/// `dashmap`, `flurry`, `papaya`, `scc`, `actor`, `sharded_actor`) fit for a
+/// module or benchmark name (with `_` as `-`, it is the server's `--backend`
+/// value), and `constructor` is an expression that builds a fresh, empty
+/// store with its default settings (for example
+/// `$crate::strategies::StdMutexDb::new()`). Every constructor
 /// spawns the store's expiry sweep, so **evaluate it inside a Tokio runtime**.
 /// Each invocation is followed by `;`, so `$m` may expand to items (one
 /// `mod $name { ... }` per strategy, as the test files do) or to statements.
@@ -79,10 +85,14 @@ macro_rules! for_each_strategy {
     ($m:ident) => {
         $m!(std_mutex, $crate::strategies::StdMutexDb::new());
         $m!(tokio_mutex, $crate::strategies::TokioMutexDb::new());
+        $m!(rwlock, $crate::strategies::RwLockDb::new());
         $m!(sharded, $crate::strategies::ShardedDb::new());
         $m!(dashmap, $crate::strategies::DashMapDb::new());
         $m!(flurry, $crate::strategies::FlurryDb::new());
+        $m!(papaya, $crate::strategies::PapayaDb::new());
+        $m!(scc, $crate::strategies::SccDb::new());
         $m!(actor, $crate::strategies::ActorDb::new());
+        $m!(sharded_actor, $crate::strategies::ShardedActorDb::new());
     };
 }
 

@@ -1,0 +1,54 @@
+//! Criterion settings per group: a quick default that keeps the whole matrix
+//! under ten minutes on two cores, and a careful run behind
+//! `SHAREDKV_BENCH_FULL=1`.
+//!
+//! The quick budget, per strategy: contention 20 benchmarks × ~1.1 s,
+//! uncontended 2 × ~1.6 s, head-of-line 5 × ~1.9 s plus a 1M-key fill; about
+//! 35 s per strategy, so ten strategies and the references take about six
+//! minutes. The careful settings take about four times as long.
+
+use std::time::Duration;
+
+use criterion::measurement::WallTime;
+use criterion::{BenchmarkGroup, SamplingMode};
+
+/// The environment variable that selects the longer, careful settings.
+pub const FULL_ENV: &str = "SHAREDKV_BENCH_FULL";
+
+/// The three groups, which need different time budgets.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Regime {
+    /// Many short benchmarks: 6 strategies × 4 task counts × 5 workloads.
+    Contention,
+    /// Few benchmarks whose ratios are the headline: given more time.
+    Uncontended,
+    /// Long samples, so that each one spans many of the hog's operations.
+    HeadOfLine,
+}
+
+/// Whether `SHAREDKV_BENCH_FULL` asks for the careful settings.
+pub fn full() -> bool {
+    std::env::var(FULL_ENV).is_ok_and(|v| !v.is_empty() && v != "0")
+}
+
+/// Applies the regime's warm-up, measurement time and sample count.
+///
+/// Sampling is flat (every sample runs the same number of iterations), so
+/// each sample of a multi-task benchmark is one long window, and the summary
+/// reads the median of the per-sample times.
+pub fn configure(group: &mut BenchmarkGroup<'_, WallTime>, regime: Regime) {
+    let ms = Duration::from_millis;
+    let (warm_up, measurement, samples) = match (regime, full()) {
+        (Regime::Contention, false) => (ms(200), ms(800), 10),
+        (Regime::Contention, true) => (ms(1_000), ms(4_000), 30),
+        (Regime::Uncontended, false) => (ms(300), ms(1_200), 20),
+        (Regime::Uncontended, true) => (ms(2_000), ms(8_000), 50),
+        (Regime::HeadOfLine, false) => (ms(300), ms(1_500), 10),
+        (Regime::HeadOfLine, true) => (ms(2_000), ms(8_000), 20),
+    };
+    group
+        .warm_up_time(warm_up)
+        .measurement_time(measurement)
+        .sample_size(samples)
+        .sampling_mode(SamplingMode::Flat);
+}

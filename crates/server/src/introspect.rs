@@ -1,0 +1,259 @@
+//! Replies that describe the server rather than the data: `INFO`,
+//! `CONFIG GET`, `HELLO`, and the `COMMAND` family. None is on the hot path,
+//! so these build their text plainly.
+
+use std::fmt::Write as _;
+use std::sync::atomic::Ordering;
+
+use bytes::{Bytes, BytesMut};
+use sharedkv_db::Db;
+use sharedkv_resp::{encode_array_len, encode_bulk, encode_integer, encode_null};
+
+use crate::Shared;
+use crate::table::{self, CommandSpec};
+
+/// The Redis version the server reports, so that clients enable the
+/// features of the Redis 7 protocol they check for.
+pub(crate) const REDIS_VERSION: &str = "7.0.0";
+
+/// `INFO [section ...]`: the `server`, `clients`, `stats` and `keyspace`
+/// sections, in that order, each as Redis formats it.
+pub(crate) async fn info<D: Db>(shared: &Shared<D>, sections: &[Bytes], out: &mut BytesMut) {
+    let all = sections.is_empty()
+        || sections.iter().any(|s| {
+            ["all", "default", "everything"]
+                .iter()
+                .any(|w| s.eq_ignore_ascii_case(w.as_bytes()))
+        });
+    let wants = |name: &str| {
+        all || sections
+            .iter()
+            .any(|s| s.eq_ignore_ascii_case(name.as_bytes()))
+    };
+    let mut parts: Vec<String> = Vec::new();
+    if wants("server") {
+        let mut s = String::from("# Server\r\n");
+        line(&mut s, "redis_version", REDIS_VERSION);
+        line(&mut s, "redis_mode", "standalone");
+        line(&mut s, "sharedkv_version", env!("CARGO_PKG_VERSION"));
+        line(&mut s, "sharedkv_backend", &shared.config.backend);
+        line(&mut s, "process_id", std::process::id());
+        line(&mut s, "tcp_port", shared.port);
+        line(
+            &mut s,
+            "uptime_in_seconds",
+            shared.started.elapsed().as_secs(),
+        );
+        parts.push(s);
+    }
+    if wants("clients") {
+        let mut s = String::from("# Clients\r\n");
+        line(&mut s, "connected_clients", shared.connected_clients());
+        line(&mut s, "maxclients", shared.config.max_clients);
+        parts.push(s);
+    }
+    if wants("stats") {
+        let mut s = String::from("# Stats\r\n");
+        let stats = &shared.stats;
+        line(
+            &mut s,
+            "total_connections_received",
+            stats.connections.load(Ordering::Relaxed),
+        );
+        line(
+            &mut s,
+            "total_commands_processed",
+            stats.commands.load(Ordering::Relaxed),
+        );
+        parts.push(s);
+    }
+    if wants("keyspace") {
+        let mut s = String::from("# Keyspace\r\n");
+        let keys = shared.db.len().await;
+        if keys > 0 {
+            // The `Db` trait does not count keys with a TTL, so `expires`
+            // and `avg_ttl` are always 0; tools expect the fields.
+            line(
+                &mut s,
+                "db0",
+                format_args!("keys={keys},expires=0,avg_ttl=0"),
+            );
+        }
+        parts.push(s);
+    }
+    encode_bulk(out, parts.join("\r\n").as_bytes());
+}
+
+fn line(s: &mut String, key: &str, value: impl std::fmt::Display) {
+    // Writing to a String cannot fail.
+    let _ = write!(s, "{key}:{value}\r\n");
+}
+
+/// `CONFIG GET pattern [pattern ...]`: the few parameters clients and
+/// `redis-benchmark` read, as a flat array of names and values.
+pub(crate) fn config_get<D: Db>(shared: &Shared<D>, patterns: &[Bytes], out: &mut BytesMut) {
+    let config = &shared.config;
+    let params: [(&str, String); 8] = [
+        ("save", String::new()),
+        ("appendonly", "no".into()),
+        ("databases", "1".into()),
+        ("maxclients", config.max_clients.to_string()),
+        ("port", shared.port.to_string()),
+        ("timeout", "0".into()),
+        ("maxmemory", "0".into()),
+        ("proto-max-bulk-len", config.limits.max_bulk_len.to_string()),
+    ];
+    let matching: Vec<&(&str, String)> = params
+        .iter()
+        .filter(|(name, _)| patterns.iter().any(|p| glob_match(p, name.as_bytes())))
+        .collect();
+    encode_array_len(out, matching.len() * 2);
+    for (name, value) in matching {
+        encode_bulk(out, name.as_bytes());
+        encode_bulk(out, value.as_bytes());
+    }
+}
+
+/// Redis's glob match, case-insensitive, for `*` and `?`. Iterative, with
+/// one backtrack point, so a pattern of many stars costs O(pattern × name)
+/// rather than exponential time.
+fn glob_match(pattern: &[u8], name: &[u8]) -> bool {
+    let (mut p, mut n) = (0, 0);
+    // Where to resume after the last `*`: the pattern just past it, and the
+    // name position that star has swallowed up to.
+    let mut backtrack: Option<(usize, usize)> = None;
+    while let Some(&c) = name.get(n) {
+        match pattern.get(p) {
+            Some(b'*') => {
+                backtrack = Some((p + 1, n));
+                p += 1;
+            }
+            Some(&want) if want == b'?' || want.eq_ignore_ascii_case(&c) => {
+                p += 1;
+                n += 1;
+            }
+            _ => match backtrack {
+                Some((after_star, swallowed)) => {
+                    backtrack = Some((after_star, swallowed + 1));
+                    p = after_star;
+                    n = swallowed + 1;
+                }
+                None => return false,
+            },
+        }
+    }
+    pattern
+        .get(p..)
+        .is_some_and(|tail| tail.iter().all(|&c| c == b'*'))
+}
+
+/// The `HELLO` reply in RESP2: its map as a flat array.
+pub(crate) fn hello(out: &mut BytesMut, client_id: u64) {
+    encode_array_len(out, 14);
+    for (key, value) in [("server", "redis"), ("version", REDIS_VERSION)] {
+        encode_bulk(out, key.as_bytes());
+        encode_bulk(out, value.as_bytes());
+    }
+    encode_bulk(out, b"proto");
+    encode_integer(out, 2);
+    encode_bulk(out, b"id");
+    encode_integer(out, i64::try_from(client_id).unwrap_or(i64::MAX));
+    for (key, value) in [("mode", "standalone"), ("role", "master")] {
+        encode_bulk(out, key.as_bytes());
+        encode_bulk(out, value.as_bytes());
+    }
+    encode_bulk(out, b"modules");
+    encode_array_len(out, 0);
+}
+
+/// `COMMAND` and `COMMAND INFO` without names: every command.
+pub(crate) fn command_all(out: &mut BytesMut) {
+    encode_array_len(out, table::commands().len());
+    for spec in table::commands() {
+        table::encode_info(out, spec);
+    }
+}
+
+/// `COMMAND COUNT`: top-level commands, as Redis counts them.
+pub(crate) fn command_count(out: &mut BytesMut) {
+    encode_integer(
+        out,
+        i64::try_from(table::commands().len()).unwrap_or(i64::MAX),
+    );
+}
+
+/// `COMMAND LIST`: every name, subcommands included (`client|id`).
+pub(crate) fn command_list(out: &mut BytesMut) {
+    let names: Vec<&str> = table::commands()
+        .iter()
+        .flat_map(|spec| std::iter::once(spec).chain(spec.subcommands))
+        .map(|spec| spec.name)
+        .collect();
+    encode_array_len(out, names.len());
+    for name in names {
+        encode_bulk(out, name.as_bytes());
+    }
+}
+
+/// `COMMAND INFO name ...`: one entry per name, a null bulk for unknown
+/// ones (as Redis replies).
+pub(crate) fn command_info(names: &[Bytes], out: &mut BytesMut) {
+    encode_array_len(out, names.len());
+    for name in names {
+        match table::find_full_name(name) {
+            Some(spec) => table::encode_info(out, spec),
+            None => encode_null(out),
+        }
+    }
+}
+
+/// `COMMAND DOCS [name ...]`: a map (flat array) from name to docs; unknown
+/// names are left out, no names means every command.
+pub(crate) fn command_docs(names: &[Bytes], out: &mut BytesMut) {
+    let specs: Vec<&CommandSpec> = if names.is_empty() {
+        table::commands().iter().collect()
+    } else {
+        names
+            .iter()
+            .filter_map(|n| table::find_full_name(n))
+            .collect()
+    };
+    encode_array_len(out, specs.len() * 2);
+    for spec in specs {
+        encode_bulk(out, spec.name.as_bytes());
+        table::encode_docs(out, spec);
+    }
+}
+
+/// `CLIENT GETNAME`.
+pub(crate) fn client_name(out: &mut BytesMut, name: Option<&Bytes>) {
+    match name {
+        Some(name) => encode_bulk(out, name),
+        None => encode_null(out),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `*` and `?` match as in Redis, ignoring case.
+    #[test]
+    fn glob() {
+        assert!(glob_match(b"*", b"save"));
+        assert!(glob_match(b"SAVE", b"save"));
+        assert!(glob_match(b"max*", b"maxclients"));
+        assert!(glob_match(b"s?ve", b"save"));
+        assert!(!glob_match(b"s?ve", b"sve"));
+        assert!(!glob_match(b"appendonly", b"save"));
+        assert!(glob_match(b"*a*e", b"save"));
+        assert!(!glob_match(
+            &[b'*'; 10_000]
+                .iter()
+                .chain(b"x")
+                .copied()
+                .collect::<Vec<_>>(),
+            b"proto-max-bulk-len"
+        ));
+    }
+}

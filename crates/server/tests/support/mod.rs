@@ -1,0 +1,216 @@
+//! Helpers for the end-to-end tests: a real server on a free loopback port
+//! with a shutdown the test controls, and a raw RESP client that asserts on
+//! exact bytes.
+//!
+//! Not every test file uses every helper.
+#![allow(dead_code)]
+
+use std::io;
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use bytes::BytesMut;
+use sharedkv_db::Db;
+use sharedkv_resp::{Frame, Limits, decode_frame, encode_request};
+use sharedkv_server::Config;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::task::JoinHandle;
+use tokio::time::timeout;
+use tokio_util::sync::CancellationToken;
+
+/// How long any single wait may take before the test fails. Generous: the
+/// suite runs in debug builds, in parallel, on two cores.
+pub const WAIT: Duration = Duration::from_secs(10);
+
+/// A server running on its own task.
+pub struct TestServer {
+    pub addr: SocketAddr,
+    shutdown: CancellationToken,
+    task: JoinHandle<io::Result<()>>,
+}
+
+/// Starts a server over `db` with the default configuration.
+pub async fn start<D: Db>(db: D) -> TestServer {
+    start_with(db, Config::default()).await
+}
+
+/// Starts a server over `db` on `127.0.0.1:0`.
+pub async fn start_with<D: Db>(db: D, config: Config) -> TestServer {
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let addr = listener.local_addr().expect("local_addr");
+    let shutdown = CancellationToken::new();
+    let until = shutdown.clone().cancelled_owned();
+    let task = tokio::spawn(sharedkv_server::run(listener, db, config, until));
+    TestServer {
+        addr,
+        shutdown,
+        task,
+    }
+}
+
+/// A configuration with a password.
+pub fn with_password(password: &str) -> Config {
+    Config {
+        requirepass: Some(password.to_owned()),
+        ..Config::default()
+    }
+}
+
+impl TestServer {
+    /// A new raw client.
+    pub async fn client(&self) -> RawClient {
+        RawClient::connect(self.addr).await
+    }
+
+    /// Triggers the shutdown without waiting for it.
+    pub fn trigger_shutdown(&self) {
+        self.shutdown.cancel();
+    }
+
+    /// Shuts the server down and checks that `run` returned `Ok` in time.
+    pub async fn stop(self) {
+        self.shutdown.cancel();
+        let result = timeout(WAIT, self.task)
+            .await
+            .expect("run did not return in time");
+        result.expect("server task panicked").expect("run failed");
+    }
+}
+
+/// A client that speaks raw bytes.
+pub struct RawClient {
+    stream: TcpStream,
+    /// Received bytes not yet matched by an expectation.
+    received: BytesMut,
+}
+
+impl RawClient {
+    pub async fn connect(addr: SocketAddr) -> Self {
+        let stream = timeout(WAIT, TcpStream::connect(addr))
+            .await
+            .expect("connect timed out");
+        RawClient {
+            stream: stream.expect("connect"),
+            received: BytesMut::new(),
+        }
+    }
+
+    /// Sends `bytes` as they are.
+    pub async fn send(&mut self, bytes: &[u8]) {
+        self.stream.write_all(bytes).await.expect("write");
+    }
+
+    /// Sends a request as an array of bulk strings.
+    pub async fn send_command(&mut self, args: &[&str]) {
+        let mut buf = BytesMut::new();
+        encode_request(&mut buf, args);
+        self.send(&buf).await;
+    }
+
+    /// Reads until exactly `expected` has arrived, and fails on anything
+    /// else (or nothing, within [`WAIT`]).
+    pub async fn expect(&mut self, expected: &[u8]) {
+        while self.received.len() < expected.len()
+            && self.received[..] == expected[..self.received.len()]
+        {
+            match timeout(WAIT, self.stream.read_buf(&mut self.received)).await {
+                Ok(Ok(0)) | Ok(Err(_)) => break,
+                Ok(Ok(_)) => {}
+                Err(_) => panic!(
+                    "timed out waiting for {:?}, got {:?}",
+                    String::from_utf8_lossy(expected),
+                    String::from_utf8_lossy(&self.received)
+                ),
+            }
+        }
+        let got = self
+            .received
+            .split_to(self.received.len().min(expected.len()));
+        assert_eq!(
+            String::from_utf8_lossy(&got),
+            String::from_utf8_lossy(expected),
+            "unexpected reply"
+        );
+    }
+
+    /// Sends `request` and expects exactly `reply`.
+    pub async fn roundtrip(&mut self, request: &[u8], reply: &[u8]) {
+        self.send(request).await;
+        self.expect(reply).await;
+    }
+
+    /// Sends `request` and reports whether exactly `reply` came back: false
+    /// if the server closed the connection or said something else.
+    pub async fn try_roundtrip(&mut self, request: &[u8], reply: &[u8]) -> bool {
+        if self.stream.write_all(request).await.is_err() {
+            return false;
+        }
+        while self.received.len() < reply.len() {
+            match timeout(WAIT, self.stream.read_buf(&mut self.received)).await {
+                Ok(Ok(n)) if n > 0 => {}
+                _ => break,
+            }
+        }
+        let matched = self.received[..] == reply[..];
+        self.received.clear();
+        matched
+    }
+
+    /// Sends a command as a bulk array and expects exactly `reply`.
+    pub async fn command(&mut self, args: &[&str], reply: &[u8]) {
+        self.send_command(args).await;
+        self.expect(reply).await;
+    }
+
+    /// Reads one whole reply frame.
+    pub async fn read_frame(&mut self) -> Frame {
+        loop {
+            if let Some(frame) =
+                decode_frame(&mut self.received, &Limits::default()).expect("valid reply")
+            {
+                return frame;
+            }
+            let read = timeout(WAIT, self.stream.read_buf(&mut self.received))
+                .await
+                .expect("timed out waiting for a reply")
+                .expect("read");
+            assert_ne!(read, 0, "connection closed while waiting for a reply");
+        }
+    }
+
+    /// Expects the server to close the connection with nothing more sent.
+    pub async fn expect_closed(&mut self) {
+        let mut rest = Vec::new();
+        let read = timeout(WAIT, self.stream.read_to_end(&mut rest))
+            .await
+            .expect("not closed");
+        // A reset also means closed: the server may close with our unread
+        // bytes in its buffer.
+        if let Err(e) = read {
+            assert_eq!(e.kind(), io::ErrorKind::ConnectionReset, "{e}");
+        }
+        assert!(
+            self.received.is_empty() && rest.is_empty(),
+            "unexpected bytes before close: {:?}",
+            String::from_utf8_lossy(&[&self.received[..], &rest[..]].concat())
+        );
+    }
+
+    /// Splits the client into its halves, for tests that write and read
+    /// concurrently.
+    pub fn into_split(
+        self,
+    ) -> (
+        tokio::net::tcp::OwnedReadHalf,
+        tokio::net::tcp::OwnedWriteHalf,
+    ) {
+        assert!(self.received.is_empty());
+        self.stream.into_split()
+    }
+}
+
+/// `$len\r\ntext\r\n`.
+pub fn bulk(text: &str) -> Vec<u8> {
+    format!("${}\r\n{text}\r\n", text.len()).into_bytes()
+}
