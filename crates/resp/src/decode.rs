@@ -136,7 +136,12 @@ impl RequestDecoder {
             let len = match self.bulk_len {
                 Some(len) => len,
                 None => match self.bulk_header(buf)? {
-                    Some(len) => *self.bulk_len.insert(len),
+                    Some(Argument::Bulk(len)) => *self.bulk_len.insert(len),
+                    Some(Argument::Integer(arg)) => {
+                        self.args.push(arg);
+                        self.remaining -= 1;
+                        continue;
+                    }
                     None => return Ok(None),
                 },
             };
@@ -196,11 +201,23 @@ impl RequestDecoder {
     }
 
     /// Reads a `$len` line at the front of `buf`, once it is all buffered.
-    fn bulk_header(&mut self, buf: &mut BytesMut) -> Result<Option<usize>, ProtocolError> {
+    ///
+    /// **Deviation from Redis:** an argument may also be a RESP integer
+    /// (`:42\r\n`), taken as its decimal text. mini-redis's client sends the
+    /// `PX` of `SET ... PX ms` that way; Redis answers `expected '$', got ':'`.
+    fn bulk_header(&mut self, buf: &mut BytesMut) -> Result<Option<Argument>, ProtocolError> {
         // Redis looks for the line end before it looks at the `$`.
         let Some((cr, crlf)) = self.header_line(buf, ProtocolError::TooBigBulkCountString)? else {
             return Ok(None);
         };
+        if buf[0] == b':' {
+            parse_int(&buf[1..cr])
+                .filter(|_| crlf)
+                .ok_or(ProtocolError::InvalidBulkLength)?;
+            let arg = buf.split_to(cr).freeze().slice(1..);
+            buf.advance(2);
+            return Ok(Some(Argument::Integer(arg)));
+        }
         if buf[0] != b'$' {
             return Err(ProtocolError::ExpectedDollar(buf[0]));
         }
@@ -210,7 +227,7 @@ impl RequestDecoder {
             .filter(|&n| n <= self.limits.max_bulk_len)
             .ok_or(ProtocolError::InvalidBulkLength)?;
         buf.advance(cr + 2);
-        Ok(Some(len))
+        Ok(Some(Argument::Bulk(len)))
     }
 
     /// Reads an inline request (a line ending in `\n`, optionally `\r\n`).
@@ -229,6 +246,14 @@ impl RequestDecoder {
         buf.advance(newline + 1);
         Ok(Some(args))
     }
+}
+
+/// What the header of one multibulk argument announced.
+enum Argument {
+    /// `$len`: a bulk string of `len` bytes follows.
+    Bulk(usize),
+    /// `:n`: the whole argument, `n`'s decimal text.
+    Integer(Bytes),
 }
 
 #[cfg(test)]
@@ -285,6 +310,22 @@ mod tests {
 
     fn error_text(input: &[u8]) -> String {
         error_of(Limits::default(), input).to_string()
+    }
+
+    /// An integer argument (as mini-redis's client sends `PX`) decodes to its text, even split byte by byte.
+    #[test]
+    fn integer_argument_is_accepted() {
+        let input = b"*5\r\n$3\r\nSET\r\n$1\r\nk\r\n$1\r\nv\r\n$2\r\npx\r\n:1500\r\n";
+        let expected = vec![args(&["SET", "k", "v", "px", "1500"])];
+        assert_eq!(
+            decode_all(Limits::default(), input),
+            (expected.clone(), None)
+        );
+        assert_eq!(decode_bytewise(Limits::default(), input), (expected, None));
+        assert_eq!(
+            error_text(b"*1\r\n:12x\r\n"),
+            "Protocol error: invalid bulk length"
+        );
     }
 
     /// A plain multibulk request decodes into its arguments.
@@ -479,8 +520,8 @@ mod tests {
     #[test]
     fn expected_dollar_error() {
         assert_eq!(
-            error_text(b"*1\r\n:3\r\n"),
-            "Protocol error: expected '$', got ':'"
+            error_text(b"*1\r\n+3\r\n"),
+            "Protocol error: expected '$', got '+'"
         );
         assert_eq!(
             error_of(Limits::default(), b"*2\r\n$1\r\na\r\nfoo\r\n"),

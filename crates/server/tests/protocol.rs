@@ -143,8 +143,8 @@ async fn expected_dollar<D: Db>(db: D) {
     assert_protocol_error(&server, b"*1\r\nfoo\r\n", "expected '$', got 'f'").await;
     assert_protocol_error(
         &server,
-        b"*2\r\n$3\r\nSET\r\n:5\r\n",
-        "expected '$', got ':'",
+        b"*2\r\n$3\r\nSET\r\n+5\r\n",
+        "expected '$', got '+'",
     )
     .await;
     server.stop().await;
