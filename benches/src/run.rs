@@ -19,11 +19,15 @@ use crate::workload::{KeySpace, Op, Workload};
 /// The task counts of the `contention` group.
 pub const TASKS: [usize; 4] = [1, 2, 8, 64];
 
-/// How many operations a task runs before it yields to the runtime in the
-/// multi-task groups, as a connection task does when it goes back to its
-/// socket after a pipelined batch. Without it, a task whose operations are
-/// ready futures (every lock-based strategy) would never give its worker
-/// back, and 64 tasks on 2 workers would run two at a time to completion.
+/// How many operations a `contention` task runs before it yields to the
+/// runtime, as a connection task does when it goes back to its socket.
+/// Without it, a task whose operations are ready futures (every lock-based
+/// strategy) would never give its worker back, and 64 tasks on 2 workers
+/// would run two at a time to completion. Why so many: each yield of a lone
+/// task wakes the idle worker to steal it, which costs microseconds; at 64
+/// that overhead doubled the one-task time and its noise. The head-of-line
+/// group, which needs fine turn-taking, uses
+/// [`HOL_YIELD_EVERY`](crate::hol::HOL_YIELD_EVERY).
 pub const YIELD_EVERY: u64 = 1024;
 
 /// One worker per core: the runtime the server uses by default.

@@ -321,6 +321,10 @@ impl Summary<'_> {
     /// run-to-run spreads added (only known with several runs).
     fn ratio(&self, a: Stat, b: Stat) -> String {
         let r = a.median / b.median;
+        if a.median == b.median && a.spread == b.spread {
+            // A row against itself.
+            return "1.00×".to_owned();
+        }
         let noise = a.spread + b.spread;
         if self.runs > 1 && (r - 1.0).abs() <= noise {
             format!("≈{r:.2}×")

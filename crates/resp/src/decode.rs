@@ -13,6 +13,12 @@ use crate::{Limits, ProtocolError};
 /// declares. Redis uses the same cap (`argv_len = min(multibulklen, 1024)`).
 const ARGS_CAPACITY_CAP: usize = 1024;
 
+/// Fewest bytes one multibulk argument takes on the wire (`:0\r\n`). The
+/// slots reserved up front are also capped by the buffered bytes over this,
+/// so a 7-byte `*1024\r\n` reserves nothing: every allocation stays
+/// proportional to what was received, not to what was declared.
+const MIN_ARG_WIRE_LEN: usize = 4;
+
 /// Incremental request decoder for one connection.
 ///
 /// Feed it the connection's read buffer after every read. It consumes what it
@@ -57,8 +63,10 @@ pub struct RequestDecoder {
     /// up to 64 KiB per read otherwise.
     searched: usize,
     /// Arguments of the request in progress: frozen slices of the caller's
-    /// buffer. Its initial capacity is capped by `ARGS_CAPACITY_CAP` because
-    /// the count is only declared: `*2147483647\r\n` must not reserve 64 GiB.
+    /// buffer. Its initial capacity is capped by `ARGS_CAPACITY_CAP` and by
+    /// the arguments the buffer could already hold, because the count is only
+    /// declared: `*2147483647\r\n` must not reserve 64 GiB, nor `*1024\r\n`
+    /// 32 KiB.
     args: Vec<Bytes>,
 }
 
@@ -121,7 +129,8 @@ impl RequestDecoder {
                     Some(0) => {} // empty request: skipped
                     Some(count) => {
                         self.remaining = count;
-                        self.args = Vec::with_capacity(count.min(ARGS_CAPACITY_CAP));
+                        let present = buf.len() / MIN_ARG_WIRE_LEN;
+                        self.args = Vec::with_capacity(count.min(ARGS_CAPACITY_CAP).min(present));
                     }
                 }
             } else {
@@ -460,14 +469,26 @@ mod tests {
         }
     }
 
-    /// A declared count reserves at most `ARGS_CAPACITY_CAP` slots.
+    /// A declared count reserves no slot the buffered bytes could not fill,
+    /// and never more than `ARGS_CAPACITY_CAP`.
     #[test]
     fn declared_count_does_not_allocate() {
         let mut dec = RequestDecoder::default();
         let mut buf = BytesMut::from(&b"*2147483647\r\n"[..]);
         assert_eq!(dec.decode(&mut buf), Ok(None));
         assert_eq!(dec.remaining, 2_147_483_647);
-        assert!(dec.args.capacity() <= ARGS_CAPACITY_CAP);
+        assert_eq!(dec.args.capacity(), 0);
+
+        let mut dec = RequestDecoder::default();
+        let mut buf = BytesMut::from(&b"*1024\r\n"[..]);
+        buf.extend_from_slice(&b":1\r\n".repeat(3000));
+        assert_eq!(dec.decode(&mut buf).unwrap().unwrap().len(), 1024);
+
+        let mut dec = RequestDecoder::default();
+        let mut buf = BytesMut::from(&b"*5000\r\n"[..]);
+        buf.extend_from_slice(&b":1\r\n".repeat(3000));
+        assert_eq!(dec.decode(&mut buf), Ok(None));
+        assert!(dec.args.capacity() <= 2 * 3000);
     }
 
     /// A declared bulk length does not grow the buffer; the decoder waits.

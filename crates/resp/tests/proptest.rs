@@ -1,6 +1,12 @@
 //! Property tests: the decoders never panic on any input, the result never
-//! depends on how the input was split across reads, and encoding then
-//! decoding gives back what was encoded.
+//! depends on how the input was split across reads, encoding then decoding
+//! gives back what was encoded, and the memory a decoder holds is bounded by
+//! the bytes it received, never by a length a peer declared.
+//!
+//! The last is measured with `allocation-counter`, a counting
+//! `#[global_allocator]` that keeps its counts per thread (so parallel tests
+//! do not disturb each other) and that we can use without writing the
+//! `unsafe impl GlobalAlloc` that `unsafe_code = "forbid"` rules out.
 
 use bytes::{Bytes, BytesMut};
 use proptest::prelude::*;
@@ -222,5 +228,153 @@ proptest! {
             .collect();
         prop_assert_eq!(requests_chunked(Limits::default(), &wire, &chunks), (expected.clone(), None));
         prop_assert_eq!(requests_chunked(Limits::default(), &wire, &[usize::MAX]), (expected, None));
+    }
+}
+
+/// Most bytes a decoder may hold at its peak per byte received. The
+/// costliest input is an inline request of one-letter words (`a a a ...`):
+/// per 2 bytes on the wire, a 32-byte `Bytes` in a `Vec` that grows by
+/// doubling (up to 64 bytes, and old and new arrays both live while it
+/// grows) plus the word's own small allocation; then the read buffer itself,
+/// grown by doubling too. Measured: 53 bytes per byte received.
+const HELD_PER_BYTE: usize = 64;
+
+/// Bytes a decoder may hold whatever it received: the fixed cost of a
+/// buffer and a first argument vector. Far below what any declared length
+/// (`$536870912`, `*1024`) would have reserved.
+const HELD_FIXED: usize = 512;
+
+/// The bound both decoders' peak holdings must stay under.
+fn held_bound(received: usize) -> u64 {
+    (HELD_PER_BYTE * received + HELD_FIXED) as u64
+}
+
+/// The peak bytes allocated while `RequestDecoder` reads `input` in
+/// `chunks`, each request dropped as soon as it is decoded (as the server
+/// does once it has answered it).
+fn request_decoder_peak(limits: Limits, input: &[u8], chunks: &[usize]) -> u64 {
+    allocation_counter::measure(|| {
+        let mut dec = RequestDecoder::new(limits);
+        let mut buf = BytesMut::new();
+        let mut rest = input;
+        let mut sizes = chunks.iter().cycle();
+        'feed: while !rest.is_empty() {
+            let n = sizes.next().copied().unwrap_or(1).clamp(1, rest.len());
+            buf.extend_from_slice(&rest[..n]);
+            rest = &rest[n..];
+            loop {
+                match dec.decode(&mut buf) {
+                    Ok(Some(args)) => drop(args),
+                    Ok(None) => break,
+                    Err(_) => break 'feed,
+                }
+            }
+        }
+    })
+    .bytes_max
+}
+
+/// The peak bytes allocated while `decode_frame` reads every frame of
+/// `input`, each dropped at once.
+fn reply_decoder_peak(limits: &Limits, input: &[u8]) -> u64 {
+    allocation_counter::measure(|| {
+        let mut buf = BytesMut::from(input);
+        while let Ok(Some(frame)) = decode_frame(&mut buf, limits) {
+            drop(frame);
+        }
+    })
+    .bytes_max
+}
+
+/// Headers declaring the largest counts and lengths the limits allow, with
+/// few or none of the promised bytes behind them.
+fn declared_but_not_sent() -> impl Strategy<Value = Vec<u8>> {
+    let count = prop_oneof![Just(2_147_483_647usize), Just(1024), 1usize..100_000];
+    let len = prop_oneof![Just(536_870_912usize), Just(16_384), 1usize..1_000_000];
+    (
+        count,
+        len,
+        prop::collection::vec(any::<u8>(), 0..40),
+        any::<bool>(),
+    )
+        .prop_map(|(count, len, tail, reply)| {
+            let mut wire = Vec::new();
+            if reply {
+                // Replies: nested arrays, each announcing much.
+                wire.extend_from_slice(format!("*{count}\r\n*{count}\r\n${len}\r\n").as_bytes());
+            } else {
+                wire.extend_from_slice(format!("*{count}\r\n$3\r\nSET\r\n${len}\r\n").as_bytes());
+            }
+            wire.extend_from_slice(&tail);
+            wire
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    /// Fed random, protocol-shaped or damaged input in random chunks, the
+    /// request decoder never holds more than `HELD_PER_BYTE` bytes per byte
+    /// received (plus `HELD_FIXED`), whatever counts and lengths it declares.
+    #[test]
+    fn request_decoder_holds_only_what_it_received(
+        input in prop_oneof![input(), declared_but_not_sent()],
+        chunks in prop::collection::vec(1usize..64, 1..8),
+        small in any::<bool>(),
+    ) {
+        let limits = if small { SMALL } else { Limits::default() };
+        let peak = request_decoder_peak(limits, &input, &chunks);
+        prop_assert!(
+            peak <= held_bound(input.len()),
+            "held {} bytes at peak for {} received", peak, input.len()
+        );
+    }
+
+    /// The reply decoder never holds more than the same bound: it sizes
+    /// arrays only by elements it has seen.
+    #[test]
+    fn reply_decoder_holds_only_what_it_received(
+        input in prop_oneof![input(), declared_but_not_sent()],
+        small in any::<bool>(),
+    ) {
+        let limits = if small { SMALL } else { Limits::default() };
+        let peak = reply_decoder_peak(&limits, &input);
+        prop_assert!(
+            peak <= held_bound(input.len()),
+            "held {} bytes at peak for {} received", peak, input.len()
+        );
+    }
+}
+
+/// The measurement itself works: reserving from a declared length would be
+/// caught (a decoder that trusted `$536870912` would hold 512 MiB).
+#[test]
+fn allocation_counter_sees_a_declared_reservation() {
+    let peak = allocation_counter::measure(|| {
+        let buf = BytesMut::with_capacity(536_870_912 / 1024);
+        drop(buf);
+    })
+    .bytes_max;
+    assert!(peak > held_bound(b"*1\r\n$536870912\r\n".len()));
+}
+
+/// Requests with every argument as small as the wire allows stay within the
+/// bound: the worst case `HELD_PER_BYTE` is sized for.
+#[test]
+fn tiny_arguments_stay_within_the_bound() {
+    let mut inline = b"x".to_vec();
+    inline.extend_from_slice(&b" a".repeat(20_000));
+    inline.push(b'\n');
+    let mut multibulk = b"*20000\r\n".to_vec();
+    multibulk.extend_from_slice(&b":0\r\n".repeat(20_000));
+    for input in [inline, multibulk] {
+        for chunks in [&[usize::MAX][..], &[1], &[7, 100, 4096]] {
+            let peak = request_decoder_peak(Limits::default(), &input, chunks);
+            assert!(
+                peak <= held_bound(input.len()),
+                "{peak} for {}",
+                input.len()
+            );
+        }
     }
 }

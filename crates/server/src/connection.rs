@@ -10,6 +10,25 @@
 //! Pipelining falls out of this loop: every request already buffered is
 //! answered before the one write, so 10,000 requests sent in one write get
 //! their 10,000 replies in order, in a handful of writes.
+//!
+//! # Bounds on what one client costs
+//!
+//! - **Output.** Writes never block the loop: what the socket does not take
+//!   now stays in `output` and is written when the socket is writable, while
+//!   the connection goes on reading and answering, as Redis does. Unwritten
+//!   replies are bounded as by Redis's `client-output-buffer-limit`: once
+//!   they exceed [`Config::client_output_buffer_limit`] when the next
+//!   request is about to run (or a pub/sub message arrives), the client is
+//!   disconnected, its replies discarded. So a client that sends and never
+//!   reads costs at most the limit plus one reply, then is gone.
+//! - **Input.** The decoder holds at most one incomplete request and never
+//!   allocates from a declared length; a line without its end is cut off at
+//!   64 KiB (see `sharedkv_resp::Limits`).
+//! - **Time.** With [`Config::timeout`], a client idle that long is closed,
+//!   as Redis's `timeout` does (subscribers excepted).
+//!
+//! [`Config::client_output_buffer_limit`]: crate::Config::client_output_buffer_limit
+//! [`Config::timeout`]: crate::Config::timeout
 
 use std::io;
 use std::pin::pin;
@@ -17,14 +36,15 @@ use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
-use bytes::{Bytes, BytesMut};
+use bytes::{Buf, Bytes, BytesMut};
 use sharedkv_db::Db;
 use sharedkv_resp::{
     Limits, RequestDecoder, encode_array_len, encode_bulk, encode_error, encode_integer,
     encode_null, encode_simple,
 };
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::AsyncWriteExt;
 use tokio::net::TcpStream;
+use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
 use crate::Shared;
@@ -39,8 +59,9 @@ use crate::table;
 /// length a client declared.
 pub(crate) const READ_CHUNK: usize = 16 * 1024;
 
-/// Replies are written before the batch ends once they reach this size, so
-/// a pipeline of large replies cannot buffer without bound.
+/// Replies are written (as far as the socket takes them now) before the
+/// batch ends once they reach this size, so a pipeline of large replies
+/// starts leaving before the whole batch is answered.
 const OUTPUT_FLUSH: usize = 64 * 1024;
 
 /// An empty buffer whose capacity grew past this (one huge request or
@@ -63,6 +84,9 @@ enum Flow {
     /// Close once the replies so far are written (`QUIT`, a protocol
     /// error).
     Close,
+    /// Close now and discard the unwritten replies: the client went over
+    /// the output buffer limit.
+    Disconnect,
 }
 
 /// The state of one client connection.
@@ -90,6 +114,12 @@ pub(crate) struct Connection<D> {
     /// Cancelled when the server shuts down. A child token of the server's,
     /// so that waiting on it touches nothing other connections share.
     shutdown: CancellationToken,
+    /// When the client last did something: sent a complete request, or took
+    /// some reply bytes. Read only with [`Config::timeout`] set, and then
+    /// kept up to date.
+    ///
+    /// [`Config::timeout`]: crate::Config::timeout
+    last_active: Instant,
 }
 
 impl<D: Db> Connection<D> {
@@ -112,6 +142,7 @@ impl<D: Db> Connection<D> {
             subscriptions,
             executed: 0,
             shutdown,
+            last_active: Instant::now(),
             shared,
         };
         connection.set_authenticated(authenticated);
@@ -119,25 +150,40 @@ impl<D: Db> Connection<D> {
     }
 
     /// Serves the client until it leaves, sends `QUIT`, breaks the protocol,
-    /// or the server shuts down.
+    /// goes over the output buffer limit, stays idle past the timeout, or the
+    /// server shuts down.
     pub(crate) async fn run(mut self) -> io::Result<()> {
         let token = self.shutdown.clone();
         let mut shutdown = pin!(token.cancelled());
         loop {
-            let flow = self.answer_buffered().await?;
-            self.flush().await?;
-            if flow == Flow::Close {
-                return Ok(());
+            match self.answer_buffered().await? {
+                Flow::Continue => {}
+                Flow::Close => return self.flush().await,
+                Flow::Disconnect => return Ok(()),
+            }
+            self.count_commands();
+            self.write_now()?;
+            if self.input.is_empty() && self.input.capacity() > MAX_IDLE_BUFFER {
+                self.input = BytesMut::new();
             }
             self.input.reserve(READ_CHUNK);
+            let pending = !self.output.is_empty();
+            let idle_deadline = self.idle_deadline();
             tokio::select! {
                 biased;
                 () = &mut shutdown => return self.drain_and_close().await,
-                read = self.socket.read_buf(&mut self.input) => {
-                    // Zero: the client closed, perhaps mid-request; nothing
-                    // is left to answer.
-                    if read? == 0 {
-                        return Ok(());
+                // Written at the top of the loop.
+                ready = self.socket.writable(), if pending => ready?,
+                ready = self.socket.readable() => {
+                    ready?;
+                    match self.socket.try_read_buf(&mut self.input) {
+                        // The client closed, perhaps mid-request, or only its
+                        // sending half: what it sent is answered, so write
+                        // the replies still pending, then close.
+                        Ok(0) => return self.flush().await,
+                        Ok(_) => {}
+                        Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
+                        Err(e) => return Err(e),
                     }
                 }
                 (channel, message) = self.subscriptions.next_message(),
@@ -147,6 +193,13 @@ impl<D: Db> Connection<D> {
                     encode_bulk(&mut self.output, b"message");
                     encode_bulk(&mut self.output, &channel);
                     encode_bulk(&mut self.output, &message);
+                    if self.over_output_limit() {
+                        return Ok(());
+                    }
+                }
+                () = sleep_until(idle_deadline), if idle_deadline.is_some() => {
+                    tracing::debug!(id = self.id, "closing an idle client");
+                    return Ok(());
                 }
             }
         }
@@ -157,19 +210,20 @@ impl<D: Db> Connection<D> {
         loop {
             match self.decoder.decode(&mut self.input) {
                 Ok(Some(args)) => {
+                    if self.over_output_limit() {
+                        return Ok(Flow::Disconnect);
+                    }
+                    if self.shared.config.timeout.is_some() {
+                        self.last_active = Instant::now();
+                    }
                     if self.handle(args).await == Flow::Close {
                         return Ok(Flow::Close);
                     }
                     if self.output.len() >= OUTPUT_FLUSH {
-                        self.flush().await?;
+                        self.write_now()?;
                     }
                 }
-                Ok(None) => {
-                    if self.input.is_empty() && self.input.capacity() > MAX_IDLE_BUFFER {
-                        self.input = BytesMut::new();
-                    }
-                    return Ok(Flow::Continue);
-                }
+                Ok(None) => return Ok(Flow::Continue),
                 Err(e) => {
                     // The stream can no longer be framed: reply after the
                     // replies of the requests before it, then close.
@@ -179,6 +233,32 @@ impl<D: Db> Connection<D> {
                 }
             }
         }
+    }
+
+    /// Whether the unwritten replies exceed the output buffer limit; logs
+    /// the disconnection that follows, as Redis does.
+    fn over_output_limit(&self) -> bool {
+        let limit = self.shared.config.client_output_buffer_limit;
+        let over = limit != 0 && self.output.len() > limit;
+        if over {
+            tracing::warn!(
+                id = self.id,
+                pending = self.output.len(),
+                limit,
+                "closing a client for overcoming of output buffer limits"
+            );
+        }
+        over
+    }
+
+    /// When the connection times out if nothing happens first: `None`
+    /// without a timeout, and for subscribers, which Redis never times out.
+    fn idle_deadline(&self) -> Option<Instant> {
+        let timeout = self.shared.config.timeout?;
+        if self.subscriptions.is_active() {
+            return None;
+        }
+        self.last_active.checked_add(timeout)
     }
 
     /// Answers one request, in Redis's order of checks: the name and arity,
@@ -320,10 +400,9 @@ impl<D: Db> Connection<D> {
         Ok(())
     }
 
-    /// Writes every pending reply. Once the server is shutting down, a
-    /// client that does not read gets [`SHUTDOWN_WRITE_GRACE`], then is
-    /// dropped, so it cannot keep the server from exiting.
-    async fn flush(&mut self) -> io::Result<()> {
+    /// Adds the requests run since the last call to the server's counter:
+    /// once per batch, not once per request.
+    fn count_commands(&mut self) {
         if self.executed > 0 {
             self.shared
                 .stats
@@ -331,6 +410,40 @@ impl<D: Db> Connection<D> {
                 .fetch_add(self.executed, Ordering::Relaxed);
             self.executed = 0;
         }
+    }
+
+    /// Writes as much of the pending replies as the socket takes now,
+    /// without waiting; the rest waits for the socket to be writable.
+    fn write_now(&mut self) -> io::Result<()> {
+        // Taken before writing: `advance` moves the buffer's start, so its
+        // `capacity` shrinks as it is written.
+        let span = self.output.capacity();
+        while !self.output.is_empty() {
+            match self.socket.try_write(&self.output) {
+                Ok(0) => return Err(io::ErrorKind::WriteZero.into()),
+                Ok(n) => {
+                    self.output.advance(n);
+                    if self.shared.config.timeout.is_some() {
+                        self.last_active = Instant::now();
+                    }
+                }
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Ok(()),
+                Err(e) => return Err(e),
+            }
+        }
+        if span > MAX_IDLE_BUFFER {
+            self.output = BytesMut::new();
+        }
+        Ok(())
+    }
+
+    /// Writes every pending reply, waiting as long as it takes, before the
+    /// connection closes. Once the server is shutting down, a client that
+    /// does not read gets [`SHUTDOWN_WRITE_GRACE`], then is dropped, so it
+    /// cannot keep the server from exiting; with a timeout configured, a
+    /// client that takes nothing for that long is dropped too.
+    async fn flush(&mut self) -> io::Result<()> {
+        self.count_commands();
         if self.output.is_empty() {
             return Ok(());
         }
@@ -339,16 +452,27 @@ impl<D: Db> Connection<D> {
             token.cancelled().await;
             tokio::time::sleep(SHUTDOWN_WRITE_GRACE).await;
         };
-        tokio::select! {
-            biased;
-            written = self.socket.write_all(&self.output) => written?,
-            () = grace_over => {
-                return Err(io::Error::new(io::ErrorKind::TimedOut, "client stopped reading during shutdown"));
+        let timeout = self.shared.config.timeout;
+        let mut stalled = pin!(tokio::time::sleep(timeout.unwrap_or(Duration::MAX)));
+        let mut grace_over = pin!(grace_over);
+        while !self.output.is_empty() {
+            tokio::select! {
+                biased;
+                written = self.socket.write_buf(&mut self.output) => {
+                    if written? == 0 {
+                        return Err(io::ErrorKind::WriteZero.into());
+                    }
+                    if let Some(timeout) = timeout {
+                        stalled.as_mut().reset(Instant::now() + timeout);
+                    }
+                }
+                () = &mut grace_over => {
+                    return Err(io::Error::new(io::ErrorKind::TimedOut, "client stopped reading during shutdown"));
+                }
+                () = &mut stalled, if timeout.is_some() => {
+                    return Err(io::Error::new(io::ErrorKind::TimedOut, "client stopped reading"));
+                }
             }
-        }
-        self.output.clear();
-        if self.output.capacity() > MAX_IDLE_BUFFER {
-            self.output = BytesMut::new();
         }
         Ok(())
     }
@@ -364,16 +488,24 @@ impl<D: Db> Connection<D> {
             self.input.reserve(READ_CHUNK);
             match self.socket.try_read_buf(&mut self.input) {
                 Ok(0) => break,
-                Ok(_) => {
-                    if self.answer_buffered().await? == Flow::Close {
-                        break;
-                    }
-                }
+                Ok(_) => match self.answer_buffered().await? {
+                    Flow::Continue => {}
+                    Flow::Close => break,
+                    Flow::Disconnect => return Ok(()),
+                },
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
                 Err(e) => return Err(e),
             }
         }
         self.flush().await
+    }
+}
+
+/// Sleeps until `deadline`, or forever without one.
+async fn sleep_until(deadline: Option<Instant>) {
+    match deadline {
+        Some(deadline) => tokio::time::sleep_until(deadline).await,
+        None => std::future::pending().await,
     }
 }
 

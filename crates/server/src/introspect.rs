@@ -16,8 +16,8 @@ use crate::table::{self, CommandSpec};
 /// features of the Redis 7 protocol they check for.
 pub(crate) const REDIS_VERSION: &str = "7.0.0";
 
-/// `INFO [section ...]`: the `server`, `clients`, `stats` and `keyspace`
-/// sections, in that order, each as Redis formats it.
+/// `INFO [section ...]`: the `server`, `clients`, `memory`, `stats` and
+/// `keyspace` sections, in that order, each as Redis formats it.
 pub(crate) async fn info<D: Db>(shared: &Shared<D>, sections: &[Bytes], out: &mut BytesMut) {
     let all = sections.is_empty()
         || sections.iter().any(|s| {
@@ -52,6 +52,16 @@ pub(crate) async fn info<D: Db>(shared: &Shared<D>, sections: &[Bytes], out: &mu
         line(&mut s, "maxclients", shared.config.max_clients);
         parts.push(s);
     }
+    if wants("memory") {
+        let mut s = String::from("# Memory\r\n");
+        // The process's resident set, as Redis reports it (Linux only: the
+        // field is left out where /proc is not there to read).
+        if let Some(rss) = resident_set_bytes() {
+            line(&mut s, "used_memory_rss", rss);
+        }
+        line(&mut s, "maxmemory", 0);
+        parts.push(s);
+    }
     if wants("stats") {
         let mut s = String::from("# Stats\r\n");
         let stats = &shared.stats;
@@ -84,6 +94,26 @@ pub(crate) async fn info<D: Db>(shared: &Shared<D>, sections: &[Bytes], out: &mu
     encode_bulk(out, parts.join("\r\n").as_bytes());
 }
 
+/// The process's resident set size in bytes: `VmRSS` in `/proc/self/status`.
+/// `None` where that file is missing (not Linux) or unreadable.
+pub(crate) fn resident_set_bytes() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    parse_vm_rss(&status)
+}
+
+/// The `VmRSS:   1234 kB` line of a `/proc/<pid>/status` text, in bytes.
+fn parse_vm_rss(status: &str) -> Option<u64> {
+    let kib = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))?
+        .trim()
+        .strip_suffix("kB")?
+        .trim()
+        .parse::<u64>()
+        .ok()?;
+    kib.checked_mul(1024)
+}
+
 fn line(s: &mut String, key: &str, value: impl std::fmt::Display) {
     // Writing to a String cannot fail.
     let _ = write!(s, "{key}:{value}\r\n");
@@ -93,15 +123,21 @@ fn line(s: &mut String, key: &str, value: impl std::fmt::Display) {
 /// `redis-benchmark` read, as a flat array of names and values.
 pub(crate) fn config_get<D: Db>(shared: &Shared<D>, patterns: &[Bytes], out: &mut BytesMut) {
     let config = &shared.config;
-    let params: [(&str, String); 8] = [
+    let timeout = config.timeout.map_or(0, |t| t.as_secs());
+    let output_limit = config.client_output_buffer_limit;
+    let params: [(&str, String); 9] = [
         ("save", String::new()),
         ("appendonly", "no".into()),
         ("databases", "1".into()),
         ("maxclients", config.max_clients.to_string()),
         ("port", shared.port.to_string()),
-        ("timeout", "0".into()),
+        ("timeout", timeout.to_string()),
         ("maxmemory", "0".into()),
         ("proto-max-bulk-len", config.limits.max_bulk_len.to_string()),
+        (
+            "client-output-buffer-limit",
+            format!("normal {output_limit} 0 0 replica 0 0 0 pubsub {output_limit} 0 0"),
+        ),
     ];
     let matching: Vec<&(&str, String)> = params
         .iter()
@@ -236,6 +272,15 @@ pub(crate) fn client_name(out: &mut BytesMut, name: Option<&Bytes>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// VmRSS is read in kB and reported in bytes; a missing line is `None`.
+    #[test]
+    fn vm_rss_parses() {
+        let status = "Name:\tx\nVmHWM:\t  900 kB\nVmRSS:\t  812 kB\nThreads:\t3\n";
+        assert_eq!(parse_vm_rss(status), Some(812 * 1024));
+        assert_eq!(parse_vm_rss("Name:\tx\n"), None);
+        assert!(resident_set_bytes().is_none_or(|rss| rss > 0));
+    }
 
     /// `*` and `?` match as in Redis, ignoring case.
     #[test]

@@ -2,7 +2,9 @@
 //! [`Db`] strategy.
 //!
 //! [`run`] accepts connections on a listener and serves each one on its own
-//! Tokio task, until a shutdown future completes. It is generic over the
+//! Tokio task, until a shutdown future completes. [`Server`] is the same
+//! split in two, so that one server's state can be served on several
+//! listeners, one per runtime (the binary's `--runtime thread-per-core`). It is generic over the
 //! strategy, so each strategy gets its own monomorphised server and no
 //! dynamic dispatch sits between a request and the store.
 //!
@@ -65,16 +67,41 @@ pub struct Config {
     /// The decoder's limits once a client is authenticated. Before, it is
     /// held to [`Limits::UNAUTHENTICATED`].
     pub limits: Limits,
+    /// Most bytes of replies a client may leave unwritten (because it does
+    /// not read them) before it is disconnected: the hard limit of Redis's
+    /// `client-output-buffer-limit` for normal and pub/sub clients. 0 means
+    /// no limit. It is checked before each request runs, so one reply may
+    /// take it over by itself (a `GET` of a value larger than the limit still
+    /// works for a client that reads it).
+    ///
+    /// **Default 64 MiB**, where Redis's default for normal clients is no
+    /// limit: without one, a client that pipelines requests and never reads
+    /// makes the server buffer replies until it runs out of memory.
+    pub client_output_buffer_limit: usize,
+    /// Close a client that has sent no complete request and taken no reply
+    /// bytes for this long (Redis's `timeout`). `None`, the default, as in
+    /// Redis, never closes one. Subscribers are never timed out. Unlike
+    /// Redis, bytes of a request still incomplete do not count as activity,
+    /// so a client trickling a request in too slowly is closed too.
+    pub timeout: Option<Duration>,
+}
+
+impl Config {
+    /// The default [`Config::client_output_buffer_limit`]: 64 MiB.
+    pub const DEFAULT_CLIENT_OUTPUT_BUFFER_LIMIT: usize = 64 * 1024 * 1024;
 }
 
 impl Default for Config {
-    /// Redis's defaults: 10,000 clients, no password, Redis's limits.
+    /// Redis's defaults: 10,000 clients, no password, Redis's limits, no
+    /// idle timeout; but a 64 MiB output buffer limit (Redis has none).
     fn default() -> Self {
         Config {
             backend: String::from("unknown"),
             max_clients: 10_000,
             requirepass: None,
             limits: Limits::default(),
+            client_output_buffer_limit: Config::DEFAULT_CLIENT_OUTPUT_BUFFER_LIMIT,
+            timeout: None,
         }
     }
 }
@@ -141,29 +168,76 @@ pub async fn run<D: Db>(
     shutdown: impl Future<Output = ()>,
 ) -> io::Result<()> {
     let port = listener.local_addr()?.port();
-    let shared = Arc::new(Shared {
-        db,
-        pubsub: PubSub::default(),
-        clients: Arc::new(Semaphore::new(
-            config.max_clients.min(Semaphore::MAX_PERMITS),
-        )),
-        config,
-        stats: Stats::default(),
-        port,
-        started: std::time::Instant::now(),
-    });
-    let token = CancellationToken::new();
-    let tracker = TaskTracker::new();
-    tokio::select! {
-        () = accept_loop(&listener, &shared, &token, &tracker) => {}
-        () = shutdown => tracing::info!("shutting down"),
-    }
-    drop(listener);
-    token.cancel();
-    tracker.close();
-    tracker.wait().await;
-    tracing::info!("all connections closed");
+    Server::new(db, config, port)
+        .serve(listener, shutdown)
+        .await;
     Ok(())
+}
+
+/// One server's shared state (the `Db`, pub/sub, the client limit, the
+/// counters), to be served on one listener or on several at once.
+///
+/// [`run`] is `Server::new` then one [`Server::serve`]. The thread-per-core
+/// runtime of `sharedkv-server` instead calls `serve` once per thread, each
+/// on its own current-thread runtime with its own `SO_REUSEPORT` listener:
+/// every connection stays on the runtime that accepted it, and all of them
+/// share this one state. Clones share it too.
+///
+/// Everything here works from any runtime: the `Db`, pub/sub's broadcast
+/// channels and the client-limit semaphore are runtime-agnostic. Only the
+/// tasks a `Db` spawns when it is created (its expiry sweep, an actor
+/// strategy's actors) are tied to the runtime that created it, which must
+/// therefore keep running until every `serve` has returned.
+pub struct Server<D> {
+    shared: Arc<Shared<D>>,
+}
+
+impl<D> Clone for Server<D> {
+    fn clone(&self) -> Self {
+        Server {
+            shared: Arc::clone(&self.shared),
+        }
+    }
+}
+
+impl<D: Db> Server<D> {
+    /// The state of a server for `db`; `port` is what `INFO` and
+    /// `CONFIG GET port` report.
+    pub fn new(db: D, config: Config, port: u16) -> Self {
+        let shared = Arc::new(Shared {
+            db,
+            pubsub: PubSub::default(),
+            clients: Arc::new(Semaphore::new(
+                config.max_clients.min(Semaphore::MAX_PERMITS),
+            )),
+            config,
+            stats: Stats::default(),
+            port,
+            started: std::time::Instant::now(),
+        });
+        Server { shared }
+    }
+
+    /// Accepts on `listener` until `shutdown` completes, serving each
+    /// connection on a task of the current runtime; then closes the
+    /// listener, lets the connections it accepted answer what they have
+    /// received, and returns once they have all ended. Connections accepted
+    /// by other `serve` calls are theirs to wait for.
+    ///
+    /// Must be called from within a Tokio runtime.
+    pub async fn serve(&self, listener: TcpListener, shutdown: impl Future<Output = ()>) {
+        let token = CancellationToken::new();
+        let tracker = TaskTracker::new();
+        tokio::select! {
+            () = accept_loop(&listener, &self.shared, &token, &tracker) => {}
+            () = shutdown => tracing::info!("shutting down"),
+        }
+        drop(listener);
+        token.cancel();
+        tracker.close();
+        tracker.wait().await;
+        tracing::info!("all connections closed");
+    }
 }
 
 /// Accepts connections forever, one task each.

@@ -25,6 +25,7 @@
 //! works for them. A new strategy is added in one place: a line in
 //! [`for_each_strategy!`] and a re-export in [`strategies`].
 
+pub mod linearizability;
 pub mod support;
 
 /// The `Db` trait crate, so that users of this crate need no other

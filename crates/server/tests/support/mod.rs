@@ -101,6 +101,11 @@ impl RawClient {
         self.stream.write_all(bytes).await.expect("write");
     }
 
+    /// Sends `bytes`; false if the server has closed the connection.
+    pub async fn try_send(&mut self, bytes: &[u8]) -> bool {
+        self.stream.write_all(bytes).await.is_ok()
+    }
+
     /// Sends a request as an array of bulk strings.
     pub async fn send_command(&mut self, args: &[&str]) {
         let mut buf = BytesMut::new();

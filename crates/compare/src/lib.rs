@@ -1,0 +1,499 @@
+//! The end-to-end comparison behind `scripts/compare`: what it measures and
+//! the files it writes, shared by its three steps.
+//!
+//! 1. `compare-run` starts every server in turn (each strategy of
+//!    `sharedkv-server`, a few runtime variants, and the baselines
+//!    `redis-server` and mini-redis), runs the [`SCENARIOS`] against it, and
+//!    appends one [`Row`] per server × scenario × round to `results.csv`,
+//!    with the server's CPU time and RSS sampled from `/proc` around each
+//!    scenario. It writes [`Meta`] (the machine, the settings) to
+//!    `meta.json`. Rows already in `results.csv` are not run again, so a run
+//!    that was cut off resumes where it stopped.
+//! 2. `compare-summary` reads `results.csv` and writes `summary.md`: the
+//!    median over rounds of every figure, as a ratio to redis-server's.
+//! 3. `compare-charts` reads `results.csv` and draws SVG charts.
+//!
+//! As in conc-map-bench, plotting is a separate step that reads only the
+//! CSV, so charts can be redrawn (or restyled) without running anything.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::Path;
+
+use anyhow::Context as _;
+use serde::{Deserialize, Serialize};
+
+/// What runs a scenario's load.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tool {
+    /// `redis-benchmark -t set,get`: the reference every Redis user knows.
+    RedisBenchmark,
+    /// `sharedkv-loadgen`, through its library.
+    Loadgen,
+}
+
+/// The figure a scenario is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Metric {
+    /// Requests per second, and CPU per request.
+    Throughput,
+    /// The p99 latency of the measured requests.
+    P99,
+    /// The server's RSS once the scenario is done.
+    Rss,
+}
+
+/// One scenario: a load run against a running server.
+#[derive(Debug, Clone, Copy)]
+pub struct Scenario {
+    /// Its name in `results.csv`.
+    pub id: &'static str,
+    /// A short title for tables and charts.
+    pub title: &'static str,
+    /// What it does, for `summary.md`.
+    pub what: &'static str,
+    /// What sends the load.
+    pub tool: Tool,
+    /// Client connections.
+    pub connections: u32,
+    /// Requests per batch.
+    pub pipeline: u32,
+    /// The figure it is read for.
+    pub metric: Metric,
+    /// It sends MSET or MGET (mini-redis has neither).
+    pub multi_key: bool,
+}
+
+/// Every scenario, in the order they run against one server.
+pub const SCENARIOS: &[Scenario] = &[
+    Scenario {
+        id: "rb-p1",
+        title: "redis-benchmark P1",
+        what: "`redis-benchmark -t set,get -r 100000 -c 50 -P 1`: one request per round trip; the client saturates a core first",
+        tool: Tool::RedisBenchmark,
+        connections: 50,
+        pipeline: 1,
+        metric: Metric::Throughput,
+        multi_key: false,
+    },
+    Scenario {
+        id: "rb-p16",
+        title: "redis-benchmark P16",
+        what: "the same with `-P 16`: batches of 16, so the server's own cost per request shows",
+        tool: Tool::RedisBenchmark,
+        connections: 50,
+        pipeline: 16,
+        metric: Metric::Throughput,
+        multi_key: false,
+    },
+    Scenario {
+        id: "mixed-zipf-p16",
+        title: "loadgen mixed zipf P16",
+        what: "loadgen `--workload mixed --dist zipf:0.99 --connections 50 --pipeline 16` over 100,000 prefilled keys: half SET, on a few hot keys",
+        tool: Tool::Loadgen,
+        connections: 50,
+        pipeline: 16,
+        metric: Metric::Throughput,
+        multi_key: false,
+    },
+    Scenario {
+        id: "hol-mset",
+        title: "GET p99 beside MSET 10k",
+        what: "50 connections GET (P1, uniform over 100,000 keys) while one more loops `MSET` of 10,000 keys: the GETs' p99",
+        tool: Tool::Loadgen,
+        connections: 50,
+        pipeline: 1,
+        metric: Metric::P99,
+        multi_key: true,
+    },
+    Scenario {
+        id: "hol-mget",
+        title: "GET p99 beside MGET 10k",
+        what: "the same while the extra connection loops `MGET` of 10,000 keys",
+        tool: Tool::Loadgen,
+        connections: 50,
+        pipeline: 1,
+        metric: Metric::P99,
+        multi_key: true,
+    },
+    Scenario {
+        id: "conns-1000",
+        title: "loadgen 1000 connections P1",
+        what: "loadgen read-heavy (95% GET) with 1,000 connections at pipeline 1",
+        tool: Tool::Loadgen,
+        connections: 1000,
+        pipeline: 1,
+        metric: Metric::Throughput,
+        multi_key: false,
+    },
+    Scenario {
+        id: "memory-1m",
+        title: "RSS after 1M keys",
+        what: "a fresh server's RSS after a prefill of 1,000,000 keys with 16-byte values",
+        tool: Tool::Loadgen,
+        connections: 50,
+        pipeline: 1000,
+        metric: Metric::Rss,
+        multi_key: false,
+    },
+];
+
+/// The scenario named `id`.
+pub fn scenario(id: &str) -> Option<&'static Scenario> {
+    SCENARIOS.iter().find(|s| s.id == id)
+}
+
+/// The name of the redis-server baseline in `results.csv`.
+pub const REDIS: &str = "redis";
+/// The name of the mini-redis baseline in `results.csv`.
+pub const MINI_REDIS: &str = "mini-redis";
+
+/// A server to compare, as named in `results.csv`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ServerSpec {
+    /// `redis-server`.
+    Redis,
+    /// mini-redis 0.4, through `mini-redis-baseline`.
+    MiniRedis,
+    /// `sharedkv-server --backend BACKEND [--runtime RUNTIME]`.
+    Sharedkv {
+        /// The strategy.
+        backend: String,
+        /// The runtime flavour; `None` is the default (multi-thread).
+        runtime: Option<String>,
+    },
+}
+
+impl ServerSpec {
+    /// Parses `redis`, `mini-redis`, `BACKEND` or `BACKEND@RUNTIME`.
+    pub fn parse(name: &str) -> ServerSpec {
+        match name {
+            REDIS => ServerSpec::Redis,
+            MINI_REDIS => ServerSpec::MiniRedis,
+            _ => match name.split_once('@') {
+                Some((backend, runtime)) => ServerSpec::Sharedkv {
+                    backend: backend.to_owned(),
+                    runtime: Some(runtime.to_owned()),
+                },
+                None => ServerSpec::Sharedkv {
+                    backend: name.to_owned(),
+                    runtime: None,
+                },
+            },
+        }
+    }
+
+    /// The name used in `results.csv`.
+    pub fn name(&self) -> String {
+        match self {
+            ServerSpec::Redis => REDIS.to_owned(),
+            ServerSpec::MiniRedis => MINI_REDIS.to_owned(),
+            ServerSpec::Sharedkv {
+                backend,
+                runtime: None,
+            } => backend.clone(),
+            ServerSpec::Sharedkv {
+                backend,
+                runtime: Some(runtime),
+            } => format!("{backend}@{runtime}"),
+        }
+    }
+
+    /// `baseline` or `strategy`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            ServerSpec::Redis | ServerSpec::MiniRedis => "baseline",
+            ServerSpec::Sharedkv { .. } => "strategy",
+        }
+    }
+
+    /// Whether it implements MSET and MGET.
+    pub fn has_multi_key(&self) -> bool {
+        !matches!(self, ServerSpec::MiniRedis)
+    }
+}
+
+/// How a row's scenario ended.
+pub mod status {
+    /// Measured; the figures are valid.
+    pub const OK: &str = "ok";
+    /// The load ran but got error replies or wrong values, or the tool
+    /// failed; figures may be missing.
+    pub const FAILED: &str = "failed";
+    /// The load did not finish in time (a server that stops answering).
+    pub const TIMEOUT: &str = "timeout";
+    /// Not run: the server lacks a command the scenario needs.
+    pub const UNSUPPORTED: &str = "unsupported";
+    /// The server could not be started or died; run again on resume.
+    pub const ERROR: &str = "error";
+}
+
+/// One line of `results.csv`: one server × scenario × round.
+///
+/// Figures are empty when the scenario did not produce them (a failed run,
+/// or a figure that means nothing for that scenario, such as the CPU per
+/// request of a head-of-line run, whose hog's work is not counted in its
+/// requests).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Row {
+    /// Unix time (s) at which the row was written.
+    pub unix_time: u64,
+    /// 1-based.
+    pub round: u32,
+    /// [`ServerSpec::name`].
+    pub server: String,
+    /// [`ServerSpec::kind`].
+    pub kind: String,
+    /// [`Scenario::id`].
+    pub scenario: String,
+    /// One of [`status`].
+    pub status: String,
+    /// Client connections.
+    pub connections: u32,
+    /// Requests per batch.
+    pub pipeline: u32,
+    /// Requests measured (and counted for CPU per request).
+    pub requests: Option<u64>,
+    /// Seconds the measured requests took.
+    pub elapsed_s: Option<f64>,
+    /// Measured requests per second.
+    pub ops_per_sec: Option<f64>,
+    /// Median latency, µs.
+    pub p50_us: Option<f64>,
+    /// 99th percentile latency, µs.
+    pub p99_us: Option<f64>,
+    /// The server's CPU time (user + system) during the scenario, s.
+    pub cpu_s: Option<f64>,
+    /// `cpu_s` over `requests`, µs.
+    pub cpu_us_per_req: Option<f64>,
+    /// The server's RSS before the scenario, KiB.
+    pub rss_before_kb: Option<u64>,
+    /// The server's RSS after the scenario, KiB.
+    pub rss_after_kb: Option<u64>,
+    /// Commands the head-of-line hog completed.
+    pub hog_ops: Option<u64>,
+    /// Error replies and wrong values.
+    pub errors: Option<u64>,
+    /// Why a figure is missing, or anything else worth knowing.
+    pub note: String,
+}
+
+impl Row {
+    /// The identity a resumed run checks: server, scenario, round.
+    pub fn key(&self) -> (String, String, u32) {
+        (self.server.clone(), self.scenario.clone(), self.round)
+    }
+
+    /// Whether a resumed run keeps this row instead of running it again.
+    pub fn is_final(&self) -> bool {
+        self.status != status::ERROR
+    }
+}
+
+/// Every row of a `results.csv`; none if it does not exist.
+pub fn read_rows(path: &Path) -> anyhow::Result<Vec<Row>> {
+    if !path.exists() {
+        return Ok(Vec::new());
+    }
+    let mut reader =
+        csv::Reader::from_path(path).with_context(|| format!("cannot read {}", path.display()))?;
+    reader
+        .deserialize()
+        .collect::<Result<Vec<Row>, _>>()
+        .with_context(|| {
+            format!(
+                "{} is not a results.csv of this version (start a new --out directory)",
+                path.display()
+            )
+        })
+}
+
+/// The rows that count: for each server × scenario × round, the last one
+/// written (a resumed run appends a new row where an `error` row was).
+pub fn latest_rows(rows: Vec<Row>) -> Vec<Row> {
+    let mut latest = BTreeMap::new();
+    for row in rows {
+        latest.insert(row.key(), row);
+    }
+    latest.into_values().collect()
+}
+
+/// The machine and the settings of a run: `meta.json`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Meta {
+    /// `quick` or `full`.
+    pub mode: String,
+    /// Rounds over all servers.
+    pub rounds: u32,
+    /// Servers in their order of round 1.
+    pub servers: Vec<String>,
+    /// Unix time the run (first) started.
+    pub started_unix: u64,
+    /// The same, as UTC `YYYY-MM-DD HH:MM`.
+    pub started: String,
+    /// `model name` from /proc/cpuinfo.
+    pub cpu: String,
+    /// Logical CPUs.
+    pub cores: usize,
+    /// Memory, GiB.
+    pub memory_gib: f64,
+    /// `uname -r`.
+    pub kernel: String,
+    /// The 1-minute load average when the run started.
+    pub load_average: f64,
+    /// `redis-server --version`, or why redis-server was skipped.
+    pub redis_server: String,
+    /// Whether redis-server ran.
+    pub redis_ran: bool,
+    /// `redis-benchmark --version`.
+    pub redis_benchmark: String,
+    /// The workspace's git commit, if known.
+    pub commit: String,
+    /// Seconds each loadgen scenario measures.
+    pub loadgen_secs: f64,
+    /// Seconds each redis-benchmark test aims at.
+    pub redis_benchmark_secs: f64,
+    /// Keys of the memory scenario.
+    pub memory_keys: u64,
+    /// The command that made it.
+    pub command: String,
+}
+
+impl Meta {
+    /// Reads `meta.json`.
+    pub fn read(path: &Path) -> anyhow::Result<Meta> {
+        let text =
+            fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+        serde_json::from_str(&text).with_context(|| format!("cannot parse {}", path.display()))
+    }
+
+    /// Writes `meta.json`.
+    pub fn write(&self, path: &Path) -> anyhow::Result<()> {
+        let text = serde_json::to_string_pretty(self)?;
+        fs::write(path, text + "\n").with_context(|| format!("cannot write {}", path.display()))
+    }
+}
+
+/// The median of `values` (the mean of the middle two for an even count);
+/// `None` when empty.
+pub fn median(values: &[f64]) -> Option<f64> {
+    let mut sorted: Vec<f64> = values.iter().copied().filter(|v| v.is_finite()).collect();
+    if sorted.is_empty() {
+        return None;
+    }
+    sorted.sort_by(f64::total_cmp);
+    let mid = sorted.len() / 2;
+    Some(if sorted.len() % 2 == 1 {
+        sorted[mid]
+    } else {
+        f64::midpoint(sorted[mid - 1], sorted[mid])
+    })
+}
+
+/// The `ok` rows' values of one figure for a server and a scenario, one per
+/// round.
+pub fn values(
+    rows: &[Row],
+    server: &str,
+    scenario: &str,
+    figure: impl Fn(&Row) -> Option<f64>,
+) -> Vec<f64> {
+    rows.iter()
+        .filter(|r| r.server == server && r.scenario == scenario && r.status == status::OK)
+        .filter_map(figure)
+        .collect()
+}
+
+/// The servers of `rows`: the baselines first, then the strategies in their
+/// order of appearance.
+pub fn servers(rows: &[Row], meta: Option<&Meta>) -> Vec<String> {
+    let mut names: Vec<String> = meta.map(|m| m.servers.clone()).unwrap_or_default();
+    for row in rows {
+        if !names.contains(&row.server) {
+            names.push(row.server.clone());
+        }
+    }
+    names.retain(|n| rows.iter().any(|r| &r.server == n));
+    names.sort_by_key(|n| match n.as_str() {
+        REDIS => 0,
+        MINI_REDIS => 1,
+        _ => 2,
+    });
+    names
+}
+
+/// `1234567.0` as `1.23M`, `12345.0` as `12.3k`.
+pub fn si(value: f64) -> String {
+    let abs = value.abs();
+    if abs >= 1e6 {
+        format!("{:.2}M", value / 1e6)
+    } else if abs >= 1e4 {
+        format!("{:.0}k", value / 1e3)
+    } else if abs >= 1e3 {
+        format!("{:.1}k", value / 1e3)
+    } else {
+        format!("{value:.0}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Odd and even counts, and no value at all.
+    #[test]
+    fn medians() {
+        assert_eq!(median(&[3.0, 1.0, 2.0]), Some(2.0));
+        assert_eq!(median(&[4.0, 1.0, 2.0, 3.0]), Some(2.5));
+        assert_eq!(median(&[]), None);
+    }
+
+    /// Server names round-trip through their specs.
+    #[test]
+    fn server_names() {
+        for name in [
+            "redis",
+            "mini-redis",
+            "std-mutex",
+            "dashmap@thread-per-core",
+        ] {
+            assert_eq!(ServerSpec::parse(name).name(), name);
+        }
+        assert_eq!(ServerSpec::parse("redis").kind(), "baseline");
+        assert!(!ServerSpec::parse("mini-redis").has_multi_key());
+    }
+
+    /// A row survives a write and a read, empty figures included.
+    #[test]
+    fn rows_round_trip() {
+        let dir = std::env::temp_dir().join(format!("compare-test-{}", std::process::id()));
+        fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("results.csv");
+        let row = Row {
+            round: 2,
+            server: "std-mutex".into(),
+            scenario: "rb-p16".into(),
+            status: status::OK.into(),
+            ops_per_sec: Some(1.5e6),
+            note: "a, \"quoted\" note".into(),
+            ..Row::default()
+        };
+        let mut writer = csv::Writer::from_path(&path).unwrap();
+        writer.serialize(&row).unwrap();
+        writer
+            .serialize(Row {
+                status: status::ERROR.into(),
+                ..row.clone()
+            })
+            .unwrap();
+        writer.flush().unwrap();
+        let rows = read_rows(&path).unwrap();
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[0].note, row.note);
+        assert_eq!(rows[0].p99_us, None);
+        let latest = latest_rows(rows);
+        assert_eq!(latest.len(), 1);
+        assert!(!latest[0].is_final());
+        fs::remove_dir_all(&dir).unwrap();
+    }
+}
