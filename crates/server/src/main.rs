@@ -136,7 +136,7 @@ enum Backend {
     Dashmap,
     /// flurry, a port of Java's ConcurrentHashMap: lock-free reads; an allocation per write.
     Flurry,
-    /// papaya's lock-free table: reads write no shared word, incremental resize; an allocation per write.
+    /// papaya's lock-free table: reads never wait; an allocation per write; blocking resize; MSET/MGET per key only.
     Papaya,
     /// scc's bucket locks through async methods: a task waiting for a bucket yields its thread.
     Scc,
