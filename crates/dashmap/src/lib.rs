@@ -238,70 +238,14 @@ impl Db for DashMapDb {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::Barrier;
     use std::time::Duration;
 
-    use sharedkv_db::{SetCondition, SetExpiry};
+    use sharedkv_db::SetExpiry;
 
     use super::*;
 
-    const THREADS: usize = 8;
-
-    /// Runs `body(i)` on `THREADS` OS threads released together by a barrier.
-    fn race<T: Send>(body: impl Fn(usize) -> T + Sync) -> Vec<T> {
-        let start = Barrier::new(THREADS);
-        std::thread::scope(|s| {
-            let threads: Vec<_> = (0..THREADS)
-                .map(|i| {
-                    let (start, body) = (&start, &body);
-                    s.spawn(move || {
-                        start.wait();
-                        body(i)
-                    })
-                })
-                .collect();
-            threads.into_iter().map(|t| t.join().unwrap()).collect()
-        })
-    }
-
     fn b(s: &str) -> Bytes {
         Bytes::copy_from_slice(s.as_bytes())
-    }
-
-    /// Of many threads racing SET NX on one absent key, exactly one writes.
-    #[tokio::test]
-    async fn racing_set_nx_writes_once() {
-        let db = DashMapDb::new();
-        let nx = SetOptions {
-            condition: SetCondition::IfAbsent,
-            ..SetOptions::default()
-        };
-        let handle = tokio::runtime::Handle::current();
-        for round in 0..50 {
-            let key = b(&format!("lock{round}"));
-            let written = race(|i| handle.block_on(db.set(key.clone(), b(&i.to_string()), nx)));
-            assert_eq!(
-                written.iter().filter(|o| o.written).count(),
-                1,
-                "round {round}"
-            );
-        }
-    }
-
-    /// Concurrent INCRs on one key lose no increment.
-    #[tokio::test]
-    async fn concurrent_incr_adds_up() {
-        const EACH: i64 = 2_000;
-        let db = DashMapDb::new();
-        let key = b("n");
-        let handle = tokio::runtime::Handle::current();
-        race(|_| {
-            for _ in 0..EACH {
-                handle.block_on(db.incr_by(key.clone(), 1)).unwrap();
-            }
-        });
-        let total = db.get(&key).await.unwrap();
-        assert_eq!(total, (THREADS as i64 * EACH).to_string().as_bytes());
     }
 
     /// INCR of a key with a TTL pushes no new hint, the sweep reclaims

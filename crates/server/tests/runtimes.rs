@@ -11,11 +11,12 @@
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Duration;
 
-/// The server binary Cargo built for these tests.
-const SERVER: &str = env!("CARGO_BIN_EXE_sharedkv-server");
+mod support;
+
+use support::process::{SERVER, ServerProcess as Server};
 
 /// Connections per test: enough to reach every runtime.
 const CONNECTIONS: usize = 16;
@@ -23,63 +24,6 @@ const CONNECTIONS: usize = 16;
 /// Runtimes of the thread-per-core server: more than this machine's cores,
 /// so that several runtimes share a core too.
 const WORKERS: &str = "4";
-
-/// Kills the child if a test fails before it exits.
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-impl Server {
-    /// Starts `sharedkv-server --port 0` with `args` and returns it with the
-    /// address it printed.
-    fn spawn(args: &[&str]) -> (Server, String) {
-        let mut child = Command::new(SERVER)
-            .args(["--port", "0"])
-            .args(args)
-            .env("RUST_LOG", "warn")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start sharedkv-server");
-        let stdout = child.stdout.take().expect("stdout");
-        let server = Server(child);
-        let mut line = String::new();
-        BufReader::new(stdout)
-            .read_line(&mut line)
-            .expect("read the address");
-        let address = line
-            .trim()
-            .strip_prefix("listening on ")
-            .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
-            .to_owned();
-        (server, address)
-    }
-
-    /// SIGTERM, then the exit status within ten seconds.
-    fn terminate(mut self) -> std::process::ExitStatus {
-        let status = Command::new("kill")
-            .args(["-TERM", &self.0.id().to_string()])
-            .status()
-            .expect("kill");
-        assert!(status.success());
-        let deadline = Instant::now() + Duration::from_secs(10);
-        loop {
-            if let Some(exit) = self.0.try_wait().expect("wait") {
-                return exit;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "still running 10 s after SIGTERM"
-            );
-            std::thread::sleep(Duration::from_millis(10));
-        }
-    }
-}
 
 /// A blocking RESP client that returns raw replies.
 struct Client {
