@@ -313,9 +313,8 @@ impl Db for FlurryDb {
 #[cfg(test)]
 mod tests {
     use std::sync::Barrier;
-    use std::time::Duration;
 
-    use sharedkv_db::{SetCondition, SetExpiry};
+    use sharedkv_db::SetCondition;
 
     use super::*;
 
@@ -390,35 +389,12 @@ mod tests {
         assert_eq!(taken.iter().sum::<i64>() + left, THREADS as i64 / 2 * EACH);
     }
 
-    /// INCR of a key with a TTL pushes no new hint, the sweep reclaims
-    /// expired keys nobody reads (TTL from SET EX or from EXPIRE), and a stale
-    /// hint (the key was rewritten without a TTL) removes nothing.
+    /// Deadline hints follow deadlines (the shared check), read from this map's queue.
     #[tokio::test(start_paused = true)]
-    async fn sweep_reclaims_only_expired_keys() {
-        let db = FlurryDb::new();
-        let at = Instant::now() + Duration::from_secs(1);
-        let ex = SetOptions {
-            expiry: SetExpiry::At(at),
-            ..SetOptions::default()
-        };
-        db.set(b("counter"), b("1"), ex).await;
-        db.set(b("expired"), b("v"), SetOptions::default()).await;
-        assert!(db.expire(&b("expired"), at).await);
-        db.set(b("kept"), b("v"), ex).await;
-        db.set(b("kept"), b("w"), SetOptions::default()).await;
-        for _ in 0..3 {
-            db.incr_by(b("counter"), 1).await.unwrap();
-        }
-        let hints = db.inner.expiries.len();
-        assert_eq!(hints, 3, "an unchanged deadline is not pushed again");
-
-        tokio::time::advance(Duration::from_secs(1)).await;
-        assert_eq!(db.len().await, 3, "lazy expiry alone does not remove");
-        tokio::time::sleep(sharedkv_db::SWEEP_INTERVAL * 2).await;
-
-        assert_eq!(db.len().await, 1);
-        assert!(db.inner.expiries.is_empty());
-        assert_eq!(db.get(&b("kept")).await, Some(b("w")));
-        assert_eq!(db.ttl(&b("kept")).await, Ttl::Persistent);
+    async fn hints_follow_deadlines() {
+        sharedkv_testsuite::hints::hints_follow_deadlines(FlurryDb::new(), |db| {
+            db.inner.expiries.len()
+        })
+        .await;
     }
 }

@@ -299,7 +299,7 @@ impl Db for PapayaDb {
 mod tests {
     use std::time::Duration;
 
-    use sharedkv_db::{SetCondition, SetExpiry};
+    use sharedkv_db::SetCondition;
 
     use super::*;
 
@@ -373,22 +373,12 @@ mod tests {
         assert_eq!(db.len().await, 0);
     }
 
-    /// Hints follow deadlines: a write that keeps its deadline pushes none, and the sweep removes a due key but not one whose TTL a later write cleared.
+    /// Deadline hints follow deadlines (the shared check), read from this map's queue.
     #[tokio::test(start_paused = true)]
     async fn hints_follow_deadlines() {
-        let db = PapayaDb::new();
-        let ex = SetOptions {
-            expiry: SetExpiry::At(Instant::now() + Duration::from_secs(1)),
-            ..SetOptions::default()
-        };
-        db.set(b("due"), b("1"), ex).await;
-        db.incr_by(b("due"), 1).await.unwrap();
-        db.set(b("cleared"), b("v"), ex).await;
-        db.set(b("cleared"), b("w"), SetOptions::default()).await;
-        assert_eq!(db.inner.expiries.len(), 2);
-        tokio::time::sleep(Duration::from_secs(1) + sharedkv_db::SWEEP_INTERVAL * 2).await;
-        assert!(db.inner.expiries.is_empty());
-        assert_eq!(db.len().await, 1);
-        assert_eq!(db.get(&b("cleared")).await, Some(b("w")));
+        sharedkv_testsuite::hints::hints_follow_deadlines(PapayaDb::new(), |db| {
+            db.inner.expiries.len()
+        })
+        .await;
     }
 }

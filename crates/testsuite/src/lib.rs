@@ -25,6 +25,8 @@
 //! works for them. A new strategy is added in one place: a line in
 //! [`for_each_strategy!`] and a re-export in [`strategies`].
 
+#[cfg(feature = "paused-time")]
+pub mod hints;
 pub mod linearizability;
 pub mod support;
 
