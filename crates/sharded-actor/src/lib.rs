@@ -45,7 +45,7 @@ use std::sync::Arc;
 
 use sharedkv_actor::{KeyspaceActor, Loan};
 use sharedkv_db::{Bytes, Keyspace, KeyspaceHost, Route};
-use sharedkv_sharded::shard_index;
+use sharedkv_sharded::{shard_count, shard_index};
 
 /// A handle to the shard actors. Clones share them.
 #[derive(Clone, Debug)]
@@ -75,11 +75,9 @@ impl ShardedActorDb {
     /// Must be called from within a Tokio runtime. Panics if `n` exceeds the
     /// largest power of two a `usize` holds.
     pub fn with_shards(n: usize) -> Self {
-        let n = n
-            .max(1)
-            .checked_next_power_of_two()
-            .expect("shard count too large");
-        let shards = (0..n).map(|_| KeyspaceActor::spawn()).collect();
+        let shards = (0..shard_count(n))
+            .map(|_| KeyspaceActor::spawn())
+            .collect();
         Self { shards }
     }
 

@@ -46,6 +46,14 @@ pub fn shard_index(key: &[u8], shards: usize) -> usize {
     SHARD_HASHER.hash_one(key) as usize & (shards - 1)
 }
 
+/// `n` rounded up to the power of two [`shard_index`] requires, and at least
+/// one. Panics if `n` exceeds the largest power of two a `usize` holds.
+pub fn shard_count(n: usize) -> usize {
+    n.max(1)
+        .checked_next_power_of_two()
+        .expect("shard count too large")
+}
+
 /// One shard. Why the alignment: the lock word is written on every command,
 /// and two shards sharing a cache line would contend through it even when
 /// their keys differ. 128 bytes, as crossbeam's `CachePadded`, because some
@@ -81,10 +89,7 @@ impl ShardedDb {
     /// Must be called from within a Tokio runtime. Panics if `n` exceeds the
     /// largest power of two a `usize` holds.
     pub fn with_shards(n: usize) -> Self {
-        let n = n
-            .max(1)
-            .checked_next_power_of_two()
-            .expect("shard count too large");
+        let n = shard_count(n);
         let shards: Arc<[Shard]> = (0..n).map(|_| Shard::default()).collect();
         sharedkv_db::spawn_sweeper(&shards, |shards| async move {
             sharedkv_db::sweep_host(&ShardedDb { shards }).await;
