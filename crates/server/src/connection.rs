@@ -42,7 +42,7 @@ use sharedkv_resp::{
     Limits, RequestDecoder, encode_array_len, encode_bulk, encode_error, encode_integer,
     encode_null, encode_simple,
 };
-use tokio::io::AsyncWriteExt;
+use tokio::io::{AsyncWriteExt, Interest};
 use tokio::net::TcpStream;
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
@@ -176,7 +176,7 @@ impl<D: Db> Connection<D> {
                 ready = self.socket.writable(), if pending => ready?,
                 ready = self.socket.readable() => {
                     ready?;
-                    match self.socket.try_read_buf(&mut self.input) {
+                    match self.read_available() {
                         // The client closed, perhaps mid-request, or only its
                         // sending half: what it sent is answered, so write
                         // the replies still pending, then close.
@@ -232,6 +232,32 @@ impl<D: Db> Connection<D> {
                     return Ok(Flow::Close);
                 }
             }
+        }
+    }
+
+    /// Reads what the socket holds into `input` without waiting.
+    ///
+    /// A read that leaves spare room in `input` emptied the socket's receive
+    /// buffer, so the socket's readiness is cleared then and there, as
+    /// Tokio's own `poll_read` does. Without this, the next `readable()`
+    /// would return at once and the read after it would fail with
+    /// `EAGAIN`: one wasted system call per batch.
+    fn read_available(&mut self) -> io::Result<usize> {
+        let spare = self.input.capacity() - self.input.len();
+        let mut read = 0;
+        let result = self.socket.try_io(Interest::READABLE, || {
+            read = self.socket.try_read_buf(&mut self.input)?;
+            if read > 0 && read < spare {
+                // Tells `try_io` to clear the readiness; `read` still
+                // reports what arrived.
+                Err(io::ErrorKind::WouldBlock.into())
+            } else {
+                Ok(read)
+            }
+        });
+        match result {
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock && read > 0 => Ok(read),
+            result => result,
         }
     }
 
