@@ -40,7 +40,8 @@ use dashmap::DashMap;
 use dashmap::mapref::entry::Entry as Slot;
 use sharedkv_db::transition::{self, Change};
 use sharedkv_db::{
-    BuildHasher, Bytes, Db, DbError, Entry, ExpiryQueue, Instant, SetOptions, SetOutcome, Ttl,
+    BuildHasher, Bytes, Db, DbError, Entry, ExpireCondition, ExpiryQueue, Instant, SetOptions,
+    SetOutcome, Ttl,
 };
 
 /// A handle to a `DashMap` keyspace. Clones share it.
@@ -205,9 +206,14 @@ impl Db for DashMapDb {
         ready(())
     }
 
-    fn expire(&self, key: &Bytes, at: Instant) -> impl Future<Output = bool> + Send {
+    fn expire(
+        &self,
+        key: &Bytes,
+        at: Instant,
+        condition: ExpireCondition,
+    ) -> impl Future<Output = bool> + Send {
         let now = Instant::now();
-        ready(self.update(key, now, |cur| transition::expire(cur, at, now)))
+        ready(self.update(key, now, |cur| transition::expire(cur, at, condition, now)))
     }
 
     fn ttl(&self, key: &Bytes) -> impl Future<Output = Ttl> + Send {

@@ -6,7 +6,9 @@ use std::future::Future;
 use bytes::Bytes;
 use tokio::time::Instant;
 
-use crate::{Db, DbError, Keyspace, ReadRoute, Route, SetOptions, SetOutcome, Ttl};
+use crate::{
+    Db, DbError, ExpireCondition, Keyspace, ReadRoute, Route, SetOptions, SetOutcome, Ttl,
+};
 
 /// How a strategy gets exclusive access to the [`Keyspace`] that holds a key.
 ///
@@ -133,9 +135,14 @@ impl<H: KeyspaceHost> Db for H {
             .await
     }
 
-    fn expire(&self, key: &Bytes, at: Instant) -> impl Future<Output = bool> + Send {
+    fn expire(
+        &self,
+        key: &Bytes,
+        at: Instant,
+        condition: ExpireCondition,
+    ) -> impl Future<Output = bool> + Send {
         let k = key.clone();
-        self.with_key(key, move |ks| ks.expire(&k, at, Instant::now()))
+        self.with_key(key, move |ks| ks.expire(&k, at, condition, Instant::now()))
     }
 
     fn ttl(&self, key: &Bytes) -> impl Future<Output = Ttl> + Send {

@@ -6,7 +6,7 @@ use bytes::Bytes;
 use tokio::time::Instant;
 
 use crate::transition::{self, Change};
-use crate::{BuildHasher, DbError, Entry, SetOptions, SetOutcome, Ttl};
+use crate::{BuildHasher, DbError, Entry, ExpireCondition, SetOptions, SetOutcome, Ttl};
 
 /// A single-threaded keyspace: a `HashMap` of [`Entry`]s plus an index of
 /// their deadlines.
@@ -99,8 +99,14 @@ impl Keyspace {
     }
 
     /// `EXPIRE` with an absolute deadline.
-    pub fn expire(&mut self, key: &Bytes, at: Instant, now: Instant) -> bool {
-        self.update(key, now, |cur| transition::expire(cur, at, now))
+    pub fn expire(
+        &mut self,
+        key: &Bytes,
+        at: Instant,
+        condition: ExpireCondition,
+        now: Instant,
+    ) -> bool {
+        self.update(key, now, |cur| transition::expire(cur, at, condition, now))
     }
 
     /// `PERSIST`.
@@ -328,11 +334,19 @@ mod tests {
         ks.set(&b("k"), b("x"), &SetOptions::default(), now);
         assert_eq!(ks.ttl(b"k", now), Ttl::Persistent);
         assert!(ks.expiries.is_empty(), "a cleared TTL leaves the index");
-        assert!(ks.expire(&b("k"), now + Duration::from_secs(5), now));
+        assert!(ks.expire(
+            &b("k"),
+            now + Duration::from_secs(5),
+            ExpireCondition::default(),
+            now
+        ));
         assert!(ks.persist(&b("k"), now));
         assert!(!ks.persist(&b("k"), now));
         assert!(ks.expiries.is_empty());
-        assert!(ks.expire(&b("k"), now, now), "a past deadline deletes");
+        assert!(
+            ks.expire(&b("k"), now, ExpireCondition::default(), now),
+            "a past deadline deletes"
+        );
         assert_eq!(ks.get(b"k", now), None);
     }
 
@@ -344,7 +358,12 @@ mod tests {
         assert_eq!(ks.incr_by(&b("n"), 5, now), Ok(5));
         assert_eq!(ks.incr_by(&b("n"), -7, now), Ok(-2));
         assert_eq!(ks.get(b"n", now), Some(b("-2")));
-        ks.expire(&b("n"), now + Duration::from_secs(3), now);
+        ks.expire(
+            &b("n"),
+            now + Duration::from_secs(3),
+            ExpireCondition::default(),
+            now,
+        );
         assert_eq!(ks.incr_by(&b("n"), 1, now), Ok(-1));
         assert_eq!(ks.ttl(b"n", now), Ttl::Expires(Duration::from_secs(3)));
         ks.set(&b("s"), b("abc"), &SetOptions::default(), now);

@@ -56,7 +56,7 @@ pub use entry::{Entry, parse_i64};
 pub use error::{DbError, ErrorKind};
 pub use host::{KeyspaceHost, sweep_host};
 pub use keyspace::{Keyspace, ReadRoute, Route};
-pub use options::{SetCondition, SetExpiry, SetOptions, SetOutcome, Ttl};
+pub use options::{ExpireCondition, SetCondition, SetExpiry, SetOptions, SetOutcome, Ttl};
 pub use sweep::{ExpiryQueue, SWEEP_BUDGET, SWEEP_INTERVAL, spawn_sweeper};
 
 /// The hasher every strategy uses, so that the comparison measures sharing,
@@ -115,9 +115,16 @@ pub trait Db: Clone + Send + Sync + 'static {
     /// wins. (`MSET`)
     fn mset(&self, pairs: Vec<(Bytes, Bytes)>) -> impl Future<Output = ()> + Send;
 
-    /// Sets `key` to expire at `at`; a deadline that has already passed
-    /// deletes the key. Returns whether the key existed. (`EXPIRE`, `PEXPIRE`)
-    fn expire(&self, key: &Bytes, at: Instant) -> impl Future<Output = bool> + Send;
+    /// Sets `key` to expire at `at` if `condition` allows it, given the
+    /// key's current TTL; a deadline that has already passed deletes the
+    /// key. Returns whether it did either: false when the key does not exist
+    /// or `condition` says no. (`EXPIRE`, `PEXPIRE`, with `NX|XX|GT|LT`)
+    fn expire(
+        &self,
+        key: &Bytes,
+        at: Instant,
+        condition: ExpireCondition,
+    ) -> impl Future<Output = bool> + Send;
 
     /// The time `key` has left to live. (`TTL`, `PTTL`)
     fn ttl(&self, key: &Bytes) -> impl Future<Output = Ttl> + Send;

@@ -42,6 +42,46 @@ pub struct SetOptions {
     pub get: bool,
 }
 
+/// What `EXPIRE` requires of the key's current TTL before it sets a new
+/// one: Redis 7's `NX`, `XX`, `GT` and `LT`, which may be combined as in
+/// Redis (the server rejects `NX` with any other, and `GT` with `LT`). A key
+/// without a TTL counts as one that never expires: `GT` never applies to it,
+/// `LT` always does. The default applies always.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ExpireCondition {
+    /// `NX`: only if the key has no TTL.
+    pub if_persistent: bool,
+    /// `XX`: only if the key has a TTL.
+    pub if_volatile: bool,
+    /// `GT`: only if the new deadline is later than the current one.
+    pub if_later: bool,
+    /// `LT`: only if the new deadline is earlier than the current one.
+    pub if_earlier: bool,
+}
+
+impl ExpireCondition {
+    /// No option: set the deadline whatever the key's TTL is.
+    pub const ALWAYS: Self = Self {
+        if_persistent: false,
+        if_volatile: false,
+        if_later: false,
+        if_earlier: false,
+    };
+
+    /// Whether a key whose deadline is `current` (`None`: no TTL) may be
+    /// given the deadline `at`.
+    pub fn allows(self, current: Option<Instant>, at: Instant) -> bool {
+        match current {
+            None => !self.if_volatile && !self.if_later,
+            Some(current) => {
+                !self.if_persistent
+                    && (!self.if_later || at > current)
+                    && (!self.if_earlier || at < current)
+            }
+        }
+    }
+}
+
 /// What a `SET` did.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct SetOutcome {

@@ -11,7 +11,10 @@
 use bytes::Bytes;
 use tokio::time::Instant;
 
-use crate::{DbError, Entry, ErrorKind, SetCondition, SetExpiry, SetOptions, SetOutcome, Ttl};
+use crate::{
+    DbError, Entry, ErrorKind, ExpireCondition, SetCondition, SetExpiry, SetOptions, SetOutcome,
+    Ttl,
+};
 
 /// What to do with a key's slot after a command looked at it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -131,10 +134,17 @@ pub fn del(current: Option<&Entry>) -> (Change, bool) {
     }
 }
 
-/// `EXPIRE`/`PEXPIRE`: whether the key existed. A deadline already past
-/// deletes the key, as in Redis.
-pub fn expire(current: Option<&Entry>, at: Instant, now: Instant) -> (Change, bool) {
+/// `EXPIRE`/`PEXPIRE`: whether the key existed and `condition` allowed the
+/// new deadline. A deadline already past deletes the key, as in Redis, but
+/// only once the condition allowed it.
+pub fn expire(
+    current: Option<&Entry>,
+    at: Instant,
+    condition: ExpireCondition,
+    now: Instant,
+) -> (Change, bool) {
     match current {
+        Some(e) if !condition.allows(e.expires_at, at) => (Change::Keep, false),
         None => (Change::Keep, false),
         Some(_) if at <= now => (Change::Remove, true),
         Some(e) => {

@@ -49,7 +49,8 @@ use std::sync::Arc;
 use flurry::HashMapRef;
 use sharedkv_db::transition::{self, Change};
 use sharedkv_db::{
-    BuildHasher, Bytes, Db, DbError, Entry, ExpiryQueue, Instant, SetOptions, SetOutcome, Ttl,
+    BuildHasher, Bytes, Db, DbError, Entry, ExpireCondition, ExpiryQueue, Instant, SetOptions,
+    SetOutcome, Ttl,
 };
 
 /// A handle to a flurry keyspace. Clones share it.
@@ -278,9 +279,14 @@ impl Db for FlurryDb {
         ready(())
     }
 
-    fn expire(&self, key: &Bytes, at: Instant) -> impl Future<Output = bool> + Send {
+    fn expire(
+        &self,
+        key: &Bytes,
+        at: Instant,
+        condition: ExpireCondition,
+    ) -> impl Future<Output = bool> + Send {
         let (map, now) = (self.pin(), Instant::now());
-        ready(map.update(key, now, |cur| transition::expire(cur, at, now)))
+        ready(map.update(key, now, |cur| transition::expire(cur, at, condition, now)))
     }
 
     fn ttl(&self, key: &Bytes) -> impl Future<Output = Ttl> + Send {

@@ -51,7 +51,8 @@ use std::sync::Arc;
 use papaya::{Compute, Operation};
 use sharedkv_db::transition::{self, Change};
 use sharedkv_db::{
-    BuildHasher, Bytes, Db, DbError, Entry, ExpiryQueue, Instant, SetOptions, SetOutcome, Ttl,
+    BuildHasher, Bytes, Db, DbError, Entry, ExpireCondition, ExpiryQueue, Instant, SetOptions,
+    SetOutcome, Ttl,
 };
 
 /// A handle to a papaya keyspace. Clones share it.
@@ -261,11 +262,16 @@ impl Db for PapayaDb {
         ready(())
     }
 
-    fn expire(&self, key: &Bytes, at: Instant) -> impl Future<Output = bool> + Send {
+    fn expire(
+        &self,
+        key: &Bytes,
+        at: Instant,
+        condition: ExpireCondition,
+    ) -> impl Future<Output = bool> + Send {
         let now = Instant::now();
         ready(
             self.inner
-                .update(key, now, |cur| transition::expire(cur, at, now)),
+                .update(key, now, |cur| transition::expire(cur, at, condition, now)),
         )
     }
 

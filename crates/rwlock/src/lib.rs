@@ -139,7 +139,7 @@ impl KeyspaceHost for RwLockDb {
 mod tests {
     use std::time::Duration;
 
-    use sharedkv_db::{Db, Instant, SetExpiry, SetOptions, Ttl};
+    use sharedkv_db::{Db, ExpireCondition, Instant, SetExpiry, SetOptions, Ttl};
 
     use super::*;
 
@@ -199,7 +199,14 @@ mod tests {
         assert_eq!(db.get(&b("a")).await, None);
         assert_eq!(db.mget(&[b("a"), b("b")]).await, vec![None, None]);
         assert_eq!(db.len().await, 2, "reads remove nothing");
-        assert!(!db.expire(&b("a"), at + Duration::from_secs(9)).await);
+        assert!(
+            !db.expire(
+                &b("a"),
+                at + Duration::from_secs(9),
+                ExpireCondition::ALWAYS
+            )
+            .await
+        );
         assert_eq!(db.len().await, 1, "a write of an expired key reclaims it");
         tokio::time::sleep(sharedkv_db::SWEEP_INTERVAL * 2).await;
         assert_eq!(db.len().await, 0, "the sweep reclaims the rest");

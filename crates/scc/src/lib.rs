@@ -52,8 +52,8 @@ use std::sync::Arc;
 use scc::hash_map::Entry as Slot;
 use sharedkv_db::transition::{self, Change};
 use sharedkv_db::{
-    BuildHasher, Bytes, Db, DbError, Entry, ExpiryQueue, Instant, SWEEP_BUDGET, SetOptions,
-    SetOutcome, Ttl,
+    BuildHasher, Bytes, Db, DbError, Entry, ExpireCondition, ExpiryQueue, Instant, SWEEP_BUDGET,
+    SetOptions, SetOutcome, Ttl,
 };
 
 /// A handle to an scc keyspace. Clones share it.
@@ -244,9 +244,9 @@ impl Db for SccDb {
         }
     }
 
-    async fn expire(&self, key: &Bytes, at: Instant) -> bool {
+    async fn expire(&self, key: &Bytes, at: Instant, condition: ExpireCondition) -> bool {
         let now = Instant::now();
-        let expire = |cur: Option<&Entry>| transition::expire(cur, at, now);
+        let expire = |cur: Option<&Entry>| transition::expire(cur, at, condition, now);
         self.inner.update(key, now, expire).await
     }
 

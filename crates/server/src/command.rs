@@ -7,7 +7,7 @@
 //! by value and moves the `Bytes` out of it, so nothing is copied here.
 
 use bytes::{BufMut, Bytes, BytesMut};
-use sharedkv_db::{DbError, SetCondition, parse_i64};
+use sharedkv_db::{DbError, ExpireCondition, SetCondition, parse_i64};
 use sharedkv_resp::encode_error;
 
 use crate::table::{CommandId, CommandSpec};
@@ -43,10 +43,12 @@ pub(crate) enum ServerCommand {
     MGet(Vec<Bytes>),
     MSet(Vec<(Bytes, Bytes)>),
     /// `EXPIRE` and `PEXPIRE`: `millis` from now, possibly zero or negative
-    /// (the key is deleted). `command` names it in errors.
+    /// (the key is deleted), if `condition` (`NX|XX|GT|LT`) allows it.
+    /// `command` names it in errors.
     Expire {
         key: Bytes,
         millis: i64,
+        condition: ExpireCondition,
         command: &'static str,
     },
     /// `TTL` (`millis: false`) and `PTTL`.
@@ -145,9 +147,12 @@ pub(crate) enum CommandError {
     /// Carries the command's name: `set`, `expire`.
     InvalidExpireTime(&'static str),
     DecrementOverflow,
-    /// `EXPIRE`'s options (Redis 7's `NX|XX|GT|LT` included, which the `Db`
-    /// trait cannot do atomically).
+    /// An option `EXPIRE` does not know.
     UnsupportedOption(Bytes),
+    /// `EXPIRE ... NX` with `XX`, `GT` or `LT`.
+    ExpireNxWithOthers,
+    /// `EXPIRE ... GT LT`.
+    ExpireGtWithLt,
     DbIndexOutOfRange,
     NoAuth,
     WrongPass,
@@ -196,6 +201,12 @@ impl CommandError {
             CommandError::DecrementOverflow => "ERR decrement would overflow",
             CommandError::UnsupportedOption(option) => {
                 return with_arg(out, "ERR Unsupported option ", option, "");
+            }
+            CommandError::ExpireNxWithOthers => {
+                "ERR NX and XX, GT or LT options at the same time are not compatible"
+            }
+            CommandError::ExpireGtWithLt => {
+                "ERR GT and LT options at the same time are not compatible"
             }
             CommandError::DbIndexOutOfRange => "ERR DB index is out of range",
             CommandError::NoAuth => "NOAUTH Authentication required.",
@@ -497,17 +508,38 @@ fn parse_set(args: Vec<Bytes>) -> Result<ServerCommand, CommandError> {
     })
 }
 
-/// `EXPIRE key seconds` and `PEXPIRE key milliseconds`. Zero and negative
-/// are valid (they delete the key); only a unit conversion that overflows
-/// is an error here, the rest is checked against the clock later.
+/// `EXPIRE key seconds [NX|XX|GT|LT ...]` and `PEXPIRE key milliseconds
+/// [...]`. Zero and negative are valid (they delete the key); only a unit
+/// conversion that overflows is an error here, the rest is checked against
+/// the clock later. Options combine as in Redis 7: repeated ones are
+/// allowed, `NX` goes with no other, `GT` not with `LT`.
 fn parse_expire(spec: &CommandSpec, args: Vec<Bytes>) -> Result<ServerCommand, CommandError> {
     let mut words = args.into_iter().skip(1);
     let (Some(key), Some(amount)) = (words.next(), words.next()) else {
         return Err(CommandError::WrongArity(spec.name));
     };
     let amount = parse_i64(&amount).ok_or(CommandError::NotAnInteger)?;
-    if let Some(option) = words.next() {
-        return Err(CommandError::UnsupportedOption(option));
+    let mut condition = ExpireCondition::ALWAYS;
+    for option in words {
+        if is(&option, "NX") {
+            condition.if_persistent = true;
+        } else if is(&option, "XX") {
+            condition.if_volatile = true;
+        } else if is(&option, "GT") {
+            condition.if_later = true;
+        } else if is(&option, "LT") {
+            condition.if_earlier = true;
+        } else {
+            return Err(CommandError::UnsupportedOption(option));
+        }
+    }
+    if condition.if_persistent
+        && (condition.if_volatile || condition.if_later || condition.if_earlier)
+    {
+        return Err(CommandError::ExpireNxWithOthers);
+    }
+    if condition.if_later && condition.if_earlier {
+        return Err(CommandError::ExpireGtWithLt);
     }
     let millis = if spec.id == CommandId::Expire {
         amount.checked_mul(1000)
@@ -518,6 +550,7 @@ fn parse_expire(spec: &CommandSpec, args: Vec<Bytes>) -> Result<ServerCommand, C
     Ok(ServerCommand::Expire {
         key,
         millis,
+        condition,
         command: spec.name,
     })
 }

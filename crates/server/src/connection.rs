@@ -547,11 +547,16 @@ fn encode_subscription(out: &mut BytesMut, kind: &[u8], channel: Option<&[u8]>, 
 }
 
 /// Compares a password attempt with the secret in time that depends only
-/// on the attempt's length, not on where the first difference is.
+/// on the attempt's length: not on where the first difference is, nor on
+/// the secret's length (each byte of the attempt is compared with the
+/// secret's bytes in a cycle, the same work for every byte).
 fn constant_time_eq(attempt: &[u8], secret: &[u8]) -> bool {
+    if secret.is_empty() {
+        return attempt.is_empty();
+    }
     let mut difference = u8::from(attempt.len() != secret.len());
     for (i, &byte) in attempt.iter().enumerate() {
-        difference |= byte ^ secret.get(i).copied().unwrap_or(!byte);
+        difference |= byte ^ secret.get(i % secret.len()).copied().unwrap_or_default();
     }
     difference == 0
 }
@@ -569,5 +574,9 @@ mod tests {
         assert!(!constant_time_eq(b"sek", b"sekret"));
         assert!(!constant_time_eq(b"", b"sekret"));
         assert!(constant_time_eq(b"", b""));
+        assert!(!constant_time_eq(b"x", b""));
+        // A repetition of the secret matches it byte for byte in the cycle;
+        // only the length tells them apart.
+        assert!(!constant_time_eq(b"sekretsekret", b"sekret"));
     }
 }

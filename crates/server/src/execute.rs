@@ -86,6 +86,7 @@ async fn run<D: Db>(
         ServerCommand::Expire {
             key,
             millis,
+            condition,
             command,
         } => {
             unix_now_millis()
@@ -93,8 +94,8 @@ async fn run<D: Db>(
                 .ok_or(CommandError::InvalidExpireTime(command))?;
             let at = deadline_in(millis).ok_or(CommandError::InvalidExpireTime(command))?;
             // The key is copied: a strategy may keep it in its expiry index.
-            let existed = db.expire(&stored(key), at).await;
-            encode_integer(out, i64::from(existed));
+            let done = db.expire(&stored(key), at, condition).await;
+            encode_integer(out, i64::from(done));
         }
         ServerCommand::Ttl { key, millis } => {
             let reply = match db.ttl(&key).await {

@@ -365,8 +365,7 @@ const FLUSH_ARGS: &[Arg] = &[arg!("async", OneOf, optional: true, args: &[
     token!("sync", "SYNC", since: Some("6.2.0")),
 ])];
 
-/// `EXPIRE` and `PEXPIRE`'s condition. Documented because Redis has it; the
-/// server answers `Unsupported option` to it (see `command.rs`).
+/// `EXPIRE` and `PEXPIRE`'s condition (see `parse_expire` in `command.rs`).
 const EXPIRE_CONDITION: Arg = arg!("condition", OneOf, since: Some("7.0.0"), optional: true, args: &[
     token!("nx", "NX"),
     token!("xx", "XX"),

@@ -243,7 +243,7 @@ async fn mget_mset<D: Db>(db: D) {
     server.stop().await;
 }
 
-/// EXPIRE, PEXPIRE, TTL, PTTL and PERSIST follow Redis, including deletion by a past TTL and overflow errors.
+/// EXPIRE, PEXPIRE (with NX|XX|GT|LT), TTL, PTTL and PERSIST follow Redis, including deletion by a past TTL and overflow errors.
 async fn expire_ttl_persist<D: Db>(db: D) {
     let server = start(db).await;
     let mut c = server.client().await;
@@ -274,11 +274,33 @@ async fn expire_ttl_persist<D: Db>(db: D) {
         b"-ERR invalid expire time in 'pexpire' command\r\n",
     )
     .await;
+    // Redis 7's conditions: k has 3 s left.
+    c.command(&["EXPIRE", "k", "10", "NX"], b":0\r\n").await;
+    c.command(&["EXPIRE", "k", "1", "gt"], b":0\r\n").await;
+    c.command(&["EXPIRE", "k", "10", "XX", "GT"], b":1\r\n")
+        .await;
+    c.command(&["TTL", "k"], b":10\r\n").await;
+    c.command(&["EXPIRE", "k", "-1", "GT"], b":0\r\n").await;
+    c.command(&["EXISTS", "k"], b":1\r\n").await;
     c.command(
-        &["EXPIRE", "k", "10", "NX"],
-        b"-ERR Unsupported option NX\r\n",
+        &["EXPIRE", "k", "10", "NX", "XX"],
+        b"-ERR NX and XX, GT or LT options at the same time are not compatible\r\n",
     )
     .await;
+    c.command(
+        &["EXPIRE", "k", "10", "GT", "LT"],
+        b"-ERR GT and LT options at the same time are not compatible\r\n",
+    )
+    .await;
+    c.command(
+        &["EXPIRE", "k", "10", "SOON"],
+        b"-ERR Unsupported option SOON\r\n",
+    )
+    .await;
+    c.command(&["SET", "p", "v"], b"+OK\r\n").await;
+    c.command(&["PEXPIRE", "p", "5000", "LT"], b":1\r\n").await;
+    c.command(&["PEXPIRE", "p", "9000", "NX"], b":0\r\n").await;
+    c.command(&["TTL", "p"], b":5\r\n").await;
     c.command(&["EXPIRE", "k", "-1"], b":1\r\n").await;
     c.command(&["EXISTS", "k"], b":0\r\n").await;
     server.stop().await;

@@ -6,7 +6,7 @@
 
 use std::time::Duration;
 
-use sharedkv_db::{Db, Instant, SWEEP_INTERVAL, SetExpiry, SetOptions, Ttl};
+use sharedkv_db::{Db, ExpireCondition, Instant, SWEEP_INTERVAL, SetExpiry, SetOptions, Ttl};
 
 use crate::support::b;
 
@@ -22,7 +22,7 @@ pub async fn hints_follow_deadlines<D: Db>(db: D, hints: impl Fn(&D) -> usize) {
     };
     db.set(b("counter"), b("1"), ex).await;
     db.set(b("expired"), b("v"), SetOptions::default()).await;
-    assert!(db.expire(&b("expired"), at).await);
+    assert!(db.expire(&b("expired"), at, ExpireCondition::ALWAYS).await);
     db.set(b("kept"), b("v"), ex).await;
     db.set(b("kept"), b("w"), SetOptions::default()).await;
     for _ in 0..3 {

@@ -10,7 +10,7 @@
 use std::time::Duration;
 
 use sharedkv_testsuite::db::{
-    Bytes, Db, ErrorKind, Instant, SWEEP_INTERVAL, SetOptions, SetOutcome, Ttl,
+    Bytes, Db, ErrorKind, ExpireCondition, Instant, SWEEP_INTERVAL, SetOptions, SetOutcome, Ttl,
 };
 use sharedkv_testsuite::for_each_strategy;
 use sharedkv_testsuite::support::{b, expire_at, get, keep_ttl, numbered, nx, xx};
@@ -413,7 +413,10 @@ async fn ttl_reports_missing_persistent_and_time_left<D: Db>(db: D) {
     assert_eq!(db.ttl(&b("k")).await, Ttl::Missing);
     set(&db, "k", "v").await;
     assert_eq!(db.ttl(&b("k")).await, Ttl::Persistent);
-    assert!(db.expire(&b("k"), Instant::now() + TEN_S).await);
+    assert!(
+        db.expire(&b("k"), Instant::now() + TEN_S, ExpireCondition::ALWAYS)
+            .await
+    );
     assert_eq!(db.ttl(&b("k")).await, Ttl::Expires(TEN_S));
     tokio::time::advance(Duration::from_millis(2500)).await;
     assert_eq!(
@@ -424,7 +427,10 @@ async fn ttl_reports_missing_persistent_and_time_left<D: Db>(db: D) {
 
 /// EXPIRE on a missing key returns false and creates nothing.
 async fn expire_on_missing_key_returns_false<D: Db>(db: D) {
-    assert!(!db.expire(&b("k"), Instant::now() + TEN_S).await);
+    assert!(
+        !db.expire(&b("k"), Instant::now() + TEN_S, ExpireCondition::ALWAYS)
+            .await
+    );
     assert_eq!(db.exists(&[b("k")]).await, 0);
     assert_eq!(db.ttl(&b("k")).await, Ttl::Missing);
     assert_eq!(db.len().await, 0);
@@ -434,11 +440,18 @@ async fn expire_on_missing_key_returns_false<D: Db>(db: D) {
 async fn expire_replaces_the_deadline<D: Db>(db: D) {
     set_with_ttl(&db, "k", "v", TEN_S).await;
     assert!(
-        db.expire(&b("k"), Instant::now() + Duration::from_secs(5))
-            .await
+        db.expire(
+            &b("k"),
+            Instant::now() + Duration::from_secs(5),
+            ExpireCondition::ALWAYS
+        )
+        .await
     );
     assert_eq!(db.ttl(&b("k")).await, Ttl::Expires(Duration::from_secs(5)));
-    assert!(db.expire(&b("k"), Instant::now() + 3 * TEN_S).await);
+    assert!(
+        db.expire(&b("k"), Instant::now() + 3 * TEN_S, ExpireCondition::ALWAYS)
+            .await
+    );
     assert_eq!(db.ttl(&b("k")).await, Ttl::Expires(3 * TEN_S));
     assert_eq!(
         value(&db, "k").await,
@@ -453,10 +466,88 @@ async fn expire_in_the_past_deletes_the_key<D: Db>(db: D) {
     set_with_ttl(&db, "past", "v", TEN_S).await;
     set(&db, "stay", "v").await;
     let now = Instant::now();
-    assert!(db.expire(&b("now"), now).await);
-    assert!(db.expire(&b("past"), now - TEN_S).await);
+    assert!(db.expire(&b("now"), now, ExpireCondition::ALWAYS).await);
+    assert!(
+        db.expire(&b("past"), now - TEN_S, ExpireCondition::ALWAYS)
+            .await
+    );
     assert_eq!(db.mget(&[b("now"), b("past")]).await, vec![None, None]);
     assert_eq!(db.len().await, 1, "the keys are deleted, not hidden");
+}
+
+/// EXPIRE's NX, XX, GT and LT, alone and combined, as in Redis 7: a key
+/// without a TTL counts as never expiring, a refused condition changes
+/// nothing (not even with a past deadline), and a missing key is refused.
+async fn expire_conditions_follow_redis<D: Db>(db: D) {
+    let nx = ExpireCondition {
+        if_persistent: true,
+        ..ExpireCondition::ALWAYS
+    };
+    let xx = ExpireCondition {
+        if_volatile: true,
+        ..ExpireCondition::ALWAYS
+    };
+    let gt = ExpireCondition {
+        if_later: true,
+        ..ExpireCondition::ALWAYS
+    };
+    let lt = ExpireCondition {
+        if_earlier: true,
+        ..ExpireCondition::ALWAYS
+    };
+    let xx_lt = ExpireCondition {
+        if_volatile: true,
+        ..lt
+    };
+    let expire = |key: &'static str, at: Instant, condition| {
+        let db = &db;
+        async move { db.expire(&b(key), at, condition).await }
+    };
+    let now = Instant::now();
+    set(&db, "p", "v").await;
+    set_with_ttl(&db, "v", "v", TEN_S).await;
+
+    assert!(!expire("missing", now + TEN_S, nx).await);
+    assert!(!expire("v", now + TEN_S, nx).await, "NX: v has a TTL");
+    assert!(!expire("p", now + TEN_S, xx).await, "XX: p has none");
+    assert!(!expire("p", now + TEN_S, gt).await, "GT: no TTL is forever");
+    assert!(
+        !expire("p", now + TEN_S, xx_lt).await,
+        "XX LT: p has no TTL"
+    );
+    assert_eq!(
+        db.ttl(&b("p")).await,
+        Ttl::Persistent,
+        "refusals change nothing"
+    );
+    assert!(!expire("v", now + TEN_S, gt).await, "GT: not later");
+    assert!(!expire("v", now + TEN_S, lt).await, "LT: not earlier");
+    assert!(
+        !expire("v", now - TEN_S, gt).await,
+        "a refused past deadline"
+    );
+    assert_eq!(db.ttl(&b("v")).await, Ttl::Expires(TEN_S), "v is untouched");
+
+    assert!(expire("v", now + 2 * TEN_S, gt).await);
+    assert_eq!(db.ttl(&b("v")).await, Ttl::Expires(2 * TEN_S));
+    assert!(expire("v", now + TEN_S, xx_lt).await);
+    assert_eq!(db.ttl(&b("v")).await, Ttl::Expires(TEN_S));
+    assert!(expire("v", now + 3 * TEN_S, xx).await);
+    assert_eq!(db.ttl(&b("v")).await, Ttl::Expires(3 * TEN_S));
+    assert!(
+        expire("p", now + 5 * TEN_S, lt).await,
+        "LT: anything beats forever"
+    );
+    assert_eq!(db.ttl(&b("p")).await, Ttl::Expires(5 * TEN_S));
+
+    set(&db, "p", "v").await;
+    assert!(expire("p", now + TEN_S, nx).await);
+    assert_eq!(db.ttl(&b("p")).await, Ttl::Expires(TEN_S));
+    assert!(
+        expire("p", now - TEN_S, xx).await,
+        "an allowed past deadline deletes"
+    );
+    assert_eq!(db.ttl(&b("p")).await, Ttl::Missing);
 }
 
 /// PERSIST removes a TTL and returns true only when there was one to remove.
@@ -464,7 +555,8 @@ async fn persist_removes_the_ttl<D: Db>(db: D) {
     assert!(!db.persist(&b("k")).await, "missing key");
     set(&db, "k", "v").await;
     assert!(!db.persist(&b("k")).await, "no TTL");
-    db.expire(&b("k"), Instant::now() + TEN_S).await;
+    db.expire(&b("k"), Instant::now() + TEN_S, ExpireCondition::ALWAYS)
+        .await;
     assert!(db.persist(&b("k")).await);
     assert_eq!(db.ttl(&b("k")).await, Ttl::Persistent);
     assert!(!db.persist(&b("k")).await);
@@ -655,7 +747,10 @@ async fn expired_keys_are_missing_to_every_command<D: Db>(db: D) {
     tokio::time::advance(TEN_S).await;
     assert_eq!(db.getdel(&b("a")).await, None);
     assert_eq!(db.del(&[b("b")]).await, 0);
-    assert!(!db.expire(&b("c"), Instant::now() + TEN_S).await);
+    assert!(
+        !db.expire(&b("c"), Instant::now() + TEN_S, ExpireCondition::ALWAYS)
+            .await
+    );
     assert_eq!(
         db.ttl(&b("c")).await,
         Ttl::Missing,
@@ -766,6 +861,7 @@ macro_rules! stamp {
                 #[tokio::test(start_paused = true)] expire_on_missing_key_returns_false,
                 #[tokio::test(start_paused = true)] expire_replaces_the_deadline,
                 #[tokio::test(start_paused = true)] expire_in_the_past_deletes_the_key,
+                #[tokio::test(start_paused = true)] expire_conditions_follow_redis,
                 #[tokio::test(start_paused = true)] persist_removes_the_ttl,
                 #[tokio::test] len_counts_keys,
                 #[tokio::test(start_paused = true)] clear_empties_the_store,
