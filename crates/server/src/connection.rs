@@ -20,7 +20,10 @@
 //!   they exceed [`Config::client_output_buffer_limit`] when the next
 //!   request is about to run (or a pub/sub message arrives), the client is
 //!   disconnected, its replies discarded. So a client that sends and never
-//!   reads costs at most the limit plus one reply, then is gone.
+//!   reads costs at most the limit plus one reply, then is gone. An `MGET`,
+//!   which can copy one large value once per repeated key, stops building
+//!   its reply once past the limit and disconnects the client at once, so
+//!   one reply costs at most the limit plus one value.
 //! - **Input.** The decoder holds at most one incomplete request and never
 //!   allocates from a declared length; a line without its end is cut off at
 //!   64 KiB (see `sharedkv_resp::Limits`).
@@ -49,7 +52,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::Shared;
 use crate::command::{Command, CommandError, SessionCommand, is_printable_word};
-use crate::execute::execute;
+use crate::execute::{Reply, execute};
 use crate::introspect;
 use crate::pubsub::Subscriptions;
 use crate::table;
@@ -216,8 +219,9 @@ impl<D: Db> Connection<D> {
                     if self.shared.config.timeout.is_some() {
                         self.last_active = Instant::now();
                     }
-                    if self.handle(args).await == Flow::Close {
-                        return Ok(Flow::Close);
+                    match self.handle(args).await {
+                        Flow::Continue => {}
+                        flow => return Ok(flow),
                     }
                     if self.output.len() >= OUTPUT_FLUSH {
                         self.write_now()?;
@@ -304,8 +308,14 @@ impl<D: Db> Connection<D> {
         match Command::parse(spec, args) {
             Err(e) => self.reject(e),
             Ok(Command::Server(command)) => {
-                execute(&self.shared, command, &mut self.output).await;
-                Flow::Continue
+                match execute(&self.shared, command, &mut self.output).await {
+                    Reply::Whole => Flow::Continue,
+                    Reply::CutOff => {
+                        // Logged as the limit's other disconnections are.
+                        self.over_output_limit();
+                        Flow::Disconnect
+                    }
+                }
             }
             Ok(Command::Session(command)) => match self.session(command) {
                 Ok(flow) => flow,

@@ -12,10 +12,28 @@ use crate::command::{CommandError, ExpiryArg, ServerCommand};
 use crate::connection::READ_CHUNK;
 use crate::introspect;
 
+/// Whether a reply was appended whole.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Reply {
+    Whole,
+    /// An `MGET` reply stopped growing at the output buffer limit. It must
+    /// never be sent: the client is to be disconnected, as Redis drops a
+    /// client whose replies pass the limit.
+    CutOff,
+}
+
 /// Runs `command` and appends its reply (or its error) to `out`.
-pub(crate) async fn execute<D: Db>(shared: &Shared<D>, command: ServerCommand, out: &mut BytesMut) {
-    if let Err(e) = run(shared, command, out).await {
-        e.encode(out);
+pub(crate) async fn execute<D: Db>(
+    shared: &Shared<D>,
+    command: ServerCommand,
+    out: &mut BytesMut,
+) -> Reply {
+    match run(shared, command, out).await {
+        Ok(reply) => reply,
+        Err(e) => {
+            e.encode(out);
+            Reply::Whole
+        }
     }
 }
 
@@ -23,7 +41,7 @@ async fn run<D: Db>(
     shared: &Shared<D>,
     command: ServerCommand,
     out: &mut BytesMut,
-) -> Result<(), CommandError> {
+) -> Result<Reply, CommandError> {
     let db = &shared.db;
     match command {
         ServerCommand::Get(key) => bulk_or_null(out, db.get(&key).await.as_deref()),
@@ -71,7 +89,14 @@ async fn run<D: Db>(
         ServerCommand::MGet(keys) => {
             let values = db.mget(&keys).await;
             encode_array_len(out, values.len());
+            // The values are shared handles; encoding copies them. A key
+            // repeated 10,000 times in one MGET would copy its value 10,000
+            // times, so the reply stops growing at the output buffer limit.
+            let limit = shared.config.client_output_buffer_limit;
             for value in &values {
+                if limit != 0 && out.len() > limit {
+                    return Ok(Reply::CutOff);
+                }
                 bulk_or_null(out, value.as_deref());
             }
         }
@@ -133,7 +158,7 @@ async fn run<D: Db>(
         ServerCommand::CommandInfo(names) => introspect::command_info(&names, out),
         ServerCommand::CommandDocs(names) => introspect::command_docs(&names, out),
     }
-    Ok(())
+    Ok(Reply::Whole)
 }
 
 /// A key or value as it is handed to the store.

@@ -179,6 +179,47 @@ async fn slow_reader_under_the_limit_gets_everything<D: Db>(db: D) {
     server.stop().await;
 }
 
+/// An MGET that names one 64 KiB key 2,000 times asks for a 128 MiB reply:
+/// the reply stops growing at the output buffer limit (1 MiB here) and the
+/// client is disconnected without receiving any of it, while the server
+/// serves others. A smaller MGET of the same key is answered whole.
+async fn mget_reply_past_the_limit_disconnects<D: Db>(db: D) {
+    let config = Config {
+        client_output_buffer_limit: 1024 * 1024,
+        ..Config::default()
+    };
+    let server = start_with(db, config).await;
+    let mut other = server.client().await;
+    let value = "v".repeat(64 * 1024);
+    other.command(&["SET", "big", &value], b"+OK\r\n").await;
+    let mut whole = b"*8\r\n".to_vec();
+    for _ in 0..8 {
+        whole.extend_from_slice(&bulk(&value));
+    }
+    let mget: Vec<&str> = std::iter::once("MGET").chain(["big"; 8]).collect();
+    other.command(&mget, &whole).await;
+
+    let mut c = server.client().await;
+    let mut request = b"*2001\r\n$4\r\nMGET\r\n".to_vec();
+    for _ in 0..2000 {
+        request.extend_from_slice(b"$3\r\nbig\r\n");
+    }
+    c.send(&request).await;
+    let (mut reader, _writer) = c.into_split();
+    let mut got = 0usize;
+    let mut buf = vec![0; 1 << 20];
+    loop {
+        match tokio::time::timeout(WAIT, reader.read(&mut buf)).await {
+            Ok(Ok(0)) | Ok(Err(_)) => break,
+            Ok(Ok(n)) => got += n,
+            Err(_) => panic!("still open after {got} bytes"),
+        }
+    }
+    assert_eq!(got, 0, "a cut-off reply must never be sent");
+    other.roundtrip(b"PING\r\n", b"+PONG\r\n").await;
+    server.stop().await;
+}
+
 macro_rules! stamp {
     ($strategy:ident, $new:expr) => {
         mod $strategy {
@@ -188,6 +229,7 @@ macro_rules! stamp {
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 client_that_never_reads_is_disconnected,
                 #[tokio::test] slow_reader_under_the_limit_gets_everything,
+                #[tokio::test] mget_reply_past_the_limit_disconnects,
             }
         }
     };
