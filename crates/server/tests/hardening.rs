@@ -103,14 +103,7 @@ async fn protocol_desync_is_cut_off_at_64_kib<D: Db>(db: D) {
 
 /// A client that pipelines GETs of a 64 KiB value and never reads is disconnected once its unwritten replies pass the output buffer limit (1 MiB here), while other clients are served throughout.
 async fn client_that_never_reads_is_disconnected<D: Db>(db: D) {
-    let config = Config {
-        client_output_buffer_limit: 1024 * 1024,
-        ..Config::default()
-    };
-    let server = start_with(db, config).await;
-    let mut other = server.client().await;
-    let value = "v".repeat(64 * 1024);
-    other.command(&["SET", "big", &value], b"+OK\r\n").await;
+    let (server, mut other, value) = limited_server_with_big_value(db).await;
 
     let (_reader, mut writer) = server.client().await.into_split();
     // The kernel's buffers take some megabytes of replies first; the output
@@ -184,14 +177,7 @@ async fn slow_reader_under_the_limit_gets_everything<D: Db>(db: D) {
 /// client is disconnected without receiving any of it, while the server
 /// serves others. A smaller MGET of the same key is answered whole.
 async fn mget_reply_past_the_limit_disconnects<D: Db>(db: D) {
-    let config = Config {
-        client_output_buffer_limit: 1024 * 1024,
-        ..Config::default()
-    };
-    let server = start_with(db, config).await;
-    let mut other = server.client().await;
-    let value = "v".repeat(64 * 1024);
-    other.command(&["SET", "big", &value], b"+OK\r\n").await;
+    let (server, mut other, value) = limited_server_with_big_value(db).await;
     let mut whole = b"*8\r\n".to_vec();
     for _ in 0..8 {
         whole.extend_from_slice(&bulk(&value));
@@ -205,16 +191,8 @@ async fn mget_reply_past_the_limit_disconnects<D: Db>(db: D) {
         request.extend_from_slice(b"$3\r\nbig\r\n");
     }
     c.send(&request).await;
-    let (mut reader, _writer) = c.into_split();
-    let mut got = 0usize;
-    let mut buf = vec![0; 1 << 20];
-    loop {
-        match tokio::time::timeout(WAIT, reader.read(&mut buf)).await {
-            Ok(Ok(0)) | Ok(Err(_)) => break,
-            Ok(Ok(n)) => got += n,
-            Err(_) => panic!("still open after {got} bytes"),
-        }
-    }
+    let (reader, _writer) = c.into_split();
+    let got = read_until_closed(reader).await;
     assert_eq!(got, 0, "a cut-off reply must never be sent");
     other.roundtrip(b"PING\r\n", b"+PONG\r\n").await;
     server.stop().await;
@@ -338,19 +316,39 @@ async fn timeout_closes_a_client_that_stopped_reading() {
     c.command(&["SET", "big", &value], b"+OK\r\n").await;
     // 64 MiB of replies, far more than the kernel buffers take.
     c.send(&b"GET big\r\n".repeat(64)).await;
-    let (mut reader, _writer) = c.into_split();
+    let (reader, _writer) = c.into_split();
     tokio::time::sleep(Duration::from_secs(3)).await;
     // The connection is gone: reading drains what the kernel had buffered,
     // then ends (or is reset), well short of 64 MiB.
+    let got = read_until_closed(reader).await;
+    assert!(got < 64 * (1024 * 1024 + 16), "got {got} bytes");
+    server.stop().await;
+}
+
+/// A server with a 1 MiB output buffer limit, a client, and the 64 KiB value
+/// that client stored under `big`.
+async fn limited_server_with_big_value<D: Db>(db: D) -> (TestServer, RawClient, String) {
+    let config = Config {
+        client_output_buffer_limit: 1024 * 1024,
+        ..Config::default()
+    };
+    let server = start_with(db, config).await;
+    let mut client = server.client().await;
+    let value = "v".repeat(64 * 1024);
+    client.command(&["SET", "big", &value], b"+OK\r\n").await;
+    (server, client, value)
+}
+
+/// Reads until the server closes the connection (or resets it); returns how
+/// many bytes came first. Fails if it stays open for [`WAIT`].
+async fn read_until_closed(mut reader: tokio::net::tcp::OwnedReadHalf) -> usize {
     let mut got = 0usize;
     let mut buf = vec![0; 1 << 20];
     loop {
         match tokio::time::timeout(WAIT, reader.read(&mut buf)).await {
-            Ok(Ok(0)) | Ok(Err(_)) => break,
+            Ok(Ok(0)) | Ok(Err(_)) => return got,
             Ok(Ok(n)) => got += n,
             Err(_) => panic!("still open after {got} bytes"),
         }
     }
-    assert!(got < 64 * (1024 * 1024 + 16), "got {got} bytes");
-    server.stop().await;
 }
