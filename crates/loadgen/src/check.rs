@@ -48,6 +48,19 @@ impl Problems {
     }
 }
 
+impl std::fmt::Display for Problems {
+    /// `3 error replies, 0 wrong replies; first: ...`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} error replies, {} wrong replies; first: {}",
+            self.error_replies,
+            self.wrong_replies,
+            self.first.as_deref().unwrap_or("?")
+        )
+    }
+}
+
 /// Checks replies against what the load generator wrote.
 pub(crate) struct Checker {
     keyspace: Keyspace,

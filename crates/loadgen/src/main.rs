@@ -154,13 +154,7 @@ fn main() -> ExitCode {
     if report.is_ok() {
         ExitCode::SUCCESS
     } else {
-        let p = &report.problems;
-        eprintln!(
-            "sharedkv-loadgen: FAILED: {} error replies, {} wrong replies; first: {}",
-            p.error_replies,
-            p.wrong_replies,
-            p.first.as_deref().unwrap_or("?")
-        );
+        eprintln!("sharedkv-loadgen: FAILED: {}", report.problems);
         ExitCode::FAILURE
     }
 }

@@ -270,28 +270,19 @@ mod tests {
     use super::*;
     use crate::encode_request;
 
-    /// Decodes every request in `input` (all at once), up to the first error.
-    fn decode_all(limits: Limits, input: &[u8]) -> (Vec<Vec<Bytes>>, Option<ProtocolError>) {
-        let mut dec = RequestDecoder::new(limits);
-        let mut buf = BytesMut::from(input);
-        let mut out = Vec::new();
-        loop {
-            match dec.decode(&mut buf) {
-                Ok(Some(args)) => out.push(args),
-                Ok(None) => return (out, None),
-                Err(e) => return (out, Some(e)),
-            }
-        }
-    }
-
-    /// Feeds `input` one byte at a time, collecting requests up to the first
-    /// error.
-    fn decode_bytewise(limits: Limits, input: &[u8]) -> (Vec<Vec<Bytes>>, Option<ProtocolError>) {
+    /// Feeds `input` `chunk` bytes at a time, collecting requests up to the
+    /// first error. (The integration tests' `requests_chunked` does the same
+    /// with any chunking; unit tests cannot reach it.)
+    fn decode_chunked(
+        limits: Limits,
+        input: &[u8],
+        chunk: usize,
+    ) -> (Vec<Vec<Bytes>>, Option<ProtocolError>) {
         let mut dec = RequestDecoder::new(limits);
         let mut buf = BytesMut::new();
         let mut out = Vec::new();
-        for &b in input {
-            buf.extend_from_slice(&[b]);
+        for piece in input.chunks(chunk) {
+            buf.extend_from_slice(piece);
             loop {
                 match dec.decode(&mut buf) {
                     Ok(Some(args)) => out.push(args),
@@ -301,6 +292,17 @@ mod tests {
             }
         }
         (out, None)
+    }
+
+    /// Decodes every request in `input` (all at once), up to the first error.
+    fn decode_all(limits: Limits, input: &[u8]) -> (Vec<Vec<Bytes>>, Option<ProtocolError>) {
+        decode_chunked(limits, input, input.len().max(1))
+    }
+
+    /// Feeds `input` one byte at a time, collecting requests up to the first
+    /// error.
+    fn decode_bytewise(limits: Limits, input: &[u8]) -> (Vec<Vec<Bytes>>, Option<ProtocolError>) {
+        decode_chunked(limits, input, 1)
     }
 
     fn args(words: &[&str]) -> Vec<Bytes> {

@@ -5,19 +5,18 @@
 use std::fs;
 use std::path::PathBuf;
 
-use bytes::{Bytes, BytesMut};
-use sharedkv_resp::{Frame, Limits, ProtocolError, RequestDecoder, decode_frame, encode};
+mod common;
+
+use bytes::BytesMut;
+use common::{SMALL, requests_chunked};
+use sharedkv_resp::{Frame, Limits, decode_frame, encode};
 
 /// The limits the fuzz targets pick from with their first byte.
 fn limits(mode: u8) -> Limits {
     match mode % 3 {
         0 => Limits::default(),
         1 => Limits::UNAUTHENTICATED,
-        _ => Limits {
-            max_bulk_len: 64,
-            max_inline_len: 32,
-            max_multibulk_len: 8,
-        },
+        _ => SMALL,
     }
 }
 
@@ -37,33 +36,6 @@ fn corpus(target: &str) -> Vec<(PathBuf, Vec<u8>)> {
     inputs
 }
 
-/// The requests and the error `RequestDecoder` yields for `stream` fed in
-/// `chunks` (cycled).
-fn requests(
-    limits: Limits,
-    stream: &[u8],
-    chunks: &[usize],
-) -> (Vec<Vec<Bytes>>, Option<ProtocolError>) {
-    let mut dec = RequestDecoder::new(limits);
-    let mut buf = BytesMut::new();
-    let mut out = Vec::new();
-    let mut rest = stream;
-    let mut sizes = chunks.iter().cycle();
-    while !rest.is_empty() {
-        let n = sizes.next().copied().unwrap_or(1).clamp(1, rest.len());
-        buf.extend_from_slice(&rest[..n]);
-        rest = &rest[n..];
-        loop {
-            match dec.decode(&mut buf) {
-                Ok(Some(args)) => out.push(args),
-                Ok(None) => break,
-                Err(e) => return (out, Some(e)),
-            }
-        }
-    }
-    (out, None)
-}
-
 /// The `decode_request` target's checks over its corpus: the same result
 /// whole, in the input's own chunking, and a byte at a time.
 #[test]
@@ -74,15 +46,15 @@ fn decode_request_corpus() {
         };
         let (sizes, stream) = rest.split_at(rest.len().min(4));
         let chunks: Vec<usize> = sizes.iter().map(|&s| usize::from(s % 32) + 1).collect();
-        let whole = requests(limits(mode), stream, &[usize::MAX]);
+        let whole = requests_chunked(limits(mode), stream, &[usize::MAX]);
         assert_eq!(
-            requests(limits(mode), stream, &chunks),
+            requests_chunked(limits(mode), stream, &chunks),
             whole,
             "{}",
             path.display()
         );
         assert_eq!(
-            requests(limits(mode), stream, &[1]),
+            requests_chunked(limits(mode), stream, &[1]),
             whole,
             "{}",
             path.display()

@@ -8,17 +8,13 @@
 //! do not disturb each other) and that we can use without writing the
 //! `unsafe impl GlobalAlloc` that `unsafe_code = "forbid"` rules out.
 
+mod common;
+
 use bytes::{Bytes, BytesMut};
+use common::{SMALL, requests_chunked};
 use proptest::prelude::*;
 use sharedkv_resp::{
     Frame, Limits, ProtocolError, RequestDecoder, decode_frame, encode, encode_request,
-};
-
-/// Small limits so that random input reaches the limit checks too.
-const SMALL: Limits = Limits {
-    max_bulk_len: 64,
-    max_inline_len: 32,
-    max_multibulk_len: 8,
 };
 
 /// Bytes that are mostly protocol tokens, so random input gets past the
@@ -91,33 +87,6 @@ fn input() -> impl Strategy<Value = Vec<u8>> {
         mutated(requests),
         mutated(replies),
     ]
-}
-
-/// Everything `RequestDecoder` yields for `input` split into `chunks`
-/// (lengths, cycled), up to and including the first error.
-fn requests_chunked(
-    limits: Limits,
-    input: &[u8],
-    chunks: &[usize],
-) -> (Vec<Vec<Bytes>>, Option<ProtocolError>) {
-    let mut dec = RequestDecoder::new(limits);
-    let mut buf = BytesMut::new();
-    let mut out = Vec::new();
-    let mut rest = input;
-    let mut sizes = chunks.iter().cycle();
-    while !rest.is_empty() {
-        let n = (*sizes.next().unwrap()).clamp(1, rest.len());
-        buf.extend_from_slice(&rest[..n]);
-        rest = &rest[n..];
-        loop {
-            match dec.decode(&mut buf) {
-                Ok(Some(args)) => out.push(args),
-                Ok(None) => break,
-                Err(e) => return (out, Some(e)),
-            }
-        }
-    }
-    (out, None)
 }
 
 /// Everything `decode_frame` yields for `input`, up to the first error.

@@ -103,7 +103,8 @@ async fn protocol_desync_is_cut_off_at_64_kib<D: Db>(db: D) {
 
 /// A client that pipelines GETs of a 64 KiB value and never reads is disconnected once its unwritten replies pass the output buffer limit (1 MiB here), while other clients are served throughout.
 async fn client_that_never_reads_is_disconnected<D: Db>(db: D) {
-    let (server, mut other, value) = limited_server_with_big_value(db).await;
+    let (server, mut other, value) =
+        limited_server_with_value(db, 1024 * 1024, "big", 64 * 1024).await;
 
     let (_reader, mut writer) = server.client().await.into_split();
     // The kernel's buffers take some megabytes of replies first; the output
@@ -151,14 +152,7 @@ async fn client_that_never_reads_is_disconnected<D: Db>(db: D) {
 
 /// A client that reads slowly but reads everything gets every reply, however far its replies exceed the output buffer limit in total, when no single pipeline outruns it.
 async fn slow_reader_under_the_limit_gets_everything<D: Db>(db: D) {
-    let config = Config {
-        client_output_buffer_limit: 256 * 1024,
-        ..Config::default()
-    };
-    let server = start_with(db, config).await;
-    let mut c = server.client().await;
-    let value = "v".repeat(16 * 1024);
-    c.command(&["SET", "k", &value], b"+OK\r\n").await;
+    let (server, mut c, value) = limited_server_with_value(db, 256 * 1024, "k", 16 * 1024).await;
     // 64 rounds of 8 GETs: 8 MiB of replies in all, 128 KiB at a time.
     let mut expected = Vec::new();
     for _ in 0..8 {
@@ -177,7 +171,8 @@ async fn slow_reader_under_the_limit_gets_everything<D: Db>(db: D) {
 /// client is disconnected without receiving any of it, while the server
 /// serves others. A smaller MGET of the same key is answered whole.
 async fn mget_reply_past_the_limit_disconnects<D: Db>(db: D) {
-    let (server, mut other, value) = limited_server_with_big_value(db).await;
+    let (server, mut other, value) =
+        limited_server_with_value(db, 1024 * 1024, "big", 64 * 1024).await;
     let mut whole = b"*8\r\n".to_vec();
     for _ in 0..8 {
         whole.extend_from_slice(&bulk(&value));
@@ -325,17 +320,22 @@ async fn timeout_closes_a_client_that_stopped_reading() {
     server.stop().await;
 }
 
-/// A server with a 1 MiB output buffer limit, a client, and the 64 KiB value
-/// that client stored under `big`.
-async fn limited_server_with_big_value<D: Db>(db: D) -> (TestServer, RawClient, String) {
+/// A server with an output buffer limit of `limit` bytes, a client, and the
+/// value of `len` bytes that client stored under `key`.
+async fn limited_server_with_value<D: Db>(
+    db: D,
+    limit: usize,
+    key: &str,
+    len: usize,
+) -> (TestServer, RawClient, String) {
     let config = Config {
-        client_output_buffer_limit: 1024 * 1024,
+        client_output_buffer_limit: limit,
         ..Config::default()
     };
     let server = start_with(db, config).await;
     let mut client = server.client().await;
-    let value = "v".repeat(64 * 1024);
-    client.command(&["SET", "big", &value], b"+OK\r\n").await;
+    let value = "v".repeat(len);
+    client.command(&["SET", key, &value], b"+OK\r\n").await;
     (server, client, value)
 }
 

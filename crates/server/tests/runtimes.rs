@@ -16,7 +16,7 @@ use std::time::Duration;
 
 mod support;
 
-use support::process::{SERVER, ServerProcess as Server};
+use support::process::{SERVER, ServerProcess as Server, backends};
 
 /// Connections per test: enough to reach every runtime.
 const CONNECTIONS: usize = 16;
@@ -84,19 +84,6 @@ impl Client {
 
 fn bulk(s: &str) -> String {
     format!("${}\r\n{s}\r\n", s.len())
-}
-
-fn backends() -> Vec<String> {
-    let out = Command::new(SERVER)
-        .arg("--list-backends")
-        .output()
-        .expect("list backends");
-    assert!(out.status.success());
-    String::from_utf8(out.stdout)
-        .expect("utf-8")
-        .lines()
-        .map(str::to_owned)
-        .collect()
 }
 
 /// Runs the shared-state checks against a server started with `args`.

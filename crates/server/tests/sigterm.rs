@@ -6,12 +6,11 @@
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::process::Command;
 use std::time::Duration;
 
 mod support;
 
-use support::process::{SERVER, ServerProcess};
+use support::process::{ServerProcess, backends};
 
 /// INCRs in flight when SIGTERM arrives: 40 KB of requests, which the
 /// kernel's socket buffers hold whole, so all of it has reached the server
@@ -25,19 +24,6 @@ fn spawn(backend: &str) -> (ServerProcess, String) {
     // Without --bind, only loopback is served, as Redis's default config.
     assert!(address.starts_with("127.0.0.1:"), "bound to {address}");
     (server, address)
-}
-
-fn backends() -> Vec<String> {
-    let out = Command::new(SERVER)
-        .arg("--list-backends")
-        .output()
-        .expect("list backends");
-    assert!(out.status.success());
-    String::from_utf8(out.stdout)
-        .expect("utf-8")
-        .lines()
-        .map(str::to_owned)
-        .collect()
 }
 
 /// SIGTERM with 5,000 pipelined INCRs just sent and none of their replies read: all 5,000 replies arrive, in order, then the connection closes and the process exits 0. For every backend.

@@ -858,7 +858,7 @@ fn prefill(srv: &Running, keys: u64, workload: Workload) -> anyhow::Result<Repor
     let limit = Duration::from_secs(30 + keys / 10_000);
     match run_loadgen(&config, limit)? {
         Some(report) if report.is_ok() => Ok(report),
-        Some(report) => bail!("prefill failed: {}", problems(&report)),
+        Some(report) => bail!("prefill failed: {}", report.problems),
         None => bail!("prefill did not finish in {} s", limit.as_secs()),
     }
 }
@@ -942,7 +942,7 @@ fn loadgen_scenario(ctx: &Ctx, srv: &Running, scenario: &Scenario) -> anyhow::Re
         note: if report.is_ok() {
             String::new()
         } else {
-            problems(&report)
+            report.problems.to_string()
         },
     })
 }
@@ -986,16 +986,6 @@ fn run_loadgen(config: &Config, limit: Duration) -> anyhow::Result<Option<Report
         Ok(Err(e)) => Err(anyhow::anyhow!("loadgen: {e}")),
         Err(_) => Ok(None),
     }
-}
-
-fn problems(report: &Report) -> String {
-    let p = &report.problems;
-    format!(
-        "{} error replies, {} wrong replies; first: {}",
-        p.error_replies,
-        p.wrong_replies,
-        p.first.as_deref().unwrap_or("?")
-    )
 }
 
 /// `program --version`'s first line, or `None` if it cannot run.

@@ -8,6 +8,20 @@ use std::time::{Duration, Instant};
 /// The server binary Cargo built for these tests.
 pub const SERVER: &str = env!("CARGO_BIN_EXE_sharedkv-server");
 
+/// Every backend the binary offers (`--list-backends`), one per line.
+pub fn backends() -> Vec<String> {
+    let out = Command::new(SERVER)
+        .arg("--list-backends")
+        .output()
+        .expect("list backends");
+    assert!(out.status.success());
+    String::from_utf8(out.stdout)
+        .expect("utf-8")
+        .lines()
+        .map(str::to_owned)
+        .collect()
+}
+
 /// A running server process; killed if a test fails before it exits.
 pub struct ServerProcess(Child);
 
