@@ -1,20 +1,100 @@
-//! What is stored under one key, and the integer parsing Redis uses.
+//! What is stored under one key: a typed [`Value`] and its deadline, and the
+//! integer parsing Redis uses.
 
 use bytes::Bytes;
 use tokio::time::Instant;
 
+use crate::{DbError, ErrorKind};
+
 /// A value with its optional deadline: what every strategy stores per key.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Entry {
     /// The value.
-    pub value: Bytes,
+    pub value: Value,
     /// When the key stops existing; `None` for a persistent key.
     pub expires_at: Option<Instant>,
 }
 
+/// A typed value. A command on a value of the wrong type answers
+/// `WRONGTYPE` ([`ErrorKind::WrongType`]).
+///
+/// Strings come in two forms, as in Redis: text ([`Value::Str`]) and an
+/// integer ([`Value::Int`]) for a string that reads as a decimal `i64`, so
+/// `INCR` does no parsing and the value costs no allocation. Both are the
+/// type `string`; [`Value::string_bytes`] gives the text of either.
+/// Collections (hashes, lists, sets, sorted sets) are added as further
+/// variants, each boxed so that a string entry stays small.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    /// A string kept as its bytes.
+    Str(Bytes),
+    /// A string that is the decimal form of this integer (Redis's `int`
+    /// encoding).
+    Int(i64),
+    /// A hash: field to value. The first collection type; the rest follow
+    /// the same shape.
+    Hash(Box<Hash>),
+}
+
+/// The map behind a [`Value::Hash`].
+pub type Hash = std::collections::HashMap<Bytes, Bytes, crate::BuildHasher>;
+
+/// The type of a value, as `TYPE` names it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// `string`
+    String,
+    /// `hash`
+    Hash,
+}
+
+impl Kind {
+    /// The name `TYPE` replies with.
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::String => "string",
+            Kind::Hash => "hash",
+        }
+    }
+}
+
+impl Value {
+    /// A string value, in its integer form when it reads as one (at most 20
+    /// bytes, as Redis's `tryObjectEncoding`).
+    pub fn string(bytes: Bytes) -> Value {
+        match bytes.len() {
+            1..=20 => match parse_i64(&bytes) {
+                Some(n) => Value::Int(n),
+                None => Value::Str(bytes),
+            },
+            _ => Value::Str(bytes),
+        }
+    }
+
+    /// The value's type.
+    pub fn kind(&self) -> Kind {
+        match self {
+            Value::Str(_) | Value::Int(_) => Kind::String,
+            Value::Hash(_) => Kind::Hash,
+        }
+    }
+
+    /// The text of a string value; `WRONGTYPE` for any other type. An
+    /// integer is formatted (a small allocation).
+    pub fn string_bytes(&self) -> Result<Bytes, DbError> {
+        match self {
+            Value::Str(bytes) => Ok(bytes.clone()),
+            Value::Int(n) => Ok(Bytes::copy_from_slice(
+                itoa::Buffer::new().format(*n).as_bytes(),
+            )),
+            Value::Hash(_) => Err(ErrorKind::WrongType.into()),
+        }
+    }
+}
+
 impl Entry {
     /// A persistent entry.
-    pub fn new(value: Bytes) -> Self {
+    pub fn new(value: Value) -> Self {
         Self {
             value,
             expires_at: None,
@@ -26,6 +106,11 @@ impl Entry {
     pub fn is_live(&self, now: Instant) -> bool {
         self.expires_at.is_none_or(|at| at > now)
     }
+}
+
+/// The entry as commands see it at `now`: an expired entry is absent.
+pub fn live(entry: Option<&Entry>, now: Instant) -> Option<&Entry> {
+    entry.filter(|e| e.is_live(now))
 }
 
 /// Parses a decimal `i64` exactly as Redis's `string2ll` does: an optional
@@ -94,5 +179,26 @@ mod tests {
         ] {
             assert_eq!(parse_i64(bad), None, "{:?}", String::from_utf8_lossy(bad));
         }
+    }
+
+    /// A string that reads as an integer takes the integer form, and both forms give back the same text.
+    #[test]
+    fn strings_take_their_integer_form() {
+        assert_eq!(Value::string(Bytes::from("42")), Value::Int(42));
+        assert_eq!(
+            Value::string(Bytes::from("042")),
+            Value::Str(Bytes::from("042"))
+        );
+        assert_eq!(Value::string(Bytes::from("")), Value::Str(Bytes::new()));
+        assert_eq!(
+            Value::Int(-7).string_bytes().unwrap(),
+            Bytes::from_static(b"-7")
+        );
+        let hash = Value::Hash(Box::default());
+        assert_eq!(hash.kind().name(), "hash");
+        assert_eq!(
+            hash.string_bytes().unwrap_err().kind(),
+            ErrorKind::WrongType
+        );
     }
 }

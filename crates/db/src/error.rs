@@ -16,6 +16,8 @@ pub enum ErrorKind {
     NotAnInteger,
     /// The result of an increment does not fit in an `i64`.
     Overflow,
+    /// The key holds a value of another type than the command works on.
+    WrongType,
 }
 
 impl DbError {
@@ -41,6 +43,9 @@ impl fmt::Display for DbError {
         f.write_str(match self.kind {
             ErrorKind::NotAnInteger => "ERR value is not an integer or out of range",
             ErrorKind::Overflow => "ERR increment or decrement would overflow",
+            ErrorKind::WrongType => {
+                "WRONGTYPE Operation against a key holding the wrong kind of value"
+            }
         })
     }
 }

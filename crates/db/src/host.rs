@@ -1,73 +1,91 @@
-//! `KeyspaceHost`: strategies that share [`Keyspace`]s implement only how
-//! they reach one, and get [`Db`] from that.
+//! `KeyspaceHost`: strategies that share [`Keyspace`](crate::Keyspace)s
+//! implement only how they reach one, and get [`Db`] from that.
 
 use std::future::Future;
 
 use bytes::Bytes;
 use tokio::time::Instant;
 
-use crate::{
-    Db, DbError, ExpireCondition, Keyspace, ReadRoute, Route, SetOptions, SetOutcome, Ttl,
-};
+use crate::{Databases, Db, DbIndex, Entry, Keys, ReadKeys, SWEEP_BUDGET, Slot};
 
-/// How a strategy gets exclusive access to the [`Keyspace`] that holds a key.
+/// How a strategy gets exclusive access to the [`Databases`] that hold a
+/// key.
 ///
-/// This is the whole difference between the std-mutex, tokio-mutex, sharded
-/// and actor strategies: each says how to run a closure on a keyspace (take a
-/// lock, pick a shard, send a message), and the blanket `impl Db` below turns
-/// every command into such a closure. The closures are `Send + 'static` so
-/// that an actor can ship them to its task; lock-based strategies just call
-/// them.
+/// This is the whole difference between the std-mutex, tokio-mutex, rwlock,
+/// sharded, actor and sharded-actor strategies: each says how to run a
+/// closure on the databases of a key's shard (take a lock, pick a shard,
+/// send a message), and the blanket `impl Db` below turns every primitive
+/// into such a closure. The closures are `Send + 'static` so that an actor
+/// can ship them to its task; lock-based strategies just call them.
 ///
-/// Each closure runs as one step with respect to every other closure on the
-/// same keyspace: that is what makes INCR and SET NX atomic.
+/// A host has one shard or several: a key always lives in the shard its
+/// bytes pick, in whichever database, so a command on one key, or on several
+/// keys of one shard, takes one lock. Each closure runs as one step with
+/// respect to every other closure on the same shard: that is what makes
+/// INCR and SET NX atomic.
 ///
 /// The read-only variants ([`read_key`](KeyspaceHost::read_key),
-/// [`read_keys`](KeyspaceHost::read_keys)) serve `GET`, `TTL`, `MGET` and
-/// `EXISTS`. By default they are the exclusive ones; a host whose lock has a
-/// shared mode (the rwlock strategy) overrides them to let readers run side
-/// by side. A read sees an expired key as absent and leaves it in place: its
-/// removal is left to the next write of that key and to the sweep.
+/// [`read_keys`](KeyspaceHost::read_keys), [`read_shard`](KeyspaceHost::read_shard)) default to the exclusive ones; a
+/// host whose lock has a shared mode (the rwlock strategy) overrides them to
+/// let readers run side by side.
 pub trait KeyspaceHost: Clone + Send + Sync + 'static {
-    /// See [`Db::ATOMIC_MULTI_KEY`]: whether [`KeyspaceHost::with_keys`]
-    /// holds every keyspace it routes to for the whole closure.
+    /// See [`Db::ATOMIC_MULTI_KEY`]: whether [`with_keys`](Self::with_keys)
+    /// and [`with_all`](Self::with_all) hold every shard they route to for
+    /// the whole closure.
     const ATOMIC_MULTI_KEY: bool;
 
-    /// Runs `f` on the keyspace that holds `key`.
+    /// How many shards the host has; [`with_shard`](Self::with_shard) takes
+    /// `0..shards()`.
+    fn shards(&self) -> usize {
+        1
+    }
+
+    /// Runs `f` on the databases of the shard that holds `key`.
     fn with_key<R: Send + 'static>(
         &self,
-        key: &Bytes,
-        f: impl FnOnce(&mut Keyspace) -> R + Send + 'static,
+        key: &[u8],
+        f: impl FnOnce(&mut Databases) -> R + Send + 'static,
     ) -> impl Future<Output = R> + Send;
 
-    /// Runs `f` with a [`Route`] to the keyspaces that hold `keys`.
+    /// Runs `f` on the databases of shard `shard` (below
+    /// [`shards`](Self::shards)).
+    fn with_shard<R: Send + 'static>(
+        &self,
+        shard: usize,
+        f: impl FnOnce(&mut Databases) -> R + Send + 'static,
+    ) -> impl Future<Output = R> + Send;
+
+    /// Runs `f` with a [`Route`] to the shards that hold `keys`.
     fn with_keys<R: Send + 'static>(
         &self,
         keys: &[Bytes],
         f: impl FnOnce(&mut dyn Route) -> R + Send + 'static,
     ) -> impl Future<Output = R> + Send;
 
-    /// Runs `f` on every keyspace, one after another, and collects the
-    /// answers. Not a snapshot across keyspaces.
-    fn with_each<R: Send + 'static>(
+    /// Runs `f` with a [`Route`] that holds every shard (`SWAPDB`,
+    /// `FLUSHALL`). The default, [`with_keys`](Self::with_keys) with no
+    /// keys, is right for a host with one shard; a sharded host overrides
+    /// it.
+    fn with_all<R: Send + 'static>(
         &self,
-        f: impl FnMut(&mut Keyspace) -> R + Send + 'static,
-    ) -> impl Future<Output = Vec<R>> + Send;
-
-    /// Runs `f`, which only reads, on the keyspace that holds `key`. The
-    /// default is [`with_key`](KeyspaceHost::with_key).
-    fn read_key<R: Send + 'static>(
-        &self,
-        key: &Bytes,
-        f: impl FnOnce(&Keyspace) -> R + Send + 'static,
+        f: impl FnOnce(&mut dyn Route) -> R + Send + 'static,
     ) -> impl Future<Output = R> + Send {
-        self.with_key(key, move |keyspace| f(keyspace))
+        debug_assert_eq!(self.shards(), 1, "a sharded host must override with_all");
+        self.with_keys(&[], f)
     }
 
-    /// Runs `f`, which only reads, with a [`ReadRoute`] to the keyspaces
-    /// that hold `keys`, as one step in the sense of
-    /// [`ATOMIC_MULTI_KEY`](KeyspaceHost::ATOMIC_MULTI_KEY). The default is
-    /// [`with_keys`](KeyspaceHost::with_keys).
+    /// Runs `f`, which only reads, on the databases that hold `key`.
+    fn read_key<R: Send + 'static>(
+        &self,
+        key: &[u8],
+        f: impl FnOnce(&Databases) -> R + Send + 'static,
+    ) -> impl Future<Output = R> + Send {
+        self.with_key(key, move |dbs| f(dbs))
+    }
+
+    /// Runs `f`, which only reads, with a [`ReadRoute`] to the shards that
+    /// hold `keys`, as one step in the sense of
+    /// [`ATOMIC_MULTI_KEY`](KeyspaceHost::ATOMIC_MULTI_KEY).
     fn read_keys<R: Send + 'static>(
         &self,
         keys: &[Bytes],
@@ -75,108 +93,263 @@ pub trait KeyspaceHost: Clone + Send + Sync + 'static {
     ) -> impl Future<Output = R> + Send {
         self.with_keys(keys, move |route| f(&mut ReadThrough(route)))
     }
+
+    /// Runs `f`, which only reads, on shard `shard`.
+    fn read_shard<R: Send + 'static>(
+        &self,
+        shard: usize,
+        f: impl FnOnce(&Databases) -> R + Send + 'static,
+    ) -> impl Future<Output = R> + Send {
+        self.with_shard(shard, move |dbs| f(dbs))
+    }
 }
 
-/// A [`Route`] lent out as a [`ReadRoute`], for the default
-/// [`KeyspaceHost::read_keys`]. (A `&mut dyn Route` cannot be turned into a
-/// `&mut dyn ReadRoute` directly: that would be an unsized-to-unsized
-/// coercion.)
+/// Finds the databases that hold a key, among the shards a multi-key
+/// closure holds.
+pub trait Route {
+    /// The databases of the shard that holds `key`. **Panics** if the
+    /// closure did not declare a key of that shard: a bug in the command,
+    /// never a consequence of input.
+    fn databases_for(&mut self, key: &[u8]) -> &mut Databases;
+
+    /// Runs `f` on every shard the route holds.
+    fn each(&mut self, f: &mut dyn FnMut(&mut Databases));
+}
+
+/// The read-only counterpart of [`Route`], which a host with a shared lock
+/// mode can build from shared references.
+pub trait ReadRoute {
+    /// The databases of the shard that holds `key` (see
+    /// [`Route::databases_for`]).
+    fn databases_of(&mut self, key: &[u8]) -> &Databases;
+}
+
+/// A [`Route`] lent out as a [`ReadRoute`].
 struct ReadThrough<'a>(&'a mut dyn Route);
 
 impl ReadRoute for ReadThrough<'_> {
-    fn keyspace_of(&mut self, key: &[u8]) -> &Keyspace {
-        self.0.keyspace_for(key)
+    fn databases_of(&mut self, key: &[u8]) -> &Databases {
+        self.0.databases_for(key)
     }
+}
+
+/// One shard's databases hold every key.
+impl Route for Databases {
+    fn databases_for(&mut self, _key: &[u8]) -> &mut Databases {
+        self
+    }
+
+    fn each(&mut self, f: &mut dyn FnMut(&mut Databases)) {
+        f(self)
+    }
+}
+
+/// One shard seen through a shared reference (a read guard).
+impl ReadRoute for &Databases {
+    fn databases_of(&mut self, _key: &[u8]) -> &Databases {
+        self
+    }
+}
+
+/// A [`Route`] as the [`Keys`] a multi-key step sees.
+struct RouteKeys<'a> {
+    route: &'a mut dyn Route,
+    now: Instant,
+}
+
+impl ReadKeys for RouteKeys<'_> {
+    fn read_dyn(&mut self, db: DbIndex, key: &[u8], f: &mut dyn FnMut(Option<&Entry>)) {
+        f(self.route.databases_for(key).get(db).read(key, self.now));
+    }
+
+    fn now(&self) -> Instant {
+        self.now
+    }
+}
+
+impl Keys for RouteKeys<'_> {
+    fn update_dyn(&mut self, db: DbIndex, key: &Bytes, step: &mut dyn FnMut(&mut Slot<'_>)) {
+        let now = self.now;
+        self.route
+            .databases_for(key)
+            .get_mut(db)
+            .update(key, now, step);
+    }
+}
+
+/// A [`ReadRoute`] as the [`ReadKeys`] a read-only multi-key step sees.
+struct ReadRouteKeys<'a> {
+    route: &'a mut dyn ReadRoute,
+    now: Instant,
+}
+
+impl ReadKeys for ReadRouteKeys<'_> {
+    fn read_dyn(&mut self, db: DbIndex, key: &[u8], f: &mut dyn FnMut(Option<&Entry>)) {
+        f(self.route.databases_of(key).get(db).read(key, self.now));
+    }
+
+    fn now(&self) -> Instant {
+        self.now
+    }
+}
+
+/// How many low bits of a `SCAN` cursor name the shard.
+fn shard_bits(shards: usize) -> u32 {
+    shards.next_power_of_two().trailing_zeros()
 }
 
 impl<H: KeyspaceHost> Db for H {
     const ATOMIC_MULTI_KEY: bool = H::ATOMIC_MULTI_KEY;
 
-    fn get(&self, key: &Bytes) -> impl Future<Output = Option<Bytes>> + Send {
-        let k = key.clone();
-        self.read_key(key, move |ks| ks.get(&k, Instant::now()))
-    }
-
-    async fn set(&self, key: Bytes, value: Bytes, opts: SetOptions) -> SetOutcome {
-        let k = key.clone();
-        self.with_key(&key, move |ks| ks.set(&k, value, &opts, Instant::now()))
-            .await
-    }
-
-    fn getdel(&self, key: &Bytes) -> impl Future<Output = Option<Bytes>> + Send {
-        let k = key.clone();
-        self.with_key(key, move |ks| ks.getdel(&k, Instant::now()))
-    }
-
-    fn del(&self, keys: &[Bytes]) -> impl Future<Output = usize> + Send {
-        let ks_ = keys.to_vec();
-        self.with_keys(keys, move |r| r.del(&ks_, Instant::now()))
-    }
-
-    fn exists(&self, keys: &[Bytes]) -> impl Future<Output = usize> + Send {
-        let ks_ = keys.to_vec();
-        self.read_keys(keys, move |r| r.exists(&ks_, Instant::now()))
-    }
-
-    async fn incr_by(&self, key: Bytes, delta: i64) -> Result<i64, DbError> {
-        let k = key.clone();
-        self.with_key(&key, move |ks| ks.incr_by(&k, delta, Instant::now()))
-            .await
-    }
-
-    fn mget(&self, keys: &[Bytes]) -> impl Future<Output = Vec<Option<Bytes>>> + Send {
-        let ks_ = keys.to_vec();
-        self.read_keys(keys, move |r| r.mget(&ks_, Instant::now()))
-    }
-
-    async fn mset(&self, pairs: Vec<(Bytes, Bytes)>) {
-        let keys: Vec<Bytes> = pairs.iter().map(|(k, _)| k.clone()).collect();
-        self.with_keys(&keys, move |r| r.mset(pairs, Instant::now()))
-            .await
-    }
-
-    fn expire(
+    fn update<R: Send + 'static>(
         &self,
+        db: DbIndex,
         key: &Bytes,
-        at: Instant,
-        condition: ExpireCondition,
-    ) -> impl Future<Output = bool> + Send {
+        step: impl FnMut(&mut Slot<'_>) -> R + Send + 'static,
+    ) -> impl Future<Output = R> + Send {
         let k = key.clone();
-        self.with_key(key, move |ks| ks.expire(&k, at, condition, Instant::now()))
+        self.with_key(key, move |dbs| {
+            dbs.get_mut(db).update(&k, Instant::now(), step)
+        })
     }
 
-    fn ttl(&self, key: &Bytes) -> impl Future<Output = Ttl> + Send {
+    fn read<R: Send + 'static>(
+        &self,
+        db: DbIndex,
+        key: &Bytes,
+        f: impl FnOnce(Option<&Entry>) -> R + Send + 'static,
+    ) -> impl Future<Output = R> + Send {
         let k = key.clone();
-        self.read_key(key, move |ks| ks.ttl(&k, Instant::now()))
+        self.read_key(key, move |dbs| f(dbs.get(db).read(&k, Instant::now())))
     }
 
-    fn persist(&self, key: &Bytes) -> impl Future<Output = bool> + Send {
-        let k = key.clone();
-        self.with_key(key, move |ks| ks.persist(&k, Instant::now()))
+    fn update_many<R: Send + 'static>(
+        &self,
+        keys: &[Bytes],
+        f: impl FnOnce(&mut dyn Keys) -> R + Send + 'static,
+    ) -> impl Future<Output = R> + Send {
+        self.with_keys(keys, move |route| {
+            f(&mut RouteKeys {
+                route,
+                now: Instant::now(),
+            })
+        })
     }
 
-    async fn len(&self) -> usize {
-        self.with_each(|ks| ks.len()).await.into_iter().sum()
+    fn read_many<R: Send + 'static>(
+        &self,
+        keys: &[Bytes],
+        f: impl FnOnce(&mut dyn ReadKeys) -> R + Send + 'static,
+    ) -> impl Future<Output = R> + Send {
+        self.read_keys(keys, move |route| {
+            f(&mut ReadRouteKeys {
+                route,
+                now: Instant::now(),
+            })
+        })
     }
 
-    async fn clear(&self) {
-        self.with_each(Keyspace::clear).await;
+    /// The cursor is a position in one shard's keyspace (see
+    /// [`Keyspace`](crate::Keyspace)) above the shard's number; the shards
+    /// are visited in order, each under its own lock in turn.
+    async fn scan(
+        &self,
+        db: DbIndex,
+        cursor: u64,
+        count: usize,
+        filter: impl FnMut(&Bytes, &Entry) -> bool + Send + 'static,
+    ) -> (u64, Vec<Bytes>) {
+        let shards = self.shards();
+        let bits = shard_bits(shards);
+        let mut shard = usize::try_from(cursor & ((1u64 << bits) - 1)).unwrap_or(usize::MAX);
+        let mut position = usize::try_from(cursor >> bits).unwrap_or(usize::MAX);
+        let mut budget = count.max(1);
+        let mut found = (Vec::new(), filter);
+        while shard < shards && budget > 0 {
+            let (mut keys, mut filter) = found;
+            let (next, visited, keys, filter) = self
+                .read_shard(shard, move |dbs| {
+                    let keyspace = dbs.get(db);
+                    let top = match position {
+                        0 => keyspace.len(),
+                        at => at.min(keyspace.len()),
+                    };
+                    let next =
+                        keyspace.scan(position, budget, Instant::now(), &mut filter, &mut keys);
+                    (next, top - next, keys, filter)
+                })
+                .await;
+            found = (keys, filter);
+            budget = budget.saturating_sub(visited.max(1));
+            position = next;
+            if next == 0 {
+                shard += 1;
+            }
+        }
+        let cursor = if shard >= shards {
+            0
+        } else {
+            ((position as u64) << bits) | shard as u64
+        };
+        (cursor, found.0)
+    }
+
+    async fn random_key(&self, db: DbIndex) -> Option<Bytes> {
+        let shards = self.shards();
+        let first = rand::random_range(0..shards);
+        for i in 0..shards {
+            let shard = (first + i) % shards;
+            let key = self
+                .read_shard(shard, move |dbs| dbs.get(db).random_key(Instant::now()))
+                .await;
+            if key.is_some() {
+                return key;
+            }
+        }
+        None
+    }
+
+    async fn len(&self, db: DbIndex) -> usize {
+        let mut total = 0;
+        for shard in 0..self.shards() {
+            total += self.read_shard(shard, move |dbs| dbs.get(db).len()).await;
+        }
+        total
+    }
+
+    async fn volatile(&self, db: DbIndex) -> usize {
+        let mut total = 0;
+        for shard in 0..self.shards() {
+            total += self
+                .read_shard(shard, move |dbs| dbs.get(db).volatile())
+                .await;
+        }
+        total
+    }
+
+    fn clear(&self, db: Option<DbIndex>) -> impl Future<Output = ()> + Send {
+        self.with_all(move |route| route.each(&mut |dbs| dbs.clear(db)))
+    }
+
+    fn swap(&self, a: DbIndex, b: DbIndex) -> impl Future<Output = ()> + Send {
+        self.with_all(move |route| route.each(&mut |dbs| dbs.swap(a, b)))
     }
 }
 
-/// One active-expiry pass over a host: sweeps every keyspace in bounded
-/// steps, so no lock is held for more than [`SWEEP_BUDGET`](crate::SWEEP_BUDGET)
-/// removals, and yields to the runtime between steps.
+/// One active-expiry pass over a host: sweeps every shard in bounded steps,
+/// so no lock is held for more than [`SWEEP_BUDGET`] removals, and yields to
+/// the runtime between steps.
 pub async fn sweep_host<H: KeyspaceHost>(host: &H) {
-    loop {
-        let now = Instant::now();
-        let budget = crate::SWEEP_BUDGET;
-        let removed = host
-            .with_each(move |ks| ks.sweep_expired(now, budget))
-            .await;
-        if removed.iter().all(|&n| n < budget) {
-            break;
+    for shard in 0..host.shards() {
+        loop {
+            let now = Instant::now();
+            let removed = host
+                .with_shard(shard, move |dbs| dbs.sweep_expired(now, SWEEP_BUDGET))
+                .await;
+            if removed < SWEEP_BUDGET {
+                break;
+            }
+            tokio::task::yield_now().await;
         }
-        tokio::task::yield_now().await;
     }
 }

@@ -1,26 +1,38 @@
-//! `Keyspace`: one plain map with every command's semantics.
+//! `Keyspace`: one plain map of entries, and [`Databases`], the sixteen of
+//! them a strategy holds.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 
 use bytes::Bytes;
+use indexmap::IndexMap;
 use tokio::time::Instant;
 
-use crate::transition::{self, Change};
-use crate::{BuildHasher, DbError, Entry, ExpireCondition, SetOptions, SetOutcome, Ttl};
+use crate::slot::{Outcome, Slot, run_step};
+use crate::{BuildHasher, DATABASES, DbIndex, Entry, live};
 
-/// A single-threaded keyspace: a `HashMap` of [`Entry`]s plus an index of
-/// their deadlines.
+/// A single-threaded keyspace: a map of [`Entry`]s plus an index of their
+/// deadlines.
 ///
 /// It has no interior mutability and no locks. Strategies make it shared:
 /// behind a `Mutex`, split into shards, owned by one task. Every method takes
 /// `now` from the caller, so the same code serves real and paused time.
+///
+/// **Why an `IndexMap`:** `SCAN` must return every key that is present from
+/// the start of an iteration to its end, across calls that hold no lock in
+/// between. An `IndexMap` keeps its entries in a dense array, and removal
+/// (`swap_remove`) only ever moves the *last* entry into the hole. So a
+/// cursor that walks positions from the top down, clamped to the length,
+/// never skips a key that stays: a key moves only from the end, which the
+/// cursor has already passed or which sits below it, to a lower position,
+/// which it has not yet visited. Each call costs O(COUNT), a whole iteration
+/// O(N). It also gives `RANDOMKEY` in O(1).
 ///
 /// **Invariant:** `expiries` holds exactly one `(deadline, key)` pair for
 /// every entry that has a deadline, and nothing else. That makes the active
 /// sweep a walk from the front of a sorted set instead of a scan of the map.
 #[derive(Debug, Default)]
 pub struct Keyspace {
-    map: HashMap<Bytes, Entry, BuildHasher>,
+    map: IndexMap<Bytes, Entry, BuildHasher>,
     expiries: BTreeSet<(Instant, Bytes)>,
 }
 
@@ -30,93 +42,44 @@ impl Keyspace {
         Self::default()
     }
 
-    /// Runs a [`transition`] on `key` and applies the change it returns,
-    /// keeping the expiry index exact. This is the one place where the map
-    /// is written.
+    /// Runs `step` on `key` and applies what it did, keeping the expiry
+    /// index exact. This is the one place where the map is written. The
+    /// step changes a stored entry in place: nothing is copied.
+    ///
+    /// `key` is stored (cloned, a reference count) if the step inserts.
     pub fn update<R>(
         &mut self,
         key: &Bytes,
         now: Instant,
-        f: impl FnOnce(Option<&Entry>) -> (Change, R),
+        step: impl FnOnce(&mut Slot<'_>) -> R,
     ) -> R {
-        let current = self.map.get(key.as_ref());
-        let old_deadline = current.and_then(|e| e.expires_at);
-        let (change, answer) = transition::on_slot(current, now, f);
-        match change {
-            Change::Keep => {}
-            Change::Put(entry) => {
-                if old_deadline != entry.expires_at {
-                    self.unindex(old_deadline, key);
-                    if let Some(at) = entry.expires_at {
-                        self.expiries.insert((at, key.clone()));
-                    }
-                }
+        let (index, stepped) = match self.map.get_full_mut(key.as_ref()) {
+            Some((index, _, entry)) => (Some(index), run_step(Some(entry), now, step)),
+            None => (None, run_step(None, now, step)),
+        };
+        if stepped.old_deadline != stepped.new_deadline {
+            if let Some(at) = stepped.old_deadline {
+                self.expiries.remove(&(at, key.clone()));
+            }
+            if let Some(at) = stepped.new_deadline {
+                self.expiries.insert((at, key.clone()));
+            }
+        }
+        match (stepped.outcome, index) {
+            (Outcome::Insert(entry), _) => {
                 self.map.insert(key.clone(), entry);
             }
-            Change::Remove => {
-                self.unindex(old_deadline, key);
-                self.map.remove(key.as_ref());
+            (Outcome::Remove, Some(index)) => {
+                self.map.swap_remove_index(index);
             }
+            _ => {}
         }
-        answer
-    }
-
-    fn unindex(&mut self, deadline: Option<Instant>, key: &Bytes) {
-        if let Some(at) = deadline {
-            self.expiries.remove(&(at, key.clone()));
-        }
+        stepped.answer
     }
 
     /// The live entry under `key`, without changing anything.
     pub fn read(&self, key: &[u8], now: Instant) -> Option<&Entry> {
-        transition::live(self.map.get(key), now)
-    }
-
-    /// `GET`.
-    pub fn get(&self, key: &[u8], now: Instant) -> Option<Bytes> {
-        self.read(key, now).map(|e| e.value.clone())
-    }
-
-    /// `SET` with its options.
-    pub fn set(
-        &mut self,
-        key: &Bytes,
-        value: Bytes,
-        opts: &SetOptions,
-        now: Instant,
-    ) -> SetOutcome {
-        self.update(key, now, |cur| transition::set(cur, value, opts, now))
-    }
-
-    /// `GETDEL`.
-    pub fn getdel(&mut self, key: &Bytes, now: Instant) -> Option<Bytes> {
-        self.update(key, now, transition::getdel)
-    }
-
-    /// `INCRBY`.
-    pub fn incr_by(&mut self, key: &Bytes, delta: i64, now: Instant) -> Result<i64, DbError> {
-        self.update(key, now, |cur| transition::incr_by(cur, delta))
-    }
-
-    /// `EXPIRE` with an absolute deadline.
-    pub fn expire(
-        &mut self,
-        key: &Bytes,
-        at: Instant,
-        condition: ExpireCondition,
-        now: Instant,
-    ) -> bool {
-        self.update(key, now, |cur| transition::expire(cur, at, condition, now))
-    }
-
-    /// `PERSIST`.
-    pub fn persist(&mut self, key: &Bytes, now: Instant) -> bool {
-        self.update(key, now, transition::persist)
-    }
-
-    /// `TTL`.
-    pub fn ttl(&self, key: &[u8], now: Instant) -> Ttl {
-        transition::ttl(self.read(key, now), now)
+        live(self.map.get(key), now)
     }
 
     /// Number of keys, counting expired ones not yet reclaimed (`DBSIZE`).
@@ -129,10 +92,66 @@ impl Keyspace {
         self.map.is_empty()
     }
 
+    /// How many keys have a deadline (expired ones not yet reclaimed
+    /// included).
+    pub fn volatile(&self) -> usize {
+        self.expiries.len()
+    }
+
     /// Removes every key.
     pub fn clear(&mut self) {
-        self.map.clear();
+        self.map = IndexMap::default();
         self.expiries.clear();
+    }
+
+    /// One step of `SCAN`: visits up to `count` positions below `cursor`
+    /// (0: start from the top), appends the live keys that pass `filter` to
+    /// `keys`, and returns the cursor to continue from, 0 once every
+    /// position has been visited. See the type's docs for why no key that
+    /// stays is ever missed.
+    pub fn scan(
+        &self,
+        cursor: usize,
+        count: usize,
+        now: Instant,
+        filter: &mut dyn FnMut(&Bytes, &Entry) -> bool,
+        keys: &mut Vec<Bytes>,
+    ) -> usize {
+        let top = match cursor {
+            0 => self.map.len(),
+            at => at.min(self.map.len()),
+        };
+        let bottom = top.saturating_sub(count.max(1));
+        for index in (bottom..top).rev() {
+            if let Some((key, entry)) = self.map.get_index(index)
+                && entry.is_live(now)
+                && filter(key, entry)
+            {
+                keys.push(key.clone());
+            }
+        }
+        bottom
+    }
+
+    /// A random live key, in O(1) unless most keys have expired unswept.
+    pub fn random_key(&self, now: Instant) -> Option<Bytes> {
+        if self.map.is_empty() {
+            return None;
+        }
+        // Redis gives up on random picks after 100 tries too; past that, a
+        // walk finds a live key if there is one.
+        for _ in 0..100 {
+            let index = rand::random_range(0..self.map.len());
+            if let Some((key, entry)) = self.map.get_index(index)
+                && entry.is_live(now)
+            {
+                return Some(key.clone());
+            }
+        }
+        self.map
+            .iter()
+            .find(|(_, e)| e.is_live(now))
+            .map(|(k, _)| k.clone())
     }
 
     /// Active expiry: removes up to `budget` keys whose deadline has passed,
@@ -145,8 +164,13 @@ impl Keyspace {
                 Some((at, _)) if *at <= now => {}
                 _ => break,
             }
-            if let Some((_, key)) = self.expiries.pop_first() {
-                self.map.remove(&key);
+            if let Some((at, key)) = self.expiries.pop_first() {
+                // Only if the entry still has that deadline: a step that
+                // panicked after changing a deadline in place left the index
+                // behind, and a live key must never go.
+                if self.map.get(&key).is_some_and(|e| e.expires_at == Some(at)) {
+                    self.map.swap_remove(&key);
+                }
                 removed += 1;
             }
         }
@@ -154,159 +178,113 @@ impl Keyspace {
     }
 }
 
-/// Finds the keyspace that holds a key: the one multi-key commands go
-/// through.
-///
-/// A strategy with one keyspace routes every key to it; the sharded strategy
-/// routes each key to its shard among the shards it has locked. The provided
-/// methods are the multi-key commands that write, written once for both; the
-/// ones that only read are on [`ReadRoute`], which every `Route` also is.
-pub trait Route {
-    /// The keyspace that holds `key`.
-    fn keyspace_for(&mut self, key: &[u8]) -> &mut Keyspace;
+/// The sixteen databases of Redis's default `databases 16`, each a
+/// [`Keyspace`]: what a strategy that holds keyspaces holds per lock, shard
+/// or task. Empty keyspaces allocate nothing, so unused databases cost a few
+/// words each, and database 0 is one array index away.
+#[derive(Debug)]
+pub struct Databases {
+    dbs: [Keyspace; DATABASES],
+}
 
-    /// `MSET`: every pair is a plain `SET`, so TTLs are cleared.
-    fn mset(&mut self, pairs: Vec<(Bytes, Bytes)>, now: Instant) {
-        let opts = SetOptions::default();
-        for (key, value) in pairs {
-            self.keyspace_for(&key).set(&key, value, &opts, now);
+impl Default for Databases {
+    fn default() -> Self {
+        Self {
+            dbs: std::array::from_fn(|_| Keyspace::new()),
+        }
+    }
+}
+
+impl Databases {
+    /// Sixteen empty databases.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// One database.
+    pub fn get(&self, db: DbIndex) -> &Keyspace {
+        &self.dbs[db.get()]
+    }
+
+    /// One database, to change.
+    pub fn get_mut(&mut self, db: DbIndex) -> &mut Keyspace {
+        &mut self.dbs[db.get()]
+    }
+
+    /// `SWAPDB`: exchanges two databases' contents (three pointer-sized
+    /// moves per map, nothing copied).
+    pub fn swap(&mut self, a: DbIndex, b: DbIndex) {
+        self.dbs.swap(a.get(), b.get());
+    }
+
+    /// Empties one database, or all of them.
+    pub fn clear(&mut self, db: Option<DbIndex>) {
+        match db {
+            Some(db) => self.get_mut(db).clear(),
+            None => self.dbs.iter_mut().for_each(Keyspace::clear),
         }
     }
 
-    /// `DEL`: how many of the keys existed.
-    fn del(&mut self, keys: &[Bytes], now: Instant) -> usize {
-        keys.iter()
-            .filter(|key| self.keyspace_for(key).update(key, now, transition::del))
-            .count()
-    }
-}
-
-/// The read-only counterpart of [`Route`]: finds the keyspace that holds a
-/// key for the multi-key commands that only read (`MGET`, `EXISTS`).
-///
-/// Why it exists: a host whose lock has a shared mode (the rwlock strategy)
-/// can serve these under it, from a `&Keyspace`, which no [`Route`] can be
-/// built from. Every `Route` is a `ReadRoute`, so hosts without a shared mode
-/// need nothing more (see [`KeyspaceHost::read_keys`](crate::KeyspaceHost::read_keys)).
-pub trait ReadRoute {
-    /// The keyspace that holds `key`. `&mut self` only because a [`Route`]
-    /// needs it to pick among the keyspaces it holds; nothing is written.
-    fn keyspace_of(&mut self, key: &[u8]) -> &Keyspace;
-
-    /// `MGET`.
-    fn mget(&mut self, keys: &[Bytes], now: Instant) -> Vec<Option<Bytes>> {
-        keys.iter()
-            .map(|key| self.keyspace_of(key).get(key, now))
-            .collect()
+    /// Active expiry over every database, at most `budget` removals in all.
+    pub fn sweep_expired(&mut self, now: Instant, budget: usize) -> usize {
+        let mut removed = 0;
+        for keyspace in &mut self.dbs {
+            removed += keyspace.sweep_expired(now, budget - removed);
+            if removed == budget {
+                break;
+            }
+        }
+        removed
     }
 
-    /// `EXISTS`: how many of the keys exist, a repeated key counting again.
-    fn exists(&mut self, keys: &[Bytes], now: Instant) -> usize {
-        keys.iter()
-            .filter(|key| self.keyspace_of(key).read(key, now).is_some())
-            .count()
+    /// Total number of keys across databases.
+    pub fn len(&self) -> usize {
+        self.dbs.iter().map(Keyspace::len).sum()
     }
-}
 
-impl<T: Route + ?Sized> ReadRoute for T {
-    fn keyspace_of(&mut self, key: &[u8]) -> &Keyspace {
-        self.keyspace_for(key)
-    }
-}
-
-/// One keyspace seen through a shared reference (a read guard) holds every
-/// key.
-impl ReadRoute for &Keyspace {
-    fn keyspace_of(&mut self, _key: &[u8]) -> &Keyspace {
-        self
-    }
-}
-
-impl Route for Keyspace {
-    fn keyspace_for(&mut self, _key: &[u8]) -> &mut Keyspace {
-        self
+    /// Whether every database is empty.
+    pub fn is_empty(&self) -> bool {
+        self.dbs.iter().all(Keyspace::is_empty)
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use std::collections::HashSet;
     use std::time::Duration;
 
     use super::*;
-    use crate::{ErrorKind, SetCondition, SetExpiry};
+    use crate::Value;
 
     fn b(s: &str) -> Bytes {
         Bytes::copy_from_slice(s.as_bytes())
     }
 
-    fn ex(now: Instant, secs: u64) -> SetOptions {
-        SetOptions {
-            expiry: SetExpiry::At(now + Duration::from_secs(secs)),
-            ..SetOptions::default()
-        }
+    fn put(ks: &mut Keyspace, key: &str, deadline: Option<Instant>, now: Instant) {
+        ks.update(&b(key), now, |slot| {
+            slot.put(Entry {
+                value: Value::Str(b("v")),
+                expires_at: deadline,
+            })
+        });
     }
 
-    /// A value written with SET is read back by GET, and GETDEL removes it.
-    #[test]
-    fn set_get_getdel() {
-        let now = Instant::now();
-        let mut ks = Keyspace::new();
-        let out = ks.set(&b("k"), b("v"), &SetOptions::default(), now);
-        assert!(out.written);
-        assert_eq!(ks.get(b"k", now), Some(b("v")));
-        assert_eq!(ks.getdel(&b("k"), now), Some(b("v")));
-        assert_eq!(ks.get(b"k", now), None);
-        assert!(ks.is_empty());
-    }
-
-    /// NX writes only absent keys, XX only present ones, and GET returns the old value either way.
-    #[test]
-    fn set_conditions() {
-        let now = Instant::now();
-        let mut ks = Keyspace::new();
-        let nx = SetOptions {
-            condition: SetCondition::IfAbsent,
-            get: true,
-            ..SetOptions::default()
-        };
-        let xx = SetOptions {
-            condition: SetCondition::IfPresent,
-            ..SetOptions::default()
-        };
-        assert!(!ks.set(&b("k"), b("1"), &xx, now).written);
-        assert_eq!(ks.get(b"k", now), None);
-        let first = ks.set(&b("k"), b("1"), &nx, now);
-        assert_eq!(
-            first,
-            SetOutcome {
-                written: true,
-                previous: None
-            }
-        );
-        let second = ks.set(&b("k"), b("2"), &nx, now);
-        assert_eq!(
-            second,
-            SetOutcome {
-                written: false,
-                previous: Some(b("1"))
-            }
-        );
-        assert!(ks.set(&b("k"), b("3"), &xx, now).written);
-        assert_eq!(ks.get(b"k", now), Some(b("3")));
-    }
-
-    /// An expired key is invisible to reads, writable by NX, and reclaimed by the sweep.
+    /// An expired key is invisible to reads, and reclaimed by the sweep, which keeps the index exact.
     #[test]
     fn expiry_is_lazy_and_swept() {
         let t0 = Instant::now();
         let mut ks = Keyspace::new();
         for i in 0..10 {
-            ks.set(&b(&format!("k{i}")), b("v"), &ex(t0, 1), t0);
+            put(
+                &mut ks,
+                &format!("k{i}"),
+                Some(t0 + Duration::from_secs(1)),
+                t0,
+            );
         }
-        ks.set(&b("stay"), b("v"), &SetOptions::default(), t0);
+        put(&mut ks, "stay", None, t0);
         let later = t0 + Duration::from_secs(1);
-        assert_eq!(ks.get(b"k0", later), None);
-        assert_eq!(ks.ttl(b"k0", later), Ttl::Missing);
+        assert!(ks.read(b"k0", later).is_none());
         assert_eq!(
             ks.len(),
             11,
@@ -318,85 +296,63 @@ mod tests {
         assert!(ks.expiries.is_empty());
     }
 
-    /// KEEPTTL keeps the deadline, a plain SET clears it, and PERSIST removes it.
+    /// Touching an expired key reclaims it; rewriting a deadline moves its index entry.
     #[test]
-    fn ttl_bookkeeping() {
-        let now = Instant::now();
+    fn deadlines_stay_indexed() {
+        let t0 = Instant::now();
         let mut ks = Keyspace::new();
-        ks.set(&b("k"), b("v"), &ex(now, 10), now);
-        assert_eq!(ks.ttl(b"k", now), Ttl::Expires(Duration::from_secs(10)));
-        let keep = SetOptions {
-            expiry: SetExpiry::Keep,
-            ..SetOptions::default()
-        };
-        ks.set(&b("k"), b("w"), &keep, now);
-        assert_eq!(ks.ttl(b"k", now), Ttl::Expires(Duration::from_secs(10)));
-        ks.set(&b("k"), b("x"), &SetOptions::default(), now);
-        assert_eq!(ks.ttl(b"k", now), Ttl::Persistent);
-        assert!(ks.expiries.is_empty(), "a cleared TTL leaves the index");
-        assert!(ks.expire(
-            &b("k"),
-            now + Duration::from_secs(5),
-            ExpireCondition::default(),
-            now
-        ));
-        assert!(ks.persist(&b("k"), now));
-        assert!(!ks.persist(&b("k"), now));
+        put(&mut ks, "k", Some(t0 + Duration::from_secs(1)), t0);
+        put(&mut ks, "k", Some(t0 + Duration::from_secs(2)), t0);
+        assert_eq!(ks.expiries.len(), 1);
+        put(&mut ks, "k", None, t0);
         assert!(ks.expiries.is_empty());
-        assert!(
-            ks.expire(&b("k"), now, ExpireCondition::default(), now),
-            "a past deadline deletes"
-        );
-        assert_eq!(ks.get(b"k", now), None);
+        put(&mut ks, "k", Some(t0 + Duration::from_secs(1)), t0);
+        let later = t0 + Duration::from_secs(1);
+        assert!(!ks.update(&b("k"), later, |slot| slot.exists()));
+        assert!(ks.is_empty() && ks.expiries.is_empty());
     }
 
-    /// INCRBY counts from zero, keeps the TTL, and reports Redis's errors.
+    /// A full SCAN returns every key that stays, even while others are removed and added between calls.
     #[test]
-    fn incr_semantics() {
+    fn scan_misses_no_key_that_stays() {
         let now = Instant::now();
         let mut ks = Keyspace::new();
-        assert_eq!(ks.incr_by(&b("n"), 5, now), Ok(5));
-        assert_eq!(ks.incr_by(&b("n"), -7, now), Ok(-2));
-        assert_eq!(ks.get(b"n", now), Some(b("-2")));
-        ks.expire(
-            &b("n"),
-            now + Duration::from_secs(3),
-            ExpireCondition::default(),
-            now,
-        );
-        assert_eq!(ks.incr_by(&b("n"), 1, now), Ok(-1));
-        assert_eq!(ks.ttl(b"n", now), Ttl::Expires(Duration::from_secs(3)));
-        ks.set(&b("s"), b("abc"), &SetOptions::default(), now);
-        let err = ks.incr_by(&b("s"), 1, now).unwrap_err();
-        assert_eq!(err.kind(), ErrorKind::NotAnInteger);
-        ks.set(
-            &b("m"),
-            b("9223372036854775807"),
-            &SetOptions::default(),
-            now,
-        );
-        let err = ks.incr_by(&b("m"), 1, now).unwrap_err();
-        assert_eq!(err.to_string(), "ERR increment or decrement would overflow");
+        for i in 0..1000 {
+            put(&mut ks, &format!("stay{i}"), None, now);
+            put(&mut ks, &format!("go{i}"), None, now);
+        }
+        let (mut cursor, mut seen, mut round) = (0, HashSet::new(), 0);
+        loop {
+            let mut keys = Vec::new();
+            cursor = ks.scan(cursor, 37, now, &mut |_, _| true, &mut keys);
+            seen.extend(keys);
+            // Between calls: remove some of the others, add new ones.
+            for i in (round * 20)..(round * 20 + 20) {
+                ks.update(&b(&format!("go{i}")), now, |slot| slot.remove());
+                put(&mut ks, &format!("new{round}-{i}"), None, now);
+            }
+            round += 1;
+            if cursor == 0 {
+                break;
+            }
+        }
+        for i in 0..1000 {
+            assert!(seen.contains(&b(&format!("stay{i}"))), "stay{i} missed");
+        }
     }
 
-    /// The multi-key commands route through `Route` (and `ReadRoute`, also from a shared reference) and count like Redis.
+    /// SWAPDB exchanges two databases, and FLUSHDB empties only one.
     #[test]
-    fn multi_key_commands() {
+    fn databases_swap_and_clear() {
         let now = Instant::now();
-        let mut ks = Keyspace::new();
-        ks.mset(
-            vec![(b("a"), b("1")), (b("b"), b("2")), (b("a"), b("3"))],
-            now,
-        );
-        assert_eq!(
-            ks.mget(&[b("a"), b("b"), b("c")], now),
-            vec![Some(b("3")), Some(b("2")), None]
-        );
-        assert_eq!(ks.exists(&[b("a"), b("a"), b("c")], now), 2);
-        let mut shared = &ks;
-        assert_eq!(shared.mget(&[b("b")], now), vec![Some(b("2"))]);
-        assert_eq!(shared.exists(&[b("a"), b("c")], now), 1);
-        assert_eq!(ks.del(&[b("a"), b("c"), b("a")], now), 1);
-        assert_eq!(ks.len(), 1);
+        let mut dbs = Databases::new();
+        let (zero, one) = (DbIndex::ZERO, DbIndex::new(1).unwrap());
+        put(dbs.get_mut(zero), "a", None, now);
+        dbs.swap(zero, one);
+        assert!(dbs.get(zero).is_empty());
+        assert!(dbs.get(one).read(b"a", now).is_some());
+        put(dbs.get_mut(zero), "b", None, now);
+        dbs.clear(Some(one));
+        assert_eq!(dbs.len(), 1);
     }
 }

@@ -2,37 +2,68 @@
 //!
 //! sharedkv is one Redis-compatible server whose shared state can be held in
 //! many ways. Each way is a crate beside this one that implements [`Db`]; the
-//! server picks one at start-up and is monomorphised for it. This crate holds
-//! no strategy, only what they all share:
+//! server picks one at start-up and is monomorphised for it. Commands are
+//! written once, in `sharedkv-commands`, over the primitives of [`Db`]; this
+//! crate holds what the strategies share:
 //!
-//! - [`Db`], the async interface the server calls, one method per operation.
-//! - [`Keyspace`], a plain single-threaded map that implements the semantics of
-//!   every command, expiry included, as synchronous methods on `&mut self`.
-//!   Strategies that can hold a `Keyspace` (behind a lock, in a task) only
-//!   decide *how it is shared*; see [`KeyspaceHost`].
-//! - [`transition`], the per-key state changes (SET with its options, INCR,
-//!   EXPIRE, ...) as pure functions, so that strategies that cannot hold a
-//!   `Keyspace` (dashmap, flurry) reuse the very same semantics through their
-//!   own entry or compute APIs.
+//! - [`Db`], a handful of atomic primitives, not one method per command.
+//! - [`Entry`] and [`Value`], the typed values every strategy stores.
+//! - [`Slot`] and [`run_step`]: one key as a command's step sees it, and how
+//!   a host runs a step and learns what to store. Expiry is judged here, once.
+//! - [`Keyspace`] and [`Databases`], plain single-threaded maps; strategies
+//!   that can hold them (behind a lock, in a task) only decide *how they are
+//!   shared*: see [`KeyspaceHost`].
+//! - [`MapDb`] and [`KeyMap`], the one adapter for the concurrent map crates
+//!   (dashmap, flurry, papaya, scc), which cannot hold a `Keyspace`.
 //! - [`spawn_sweeper`] and [`ExpiryQueue`], the active-expiry machinery.
+//!
+//! # Why primitives
+//!
+//! Commands differ in what they do to a key; strategies differ only in how
+//! they give a command exclusive, atomic access to the keys it names. So a
+//! command is a *step*: a closure over a [`Slot`] that reads the key's live
+//! entry and changes, replaces or removes it. The strategy runs the step
+//! atomically however it can: under a lock, inside an entry guard, in a
+//! compare-and-swap loop, in an actor's task. Adding a command touches no
+//! strategy.
+//!
+//! - A step is `FnMut + Send + 'static`: an actor ships it to its task, and a
+//!   map that retries (papaya's `compute`, flurry's compare-and-swap) may run
+//!   it again on what it finds then. So a step is a function of its slot
+//!   only: it captures its arguments by value and clones what it stores.
+//! - Under a lock, in an entry guard or in an actor, the slot points into
+//!   the map, and a step changes a collection in place. A lock-free map,
+//!   whose readers may hold the stored value, lends the step a copy and
+//!   stores it after: that is its cost, paid per write.
 //!
 //! # The contract
 //!
 //! Every implementation must guarantee:
 //!
-//! - **Single-key operations are linearizable.** A `get` returns the value of
-//!   the latest `set` that completed before it started, or of one that overlaps
-//!   it. No reader ever sees a value that was never written.
-//! - **Read-modify-write is atomic.** [`Db::incr_by`], and [`Db::set`] with
-//!   [`SetCondition::IfAbsent`], [`SetCondition::IfPresent`] or
-//!   [`SetOptions::get`], read and write one key as one step: N concurrent
-//!   increments by 1 add exactly N.
-//! - **Expired keys are never returned.** Expiry is lazy (every read checks the
-//!   deadline) and active (a background sweep reclaims keys nobody reads). The
-//!   clock is [`tokio::time::Instant`], so tests can pause and advance it.
+//! - **Single-key steps are linearizable and atomic.** A step sees the state
+//!   every step before it left, and no other step on that key runs between
+//!   its read and its write: N concurrent increments by 1 add exactly N.
+//! - **Expired keys are never seen.** Expiry is lazy (every step and read
+//!   judges the deadline) and active (a background sweep reclaims keys
+//!   nobody touches). The clock is [`tokio::time::Instant`], so tests can
+//!   pause and advance it.
 //! - **Multi-key atomicity is declared, not assumed.** [`Db::ATOMIC_MULTI_KEY`]
-//!   says whether `mget`, `mset`, `del` and `exists` over several keys act as
-//!   one step. The conformance suite checks every strategy that claims it.
+//!   says whether [`Db::update_many`] and [`Db::read_many`] act as one step.
+//!   The conformance suite checks every strategy that claims it.
+//! - **`SCAN` misses nothing that stays.** A full iteration of
+//!   [`Db::scan`] returns every key present from its start to its end at
+//!   least once, and costs O(N) in all.
+//! - **No guard crosses an `.await`.** Locks are taken in synchronous code;
+//!   the workspace lints deny the regression.
+//!
+//! # What a strategy may keep
+//!
+//! A strategy stores the `key` it is handed by [`Db::update`] or a
+//! multi-key step when the step inserts an entry, and every `Bytes` the step
+//! puts in it. It keeps nothing from reads. The caller therefore passes keys
+//! and values that own their memory: the server's arguments are slices of a
+//! connection's read buffer, and `sharedkv-commands` copies them (its
+//! `stored` rule) before they reach a write.
 //!
 //! Methods return `impl Future + Send` instead of being `async fn`, so generic
 //! callers (the server spawns one task per connection) know the futures are
@@ -42,21 +73,24 @@
 mod entry;
 mod error;
 mod host;
+mod keys;
 mod keyspace;
-mod options;
+mod map;
+mod slot;
 mod sweep;
-pub mod transition;
 
 use std::future::Future;
 
 pub use bytes::Bytes;
 pub use tokio::time::Instant;
 
-pub use entry::{Entry, parse_i64};
+pub use entry::{Entry, Hash, Kind, Value, live, parse_i64};
 pub use error::{DbError, ErrorKind};
-pub use host::{KeyspaceHost, sweep_host};
-pub use keyspace::{Keyspace, ReadRoute, Route};
-pub use options::{ExpireCondition, SetCondition, SetExpiry, SetOptions, SetOutcome, Ttl};
+pub use host::{KeyspaceHost, ReadRoute, Route, sweep_host};
+pub use keys::{Keys, ReadKeys};
+pub use keyspace::{Databases, Keyspace};
+pub use map::{KeyMap, MapDb, SCAN_PASSES};
+pub use slot::{Outcome, Slot, Stepped, run_step};
 pub use sweep::{ExpiryQueue, SWEEP_BUDGET, SWEEP_INTERVAL, spawn_sweeper};
 
 /// The hasher every strategy uses, so that the comparison measures sharing,
@@ -64,8 +98,40 @@ pub use sweep::{ExpiryQueue, SWEEP_BUDGET, SWEEP_INTERVAL, spawn_sweeper};
 /// hash-flooding from a client impractical.
 pub type BuildHasher = foldhash::fast::RandomState;
 
-/// A shared, string-valued key-value store: the operations behind Redis's
-/// string commands.
+/// How many databases there are: Redis's default `databases 16`.
+pub const DATABASES: usize = 16;
+
+/// A database number, `0..DATABASES`: checked once, where it is parsed
+/// (`SELECT`, `MOVE`, `SWAPDB`, `COPY ... DB`), so strategies index their
+/// tables with it freely.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct DbIndex(u8);
+
+impl DbIndex {
+    /// Database 0, where every connection starts.
+    pub const ZERO: DbIndex = DbIndex(0);
+
+    /// The database numbered `n`, if there is one.
+    pub fn new(n: i64) -> Option<DbIndex> {
+        u8::try_from(n)
+            .ok()
+            .filter(|&n| usize::from(n) < DATABASES)
+            .map(DbIndex)
+    }
+
+    /// The number, as an index.
+    pub fn get(self) -> usize {
+        usize::from(self.0)
+    }
+
+    /// Every database, in order.
+    pub fn all() -> impl Iterator<Item = DbIndex> {
+        (0..DATABASES as u8).map(DbIndex)
+    }
+}
+
+/// A shared, typed key-value store with Redis's sixteen databases: the
+/// primitives every command is written on.
 ///
 /// `Clone` is a shallow handle clone (an `Arc` inside): every clone sees the
 /// same data. Keys and values are [`Bytes`], so both are binary-safe.
@@ -73,69 +139,77 @@ pub type BuildHasher = foldhash::fast::RandomState;
 /// The trait is deliberately not object-safe: the server is generic over
 /// `D: Db` and monomorphised per strategy, so no dynamic dispatch sits in the
 /// measurements.
-// `len` mirrors `DBSIZE`; Redis has no emptiness command, so neither do we.
-#[allow(clippy::len_without_is_empty)]
 pub trait Db: Clone + Send + Sync + 'static {
-    /// Whether `mget`, `mset`, `del` and `exists` over several keys are
-    /// atomic: no concurrent operation observes some of the keys written and
-    /// others not. When `false`, they are atomic per key only.
+    /// Whether [`update_many`](Db::update_many) and
+    /// [`read_many`](Db::read_many) run as one step: no concurrent operation
+    /// observes some of their keys written and others not. When `false`,
+    /// they are atomic per key only.
     const ATOMIC_MULTI_KEY: bool;
 
-    /// The value of `key`, if it is present and not expired. (`GET`)
-    fn get(&self, key: &Bytes) -> impl Future<Output = Option<Bytes>> + Send;
-
-    /// Writes `value` under `key` according to `opts`. (`SET`)
-    fn set(
+    /// **One key, read-modify-write.** Runs `step` on the slot of `key` in
+    /// `db` as one atomic step and returns its answer. The step may run more
+    /// than once (see the crate docs); only the last run takes effect.
+    fn update<R: Send + 'static>(
         &self,
-        key: Bytes,
-        value: Bytes,
-        opts: SetOptions,
-    ) -> impl Future<Output = SetOutcome> + Send;
-
-    /// Removes `key` and returns the value it had. (`GETDEL`)
-    fn getdel(&self, key: &Bytes) -> impl Future<Output = Option<Bytes>> + Send;
-
-    /// Removes the keys, returning how many existed. (`DEL`)
-    fn del(&self, keys: &[Bytes]) -> impl Future<Output = usize> + Send;
-
-    /// Counts the keys that exist; a key named twice counts twice. (`EXISTS`)
-    fn exists(&self, keys: &[Bytes]) -> impl Future<Output = usize> + Send;
-
-    /// Adds `delta` to the integer stored at `key` (absent counts as 0) and
-    /// returns the new value. The key's TTL is kept. (`INCRBY`, `INCR`, ...)
-    ///
-    /// Fails with [`ErrorKind::NotAnInteger`] if the value is not a decimal
-    /// `i64`, and with [`ErrorKind::Overflow`] if the sum does not fit.
-    fn incr_by(&self, key: Bytes, delta: i64) -> impl Future<Output = Result<i64, DbError>> + Send;
-
-    /// The values of `keys`, in order. (`MGET`)
-    fn mget(&self, keys: &[Bytes]) -> impl Future<Output = Vec<Option<Bytes>>> + Send;
-
-    /// Writes every pair, clearing their TTLs; a later pair for the same key
-    /// wins. (`MSET`)
-    fn mset(&self, pairs: Vec<(Bytes, Bytes)>) -> impl Future<Output = ()> + Send;
-
-    /// Sets `key` to expire at `at` if `condition` allows it, given the
-    /// key's current TTL; a deadline that has already passed deletes the
-    /// key. Returns whether it did either: false when the key does not exist
-    /// or `condition` says no. (`EXPIRE`, `PEXPIRE`, with `NX|XX|GT|LT`)
-    fn expire(
-        &self,
+        db: DbIndex,
         key: &Bytes,
-        at: Instant,
-        condition: ExpireCondition,
-    ) -> impl Future<Output = bool> + Send;
+        step: impl FnMut(&mut Slot<'_>) -> R + Send + 'static,
+    ) -> impl Future<Output = R> + Send;
 
-    /// The time `key` has left to live. (`TTL`, `PTTL`)
-    fn ttl(&self, key: &Bytes) -> impl Future<Output = Ttl> + Send;
+    /// **One key, read only.** Calls `f` with the live entry under `key` in
+    /// `db`, under a shared lock or none where the strategy can.
+    fn read<R: Send + 'static>(
+        &self,
+        db: DbIndex,
+        key: &Bytes,
+        f: impl FnOnce(Option<&Entry>) -> R + Send + 'static,
+    ) -> impl Future<Output = R> + Send;
 
-    /// Removes the TTL of `key`; returns whether it had one. (`PERSIST`)
-    fn persist(&self, key: &Bytes) -> impl Future<Output = bool> + Send;
+    /// **Several keys as one step** (`MSET`, `RENAME`, `MOVE`, ...): runs `f`
+    /// with access to `keys`, in any database. `f` may touch only the keys
+    /// it declares here. Atomic if [`ATOMIC_MULTI_KEY`](Db::ATOMIC_MULTI_KEY).
+    fn update_many<R: Send + 'static>(
+        &self,
+        keys: &[Bytes],
+        f: impl FnOnce(&mut dyn Keys) -> R + Send + 'static,
+    ) -> impl Future<Output = R> + Send;
 
-    /// The number of keys held, including expired keys the sweep has not yet
-    /// reclaimed, as Redis's `DBSIZE` does.
-    fn len(&self) -> impl Future<Output = usize> + Send;
+    /// **Several keys read as one step** (`MGET`, `EXISTS`); as
+    /// [`update_many`](Db::update_many), reading only.
+    fn read_many<R: Send + 'static>(
+        &self,
+        keys: &[Bytes],
+        f: impl FnOnce(&mut dyn ReadKeys) -> R + Send + 'static,
+    ) -> impl Future<Output = R> + Send;
 
-    /// Removes every key. (`FLUSHDB`, `FLUSHALL`)
-    fn clear(&self) -> impl Future<Output = ()> + Send;
+    /// **A cursor over a database** (`SCAN`, `KEYS`): from `cursor` (0 to
+    /// start), visits about `count` keys and returns the live ones that pass
+    /// `filter`, with the cursor to continue from (0 when done). Redis's
+    /// guarantee holds: a full iteration returns every key present from
+    /// start to end at least once; a key may come twice. A `count` of
+    /// `usize::MAX` visits everything in one call.
+    fn scan(
+        &self,
+        db: DbIndex,
+        cursor: u64,
+        count: usize,
+        filter: impl FnMut(&Bytes, &Entry) -> bool + Send + 'static,
+    ) -> impl Future<Output = (u64, Vec<Bytes>)> + Send;
+
+    /// A random live key of `db` (`RANDOMKEY`).
+    fn random_key(&self, db: DbIndex) -> impl Future<Output = Option<Bytes>> + Send;
+
+    /// The number of keys in `db`, including expired keys the sweep has not
+    /// yet reclaimed, as Redis's `DBSIZE` does.
+    fn len(&self, db: DbIndex) -> impl Future<Output = usize> + Send;
+
+    /// How many keys of `db` have a deadline (`INFO keyspace`'s `expires`).
+    fn volatile(&self, db: DbIndex) -> impl Future<Output = usize> + Send;
+
+    /// Removes every key of `db`, or of every database (`FLUSHDB`,
+    /// `FLUSHALL`).
+    fn clear(&self, db: Option<DbIndex>) -> impl Future<Output = ()> + Send;
+
+    /// Exchanges the contents of two databases (`SWAPDB`).
+    fn swap(&self, a: DbIndex, b: DbIndex) -> impl Future<Output = ()> + Send;
 }

@@ -44,8 +44,12 @@ where
     })
 }
 
+/// One deadline hint: when, which of the strategy's maps (an index it
+/// chooses), which key.
+type Hint = (Instant, usize, Bytes);
+
 /// Deadlines in order, for strategies whose map cannot keep an exact expiry
-/// index of its own (dashmap, flurry).
+/// index of its own (dashmap, flurry, papaya, scc).
 ///
 /// Writers push `(deadline, key)` whenever they store an entry with a
 /// deadline. Entries may go stale (the key was rewritten, deleted or given
@@ -56,7 +60,7 @@ where
 /// without a TTL never touch it. Stale entries stay until their deadline.
 #[derive(Debug, Default)]
 pub struct ExpiryQueue {
-    heap: Mutex<BinaryHeap<Reverse<(Instant, Bytes)>>>,
+    heap: Mutex<BinaryHeap<Reverse<Hint>>>,
 }
 
 impl ExpiryQueue {
@@ -74,25 +78,26 @@ impl ExpiryQueue {
     /// the sweep's removal takes: a sweep that popped the hint before could
     /// otherwise read the entry being replaced, find it live, and drop the
     /// only hint of an entry that is already due.
-    pub fn track(&self, key: &Bytes, old: Option<Instant>, new: Option<Instant>) {
+    pub fn track(&self, map: usize, key: &Bytes, old: Option<Instant>, new: Option<Instant>) {
         if let Some(at) = new
             && new != old
         {
-            self.lock().push(Reverse((at, key.clone())));
+            self.lock().push(Reverse((at, map, key.clone())));
         }
     }
 
-    /// Pops up to `max` keys whose recorded deadline is at or before `now`.
-    pub fn pop_due(&self, now: Instant, max: usize) -> Vec<Bytes> {
+    /// Pops up to `max` keys whose recorded deadline is at or before `now`,
+    /// each with the map it was tracked for.
+    pub fn pop_due(&self, now: Instant, max: usize) -> Vec<(usize, Bytes)> {
         let mut heap = self.lock();
         let mut due = Vec::new();
         while due.len() < max {
             match heap.peek() {
-                Some(Reverse((at, _))) if *at <= now => {}
+                Some(Reverse((at, _, _))) if *at <= now => {}
                 _ => break,
             }
-            if let Some(Reverse((_, key))) = heap.pop() {
-                due.push(key);
+            if let Some(Reverse((_, map, key))) = heap.pop() {
+                due.push((map, key));
             }
         }
         due
@@ -103,12 +108,12 @@ impl ExpiryQueue {
     /// entry (a hint may be stale) and remove it only if it is still expired
     /// at the given instant. Yields to the runtime between batches;
     /// `remove_if_expired` is synchronous, so no map guard can meet an await.
-    pub async fn sweep(&self, mut remove_if_expired: impl FnMut(&Bytes, Instant) + Send) {
+    pub async fn sweep(&self, mut remove_if_expired: impl FnMut(usize, &Bytes, Instant) + Send) {
         loop {
             let now = Instant::now();
             let due = self.pop_due(now, SWEEP_BUDGET);
-            for key in &due {
-                remove_if_expired(key, now);
+            for (map, key) in &due {
+                remove_if_expired(*map, key, now);
             }
             if due.len() < SWEEP_BUDGET {
                 break;
@@ -123,6 +128,12 @@ impl ExpiryQueue {
         self.lock().clear();
     }
 
+    /// Forgets the deadlines tracked for one map (`FLUSHDB`), under the same
+    /// rule as [`clear`](ExpiryQueue::clear).
+    pub fn clear_map(&self, map: usize) {
+        self.lock().retain(|Reverse((_, m, _))| *m != map);
+    }
+
     /// The number of recorded deadlines, stale ones included.
     pub fn len(&self) -> usize {
         self.lock().len()
@@ -133,7 +144,7 @@ impl ExpiryQueue {
         self.len() == 0
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, BinaryHeap<Reverse<(Instant, Bytes)>>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, BinaryHeap<Reverse<Hint>>> {
         // Nothing can panic while the heap is held, and a heap of hints is
         // valid whatever a panicking thread left in it.
         self.heap.lock().unwrap_or_else(PoisonError::into_inner)

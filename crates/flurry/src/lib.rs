@@ -1,8 +1,9 @@
-//! An implementation of `sharedkv-db`'s [`Db`] trait over a
+//! An implementation of `sharedkv-db`'s [`KeyMap`] trait for a
 //! [`flurry::HashMap`], Jon Gjengset's port of Java's `ConcurrentHashMap`:
 //! reads are lock-free, a write locks only the one bin (hash bucket) it
 //! changes, and memory is reclaimed by epochs ([`seize`]-based guards) rather
-//! than reference counts or locks.
+//! than reference counts or locks. [`FlurryDb`] is [`MapDb`] over it, sixteen
+//! maps for Redis's sixteen databases.
 //!
 //! [`seize`]: https://docs.rs/seize
 //!
@@ -12,315 +13,173 @@
 //!
 //! **What it costs:**
 //!
-//! - An allocation per write: every stored value is a fresh heap node that is
-//!   swapped in, and the old one is retired to the collector, which frees it
-//!   once no guard can still see it. A command that changes nothing (`SET NX`
-//!   on a present key, `DEL` of an absent one) is answered from a lock-free
-//!   read and writes nothing.
+//! - **Every write copies the entry.** A stored value may be read by any
+//!   thread at any time without a lock, so it is never changed in place: a
+//!   step runs on a clone of the stored entry, and the clone is swapped in
+//!   as a fresh heap node while the old one is retired to the collector. For
+//!   a string that is a small allocation and a reference count. For a
+//!   collection (a hash now, lists and sets later) it is a copy of the whole
+//!   collection per write, however small the change: the cost the benchmarks
+//!   measure against the in-place strategies. The clone is made before the
+//!   step runs, so a step that ends up changing nothing (`SET NX` on a
+//!   present key) pays it too, but writes nothing.
 //! - No general atomic `compute`: flurry has `try_insert` for absent keys and
 //!   `compute_if_present` for present ones, so a read-modify-write is a small
-//!   optimistic loop over the two (see `Pinned::update`).
+//!   optimistic loop over the two (see [`FlurryKeys::update`]).
 //! - Guards: every access runs under a guard that pins an epoch. A guard is
 //!   `!Send`, and garbage is not reclaimed while one is held, so guards live
-//!   only inside the synchronous body of one command, never across an
-//!   `.await` (clippy.toml lists `flurry::Guard` for
-//!   `await_holding_invalid_type`).
-//! - flurry cannot hold a [`Keyspace`](sharedkv_db::Keyspace), so expiry
-//!   deadlines live beside the map in an [`ExpiryQueue`] (one short global
-//!   mutex section per write that sets a TTL).
+//!   only inside one synchronous method, never across an `.await`
+//!   (clippy.toml lists `flurry::Guard` for `await_holding_invalid_type`).
+//! - Expiry deadlines live beside the maps, in [`MapDb`]'s queue.
 //!
 //! # Consistency
 //!
-//! Single-key operations are linearizable: a read sees the value pointer some
-//! completed or overlapping write stored, and every read-modify-write
-//! (`INCR`, `SET NX|XX|GET`, `GETDEL`, ...) either commits under the key's bin
-//! lock after computing from the value it found there, or, if it changes
-//! nothing, takes effect at the instant of its lock-free read.
+//! Single-key steps are linearizable: a read sees the value pointer some
+//! completed or overlapping write stored, and every step that writes commits
+//! under the key's bin lock after running on the value it found there, or,
+//! if it changes nothing, takes effect at the instant of its lock-free read.
 //!
-//! `MSET`, `MGET`, `DEL` and `EXISTS` over several keys are atomic **per key
-//! only** ([`Db::ATOMIC_MULTI_KEY`] is `false`): flurry locks at most one bin
-//! at a time and offers no multi-key operation. A concurrent `MGET` can see
-//! half of an `MSET`. `len` reads an approximate counter, and `clear` removes
-//! bin by bin, so neither is a snapshot.
+//! Multi-key commands (`MSET`, `MGET`, `DEL`, `RENAME`, ...) are atomic **per
+//! key only** ([`Db::ATOMIC_MULTI_KEY`](sharedkv_db::Db::ATOMIC_MULTI_KEY) is
+//! `false`): flurry locks at most one bin at a time and offers no multi-key
+//! operation. A concurrent `MGET` can see half of an `MSET`. `len` reads an
+//! approximate counter, and `clear` removes bin by bin, so neither is a
+//! snapshot. [`MapDb`]'s docs say how databases, `SWAPDB` and `SCAN` behave.
 
-use std::future::{Future, ready};
-use std::sync::Arc;
+use std::mem;
+use std::ops::ControlFlow;
 
-use flurry::HashMapRef;
-use sharedkv_db::transition::{self, Change};
 use sharedkv_db::{
-    BuildHasher, Bytes, Db, DbError, Entry, ExpireCondition, ExpiryQueue, Instant, SetOptions,
-    SetOutcome, Ttl,
+    BuildHasher, Bytes, Entry, Instant, KeyMap, MapDb, Outcome, Slot, Stepped, run_step,
 };
 
-/// A handle to a flurry keyspace. Clones share it.
-#[derive(Clone, Debug)]
-pub struct FlurryDb {
-    inner: Arc<Inner>,
-}
+/// A handle to sixteen flurry databases. Clones share them.
+pub type FlurryDb = MapDb<FlurryKeys>;
 
-/// What the handles and the sweep task share.
+/// One database: a flurry map, hashed with [`BuildHasher`] as every strategy
+/// is, so that the comparison measures sharing and not hashing.
 #[derive(Debug)]
-struct Inner {
-    /// The keys. Hashed with [`BuildHasher`], as every strategy is, so the
-    /// comparison measures sharing and not hashing.
-    map: flurry::HashMap<Bytes, Entry, BuildHasher>,
-    /// Deadline hints for the active sweep. A write pushes its hint only once
-    /// its entry is visible in the map (see `Pinned::track`), so the sweep
-    /// never pops a hint before the entry it refers to exists.
-    expiries: ExpiryQueue,
-}
+pub struct FlurryKeys(flurry::HashMap<Bytes, Entry, BuildHasher>);
 
-/// The map pinned for the duration of one command.
-///
-/// It owns a flurry guard, which is `!Send` and holds back reclamation, so a
-/// `Pinned` is made and dropped inside one synchronous function and never
-/// reaches an `.await`. While it lives, no value node it has seen can be
-/// freed, so no node's address can be reused either: [`Pinned::update`]
-/// relies on that.
-struct Pinned<'a> {
-    map: HashMapRef<'a, Bytes, Entry, BuildHasher>,
-    expiries: &'a ExpiryQueue,
-}
-
-impl FlurryDb {
-    /// An empty store, with its active-expiry sweep running.
-    ///
-    /// Must be called from within a Tokio runtime.
-    pub fn new() -> Self {
-        let inner = Arc::new(Inner {
-            map: flurry::HashMap::with_hasher(BuildHasher::default()),
-            expiries: ExpiryQueue::new(),
-        });
-        sharedkv_db::spawn_sweeper(&inner, |inner| async move { inner.sweep().await });
-        Self { inner }
+impl KeyMap for FlurryKeys {
+    fn new() -> Self {
+        Self(flurry::HashMap::with_hasher(BuildHasher::default()))
     }
 
-    /// Pins the map for one command.
-    fn pin(&self) -> Pinned<'_> {
-        self.inner.pin()
-    }
-}
-
-impl Default for FlurryDb {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl Inner {
-    fn pin(&self) -> Pinned<'_> {
-        Pinned {
-            map: self.map.pin(),
-            expiries: &self.expiries,
-        }
-    }
-
-    /// One active-expiry pass: removes due keys in batches of
-    /// [`SWEEP_BUDGET`], yielding to the runtime between batches. The guard
-    /// of each batch is dropped before the yield.
-    async fn sweep(&self) {
-        self.expiries
-            .sweep(|key, now| self.pin().remove_if_expired(key, now))
-            .await;
-    }
-}
-
-impl Pinned<'_> {
-    /// Runs a [`transition`] on `key` atomically and applies the change it
-    /// returns: the one place where the map is written.
-    ///
     /// flurry has no `compute` that covers both an absent and a present key,
-    /// so this is an optimistic loop:
+    /// so this is an optimistic loop, all under one pin:
     ///
-    /// 1. Read the current entry without a lock and run the transition on it.
-    ///    If it changes nothing, answer: the command took effect at that read.
+    /// 1. Read the current entry without a lock and run the step on a copy
+    ///    of it. If it changes nothing, return: the step took effect at that
+    ///    read.
     /// 2. If the key was absent, `try_insert` the new entry. If a racing
     ///    writer inserted first, start again.
     /// 3. If it was present, `compute_if_present` re-checks under the bin
     ///    lock. If the value there is still the very node read in step 1
-    ///    (same address: see [`Pinned`]), the change computed in step 1 is
-    ///    applied; otherwise the transition runs again on the value under the
-    ///    lock. If the key vanished meanwhile, start again.
+    ///    (same address: no node the pin has seen can be freed, so no address
+    ///    can be reused while it lives), the copy from step 1 is stored, or
+    ///    the key removed; otherwise the step runs again, on a copy of the
+    ///    value under the lock. If the key vanished meanwhile, start again.
     ///
-    /// `f` may therefore run more than once; transitions are pure, so only the
-    /// answer of the run that was applied is returned.
+    /// The step may therefore run more than once; the [`Stepped`] of the run
+    /// that was applied is returned.
     ///
     /// **Locking behaviour:** only step 3 takes a lock, the key's bin lock,
-    /// held while `f` runs; it blocks the thread while another writer holds
-    /// that bin.
-    fn update<R>(&self, key: &Bytes, now: Instant, f: impl Fn(Option<&Entry>) -> (Change, R)) -> R {
+    /// held while the step runs; it blocks the thread while another writer
+    /// holds that bin.
+    fn update<R>(
+        &self,
+        key: &Bytes,
+        now: Instant,
+        mut step: impl FnMut(&mut Slot<'_>) -> R,
+    ) -> Stepped<R> {
+        let map = self.0.pin();
         loop {
-            let seen = self.map.get(key);
-            let (change, answer) = transition::on_slot(seen, now, &f);
-            let Some(seen) = seen else {
-                // Keep and Remove of an absent key (a SET with a deadline
-                // already past) both leave it absent.
-                let Change::Put(entry) = change else {
-                    return answer;
+            let Some(seen) = map.get(key) else {
+                let mut done = run_step(None, now, &mut step);
+                let Outcome::Insert(entry) = mem::replace(&mut done.outcome, Outcome::Keep) else {
+                    return done;
                 };
-                match self.map.try_insert(key.clone(), entry) {
-                    Ok(stored) => {
-                        self.expiries.track(key, None, stored.expires_at);
-                        return answer;
-                    }
+                match map.try_insert(key.clone(), entry) {
+                    Ok(_) => return done,
                     Err(_) => continue,
                 }
             };
-            if matches!(change, Change::Keep) {
-                return answer;
+            let mut copy = seen.clone();
+            let done = run_step(Some(&mut copy), now, &mut step);
+            if let Outcome::Keep = done.outcome {
+                return done;
             }
             let mut applied = None;
-            let stored = self.map.compute_if_present(key, |_, current| {
-                let (change, answer) = if std::ptr::eq(current, seen) {
-                    (change, answer)
+            map.compute_if_present(key, |_, current| {
+                let (mut done, copy) = if std::ptr::eq(current, seen) {
+                    (done, copy)
                 } else {
-                    transition::on_slot(Some(current), now, &f)
+                    let mut copy = current.clone();
+                    (run_step(Some(&mut copy), now, &mut step), copy)
                 };
-                applied = Some((answer, current.expires_at));
-                match change {
+                let stored = match mem::replace(&mut done.outcome, Outcome::Keep) {
+                    Outcome::Remove => None,
                     // compute_if_present cannot leave a value alone: keeping
-                    // it means storing a copy in a new node. Only a write
-                    // that raced in since step 1 can bring us here with Keep.
-                    Change::Keep => Some(current.clone()),
-                    Change::Put(entry) => Some(entry),
-                    Change::Remove => None,
-                }
+                    // it means storing the unchanged copy in a new node. Only
+                    // a rerun on a write that raced in can bring us here with
+                    // Keep.
+                    Outcome::Keep | Outcome::Stored => Some(copy),
+                    Outcome::Insert(entry) => Some(entry),
+                };
+                applied = Some(done);
+                stored
             });
             // compute_if_present returns `None` both when it removed the key
             // and when the key was gone; only `applied` tells them apart.
-            if let Some((answer, old_deadline)) = applied {
-                // Tracked only now that the new entry is visible (see
-                // `ExpiryQueue::track`).
-                let new_deadline = stored.and_then(|e| e.expires_at);
-                self.expiries.track(key, old_deadline, new_deadline);
-                return answer;
+            if let Some(done) = applied {
+                return done;
             }
         }
     }
 
-    /// The live entry under `key`: a lock-free read.
-    fn read(&self, key: &Bytes, now: Instant) -> Option<&Entry> {
-        transition::live(self.map.get(key), now)
+    /// A lock-free read, under a pin dropped on return.
+    fn read<R>(&self, key: &[u8], f: impl FnOnce(Option<&Entry>) -> R) -> R {
+        f(self.0.pin().get(key))
     }
 
-    /// Removes `key` if it is still expired at `now`. Its hint may be stale
-    /// (the key was rewritten, persisted or given a later deadline): a
-    /// lock-free read skips those, and the removal re-checks under the bin
-    /// lock.
-    fn remove_if_expired(&self, key: &Bytes, now: Instant) {
-        if self.map.get(key).is_some_and(|e| !e.is_live(now)) {
-            self.map
-                .compute_if_present(key, |_, e| e.is_live(now).then(|| e.clone()));
+    /// The hint may be stale (the key was rewritten, persisted or given a
+    /// later deadline): a lock-free read skips most of those, and the removal
+    /// re-checks under the bin lock.
+    fn remove_expired(&self, key: &Bytes, now: Instant) {
+        let map = self.0.pin();
+        if map.get(key).is_some_and(|e| !e.is_live(now)) {
+            map.compute_if_present(key, |_, e| e.is_live(now).then(|| e.clone()));
         }
     }
-}
 
-impl Db for FlurryDb {
-    const ATOMIC_MULTI_KEY: bool = false;
-
-    fn get(&self, key: &Bytes) -> impl Future<Output = Option<Bytes>> + Send {
-        let (map, now) = (self.pin(), Instant::now());
-        ready(map.read(key, now).map(|e| e.value.clone()))
-    }
-
-    fn set(
-        &self,
-        key: Bytes,
-        value: Bytes,
-        opts: SetOptions,
-    ) -> impl Future<Output = SetOutcome> + Send {
-        let (map, now) = (self.pin(), Instant::now());
-        ready(map.update(&key, now, |cur| {
-            transition::set(cur, value.clone(), &opts, now)
-        }))
-    }
-
-    fn getdel(&self, key: &Bytes) -> impl Future<Output = Option<Bytes>> + Send {
-        let (map, now) = (self.pin(), Instant::now());
-        ready(map.update(key, now, transition::getdel))
-    }
-
-    fn del(&self, keys: &[Bytes]) -> impl Future<Output = usize> + Send {
-        let (map, now) = (self.pin(), Instant::now());
-        ready(
-            keys.iter()
-                .filter(|k| map.update(k, now, transition::del))
-                .count(),
-        )
-    }
-
-    fn exists(&self, keys: &[Bytes]) -> impl Future<Output = usize> + Send {
-        let (map, now) = (self.pin(), Instant::now());
-        ready(keys.iter().filter(|k| map.read(k, now).is_some()).count())
-    }
-
-    fn incr_by(&self, key: Bytes, delta: i64) -> impl Future<Output = Result<i64, DbError>> + Send {
-        let (map, now) = (self.pin(), Instant::now());
-        ready(map.update(&key, now, |cur| transition::incr_by(cur, delta)))
-    }
-
-    fn mget(&self, keys: &[Bytes]) -> impl Future<Output = Vec<Option<Bytes>>> + Send {
-        let (map, now) = (self.pin(), Instant::now());
-        ready(
-            keys.iter()
-                .map(|k| map.read(k, now).map(|e| e.value.clone()))
-                .collect(),
-        )
-    }
-
-    fn mset(&self, pairs: Vec<(Bytes, Bytes)>) -> impl Future<Output = ()> + Send {
-        let (map, now, opts) = (self.pin(), Instant::now(), SetOptions::default());
-        for (key, value) in pairs {
-            map.update(&key, now, |cur| {
-                transition::set(cur, value.clone(), &opts, now)
-            });
+    /// Lock-free, under one pin for the whole visit: garbage retired
+    /// meanwhile waits until it ends.
+    fn visit(&self, mut f: impl FnMut(&Bytes, &Entry) -> ControlFlow<()>) {
+        for (key, entry) in self.0.pin().iter() {
+            if f(key, entry).is_break() {
+                break;
+            }
         }
-        ready(())
-    }
-
-    fn expire(
-        &self,
-        key: &Bytes,
-        at: Instant,
-        condition: ExpireCondition,
-    ) -> impl Future<Output = bool> + Send {
-        let (map, now) = (self.pin(), Instant::now());
-        ready(map.update(key, now, |cur| transition::expire(cur, at, condition, now)))
-    }
-
-    fn ttl(&self, key: &Bytes) -> impl Future<Output = Ttl> + Send {
-        let (map, now) = (self.pin(), Instant::now());
-        ready(transition::ttl(map.read(key, now), now))
-    }
-
-    fn persist(&self, key: &Bytes) -> impl Future<Output = bool> + Send {
-        let (map, now) = (self.pin(), Instant::now());
-        ready(map.update(key, now, transition::persist))
     }
 
     /// An atomic counter, exact only when no write is in flight.
-    fn len(&self) -> impl Future<Output = usize> + Send {
-        ready(self.inner.map.len())
+    fn len(&self) -> usize {
+        self.0.len()
     }
 
     /// **Locking behaviour:** takes every bin's lock in turn.
-    fn clear(&self) -> impl Future<Output = ()> + Send {
-        // Hints first: a key written while the map is being cleared then
-        // keeps the hint it pushed after this point. The other order could
-        // drop the hint of a key that survives, and the sweep would never
-        // reclaim it.
-        self.inner.expiries.clear();
-        self.pin().map.clear();
-        ready(())
+    fn clear(&self) {
+        self.0.pin().clear();
     }
 }
 
 #[cfg(test)]
 mod tests {
     use std::sync::Barrier;
+    use std::time::Duration;
 
-    use sharedkv_db::SetCondition;
+    use sharedkv_db::{Db, DbIndex, SWEEP_INTERVAL, Value};
 
     use super::*;
 
@@ -347,24 +206,79 @@ mod tests {
         Bytes::copy_from_slice(s.as_bytes())
     }
 
-    /// Of many threads racing SET NX on one absent key, exactly one writes
-    /// (the losers' `try_insert` fails and their retry sees the key).
+    /// INCR as a step: an absent key counts as 0, and the deadline stays.
+    fn incr(slot: &mut Slot<'_>) -> i64 {
+        let n = match slot.value() {
+            Some(Value::Int(n)) => n + 1,
+            _ => 1,
+        };
+        let expires_at = slot.entry().and_then(|e| e.expires_at);
+        slot.put(Entry {
+            value: Value::Int(n),
+            expires_at,
+        });
+        n
+    }
+
+    /// GETDEL of a counter as a step: what it held, and the key is gone.
+    fn take(slot: &mut Slot<'_>) -> i64 {
+        let n = match slot.value() {
+            Some(Value::Int(n)) => *n,
+            _ => 0,
+        };
+        slot.remove();
+        n
+    }
+
+    /// A step that changes the (copied) value is stored, a removal removes, and an expired entry is absent to reads and steps.
+    #[tokio::test(start_paused = true)]
+    async fn steps_are_stored_and_remove() {
+        let db = FlurryDb::new();
+        let key = b("k");
+        assert_eq!(db.update(DbIndex::ZERO, &key, incr).await, 1);
+        db.update(DbIndex::ZERO, &key, |slot| {
+            if let Some(Value::Int(n)) = slot.value_mut() {
+                *n *= 10;
+            }
+        })
+        .await;
+        let read = db.read(DbIndex::ZERO, &key, |e| e.map(|e| e.value.clone()));
+        assert_eq!(read.await, Some(Value::Int(10)));
+        assert_eq!(db.update(DbIndex::ZERO, &key, take).await, 10);
+        assert_eq!(db.len(DbIndex::ZERO).await, 0);
+
+        let at = Instant::now() + Duration::from_secs(1);
+        db.update(DbIndex::ZERO, &key, move |slot| {
+            slot.put(Entry {
+                value: Value::Int(1),
+                expires_at: Some(at),
+            });
+        })
+        .await;
+        tokio::time::advance(Duration::from_secs(1)).await;
+        assert!(!db.read(DbIndex::ZERO, &key, |e| e.is_some()).await);
+        assert_eq!(db.update(DbIndex::ZERO, &key, incr).await, 1, "expired: absent");
+    }
+
+    /// Of many threads racing a SET NX step on one absent key, exactly one
+    /// writes (the losers' `try_insert` fails and their retry sees the key).
     #[tokio::test]
     async fn racing_set_nx_writes_once() {
         let db = FlurryDb::new();
-        let nx = SetOptions {
-            condition: SetCondition::IfAbsent,
-            ..SetOptions::default()
-        };
         let handle = tokio::runtime::Handle::current();
         for round in 0..50 {
             let key = b(&format!("lock{round}"));
-            let written = race(|i| handle.block_on(db.set(key.clone(), b(&i.to_string()), nx)));
-            assert_eq!(
-                written.iter().filter(|o| o.written).count(),
-                1,
-                "round {round}"
-            );
+            let written = race(|i| {
+                let set_nx = move |slot: &mut Slot<'_>| {
+                    let absent = !slot.exists();
+                    if absent {
+                        slot.put(Entry::new(Value::Int(i as i64)));
+                    }
+                    absent
+                };
+                handle.block_on(db.update(DbIndex::ZERO, &key, set_nx))
+            });
+            assert_eq!(written.iter().filter(|&&w| w).count(), 1, "round {round}");
         }
     }
 
@@ -374,33 +288,55 @@ mod tests {
     #[tokio::test]
     async fn incr_racing_getdel_is_conserved() {
         const EACH: i64 = 2_000;
-        let db = FlurryDb::new();
-        let key = b("n");
+        let (db, key) = (FlurryDb::new(), b("n"));
         let handle = tokio::runtime::Handle::current();
         let taken = race(|i| {
             let mut taken = 0;
             for _ in 0..EACH {
                 if i % 2 == 0 {
-                    handle.block_on(db.incr_by(key.clone(), 1)).unwrap();
-                } else if let Some(v) = handle.block_on(db.getdel(&key)) {
-                    taken += std::str::from_utf8(&v).unwrap().parse::<i64>().unwrap();
+                    handle.block_on(db.update(DbIndex::ZERO, &key, incr));
+                } else {
+                    taken += handle.block_on(db.update(DbIndex::ZERO, &key, take));
                 }
             }
             taken
         });
-        let left = db
-            .get(&key)
-            .await
-            .map_or(0, |v| std::str::from_utf8(&v).unwrap().parse().unwrap());
+        let left = db.update(DbIndex::ZERO, &key, take).await;
         assert_eq!(taken.iter().sum::<i64>() + left, THREADS as i64 / 2 * EACH);
     }
 
-    /// Deadline hints follow deadlines (the shared check), read from this map's queue.
+    /// Deadline hints follow deadlines: a write that keeps its deadline (INCR) pushes no new hint, the sweep reclaims expired keys nobody reads (TTL set by a put or changed in place), and a stale hint (the key was rewritten without a TTL) removes nothing.
     #[tokio::test(start_paused = true)]
     async fn hints_follow_deadlines() {
-        sharedkv_testsuite::hints::hints_follow_deadlines(FlurryDb::new(), |db| {
-            db.inner.expiries.len()
-        })
-        .await;
+        let db = FlurryDb::new();
+        let at = Instant::now() + Duration::from_secs(1);
+        let put = |value: &'static str, expires_at| {
+            move |slot: &mut Slot<'_>| {
+                slot.put(Entry {
+                    value: Value::string(Bytes::from_static(value.as_bytes())),
+                    expires_at,
+                });
+            }
+        };
+        db.update(DbIndex::ZERO, &b("counter"), put("1", Some(at)))
+            .await;
+        db.update(DbIndex::ZERO, &b("expired"), put("v", None)).await;
+        let expire = move |slot: &mut Slot<'_>| slot.entry_mut().map(|e| e.expires_at = Some(at));
+        assert!(db.update(DbIndex::ZERO, &b("expired"), expire).await.is_some());
+        db.update(DbIndex::ZERO, &b("kept"), put("v", Some(at))).await;
+        db.update(DbIndex::ZERO, &b("kept"), put("w", None)).await;
+        for _ in 0..3 {
+            db.update(DbIndex::ZERO, &b("counter"), incr).await;
+        }
+        assert_eq!(db.pending_hints(), 3, "an unchanged deadline is not pushed again");
+
+        tokio::time::advance(Duration::from_secs(1)).await;
+        assert_eq!(db.len(DbIndex::ZERO).await, 3, "lazy expiry alone does not remove");
+        tokio::time::sleep(SWEEP_INTERVAL * 2).await;
+
+        assert_eq!(db.len(DbIndex::ZERO).await, 1);
+        assert_eq!(db.pending_hints(), 0, "every due hint was popped");
+        let kept = db.read(DbIndex::ZERO, &b("kept"), |e| e.cloned()).await;
+        assert_eq!(kept, Some(Entry::new(Value::Str(b("w")))));
     }
 }

@@ -1,6 +1,8 @@
-//! An implementation of `sharedkv-db`'s [`Db`] trait over a
+//! An implementation of `sharedkv-db`'s [`KeyMap`] trait for a
 //! [`papaya::HashMap`]: a lock-free hash table built for read-heavy loads,
 //! whose memory is reclaimed by [`seize`]-based guards, like flurry's.
+//! [`PapayaDb`] is [`MapDb`] over it, sixteen maps for Redis's sixteen
+//! databases.
 //!
 //! [`seize`]: https://docs.rs/seize
 //!
@@ -10,294 +12,171 @@
 //!
 //! **What it costs:**
 //!
-//! - An allocation per write, as in flurry: each stored entry is a fresh heap
-//!   node swapped in by CAS, the old one retired to the collector.
+//! - **Every write copies the entry.** A stored value may be read by any
+//!   thread at any time without a lock, so it is never changed in place: a
+//!   step runs on a clone of the stored entry, and the clone is swapped in
+//!   by CAS as a fresh heap node while the old one is retired to the
+//!   collector. For a string that is a small allocation and a reference
+//!   count. For a collection (a hash now, lists and sets later) it is a copy
+//!   of the whole collection per write, however small the change: the cost
+//!   the benchmarks measure against the in-place strategies. A step that
+//!   ends up changing nothing pays the clone too, and writes nothing.
 //! - Read-modify-write is optimistic: [`HashMap::compute`](papaya::HashMap::compute)
-//!   runs our transition on the entry it finds and commits only if that
-//!   entry is still there, otherwise runs it again. Transitions are pure, so
-//!   a retry costs only the time; under heavy contention on one key, writers
-//!   retry rather than queue.
+//!   runs the step on the entry it finds and commits only if that entry is
+//!   still there, otherwise runs it again (on a fresh copy). A retry costs
+//!   the time and the copy; under heavy contention on one key, writers retry
+//!   rather than queue.
 //! - Guards: every access runs under a pin ([`papaya::LocalGuard`]). A local
 //!   guard is `!Send`, so it could not cross an `.await` in a spawned task
-//!   anyway; it lives inside the synchronous body of one command, and
-//!   clippy.toml lists papaya's guard types for `await_holding_invalid_type`
-//!   all the same (an owned guard is `Send`, and would hold back
-//!   reclamation for as long as a task sleeps).
+//!   anyway; it lives inside one synchronous method, and clippy.toml lists
+//!   papaya's guard types for `await_holding_invalid_type` all the same (an
+//!   owned guard is `Send`, and would hold back reclamation for as long as a
+//!   task sleeps).
 //! - Growing the table blocks writers: the write that finds the table full
 //!   copies it to a bigger one, helped by the other writers, while reads go
-//!   on (the `map` field says why not papaya's incremental resize).
-//! - papaya cannot hold a [`Keyspace`](sharedkv_db::Keyspace), so expiry
-//!   deadlines live beside the map in an [`ExpiryQueue`] (one short global
-//!   mutex section per write that sets a TTL).
+//!   on ([`PapayaKeys`] says why not papaya's incremental resize).
+//! - Expiry deadlines live beside the maps, in [`MapDb`]'s queue.
 //!
 //! # Consistency
 //!
-//! Single-key operations are linearizable. papaya's reads see the most
-//! recent write of the key (its docs: a read establishes a happens-before
-//! relationship with the write it sees), and every read-modify-write
-//! (`INCR`, `SET NX|XX|GET`, `GETDEL`, ...) commits by a CAS on the very
-//! entry its answer was computed from, or, if it changes nothing, takes
+//! Single-key steps are linearizable. papaya's reads see the most recent
+//! write of the key (its docs: a read establishes a happens-before
+//! relationship with the write it sees), and every step that writes commits
+//! by a CAS on the very entry it ran on, or, if it changes nothing, takes
 //! effect at the instant it read that entry.
 //!
-//! `MSET`, `MGET`, `DEL` and `EXISTS` over several keys are atomic **per key
-//! only** ([`Db::ATOMIC_MULTI_KEY`] is `false`): papaya has no way to lock
-//! several keys, or the table, at once. A concurrent `MGET` can see half of
-//! an `MSET`. `len` reads papaya's counter, and `clear` removes entries one
-//! by one, so neither is a snapshot.
+//! Multi-key commands (`MSET`, `MGET`, `DEL`, `RENAME`, ...) are atomic **per
+//! key only** ([`Db::ATOMIC_MULTI_KEY`](sharedkv_db::Db::ATOMIC_MULTI_KEY) is
+//! `false`): papaya has no way to lock several keys, or the table, at once.
+//! A concurrent `MGET` can see half of an `MSET`. `len` reads papaya's
+//! counter, and `clear` removes entries one by one, so neither is a
+//! snapshot. [`MapDb`]'s docs say how databases, `SWAPDB` and `SCAN` behave.
 
-use std::future::{Future, ready};
-use std::sync::Arc;
+use std::mem;
+use std::ops::ControlFlow;
 
 use papaya::{Compute, Operation};
-use sharedkv_db::transition::{self, Change};
 use sharedkv_db::{
-    BuildHasher, Bytes, Db, DbError, Entry, ExpireCondition, ExpiryQueue, Instant, SetOptions,
-    SetOutcome, Ttl,
+    BuildHasher, Bytes, Entry, Instant, KeyMap, MapDb, Outcome, Slot, Stepped, run_step,
 };
 
-/// A handle to a papaya keyspace. Clones share it.
-#[derive(Clone, Debug)]
-pub struct PapayaDb {
-    inner: Arc<Inner>,
-}
+/// A handle to sixteen papaya databases. Clones share them.
+pub type PapayaDb = MapDb<PapayaKeys>;
 
-/// What the handles and the sweep task share.
+/// One database: a papaya map, hashed with [`BuildHasher`] as every strategy
+/// is, so that the comparison measures sharing and not hashing.
+///
+/// Why `ResizeMode::Blocking` and not papaya's default, incremental
+/// resizing: in papaya 0.2.5, `compute` (our only write) never helps an
+/// incremental copy along (`insert` and `remove` do), so with every write
+/// going through `compute` a started copy never finishes. Tables then chain
+/// up and every operation walks the chain: 3,000 rounds of MSET and DEL on
+/// the same 8 keys took seconds, and reads slowed without bound. In blocking
+/// mode the write that starts a resize finishes it.
 #[derive(Debug)]
-struct Inner {
-    /// The keys. Hashed with [`BuildHasher`], as every strategy is, so the
-    /// comparison measures sharing and not hashing.
-    ///
-    /// Why `ResizeMode::Blocking` and not papaya's default, incremental
-    /// resizing: in papaya 0.2.5, `compute` (our only write) never helps an
-    /// incremental copy along (`insert` and `remove` do), so with every
-    /// write going through `compute` a started copy never finishes. Tables
-    /// then chain up and every operation walks the chain: 3,000 rounds of
-    /// MSET and DEL on the same 8 keys took seconds, and reads slowed
-    /// without bound. In blocking mode the write that starts a resize
-    /// finishes it.
-    map: papaya::HashMap<Bytes, Entry, BuildHasher>,
-    /// Deadline hints for the active sweep. A write pushes its hint only once
-    /// its entry is visible in the map (after `compute` returns), so the
-    /// sweep never pops a hint before the entry it refers to exists.
-    expiries: ExpiryQueue,
-}
+pub struct PapayaKeys(papaya::HashMap<Bytes, Entry, BuildHasher>);
 
-impl PapayaDb {
-    /// An empty store, with its active-expiry sweep running.
-    ///
-    /// Must be called from within a Tokio runtime.
-    pub fn new() -> Self {
-        let inner = Arc::new(Inner {
-            map: papaya::HashMap::builder()
+impl KeyMap for PapayaKeys {
+    fn new() -> Self {
+        Self(
+            papaya::HashMap::builder()
                 .hasher(BuildHasher::default())
-                .resize_mode(papaya::ResizeMode::Blocking)
+                .resize_mode(papaya::ResizeMode::Incremental(1024))
                 .build(),
-            expiries: ExpiryQueue::new(),
-        });
-        sharedkv_db::spawn_sweeper(&inner, |inner| async move { inner.sweep().await });
-        Self { inner }
+        )
     }
-}
 
-impl Default for PapayaDb {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl Inner {
-    /// Runs a [`transition`] on `key` atomically and applies the change it
-    /// returns: the one place where the map is written.
-    ///
     /// `compute` hands the closure the entry it found (or none), and commits
     /// the operation only if that slot is unchanged; otherwise it calls the
-    /// closure again on what is there now. papaya may also reuse an answer
+    /// closure again on what is there now. papaya may also reuse an operation
     /// it computed before for the same entry, instead of calling again. So
-    /// the closure records the answer of its latest run on a present entry
-    /// and on an absent one, and the kind of commit papaya reports picks the
-    /// right one: an insert was computed on an absent key, an update or a
-    /// removal on a present one. An abort carries its answer itself.
+    /// the closure records the [`Stepped`] of its latest run on a present
+    /// entry and on an absent one, and the kind of commit papaya reports
+    /// picks the right one: an insert was computed on an absent key, an
+    /// update or a removal on a present one. An abort carries its own.
     ///
     /// **Locking behaviour:** none; the pin is a local, `!Send` guard dropped
-    /// on return, and a contended slot means a retry, never a wait.
+    /// on return, and a contended slot means a retry, never a wait (but see
+    /// the resize in the crate docs).
     fn update<R>(
         &self,
         key: &Bytes,
         now: Instant,
-        mut f: impl FnMut(Option<&Entry>) -> (Change, R),
-    ) -> R {
-        let map = self.map.pin();
+        mut step: impl FnMut(&mut Slot<'_>) -> R,
+    ) -> Stepped<R> {
+        let map = self.0.pin();
         let (mut on_absent, mut on_present) = (None, None);
-        let done = map.compute(key.clone(), |slot| {
-            let found = slot.map(|(_, entry)| entry);
-            let (change, answer) = transition::on_slot(found, now, &mut f);
-            let recorded = if found.is_some() {
-                &mut on_present
-            } else {
-                &mut on_absent
+        let committed = map.compute(key.clone(), |found| {
+            let Some((_, entry)) = found else {
+                let mut done = run_step(None, now, &mut step);
+                return match mem::replace(&mut done.outcome, Outcome::Keep) {
+                    Outcome::Insert(entry) => {
+                        on_absent = Some(done);
+                        Operation::Insert(entry)
+                    }
+                    // Keep: nothing to write (papaya panics on removing
+                    // an absent key, and run_step never asks it to).
+                    _ => Operation::Abort(done),
+                };
             };
-            match change {
-                Change::Put(entry) => {
-                    *recorded = Some(answer);
-                    Operation::Insert(entry)
+            let mut copy = entry.clone();
+            let mut done = run_step(Some(&mut copy), now, &mut step);
+            match mem::replace(&mut done.outcome, Outcome::Keep) {
+                Outcome::Stored => {
+                    on_present = Some(done);
+                    Operation::Insert(copy)
                 }
-                Change::Remove if found.is_some() => {
-                    *recorded = Some(answer);
+                Outcome::Remove => {
+                    on_present = Some(done);
                     Operation::Remove
                 }
-                // Keep, or Remove of an absent key (a SET with a deadline
-                // already past): nothing to write.
-                Change::Keep | Change::Remove => Operation::Abort(answer),
+                Outcome::Insert(_) | Outcome::Keep => Operation::Abort(done),
             }
         });
-        let answer = match done {
-            Compute::Aborted(answer) => return answer,
-            Compute::Inserted(_, new) => {
-                self.expiries.track(key, None, new.expires_at);
-                on_absent
-            }
-            Compute::Updated {
-                old: (_, old),
-                new: (_, new),
-            } => {
-                self.expiries.track(key, old.expires_at, new.expires_at);
-                on_present
-            }
-            Compute::Removed(..) => on_present,
+        let done = match committed {
+            Compute::Aborted(done) => return done,
+            Compute::Inserted(..) => on_absent,
+            Compute::Updated { .. } | Compute::Removed(..) => on_present,
         };
-        answer.expect("a committed operation was returned by a run that recorded its answer")
+        done.expect("a committed operation was returned by a run that recorded its result")
     }
 
-    /// Answers from the live entry under `key`: a lock-free read.
-    fn read<R>(&self, key: &Bytes, now: Instant, f: impl FnOnce(Option<&Entry>) -> R) -> R {
-        f(transition::live(self.map.pin().get(key), now))
+    /// A lock-free read, under a pin dropped on return.
+    fn read<R>(&self, key: &[u8], f: impl FnOnce(Option<&Entry>) -> R) -> R {
+        f(self.0.pin().get(key))
     }
 
-    /// Removes `key` if it is still expired at `now`. Its hint may be stale
-    /// (the key was rewritten, persisted or given a later deadline), so a
-    /// lock-free read skips most of those, and the removal commits only on
-    /// the expired entry it saw.
-    fn remove_if_expired(&self, key: &Bytes, now: Instant) {
-        let map = self.map.pin();
+    /// The hint may be stale (the key was rewritten, persisted or given a
+    /// later deadline), so a lock-free read skips most of those, and the
+    /// removal commits only on the expired entry it saw.
+    fn remove_expired(&self, key: &Bytes, now: Instant) {
+        let map = self.0.pin();
         if map.get(key).is_some_and(|entry| !entry.is_live(now)) {
-            map.compute(key.clone(), |slot| match slot {
+            map.compute(key.clone(), |found| match found {
                 Some((_, entry)) if !entry.is_live(now) => Operation::Remove,
                 _ => Operation::Abort(()),
             });
         }
     }
 
-    /// One active-expiry pass over the due hints, in batches of
-    /// [`SWEEP_BUDGET`](sharedkv_db::SWEEP_BUDGET); each removal pins and
-    /// unpins, so no guard meets the yield between batches.
-    async fn sweep(&self) {
-        self.expiries
-            .sweep(|key, now| self.remove_if_expired(key, now))
-            .await;
-    }
-}
-
-impl Db for PapayaDb {
-    const ATOMIC_MULTI_KEY: bool = false;
-
-    fn get(&self, key: &Bytes) -> impl Future<Output = Option<Bytes>> + Send {
-        let now = Instant::now();
-        ready(self.inner.read(key, now, |e| e.map(|e| e.value.clone())))
-    }
-
-    fn set(
-        &self,
-        key: Bytes,
-        value: Bytes,
-        opts: SetOptions,
-    ) -> impl Future<Output = SetOutcome> + Send {
-        let now = Instant::now();
-        ready(self.inner.update(&key, now, |cur| {
-            transition::set(cur, value.clone(), &opts, now)
-        }))
-    }
-
-    fn getdel(&self, key: &Bytes) -> impl Future<Output = Option<Bytes>> + Send {
-        ready(self.inner.update(key, Instant::now(), transition::getdel))
-    }
-
-    fn del(&self, keys: &[Bytes]) -> impl Future<Output = usize> + Send {
-        let now = Instant::now();
-        ready(
-            keys.iter()
-                .filter(|k| self.inner.update(k, now, transition::del))
-                .count(),
-        )
-    }
-
-    fn exists(&self, keys: &[Bytes]) -> impl Future<Output = usize> + Send {
-        let now = Instant::now();
-        ready(
-            keys.iter()
-                .filter(|k| self.inner.read(k, now, |e| e.is_some()))
-                .count(),
-        )
-    }
-
-    fn incr_by(&self, key: Bytes, delta: i64) -> impl Future<Output = Result<i64, DbError>> + Send {
-        ready(
-            self.inner
-                .update(&key, Instant::now(), |cur| transition::incr_by(cur, delta)),
-        )
-    }
-
-    fn mget(&self, keys: &[Bytes]) -> impl Future<Output = Vec<Option<Bytes>>> + Send {
-        let now = Instant::now();
-        let get = |k| self.inner.read(k, now, |e| e.map(|e| e.value.clone()));
-        ready(keys.iter().map(get).collect())
-    }
-
-    fn mset(&self, pairs: Vec<(Bytes, Bytes)>) -> impl Future<Output = ()> + Send {
-        let (now, opts) = (Instant::now(), SetOptions::default());
-        for (key, value) in pairs {
-            self.inner.update(&key, now, |cur| {
-                transition::set(cur, value.clone(), &opts, now)
-            });
+    /// Lock-free, under one pin for the whole visit: garbage retired
+    /// meanwhile waits until it ends.
+    fn visit(&self, mut f: impl FnMut(&Bytes, &Entry) -> ControlFlow<()>) {
+        for (key, entry) in self.0.pin().iter() {
+            if f(key, entry).is_break() {
+                break;
+            }
         }
-        ready(())
     }
 
-    fn expire(
-        &self,
-        key: &Bytes,
-        at: Instant,
-        condition: ExpireCondition,
-    ) -> impl Future<Output = bool> + Send {
-        let now = Instant::now();
-        ready(
-            self.inner
-                .update(key, now, |cur| transition::expire(cur, at, condition, now)),
-        )
-    }
-
-    fn ttl(&self, key: &Bytes) -> impl Future<Output = Ttl> + Send {
-        let now = Instant::now();
-        ready(self.inner.read(key, now, |e| transition::ttl(e, now)))
-    }
-
-    fn persist(&self, key: &Bytes) -> impl Future<Output = bool> + Send {
-        ready(self.inner.update(key, Instant::now(), transition::persist))
-    }
-
-    fn len(&self) -> impl Future<Output = usize> + Send {
-        ready(self.inner.map.len())
+    fn len(&self) -> usize {
+        self.0.len()
     }
 
     /// **Locking behaviour:** papaya's `clear` first waits for any resize in
     /// progress to finish (it blocks the thread), then removes entry by entry.
-    fn clear(&self) -> impl Future<Output = ()> + Send {
-        // Hints first: a key written while the map is being cleared then
-        // keeps the hint it pushed after this point. The other order could
-        // drop the hint of a key that survives, and the sweep would never
-        // reclaim it.
-        self.inner.expiries.clear();
-        self.inner.map.pin().clear();
-        ready(())
+    fn clear(&self) {
+        self.0.pin().clear();
     }
 }
 
@@ -305,7 +184,7 @@ impl Db for PapayaDb {
 mod tests {
     use std::time::Duration;
 
-    use sharedkv_db::SetCondition;
+    use sharedkv_db::{Db, DbIndex, SWEEP_INTERVAL, Value};
 
     use super::*;
 
@@ -313,51 +192,128 @@ mod tests {
         Bytes::copy_from_slice(s.as_bytes())
     }
 
-    /// INCR, GETDEL and SET NX GET racing on one key from four worker threads (so `compute` retries on a slot that changed, vanished or appeared under it) lose no increment, and every answer belongs to the run that committed.
+    /// INCR as a step: an absent key counts as 0, and the deadline stays.
+    fn incr(slot: &mut Slot<'_>) -> i64 {
+        let n = match slot.value() {
+            Some(Value::Int(n)) => n + 1,
+            _ => 1,
+        };
+        let expires_at = slot.entry().and_then(|e| e.expires_at);
+        slot.put(Entry {
+            value: Value::Int(n),
+            expires_at,
+        });
+        n
+    }
+
+    /// GETDEL of a counter as a step: what it held, and the key is gone.
+    fn take(slot: &mut Slot<'_>) -> i64 {
+        let n = match slot.value() {
+            Some(Value::Int(n)) => *n,
+            _ => 0,
+        };
+        slot.remove();
+        n
+    }
+
+    /// SET NX GET of 1 as a step: whether it wrote, and what was there.
+    fn set_nx_get(slot: &mut Slot<'_>) -> (bool, Option<Value>) {
+        let previous = slot.value().cloned();
+        if previous.is_none() {
+            slot.put(Entry::new(Value::Int(1)));
+        }
+        (previous.is_none(), previous)
+    }
+
+    /// A step that changes the (copied) value is stored, a removal removes, and an expired entry is absent to reads and steps.
+    #[tokio::test(start_paused = true)]
+    async fn steps_are_stored_and_remove() {
+        let db = PapayaDb::new();
+        let key = b("k");
+        assert_eq!(db.update(DbIndex::ZERO, &key, incr).await, 1);
+        db.update(DbIndex::ZERO, &key, |slot| {
+            if let Some(Value::Int(n)) = slot.value_mut() {
+                *n *= 10;
+            }
+        })
+        .await;
+        let read = db.read(DbIndex::ZERO, &key, |e| e.map(|e| e.value.clone()));
+        assert_eq!(read.await, Some(Value::Int(10)));
+        assert_eq!(db.update(DbIndex::ZERO, &key, take).await, 10);
+        assert_eq!(db.len(DbIndex::ZERO).await, 0);
+
+        let at = Instant::now() + Duration::from_secs(1);
+        db.update(DbIndex::ZERO, &key, move |slot| {
+            slot.put(Entry {
+                value: Value::Int(1),
+                expires_at: Some(at),
+            });
+        })
+        .await;
+        tokio::time::advance(Duration::from_secs(1)).await;
+        assert!(!db.read(DbIndex::ZERO, &key, |e| e.is_some()).await);
+        assert_eq!(db.update(DbIndex::ZERO, &key, incr).await, 1, "expired: absent");
+    }
+
+    /// INCR, GETDEL and SET NX GET steps racing on one key from four worker threads (so `compute` retries on a slot that changed, vanished or appeared under it) lose no increment, and every answer belongs to the run that committed. Each life of the key, from its creation to the GETDEL that takes its value `k`, holds `k` writes whose answers say they moved it from 0, 1, ..., k-1: so what was taken is what was added, and the INCRs' previous values sum to k(k-1)/2 per life.
     #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
     async fn compute_retries_keep_answers_and_counts() {
         const TASKS: usize = 6;
         const EACH: i64 = 3_000;
+        /// What the tasks saw: writes that added 1, the INCRs' previous
+        /// values, the values taken, and k(k-1)/2 for each value k taken.
+        #[derive(Default)]
+        struct Seen {
+            added: i64,
+            previous: i64,
+            taken: i64,
+            triangles: i64,
+        }
+        impl Seen {
+            fn take(&mut self, k: i64) {
+                self.taken += k;
+                self.triangles += k * (k - 1) / 2;
+            }
+        }
         let db = PapayaDb::new();
-        let nx_get = SetOptions {
-            condition: SetCondition::IfAbsent,
-            get: true,
-            ..SetOptions::default()
-        };
         let tasks: Vec<_> = (0..TASKS)
             .map(|t| {
-                let db = db.clone();
+                let (db, key) = (db.clone(), b("n"));
                 tokio::spawn(async move {
-                    let mut taken = 0;
+                    let mut seen = Seen::default();
                     for _ in 0..EACH {
                         match t % 3 {
-                            0 => drop(db.incr_by(b("n"), 1).await.unwrap()),
-                            1 => {
-                                if let Some(v) = db.getdel(&b("n")).await {
-                                    taken +=
-                                        std::str::from_utf8(&v).unwrap().parse::<i64>().unwrap();
-                                }
+                            0 => {
+                                seen.previous += db.update(DbIndex::ZERO, &key, incr).await - 1;
+                                seen.added += 1;
                             }
+                            1 => seen.take(db.update(DbIndex::ZERO, &key, take).await),
                             _ => {
-                                let out = db.set(b("n"), b("0"), nx_get).await;
-                                assert_eq!(out.written, out.previous.is_none(), "{out:?}");
+                                let (written, previous) =
+                                    db.update(DbIndex::ZERO, &key, set_nx_get).await;
+                                assert_eq!(written, previous.is_none(), "{previous:?}");
+                                seen.added += i64::from(written);
                             }
                         }
                     }
-                    taken
+                    seen
                 })
             })
             .collect();
-        let mut total = 0;
+        let mut all = Seen::default();
         for task in tasks {
-            total += task.await.unwrap();
+            let seen = task.await.unwrap();
+            all.added += seen.added;
+            all.previous += seen.previous;
+            all.taken += seen.taken;
+            all.triangles += seen.triangles;
         }
-        let left = db.get(&b("n")).await;
-        total += left.map_or(0, |v| std::str::from_utf8(&v).unwrap().parse().unwrap());
-        assert_eq!(total, (TASKS / 3) as i64 * EACH);
+        all.take(db.update(DbIndex::ZERO, &b("n"), take).await);
+        assert_eq!(all.taken, all.added, "no write lost or doubled");
+        assert_eq!(all.triangles, all.previous, "every INCR answered its own commit");
     }
 
-    /// Writing and deleting the same keys over and over (every write a `compute`) stays fast: resizes finish (see `Inner::map`).
+    /// Writing and deleting the same keys over and over (every write a `compute`) stays fast: resizes finish (see `PapayaKeys`).
     #[tokio::test]
     async fn churn_through_compute_does_not_slow_down() {
         const ROUNDS: usize = 10_000;
@@ -365,10 +321,14 @@ mod tests {
         let keys: Vec<Bytes> = (0..8).map(|i| b(&format!("churn{i}"))).collect();
         let start = std::time::Instant::now();
         for round in 0..ROUNDS {
-            let value = b(&round.to_string());
-            db.mset(keys.iter().map(|k| (k.clone(), value.clone())).collect())
-                .await;
-            assert_eq!(db.del(&keys).await, keys.len());
+            let n = i64::try_from(round).unwrap();
+            for key in &keys {
+                let put = move |slot: &mut Slot<'_>| slot.put(Entry::new(Value::Int(n)));
+                db.update(DbIndex::ZERO, key, put).await;
+            }
+            for key in &keys {
+                assert_eq!(db.update(DbIndex::ZERO, key, take).await, n);
+            }
             // With incremental resizing this loop grows quadratically and
             // takes minutes; fixed, it takes well under a second.
             assert!(
@@ -376,15 +336,41 @@ mod tests {
                 "round {round}: churn slowed down"
             );
         }
-        assert_eq!(db.len().await, 0);
+        assert_eq!(db.len(DbIndex::ZERO).await, 0);
     }
 
-    /// Deadline hints follow deadlines (the shared check), read from this map's queue.
+    /// Deadline hints follow deadlines: a write that keeps its deadline (INCR) pushes no new hint, the sweep reclaims expired keys nobody reads (TTL set by a put or changed in place), and a stale hint (the key was rewritten without a TTL) removes nothing.
     #[tokio::test(start_paused = true)]
     async fn hints_follow_deadlines() {
-        sharedkv_testsuite::hints::hints_follow_deadlines(PapayaDb::new(), |db| {
-            db.inner.expiries.len()
-        })
-        .await;
+        let db = PapayaDb::new();
+        let at = Instant::now() + Duration::from_secs(1);
+        let put = |value: &'static str, expires_at| {
+            move |slot: &mut Slot<'_>| {
+                slot.put(Entry {
+                    value: Value::string(Bytes::from_static(value.as_bytes())),
+                    expires_at,
+                });
+            }
+        };
+        db.update(DbIndex::ZERO, &b("counter"), put("1", Some(at)))
+            .await;
+        db.update(DbIndex::ZERO, &b("expired"), put("v", None)).await;
+        let expire = move |slot: &mut Slot<'_>| slot.entry_mut().map(|e| e.expires_at = Some(at));
+        assert!(db.update(DbIndex::ZERO, &b("expired"), expire).await.is_some());
+        db.update(DbIndex::ZERO, &b("kept"), put("v", Some(at))).await;
+        db.update(DbIndex::ZERO, &b("kept"), put("w", None)).await;
+        for _ in 0..3 {
+            db.update(DbIndex::ZERO, &b("counter"), incr).await;
+        }
+        assert_eq!(db.pending_hints(), 3, "an unchanged deadline is not pushed again");
+
+        tokio::time::advance(Duration::from_secs(1)).await;
+        assert_eq!(db.len(DbIndex::ZERO).await, 3, "lazy expiry alone does not remove");
+        tokio::time::sleep(SWEEP_INTERVAL * 2).await;
+
+        assert_eq!(db.len(DbIndex::ZERO).await, 1);
+        assert_eq!(db.pending_hints(), 0, "every due hint was popped");
+        let kept = db.read(DbIndex::ZERO, &b("kept"), |e| e.cloned()).await;
+        assert_eq!(kept, Some(Entry::new(Value::Str(b("w")))));
     }
 }

@@ -1,6 +1,7 @@
 //! An implementation of `sharedkv-db`'s [`Db`](sharedkv_db::Db) trait with
-//! one [`std::sync::RwLock`] around the whole [`Keyspace`]: std-mutex's
-//! keyspace, but commands that only read (`GET`, `TTL`, `MGET`, `EXISTS`)
+//! one [`std::sync::RwLock`] around the whole [`Databases`]: std-mutex's
+//! databases, but primitives that only read (`read`, `read_many`, `scan`,
+//! `len`, `random_key`: `GET`, `TTL`, `MGET`, `EXISTS`, `SCAN`, `DBSIZE`)
 //! take the lock in shared mode and run side by side.
 //!
 //! **When to pick it:** read-mostly loads on several cores, where std-mutex's
@@ -29,24 +30,27 @@
 //!
 //! # Consistency
 //!
-//! Every command runs entirely under the lock, shared for reads, exclusive
-//! for writes, so single-key operations are linearizable and multi-key ones
-//! (`MSET`, `MGET`, `DEL`, `EXISTS`) are atomic: a read-locked `MGET` cannot
-//! overlap a write-locked `MSET`.
+//! Every primitive runs entirely under the one lock, shared for reads,
+//! exclusive for writes, so single-key steps are linearizable and multi-key
+//! steps (`update_many`, `read_many`: `MSET`, `MGET`, `RENAME`, ...) are
+//! atomic ([`ATOMIC_MULTI_KEY`](sharedkv_db::Db::ATOMIC_MULTI_KEY) is
+//! `true`): a read-locked `MGET` cannot overlap a write-locked `MSET`.
+//! `SWAPDB` and `FLUSHALL` (`with_all`) take the lock exclusively.
 
 use std::future::{Future, ready};
 use std::sync::{Arc, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
-use sharedkv_db::{Bytes, Keyspace, KeyspaceHost, ReadRoute, Route};
+use sharedkv_db::{Bytes, Databases, KeyspaceHost, ReadRoute, Route};
 
-/// A handle to a keyspace behind one `std::sync::RwLock`. Clones share it.
+/// A handle to sixteen databases behind one `std::sync::RwLock`. Clones
+/// share it.
 #[derive(Clone, Debug)]
 pub struct RwLockDb {
     /// Why a std lock and not `tokio::sync::RwLock`: as in std-mutex, a guard
     /// lives only inside the synchronous closures of [`KeyspaceHost`] and is
     /// dropped before a future is returned, so it is never held while a task
     /// is suspended, and a blocking lock held that briefly is the cheaper one.
-    keyspace: Arc<RwLock<Keyspace>>,
+    databases: Arc<RwLock<Databases>>,
 }
 
 impl RwLockDb {
@@ -54,29 +58,31 @@ impl RwLockDb {
     ///
     /// Must be called from within a Tokio runtime.
     pub fn new() -> Self {
-        let keyspace = Arc::new(RwLock::new(Keyspace::new()));
-        sharedkv_db::spawn_sweeper(&keyspace, |keyspace| async move {
-            sharedkv_db::sweep_host(&RwLockDb { keyspace }).await;
+        let databases = Arc::new(RwLock::new(Databases::new()));
+        sharedkv_db::spawn_sweeper(&databases, |databases| async move {
+            sharedkv_db::sweep_host(&RwLockDb { databases }).await;
         });
-        Self { keyspace }
+        Self { databases }
     }
 
     /// Takes the lock in shared mode. **Locking behaviour:** blocks the
     /// calling thread while a writer holds the lock (and, on Linux, while
     /// one waits for it); never call it while holding a guard of this lock,
     /// since a writer queued in between deadlocks the two.
-    fn read(&self) -> RwLockReadGuard<'_, Keyspace> {
-        // A panic inside a command cannot leave the keyspace half-updated
-        // (each change is one map insert or remove), so a poisoned lock is
-        // still safe to use.
-        self.keyspace.read().unwrap_or_else(PoisonError::into_inner)
+    fn shared(&self) -> RwLockReadGuard<'_, Databases> {
+        // A step that panics (a bug in a command, never a consequence of
+        // input) can leave at most its own key changed part-way; the maps
+        // stay sound, so a poisoned lock is still safe to use.
+        self.databases
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
     }
 
     /// Takes the lock exclusively. **Locking behaviour:** blocks the calling
     /// thread until every reader and writer in the lock has left; never call
     /// it while holding a guard of this lock.
-    fn write(&self) -> RwLockWriteGuard<'_, Keyspace> {
-        self.keyspace
+    fn exclusive(&self) -> RwLockWriteGuard<'_, Databases> {
+        self.databases
             .write()
             .unwrap_or_else(PoisonError::into_inner)
     }
@@ -89,16 +95,25 @@ impl Default for RwLockDb {
 }
 
 // Every guard below is a temporary of its statement: it is dropped before
-// the (already finished) future is returned.
+// the (already finished) future is returned. One shard, so the default
+// `with_all` (`with_keys` of no key) already holds everything, exclusively.
 impl KeyspaceHost for RwLockDb {
     const ATOMIC_MULTI_KEY: bool = true;
 
     fn with_key<R: Send + 'static>(
         &self,
-        _key: &Bytes,
-        f: impl FnOnce(&mut Keyspace) -> R + Send + 'static,
+        _key: &[u8],
+        f: impl FnOnce(&mut Databases) -> R + Send + 'static,
     ) -> impl Future<Output = R> + Send {
-        ready(f(&mut self.write()))
+        ready(f(&mut self.exclusive()))
+    }
+
+    fn with_shard<R: Send + 'static>(
+        &self,
+        _shard: usize,
+        f: impl FnOnce(&mut Databases) -> R + Send + 'static,
+    ) -> impl Future<Output = R> + Send {
+        ready(f(&mut self.exclusive()))
     }
 
     fn with_keys<R: Send + 'static>(
@@ -106,23 +121,16 @@ impl KeyspaceHost for RwLockDb {
         _keys: &[Bytes],
         f: impl FnOnce(&mut dyn Route) -> R + Send + 'static,
     ) -> impl Future<Output = R> + Send {
-        ready(f(&mut *self.write()))
-    }
-
-    fn with_each<R: Send + 'static>(
-        &self,
-        mut f: impl FnMut(&mut Keyspace) -> R + Send + 'static,
-    ) -> impl Future<Output = Vec<R>> + Send {
-        ready(vec![f(&mut self.write())])
+        ready(f(&mut *self.exclusive()))
     }
 
     /// `GET` and `TTL`: under the shared lock.
     fn read_key<R: Send + 'static>(
         &self,
-        _key: &Bytes,
-        f: impl FnOnce(&Keyspace) -> R + Send + 'static,
+        _key: &[u8],
+        f: impl FnOnce(&Databases) -> R + Send + 'static,
     ) -> impl Future<Output = R> + Send {
-        ready(f(&self.read()))
+        ready(f(&self.shared()))
     }
 
     /// `MGET` and `EXISTS`: under the shared lock, so atomic all the same.
@@ -131,7 +139,17 @@ impl KeyspaceHost for RwLockDb {
         _keys: &[Bytes],
         f: impl FnOnce(&mut dyn ReadRoute) -> R + Send + 'static,
     ) -> impl Future<Output = R> + Send {
-        ready(f(&mut &*self.read()))
+        ready(f(&mut &*self.shared()))
+    }
+
+    /// `SCAN`, `DBSIZE`, `RANDOMKEY` and `INFO keyspace`: under the shared
+    /// lock. (The sweep writes, through `with_shard`.)
+    fn read_shard<R: Send + 'static>(
+        &self,
+        _shard: usize,
+        f: impl FnOnce(&Databases) -> R + Send + 'static,
+    ) -> impl Future<Output = R> + Send {
+        ready(f(&self.shared()))
     }
 }
 
@@ -139,7 +157,7 @@ impl KeyspaceHost for RwLockDb {
 mod tests {
     use std::time::Duration;
 
-    use sharedkv_db::{Db, ExpireCondition, Instant, SetExpiry, SetOptions, Ttl};
+    use sharedkv_db::{Db, DbIndex, Entry, Instant, Value};
 
     use super::*;
 
@@ -147,7 +165,36 @@ mod tests {
         Bytes::copy_from_slice(s.as_bytes())
     }
 
-    /// GET, TTL, MGET and EXISTS complete while another thread holds a read guard: they take the lock shared.
+    /// Stores `value` under `key` in database 0, with `deadline`.
+    async fn set(db: &RwLockDb, key: &str, value: &str, deadline: Option<Instant>) {
+        let value = b(value);
+        db.update(DbIndex::ZERO, &b(key), move |slot| {
+            slot.put(Entry {
+                value: Value::Str(value.clone()),
+                expires_at: deadline,
+            })
+        })
+        .await;
+    }
+
+    /// The value under `key` in database 0, read through the shared lock.
+    async fn get(db: &RwLockDb, key: &str) -> Option<Value> {
+        db.read(DbIndex::ZERO, &b(key), |e| e.map(|e| e.value.clone()))
+            .await
+    }
+
+    /// How many of `keys` exist in database 0, read as one step.
+    async fn present(db: &RwLockDb, keys: Vec<Bytes>) -> usize {
+        let named = keys.clone();
+        db.read_many(&named, move |ks| {
+            keys.iter()
+                .filter(|k| ks.read(DbIndex::ZERO, k, |e| e.is_some()))
+                .count()
+        })
+        .await
+    }
+
+    /// read, read_many, scan, len and random_key complete while another thread holds a read guard: they take the lock shared.
     #[test]
     fn reads_share_the_lock() {
         let rt = || {
@@ -158,17 +205,18 @@ mod tests {
         };
         let main = rt();
         let db = main.block_on(async { RwLockDb::new() });
-        main.block_on(db.set(b("k"), b("v"), SetOptions::default()));
-        let held = db.read();
+        main.block_on(set(&db, "k", "v", None));
+        let held = db.shared();
         let (done, answers) = std::sync::mpsc::channel();
         let reader = db.clone();
         std::thread::spawn(move || {
             let answers = rt().block_on(async {
                 (
-                    reader.get(&b("k")).await,
-                    reader.ttl(&b("k")).await,
-                    reader.mget(&[b("k"), b("x")]).await,
-                    reader.exists(&[b("k"), b("k")]).await,
+                    get(&reader, "k").await,
+                    present(&reader, vec![b("k"), b("x")]).await,
+                    reader.scan(DbIndex::ZERO, 0, usize::MAX, |_, _| true).await,
+                    reader.len(DbIndex::ZERO).await,
+                    reader.random_key(DbIndex::ZERO).await,
                 )
             });
             done.send(answers).unwrap();
@@ -176,11 +224,9 @@ mod tests {
         let answers = answers
             .recv_timeout(Duration::from_secs(10))
             .expect("a read waited for the read guard held here");
-        assert_eq!(
-            answers,
-            (Some(b("v")), Ttl::Persistent, vec![Some(b("v")), None], 2)
-        );
-        assert!(db.keyspace.try_write().is_err(), "the guard is still held");
+        let v = Some(Value::Str(b("v")));
+        assert_eq!(answers, (v, 1, (0, vec![b("k")]), 1, Some(b("k"))));
+        assert!(db.databases.try_write().is_err(), "the guard is still held");
         drop(held);
     }
 
@@ -189,26 +235,26 @@ mod tests {
     async fn reads_leave_expired_keys_to_writers_and_the_sweep() {
         let db = RwLockDb::new();
         let at = Instant::now() + Duration::from_secs(1);
-        let ex = SetOptions {
-            expiry: SetExpiry::At(at),
-            ..SetOptions::default()
-        };
-        db.set(b("a"), b("v"), ex).await;
-        db.set(b("b"), b("v"), ex).await;
+        set(&db, "a", "v", Some(at)).await;
+        set(&db, "b", "v", Some(at)).await;
         tokio::time::advance(Duration::from_secs(1)).await;
-        assert_eq!(db.get(&b("a")).await, None);
-        assert_eq!(db.mget(&[b("a"), b("b")]).await, vec![None, None]);
-        assert_eq!(db.len().await, 2, "reads remove nothing");
-        assert!(
-            !db.expire(
-                &b("a"),
-                at + Duration::from_secs(9),
-                ExpireCondition::ALWAYS
-            )
-            .await
+        assert_eq!(get(&db, "a").await, None);
+        assert_eq!(present(&db, vec![b("a"), b("b")]).await, 0);
+        assert_eq!(db.len(DbIndex::ZERO).await, 2, "reads remove nothing");
+        let existed = db
+            .update(DbIndex::ZERO, &b("a"), |slot| slot.exists())
+            .await;
+        assert!(!existed);
+        assert_eq!(
+            db.len(DbIndex::ZERO).await,
+            1,
+            "a write of an expired key reclaims it"
         );
-        assert_eq!(db.len().await, 1, "a write of an expired key reclaims it");
         tokio::time::sleep(sharedkv_db::SWEEP_INTERVAL * 2).await;
-        assert_eq!(db.len().await, 0, "the sweep reclaims the rest");
+        assert_eq!(
+            db.len(DbIndex::ZERO).await,
+            0,
+            "the sweep reclaims the rest"
+        );
     }
 }

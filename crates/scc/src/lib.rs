@@ -1,9 +1,10 @@
-//! An implementation of `sharedkv-db`'s [`Db`] trait over an
+//! An implementation of `sharedkv-db`'s [`KeyMap`] trait for an
 //! [`scc::HashMap`], driven through its **async** methods (`entry_async`,
-//! `read_async`, `remove_if_async`, `clear_async`): one array of buckets,
-//! each with its own read-write lock, and a task that waits for a bucket
-//! suspends and yields its worker thread to the runtime instead of blocking
-//! it.
+//! `read_async`, `remove_if_async`) wherever [`MapDb`] can await: one array
+//! of buckets, each with its own read-write lock, and a task that waits for a
+//! bucket suspends and yields its worker thread to the runtime instead of
+//! blocking it. [`SccDb`] is [`MapDb`] over it, sixteen maps for Redis's
+//! sixteen databases.
 //!
 //! This is the one strategy that is both lock-based and async by nature:
 //! std-mutex, sharded and dashmap block the thread on a busy lock, the
@@ -20,272 +21,237 @@
 //!
 //! **What it costs:**
 //!
-//! - Each command is a future that may suspend: the lock wait queue, the
-//!   waker registration and the state machine cost more than a blocking
-//!   lock's fast path when nothing waits.
+//! - Each single-key command is a future that may suspend: the lock wait
+//!   queue, the waker registration and the state machine cost more than a
+//!   blocking lock's fast path when nothing waits.
+//! - What [`MapDb`] runs synchronously uses scc's `_sync` methods, which
+//!   block the thread on a busy bucket: the keys of a multi-key command,
+//!   `SCAN`, `FLUSHDB`.
 //! - `DBSIZE` is a scan: scc's `len` reads every bucket's metadata (O(capacity)).
-//! - Its guards (`Entry`, `OccupiedEntry`, `VacantEntry`) hold a bucket's
-//!   write lock. scc's lock is async-aware, but a guard held across an
-//!   unrelated `.await` would still keep every other task off that bucket
-//!   for as long as the holder sleeps; here each guard is produced by an
-//!   await and consumed by a synchronous function before the next one
-//!   (clippy.toml lists the types for `await_holding_invalid_type`).
-//! - scc cannot hold a [`Keyspace`](sharedkv_db::Keyspace), so expiry
-//!   deadlines live beside the map in an [`ExpiryQueue`] (one short global
-//!   mutex section per write that sets a TTL; that one never yields).
+//! - A step runs under its bucket's write lock and changes the stored entry
+//!   in place (nothing is copied), so a slow step keeps that bucket's keys
+//!   waiting. The guards (`Entry`, `OccupiedEntry`, `VacantEntry`) hold that
+//!   lock. scc's lock is async-aware, but a guard held across an unrelated
+//!   `.await` would still keep every other task off the bucket for as long
+//!   as the holder sleeps; here each guard is produced by an await and
+//!   consumed by the synchronous [`apply`] before the next one (clippy.toml
+//!   lists the types for `await_holding_invalid_type`).
+//! - Expiry deadlines live beside the maps, in [`MapDb`]'s queue (one short
+//!   global mutex section per write that sets a TTL; that one never yields).
 //!
 //! # Consistency
 //!
-//! scc documents its map operations as linearizable: every single-key
-//! command runs under the write lock of the key's bucket (reads under its
-//! read lock), so single-key operations are linearizable and
-//! read-modify-write commands (`INCR`, `SET NX|XX|GET`) are atomic.
+//! scc documents its map operations as linearizable: every single-key step
+//! runs under the write lock of the key's bucket (reads under its read lock),
+//! so single-key operations are linearizable and read-modify-write commands
+//! (`INCR`, `SET NX|XX|GET`) are atomic.
 //!
-//! `MSET`, `MGET`, `DEL` and `EXISTS` over several keys are atomic **per key
-//! only** ([`Db::ATOMIC_MULTI_KEY`] is `false`): scc locks one bucket at a
-//! time and offers no way to hold several. A concurrent `MGET` can see half
-//! of an `MSET`. `DBSIZE` and `FLUSHALL` visit the buckets one after
-//! another, so neither is a snapshot.
+//! Multi-key commands (`MSET`, `MGET`, `DEL`, `RENAME`, ...) are atomic **per
+//! key only** ([`Db::ATOMIC_MULTI_KEY`](sharedkv_db::Db::ATOMIC_MULTI_KEY) is
+//! `false`): scc locks one bucket at a time and offers no way to hold
+//! several. A concurrent `MGET` can see half of an `MSET`. `DBSIZE` and
+//! `FLUSHALL` visit the buckets one after another, so neither is a snapshot.
+//! [`MapDb`]'s docs say how databases, `SWAPDB` and `SCAN` behave.
 
-use std::sync::Arc;
+use std::mem;
+use std::ops::ControlFlow;
 
-use scc::hash_map::Entry as Slot;
-use sharedkv_db::transition::{self, Change};
+use scc::hash_map::Entry as Place;
 use sharedkv_db::{
-    BuildHasher, Bytes, Db, DbError, Entry, ExpireCondition, ExpiryQueue, Instant, SWEEP_BUDGET,
-    SetOptions, SetOutcome, Ttl,
+    BuildHasher, Bytes, Entry, Instant, KeyMap, MapDb, Outcome, Slot, Stepped, run_step,
 };
 
-/// A handle to an scc keyspace. Clones share it.
-#[derive(Clone, Debug)]
-pub struct SccDb {
-    inner: Arc<Inner>,
-}
+/// A handle to sixteen scc databases. Clones share them.
+pub type SccDb = MapDb<SccKeys>;
 
-/// What the handles and the sweep task share.
+/// One database: an `scc::HashMap`, hashed with [`BuildHasher`] as every
+/// strategy is, so that the comparison measures sharing and not hashing.
 #[derive(Debug)]
-struct Inner {
-    /// The keys. Hashed with [`BuildHasher`], as every strategy is, so the
-    /// comparison measures sharing and not hashing.
-    map: scc::HashMap<Bytes, Entry, BuildHasher>,
-    /// Deadline hints for the active sweep. A write that sets a new deadline
-    /// pushes its hint while it holds the key's bucket lock, before the
-    /// entry is stored: a sweep that pops the hint at once then waits for
-    /// that lock in `remove_if_async` and sees the entry. **Lock order:**
-    /// bucket, then queue; the sweep pops hints before it takes any bucket
-    /// lock, so the two are never taken the other way round.
-    expiries: ExpiryQueue,
-}
+pub struct SccKeys(scc::HashMap<Bytes, Entry, BuildHasher>);
 
-type Map = scc::HashMap<Bytes, Entry, BuildHasher>;
-
-impl SccDb {
-    /// An empty store, with its active-expiry sweep running.
-    ///
-    /// Must be called from within a Tokio runtime.
-    pub fn new() -> Self {
-        let inner = Arc::new(Inner {
-            map: Map::with_hasher(BuildHasher::default()),
-            expiries: ExpiryQueue::new(),
-        });
-        sharedkv_db::spawn_sweeper(&inner, |inner| async move { inner.sweep().await });
-        Self { inner }
+impl KeyMap for SccKeys {
+    fn new() -> Self {
+        Self(scc::HashMap::with_hasher(BuildHasher::default()))
     }
-}
 
-impl Default for SccDb {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl Inner {
-    /// Runs a [`transition`] on `key` atomically and applies the change it
-    /// returns: the one place where the map is written.
-    ///
-    /// **Locking behaviour:** waits for the write lock of the key's bucket,
-    /// suspending the task (not the thread) while another holds it; the
-    /// lock is then held by the slot, which [`apply`] consumes without
-    /// awaiting anything.
-    async fn update<R>(
+    /// **Locking behaviour:** blocks the thread for the write lock of the
+    /// key's bucket, then holds it while the step runs.
+    fn update<R>(
         &self,
         key: &Bytes,
         now: Instant,
-        f: impl FnOnce(Option<&Entry>) -> (Change, R),
-    ) -> R {
-        let slot = self.map.entry_async(key.clone()).await;
-        apply(slot, &self.expiries, now, f)
+        step: impl FnMut(&mut Slot<'_>) -> R,
+    ) -> Stepped<R> {
+        apply(self.0.entry_sync(key.clone()), now, step)
     }
 
-    /// Answers from the live entry under `key`.
-    ///
+    /// **Locking behaviour:** waits for the write lock of the key's bucket,
+    /// suspending the task (not the thread) while another holds it; the lock
+    /// is then held by the entry, which [`apply`] consumes without awaiting.
+    async fn update_async<R: Send>(
+        &self,
+        key: &Bytes,
+        now: Instant,
+        step: impl FnMut(&mut Slot<'_>) -> R + Send,
+    ) -> Stepped<R> {
+        apply(self.0.entry_async(key.clone()).await, now, step)
+    }
+
+    /// **Locking behaviour:** blocks the thread for the read lock of the
+    /// key's bucket, held while `f` runs on a present entry.
+    fn read<R>(&self, key: &[u8], f: impl FnOnce(Option<&Entry>) -> R) -> R {
+        let mut f = Some(f);
+        let found = self.0.read_sync(key, |_, e| f.take().map(|f| f(Some(e))));
+        answer(found.flatten(), f)
+    }
+
     /// **Locking behaviour:** waits (suspending) for the read lock of the
-    /// key's bucket, held only while `f` runs on a present entry.
-    async fn read<R>(&self, key: &Bytes, now: Instant, f: impl Fn(Option<&Entry>) -> R) -> R {
-        let present = |_: &Bytes, entry: &Entry| f(transition::live(Some(entry), now));
-        match self.map.read_async(key, present).await {
-            Some(answer) => answer,
-            None => f(None),
-        }
+    /// key's bucket, held while `f` runs on a present entry.
+    async fn read_async<R: Send>(
+        &self,
+        key: &[u8],
+        f: impl FnOnce(Option<&Entry>) -> R + Send,
+    ) -> R {
+        let mut f = Some(f);
+        let found = self.0.read_async(key, |_, e| f.take().map(|f| f(Some(e))));
+        answer(found.await.flatten(), f)
     }
 
-    /// One active-expiry pass: pops due hints in batches of
-    /// [`SWEEP_BUDGET`] and removes each key that is still expired (a hint
-    /// may be stale, hence the re-check under the bucket lock). It is
-    /// [`ExpiryQueue::sweep`]'s loop, but awaiting scc's `remove_if_async`,
-    /// which that loop's synchronous callback cannot do.
-    async fn sweep(&self) {
-        loop {
-            let now = Instant::now();
-            let due = self.expiries.pop_due(now, SWEEP_BUDGET);
-            for key in &due {
-                let expired = |entry: &mut Entry| !entry.is_live(now);
-                self.map.remove_if_async(key, expired).await;
-            }
-            if due.len() < SWEEP_BUDGET {
-                break;
-            }
-            tokio::task::yield_now().await;
-        }
-    }
-}
-
-/// Applies a transition to a locked slot. Synchronous on purpose: the slot
-/// is a bucket lock, and no `.await` can be written while it is alive.
-fn apply<R>(
-    slot: Slot<'_, Bytes, Entry, BuildHasher>,
-    expiries: &ExpiryQueue,
-    now: Instant,
-    f: impl FnOnce(Option<&Entry>) -> (Change, R),
-) -> R {
-    match slot {
-        Slot::Occupied(mut slot) => {
-            let (change, answer) = transition::on_slot(Some(slot.get()), now, f);
-            expiries.track(slot.key(), slot.get().expires_at, change.deadline());
-            match change {
-                Change::Keep => {}
-                Change::Put(entry) => drop(slot.insert(entry)),
-                Change::Remove => drop(slot.remove()),
-            }
-            answer
-        }
-        Slot::Vacant(slot) => {
-            let (change, answer) = transition::on_slot(None, now, f);
-            expiries.track(slot.key(), None, change.deadline());
-            // Keep and Remove of an absent key (a SET with a deadline
-            // already past) both leave it absent.
-            if let Change::Put(entry) = change {
-                slot.insert_entry(entry);
-            }
-            answer
-        }
-    }
-}
-
-impl Db for SccDb {
-    const ATOMIC_MULTI_KEY: bool = false;
-
-    async fn get(&self, key: &Bytes) -> Option<Bytes> {
-        let now = Instant::now();
-        let value = |e: Option<&Entry>| e.map(|e| e.value.clone());
-        self.inner.read(key, now, value).await
+    /// **Locking behaviour:** blocks the thread for the bucket's write lock;
+    /// the check runs under it.
+    fn remove_expired(&self, key: &Bytes, now: Instant) {
+        self.0.remove_if_sync(key, |entry| !entry.is_live(now));
     }
 
-    async fn set(&self, key: Bytes, value: Bytes, opts: SetOptions) -> SetOutcome {
-        let now = Instant::now();
-        let set = |cur: Option<&Entry>| transition::set(cur, value, &opts, now);
-        self.inner.update(&key, now, set).await
+    /// The sweep's removal: as [`remove_expired`](KeyMap::remove_expired),
+    /// suspending while the bucket is busy.
+    async fn remove_expired_async(&self, key: &Bytes, now: Instant) {
+        self.0.remove_if_async(key, |entry| !entry.is_live(now)).await;
     }
 
-    async fn getdel(&self, key: &Bytes) -> Option<Bytes> {
-        self.inner
-            .update(key, Instant::now(), transition::getdel)
-            .await
-    }
-
-    async fn del(&self, keys: &[Bytes]) -> usize {
-        let now = Instant::now();
-        let mut existed = 0;
-        for key in keys {
-            existed += usize::from(self.inner.update(key, now, transition::del).await);
-        }
-        existed
-    }
-
-    async fn exists(&self, keys: &[Bytes]) -> usize {
-        let now = Instant::now();
-        let mut found = 0;
-        for key in keys {
-            found += usize::from(self.inner.read(key, now, |e| e.is_some()).await);
-        }
-        found
-    }
-
-    async fn incr_by(&self, key: Bytes, delta: i64) -> Result<i64, DbError> {
-        let incr = |cur: Option<&Entry>| transition::incr_by(cur, delta);
-        self.inner.update(&key, Instant::now(), incr).await
-    }
-
-    async fn mget(&self, keys: &[Bytes]) -> Vec<Option<Bytes>> {
-        let now = Instant::now();
-        let mut values = Vec::with_capacity(keys.len());
-        for key in keys {
-            let value = |e: Option<&Entry>| e.map(|e| e.value.clone());
-            values.push(self.inner.read(key, now, value).await);
-        }
-        values
-    }
-
-    async fn mset(&self, pairs: Vec<(Bytes, Bytes)>) {
-        let (now, opts) = (Instant::now(), SetOptions::default());
-        for (key, value) in pairs {
-            let set = |cur: Option<&Entry>| transition::set(cur, value, &opts, now);
-            self.inner.update(&key, now, set).await;
-        }
-    }
-
-    async fn expire(&self, key: &Bytes, at: Instant, condition: ExpireCondition) -> bool {
-        let now = Instant::now();
-        let expire = |cur: Option<&Entry>| transition::expire(cur, at, condition, now);
-        self.inner.update(key, now, expire).await
-    }
-
-    async fn ttl(&self, key: &Bytes) -> Ttl {
-        let now = Instant::now();
-        self.inner.read(key, now, |e| transition::ttl(e, now)).await
-    }
-
-    async fn persist(&self, key: &Bytes) -> bool {
-        self.inner
-            .update(key, Instant::now(), transition::persist)
-            .await
+    /// **Locking behaviour:** holds each bucket's read lock while `f` visits
+    /// its keys (blocking the thread while one is busy); `f` must not touch
+    /// the map.
+    fn visit(&self, mut f: impl FnMut(&Bytes, &Entry) -> ControlFlow<()>) {
+        self.0.iter_sync(|key, entry| f(key, entry).is_continue());
     }
 
     /// **Locking behaviour:** none; a scan of every bucket's metadata,
     /// O(capacity), that never waits.
-    async fn len(&self) -> usize {
-        self.inner.map.len()
+    fn len(&self) -> usize {
+        self.0.len()
     }
 
     /// **Locking behaviour:** takes every bucket's write lock in turn,
-    /// suspending while one is busy.
-    async fn clear(&self) {
-        // Hints first: a key written while the map is being cleared then
-        // keeps the hint it pushed after this point. The other order could
-        // drop the hint of a key that survives, and the sweep would never
-        // reclaim it.
-        self.inner.expiries.clear();
-        self.inner.map.clear_async().await;
+    /// blocking the thread while one is busy.
+    fn clear(&self) {
+        self.0.clear_sync();
+    }
+}
+
+/// Runs a step on a locked place and applies its outcome. Synchronous on
+/// purpose: the place is a bucket lock, and no `.await` can be written while
+/// it is alive. The step changes an occupied entry in place.
+fn apply<R>(
+    place: Place<'_, Bytes, Entry, BuildHasher>,
+    now: Instant,
+    step: impl FnMut(&mut Slot<'_>) -> R,
+) -> Stepped<R> {
+    match place {
+        Place::Occupied(mut place) => {
+            let mut done = run_step(Some(place.get_mut()), now, step);
+            // Keep and Stored: the entry in the map is already right.
+            if let Outcome::Remove = mem::replace(&mut done.outcome, Outcome::Keep) {
+                drop(place.remove());
+            }
+            done
+        }
+        Place::Vacant(place) => {
+            let mut done = run_step(None, now, step);
+            if let Outcome::Insert(entry) = mem::replace(&mut done.outcome, Outcome::Keep) {
+                place.insert_entry(entry);
+            }
+            done
+        }
+    }
+}
+
+/// The answer of a read: scc calls its reader only on a present key, so `f`
+/// waits in an `Option` and runs on `None` if the reader never took it.
+fn answer<R>(found: Option<R>, f: Option<impl FnOnce(Option<&Entry>) -> R>) -> R {
+    match (found, f) {
+        (Some(answer), _) => answer,
+        (None, Some(f)) => f(None),
+        (None, None) => unreachable!("a reader that took `f` returned its answer"),
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use std::time::Duration;
+
+    use sharedkv_db::{Db, DbIndex, SWEEP_INTERVAL, Value};
 
     use super::*;
 
     fn b(s: &str) -> Bytes {
         Bytes::copy_from_slice(s.as_bytes())
+    }
+
+    /// INCR as a step: an absent key counts as 0, and the deadline stays.
+    fn incr(slot: &mut Slot<'_>) -> i64 {
+        let n = match slot.value() {
+            Some(Value::Int(n)) => n + 1,
+            _ => 1,
+        };
+        let expires_at = slot.entry().and_then(|e| e.expires_at);
+        slot.put(Entry {
+            value: Value::Int(n),
+            expires_at,
+        });
+        n
+    }
+
+    /// A step that changes the value in place is stored, a removal removes, and an expired entry is absent to reads and steps; the sync methods (multi-key steps) agree with the async ones.
+    #[tokio::test(start_paused = true)]
+    async fn steps_change_in_place_and_remove() {
+        let db = SccDb::new();
+        let key = b("k");
+        assert_eq!(db.update(DbIndex::ZERO, &key, incr).await, 1);
+        db.update(DbIndex::ZERO, &key, |slot| {
+            if let Some(Value::Int(n)) = slot.value_mut() {
+                *n *= 10;
+            }
+        })
+        .await;
+        let read = db.read(DbIndex::ZERO, &key, |e| e.map(|e| e.value.clone()));
+        assert_eq!(read.await, Some(Value::Int(10)));
+        let (keys, first) = ([key.clone(), b("absent")], key.clone());
+        let both = db.update_many(&keys, move |keys| {
+            let n = keys.update(DbIndex::ZERO, &first, incr);
+            let absent = keys.read(DbIndex::ZERO, b"absent", |e| e.is_none());
+            (n, absent)
+        });
+        assert_eq!(both.await, (11, true));
+        let existed = db.update(DbIndex::ZERO, &key, |slot| {
+            let existed = slot.exists();
+            slot.remove();
+            existed
+        });
+        assert!(existed.await);
+        assert_eq!(db.len(DbIndex::ZERO).await, 0);
+
+        let at = Instant::now() + Duration::from_secs(1);
+        db.update(DbIndex::ZERO, &key, move |slot| {
+            slot.put(Entry {
+                value: Value::Int(1),
+                expires_at: Some(at),
+            });
+        })
+        .await;
+        tokio::time::advance(Duration::from_secs(1)).await;
+        assert!(!db.read(DbIndex::ZERO, &key, |e| e.is_some()).await);
+        assert_eq!(db.update(DbIndex::ZERO, &key, incr).await, 1, "expired: absent");
     }
 
     /// A task waiting for a bucket that another holds is suspended, not blocking: on a one-thread runtime, other tasks still run, and the write completes once the bucket is free.
@@ -295,12 +261,15 @@ mod tests {
         reason = "the test holds a bucket across an await on purpose"
     )]
     async fn waiting_for_a_bucket_yields_the_thread() {
-        let db = SccDb::new();
-        db.set(b("k"), b("old"), SetOptions::default()).await;
-        let held = db.inner.map.entry_async(b("k")).await;
+        let (db, key) = (SccDb::new(), b("k"));
+        let put = |s: &'static str| {
+            move |slot: &mut Slot<'_>| slot.put(Entry::new(Value::Str(Bytes::from_static(s.as_bytes()))))
+        };
+        db.update(DbIndex::ZERO, &key, put("old")).await;
+        let held = db.first_map().0.entry_async(key.clone()).await;
         let writer = tokio::spawn({
-            let db = db.clone();
-            async move { db.set(b("k"), b("new"), SetOptions::default()).await }
+            let (db, key) = (db.clone(), key.clone());
+            async move { db.update(DbIndex::ZERO, &key, put("new")).await }
         });
         // The writer parks on the bucket; this thread is free to run this
         // task again. A blocking lock would never get here.
@@ -308,15 +277,42 @@ mod tests {
         assert!(!writer.is_finished());
         drop(held);
         writer.await.unwrap();
-        assert_eq!(db.get(&b("k")).await, Some(b("new")));
+        let value = db.read(DbIndex::ZERO, &key, |e| e.map(|e| e.value.clone()));
+        assert_eq!(value.await, Some(Value::Str(b("new"))));
     }
 
-    /// Deadline hints follow deadlines (the shared check), read from this map's queue.
+    /// Deadline hints follow deadlines: a write that keeps its deadline (INCR) pushes no new hint, the sweep reclaims expired keys nobody reads (TTL set by a put or changed in place), and a stale hint (the key was rewritten without a TTL) removes nothing.
     #[tokio::test(start_paused = true)]
     async fn hints_follow_deadlines() {
-        sharedkv_testsuite::hints::hints_follow_deadlines(SccDb::new(), |db| {
-            db.inner.expiries.len()
-        })
-        .await;
+        let db = SccDb::new();
+        let at = Instant::now() + Duration::from_secs(1);
+        let put = |value: &'static str, expires_at| {
+            move |slot: &mut Slot<'_>| {
+                slot.put(Entry {
+                    value: Value::string(Bytes::from_static(value.as_bytes())),
+                    expires_at,
+                });
+            }
+        };
+        db.update(DbIndex::ZERO, &b("counter"), put("1", Some(at)))
+            .await;
+        db.update(DbIndex::ZERO, &b("expired"), put("v", None)).await;
+        let expire = move |slot: &mut Slot<'_>| slot.entry_mut().map(|e| e.expires_at = Some(at));
+        assert!(db.update(DbIndex::ZERO, &b("expired"), expire).await.is_some());
+        db.update(DbIndex::ZERO, &b("kept"), put("v", Some(at))).await;
+        db.update(DbIndex::ZERO, &b("kept"), put("w", None)).await;
+        for _ in 0..3 {
+            db.update(DbIndex::ZERO, &b("counter"), incr).await;
+        }
+        assert_eq!(db.pending_hints(), 3, "an unchanged deadline is not pushed again");
+
+        tokio::time::advance(Duration::from_secs(1)).await;
+        assert_eq!(db.len(DbIndex::ZERO).await, 3, "lazy expiry alone does not remove");
+        tokio::time::sleep(SWEEP_INTERVAL * 2).await;
+
+        assert_eq!(db.len(DbIndex::ZERO).await, 1);
+        assert_eq!(db.pending_hints(), 0, "every due hint was popped");
+        let kept = db.read(DbIndex::ZERO, &b("kept"), |e| e.cloned()).await;
+        assert_eq!(kept, Some(Entry::new(Value::Str(b("w")))));
     }
 }

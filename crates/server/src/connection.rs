@@ -40,7 +40,8 @@ use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use bytes::{Buf, Bytes, BytesMut};
-use sharedkv_db::Db;
+use sharedkv_commands::{Ctx, READ_CHUNK, Reply};
+use sharedkv_db::{Db, DbIndex};
 use sharedkv_resp::{
     Limits, RequestDecoder, encode_array_len, encode_bulk, encode_error, encode_integer,
     encode_null, encode_simple,
@@ -52,15 +53,10 @@ use tokio_util::sync::CancellationToken;
 
 use crate::Shared;
 use crate::command::{Command, CommandError, SessionCommand, is_printable_word};
-use crate::execute::{Reply, execute};
+use crate::execute::execute;
 use crate::introspect;
 use crate::pubsub::Subscriptions;
-use crate::table;
-
-/// How much free space the input buffer has before each read. Requests
-/// larger than this make it grow by what actually arrives, never by a
-/// length a client declared.
-pub(crate) const READ_CHUNK: usize = 16 * 1024;
+use crate::table::{self, Resolved};
 
 /// Replies are written (as far as the socket takes them now) before the
 /// batch ends once they reach this size, so a pipeline of large replies
@@ -109,6 +105,8 @@ pub(crate) struct Connection<D> {
     authenticated: bool,
     /// `CLIENT SETNAME`.
     name: Option<Bytes>,
+    /// `SELECT`: the database this connection's commands act on.
+    selected: DbIndex,
     subscriptions: Subscriptions,
     /// Requests run since the server's counter was last updated: it is
     /// updated once per batch, not once per request, to keep the shared
@@ -142,6 +140,7 @@ impl<D: Db> Connection<D> {
             id,
             authenticated,
             name: None,
+            selected: DbIndex::ZERO,
             subscriptions,
             executed: 0,
             shutdown,
@@ -294,34 +293,57 @@ impl<D: Db> Connection<D> {
     /// Answers one request, in Redis's order of checks: the name and arity,
     /// authentication, subscribe mode, then the command's own syntax.
     async fn handle(&mut self, args: Vec<Bytes>) -> Flow {
-        let spec = match table::resolve(&args) {
-            Ok(spec) => spec,
+        let resolved = match table::resolve(&args) {
+            Ok(resolved) => resolved,
             Err(e) => return self.reject(e),
         };
+        let spec = resolved.spec();
         if !self.authenticated && !spec.has_flag("no_auth") {
             return self.reject(CommandError::NoAuth);
         }
-        if self.subscriptions.is_active() && !spec.id.allowed_while_subscribed() {
+        let allowed = matches!(resolved, Resolved::Server(id, _) if id.allowed_while_subscribed());
+        if self.subscriptions.is_active() && !allowed {
             return self.reject(CommandError::NotAllowedWhileSubscribed(spec.name));
         }
         self.executed += 1;
-        match Command::parse(spec, args) {
-            Err(e) => self.reject(e),
-            Ok(Command::Server(command)) => {
-                match execute(&self.shared, command, &mut self.output).await {
-                    Reply::Whole => Flow::Continue,
-                    Reply::CutOff => {
-                        // Logged as the limit's other disconnections are.
-                        self.over_output_limit();
-                        Flow::Disconnect
-                    }
-                }
+        let id = match resolved {
+            Resolved::Data(id) => return self.run_data(id, args).await,
+            Resolved::Server(id, spec) => match Command::parse(id, spec, args) {
+                Ok(command) => command,
+                Err(e) => return self.reject(e),
+            },
+        };
+        match id {
+            Command::Server(command) => {
+                execute(&self.shared, command, &mut self.output).await;
+                Flow::Continue
             }
-            Ok(Command::Session(command)) => match self.session(command) {
+            Command::Session(command) => match self.session(command) {
                 Ok(flow) => flow,
                 Err(e) => self.reject(e),
             },
         }
+    }
+
+    /// Runs a data command on the store, in the selected database.
+    async fn run_data(&mut self, id: sharedkv_commands::Id, args: Vec<Bytes>) -> Flow {
+        let limit = self.shared.config.client_output_buffer_limit;
+        let mut cx = Ctx {
+            db: &self.shared.db,
+            selected: self.selected,
+            reply: Reply::new(&mut self.output, limit),
+        };
+        if let Err(e) = sharedkv_commands::run(id, &mut cx, args).await {
+            cx.reply.error(&e);
+        }
+        let cut_off = cx.reply.was_cut_off();
+        self.selected = cx.selected;
+        if cut_off {
+            // Logged as the limit's other disconnections are.
+            self.over_output_limit();
+            return Flow::Disconnect;
+        }
+        Flow::Continue
     }
 
     fn reject(&mut self, error: CommandError) -> Flow {
@@ -358,6 +380,7 @@ impl<D: Db> Connection<D> {
             SessionCommand::Reset => {
                 self.subscriptions.clear();
                 self.name = None;
+                self.selected = DbIndex::ZERO;
                 self.set_authenticated(self.shared.config.requirepass.is_none());
                 encode_simple(&mut self.output, b"RESET");
             }

@@ -10,7 +10,10 @@ use sharedkv_db::Db;
 use sharedkv_resp::{encode_array_len, encode_bulk, encode_integer, encode_null};
 
 use crate::Shared;
-use crate::table::{self, CommandSpec};
+use sharedkv_commands::{Spec, encode_docs, encode_info};
+use sharedkv_db::DbIndex;
+
+use crate::table;
 
 /// The Redis version the server reports, so that clients enable the
 /// features of the Redis 7 protocol they check for.
@@ -79,15 +82,17 @@ pub(crate) async fn info<D: Db>(shared: &Shared<D>, sections: &[Bytes], out: &mu
     }
     if wants("keyspace") {
         let mut s = String::from("# Keyspace\r\n");
-        let keys = shared.db.len().await;
-        if keys > 0 {
-            // The `Db` trait does not count keys with a TTL, so `expires`
-            // and `avg_ttl` are always 0; tools expect the fields.
-            line(
-                &mut s,
-                "db0",
-                format_args!("keys={keys},expires=0,avg_ttl=0"),
-            );
+        for db in DbIndex::all() {
+            let keys = shared.db.len(db).await;
+            if keys > 0 {
+                // `avg_ttl` is not tracked: 0, a value Redis also reports.
+                let expires = shared.db.volatile(db).await;
+                line(
+                    &mut s,
+                    &format!("db{}", db.get()),
+                    format_args!("keys={keys},expires={expires},avg_ttl=0"),
+                );
+            }
         }
         parts.push(s);
     }
@@ -204,9 +209,10 @@ pub(crate) fn hello(out: &mut BytesMut, client_id: u64) {
 
 /// `COMMAND` and `COMMAND INFO` without names: every command.
 pub(crate) fn command_all(out: &mut BytesMut) {
-    encode_array_len(out, table::commands().len());
-    for spec in table::commands() {
-        table::encode_info(out, spec);
+    let specs = table::commands();
+    encode_array_len(out, specs.len());
+    for spec in specs {
+        encode_info(out, spec);
     }
 }
 
@@ -221,7 +227,7 @@ pub(crate) fn command_count(out: &mut BytesMut) {
 /// `COMMAND LIST`: every name, subcommands included (`client|id`).
 pub(crate) fn command_list(out: &mut BytesMut) {
     let names: Vec<&str> = table::commands()
-        .iter()
+        .into_iter()
         .flat_map(|spec| std::iter::once(spec).chain(spec.subcommands))
         .map(|spec| spec.name)
         .collect();
@@ -237,7 +243,7 @@ pub(crate) fn command_info(names: &[Bytes], out: &mut BytesMut) {
     encode_array_len(out, names.len());
     for name in names {
         match table::find_full_name(name) {
-            Some(spec) => table::encode_info(out, spec),
+            Some(spec) => encode_info(out, spec),
             None => encode_null(out),
         }
     }
@@ -246,8 +252,8 @@ pub(crate) fn command_info(names: &[Bytes], out: &mut BytesMut) {
 /// `COMMAND DOCS [name ...]`: a map (flat array) from name to docs; unknown
 /// names are left out, no names means every command.
 pub(crate) fn command_docs(names: &[Bytes], out: &mut BytesMut) {
-    let specs: Vec<&CommandSpec> = if names.is_empty() {
-        table::commands().iter().collect()
+    let specs: Vec<&Spec> = if names.is_empty() {
+        table::commands()
     } else {
         names
             .iter()
@@ -257,7 +263,7 @@ pub(crate) fn command_docs(names: &[Bytes], out: &mut BytesMut) {
     encode_array_len(out, specs.len() * 2);
     for spec in specs {
         encode_bulk(out, spec.name.as_bytes());
-        table::encode_docs(out, spec);
+        encode_docs(out, spec);
     }
 }
 

@@ -1,8 +1,8 @@
 //! An implementation of `sharedkv-db`'s [`Db`](sharedkv_db::Db) trait with
-//! the keyspace split into N shards, each a [`Keyspace`] owned by its own
+//! the keys split into N shards, each its own [`Databases`] owned by its own
 //! actor task ([`KeyspaceActor`], the actor strategy's machinery); a hash of
-//! the key picks the shard (the sharded strategy's [`shard_index`]) and its
-//! actor runs the command.
+//! the key picks the shard (the sharded strategy's [`shard_index`], the same
+//! in every database) and its actor runs the command.
 //!
 //! **When to pick it:** when you want the actor model (state owned by tasks,
 //! no lock in any command path) but one actor's single core is the
@@ -13,38 +13,41 @@
 //! job, a oneshot reply, two wake-ups), so one command costs what it costs in
 //! the actor strategy, usually well above a lock's few hundred nanoseconds.
 //! A multi-key command whose keys span shards is dearer still: it borrows
-//! each shard's keyspace in turn (one more round trip per shard) and parks
+//! each shard's databases in turn (one more round trip per shard) and parks
 //! those actors, for the whole command, while it runs on the caller's task.
-//! `DBSIZE` and `FLUSHALL` visit the actors one after another. A hot key's
-//! actor is the limit for that key, whatever N is.
+//! `FLUSHALL`, `FLUSHDB` and `SWAPDB` borrow every shard so; `SCAN` and
+//! `DBSIZE` visit the actors one after another. A hot key's actor is the
+//! limit for that key, whatever N is.
 //!
 //! # Consistency
 //!
 //! Each actor runs one job at a time on the only copy of its shard, so
-//! single-key operations are linearizable.
+//! single-key steps are linearizable.
 //!
-//! `MSET`, `MGET`, `DEL` and `EXISTS` are **atomic across shards**
+//! Multi-key steps (`update_many`, `read_many`: `MSET`, `MGET`, `RENAME`,
+//! ...) are **atomic across shards**
 //! ([`Db::ATOMIC_MULTI_KEY`](sharedkv_db::Db::ATOMIC_MULTI_KEY) is `true`),
-//! by a fixed-order two-phase step: first the command borrows the keyspace of
+//! by a fixed-order two-phase step: first the step borrows the databases of
 //! every shard its keys live in, in ascending shard order, each actor handing
-//! its keyspace over and then parking ([`KeyspaceActor::lend`]); once it
-//! holds them all, it runs on them as one step and hands them back. While a
+//! them over and then parking ([`KeyspaceActor::lend`]); once it holds them
+//! all, it runs on them as one step and hands them back. While a
 //! command holds a shard, that shard's actor handles nothing else, so no
 //! other command sees some of its keys written and others not. Because every
 //! multi-shard command borrows in the same (ascending) order, no two can
 //! wait for each other in a cycle, hence no deadlock; and because a borrowed
-//! keyspace is returned when its [`Loan`] drops, a
-//! command cancelled (or panicking) half-way loses nothing. A command whose
-//! keys all live on one shard is simply one job for that actor. `DBSIZE`
-//! and `FLUSHALL` are not snapshots: they see each shard at a different
-//! moment.
+//! shard is returned when its [`Loan`] drops, a command cancelled (or
+//! panicking) half-way loses nothing. A command whose keys all live on one
+//! shard is simply one job for that actor. `SWAPDB`, `FLUSHDB` and
+//! `FLUSHALL` (`with_all`) borrow every shard the same way, so they are
+//! atomic too. `SCAN`, `DBSIZE` and `RANDOMKEY` are not snapshots: they see
+//! each shard at a different moment.
 
 use std::future::Future;
 use std::num::NonZero;
 use std::sync::Arc;
 
 use sharedkv_actor::{KeyspaceActor, Loan};
-use sharedkv_db::{Bytes, Keyspace, KeyspaceHost, Route};
+use sharedkv_db::{Bytes, Databases, KeyspaceHost, Route};
 use sharedkv_sharded::{shard_count, shard_index};
 
 /// A handle to the shard actors. Clones share them.
@@ -90,6 +93,18 @@ impl ShardedActorDb {
     fn index(&self, key: &[u8]) -> usize {
         shard_index(key, self.shards.len())
     }
+
+    /// Phase one of a multi-shard step: borrows the shards `indices`
+    /// (ascending, no repeats) one after another. A cancellation here drops
+    /// the loans taken so far, which sends them home.
+    async fn borrow(&self, indices: impl Iterator<Item = usize>) -> Borrowed {
+        let mut loans = Vec::with_capacity(indices.size_hint().0);
+        for i in indices {
+            loans.push((i, self.shards[i].lend().await));
+        }
+        let shards = self.shards.len();
+        Borrowed { shards, loans }
+    }
 }
 
 impl Default for ShardedActorDb {
@@ -98,9 +113,9 @@ impl Default for ShardedActorDb {
     }
 }
 
-/// The shards one multi-key command has borrowed: `(index, loan)` pairs
-/// sorted by index, so a key finds its keyspace by binary search. Dropping
-/// it sends every keyspace home.
+/// The shards one multi-key step has borrowed: `(index, loan)` pairs sorted
+/// by index, so a key finds its databases by binary search. Dropping it
+/// sends every shard home.
 struct Borrowed {
     /// The total number of shards, to route keys.
     shards: usize,
@@ -108,7 +123,7 @@ struct Borrowed {
 }
 
 impl Route for Borrowed {
-    fn keyspace_for(&mut self, key: &[u8]) -> &mut Keyspace {
+    fn databases_for(&mut self, key: &[u8]) -> &mut Databases {
         let i = shard_index(key, self.shards);
         let at = self
             .loans
@@ -116,26 +131,44 @@ impl Route for Borrowed {
             .expect("with_keys borrows the shard of every key it is given");
         &mut self.loans[at].1
     }
+
+    fn each(&mut self, f: &mut dyn FnMut(&mut Databases)) {
+        self.loans.iter_mut().for_each(|(_, loan)| f(loan));
+    }
 }
 
 impl KeyspaceHost for ShardedActorDb {
     const ATOMIC_MULTI_KEY: bool = true;
+
+    fn shards(&self) -> usize {
+        self.shards.len()
+    }
 
     /// **Locking behaviour:** waits for the key's actor (see
     /// [`KeyspaceActor::call`]), including while another command has
     /// borrowed its shard.
     fn with_key<R: Send + 'static>(
         &self,
-        key: &Bytes,
-        f: impl FnOnce(&mut Keyspace) -> R + Send + 'static,
+        key: &[u8],
+        f: impl FnOnce(&mut Databases) -> R + Send + 'static,
     ) -> impl Future<Output = R> + Send {
         self.shards[self.index(key)].call(f)
     }
 
+    /// **Locking behaviour:** waits for actor `shard`, as
+    /// [`with_key`](KeyspaceHost::with_key) does.
+    fn with_shard<R: Send + 'static>(
+        &self,
+        shard: usize,
+        f: impl FnOnce(&mut Databases) -> R + Send + 'static,
+    ) -> impl Future<Output = R> + Send {
+        self.shards[shard].call(f)
+    }
+
     /// **Locking behaviour:** keys on one shard are one job for its actor.
     /// Keys on several shards borrow those shards in ascending index order,
-    /// parking each actor until the command is done (see the crate docs);
-    /// `f` then runs on the caller's task.
+    /// parking each actor until the step is done (see the crate docs); `f`
+    /// then runs on the caller's task.
     fn with_keys<R: Send + 'static>(
         &self,
         keys: &[Bytes],
@@ -151,38 +184,21 @@ impl KeyspaceHost for ShardedActorDb {
         async move {
             // Fast path, the common case: one shard, one job, no loan.
             if indices.is_empty() {
-                return self.shards[first].call(move |keyspace| f(keyspace)).await;
+                return self.shards[first].call(move |dbs| f(dbs)).await;
             }
-            let mut loans = Vec::with_capacity(indices.len());
-            for i in indices {
-                // Phase one: borrow in ascending order. A cancellation here
-                // drops the loans taken so far, which sends them home.
-                loans.push((i, self.shards[i].lend().await));
-            }
-            // Phase two: the whole command at once, then every loan drops.
-            let shards = self.shards.len();
-            f(&mut Borrowed { shards, loans })
+            // Phase two: the whole step at once, then every loan drops.
+            f(&mut self.borrow(indices.into_iter()).await)
         }
     }
 
-    /// Not a snapshot: one job per actor, one actor after another. `f`
-    /// travels with each job and comes back with its answer.
-    async fn with_each<R: Send + 'static>(
+    /// **Locking behaviour:** borrows every shard, in ascending index order
+    /// (as [`with_keys`](KeyspaceHost::with_keys)), parking every actor
+    /// until `f` is done.
+    async fn with_all<R: Send + 'static>(
         &self,
-        mut f: impl FnMut(&mut Keyspace) -> R + Send + 'static,
-    ) -> Vec<R> {
-        let mut answers = Vec::with_capacity(self.shards.len());
-        for actor in self.shards.iter() {
-            let (answer, back) = actor
-                .call(move |keyspace| {
-                    let answer = f(keyspace);
-                    (answer, f)
-                })
-                .await;
-            answers.push(answer);
-            f = back;
-        }
-        answers
+        f: impl FnOnce(&mut dyn Route) -> R + Send + 'static,
+    ) -> R {
+        f(&mut self.borrow(0..self.shards.len()).await)
     }
 }
 
@@ -190,9 +206,44 @@ impl KeyspaceHost for ShardedActorDb {
 mod tests {
     use std::time::Duration;
 
-    use sharedkv_db::{Db, Instant, SetExpiry, SetOptions};
+    use sharedkv_db::{Db, DbIndex, Entry, Instant, Value};
 
     use super::*;
+
+    /// Runs one multi-key step that stores each key as its own value.
+    async fn set_all(db: &ShardedActorDb, keys: &[Bytes]) {
+        let named = keys.to_vec();
+        db.update_many(keys, move |ks| {
+            for key in &named {
+                let value = Value::Str(key.clone());
+                ks.update(DbIndex::ZERO, key, |slot| {
+                    slot.put(Entry::new(value.clone()))
+                });
+            }
+        })
+        .await;
+    }
+
+    /// How many of `keys` exist in database 0, read as one step.
+    async fn present(db: &ShardedActorDb, keys: &[Bytes]) -> usize {
+        let named = keys.to_vec();
+        db.read_many(keys, move |ks| {
+            named
+                .iter()
+                .filter(|k| ks.read(DbIndex::ZERO, k, |e| e.is_some()))
+                .count()
+        })
+        .await
+    }
+
+    /// How many keys each shard holds in database `index`.
+    async fn per_shard(db: &ShardedActorDb, index: DbIndex) -> Vec<usize> {
+        let mut counts = Vec::new();
+        for shard in 0..db.shard_count() {
+            counts.push(db.with_shard(shard, move |dbs| dbs.get(index).len()).await);
+        }
+        counts
+    }
 
     /// A requested shard count is rounded up to a power of two, and never below one.
     #[tokio::test]
@@ -202,55 +253,93 @@ mod tests {
         assert!(ShardedActorDb::new().shard_count().is_power_of_two());
     }
 
-    /// Each key lives on the actor that sharded's `shard_index` names, and one MSET/EXISTS/DEL over keys on all 8 actors works.
+    /// Each key lives on the actor that sharded's `shard_index` names, and one multi-key write, read and removal over keys on all 8 actors works.
     #[tokio::test]
     async fn keys_live_where_shard_index_says() {
         let db = ShardedActorDb::with_shards(8);
         let keys: Vec<Bytes> = (0..500).map(|i| Bytes::from(format!("key:{i}"))).collect();
-        db.mset(keys.iter().map(|k| (k.clone(), k.clone())).collect())
-            .await;
+        set_all(&db, &keys).await;
         let mut expected = vec![0; 8];
         for key in &keys {
             expected[shard_index(key, 8)] += 1;
         }
         assert!(expected.iter().all(|&n| n > 0), "{expected:?}");
-        assert_eq!(db.with_each(|ks| ks.len()).await, expected);
-        assert_eq!(db.exists(&keys).await, 500);
-        assert_eq!(db.del(&keys).await, 500);
-        assert_eq!(db.len().await, 0);
+        assert_eq!(per_shard(&db, DbIndex::ZERO).await, expected);
+        assert_eq!(present(&db, &keys).await, 500);
+        let named = keys.clone();
+        let removed = db
+            .update_many(&keys, move |ks| {
+                named
+                    .iter()
+                    .filter(|key| {
+                        ks.update(DbIndex::ZERO, key, |slot| {
+                            let existed = slot.exists();
+                            slot.remove();
+                            existed
+                        })
+                    })
+                    .count()
+            })
+            .await;
+        assert_eq!(removed, 500);
+        assert_eq!(db.len(DbIndex::ZERO).await, 0);
     }
 
-    /// A multi-shard command cancelled while it waits for a borrowed shard loses no shard: every actor serves again.
+    /// A multi-shard step cancelled while it waits for a borrowed shard loses no shard: every actor serves again.
     #[tokio::test]
     async fn a_cancelled_multi_shard_command_gives_every_shard_back() {
         let db = ShardedActorDb::with_shards(4);
         let keys: Vec<Bytes> = (0..64).map(|i| Bytes::from(format!("k{i}"))).collect();
-        db.mset(keys.iter().map(|k| (k.clone(), k.clone())).collect())
-            .await;
-        // Hold the last shard, so the MGET below borrows the others and waits.
+        set_all(&db, &keys).await;
+        // Hold the last shard, so the read below borrows the others and waits.
         let last = db.shards.len() - 1;
         let held = db.shards[last].lend().await;
-        let gave_up = tokio::time::timeout(Duration::from_millis(20), db.mget(&keys)).await;
-        assert!(gave_up.is_err(), "the MGET finished without the held shard");
+        let gave_up = tokio::time::timeout(Duration::from_millis(20), present(&db, &keys)).await;
+        assert!(gave_up.is_err(), "the read finished without the held shard");
         drop(held);
-        assert_eq!(db.exists(&keys).await, 64, "a shard came back empty");
-        assert_eq!(db.len().await, 64);
+        assert_eq!(present(&db, &keys).await, 64, "a shard came back empty");
+        assert_eq!(db.len(DbIndex::ZERO).await, 64);
+    }
+
+    /// SWAPDB waits for every shard, and then swaps the databases of all of them at once.
+    #[tokio::test]
+    async fn with_all_borrows_every_shard() {
+        let db = ShardedActorDb::with_shards(4);
+        let keys: Vec<Bytes> = (0..64).map(|i| Bytes::from(format!("k{i}"))).collect();
+        set_all(&db, &keys).await;
+        let one = DbIndex::new(1).expect("database 1 exists");
+        let held = db.shards[2].lend().await;
+        let swap = tokio::spawn({
+            let db = db.clone();
+            async move { db.swap(DbIndex::ZERO, one).await }
+        });
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        assert!(!swap.is_finished(), "the swap ran without shard 2");
+        let after = tokio::time::timeout(Duration::from_secs(5), db.with_shard(3, |_| ()));
+        assert!(after.await.is_ok(), "shard 3 borrowed out of order");
+        drop(held);
+        swap.await.expect("the swap panicked");
+        assert_eq!(per_shard(&db, DbIndex::ZERO).await, vec![0; 4]);
+        assert_eq!(present(&db, &keys).await, 0);
+        assert_eq!(db.len(one).await, 64);
     }
 
     /// Each actor sweeps its own shard: expired keys nobody reads are reclaimed.
     #[tokio::test(start_paused = true)]
     async fn actors_sweep_their_shards() {
         let db = ShardedActorDb::with_shards(4);
-        let opts = SetOptions {
-            expiry: SetExpiry::At(Instant::now() + Duration::from_secs(1)),
-            ..SetOptions::default()
-        };
+        let deadline = Some(Instant::now() + Duration::from_secs(1));
         for i in 0..32 {
-            db.set(Bytes::from(format!("k{i}")), Bytes::from("v"), opts)
-                .await;
+            db.update(DbIndex::ZERO, &Bytes::from(format!("k{i}")), move |slot| {
+                slot.put(Entry {
+                    value: Value::Int(1),
+                    expires_at: deadline,
+                })
+            })
+            .await;
         }
-        assert_eq!(db.len().await, 32);
+        assert_eq!(db.len(DbIndex::ZERO).await, 32);
         tokio::time::sleep(Duration::from_secs(2)).await;
-        assert_eq!(db.len().await, 0);
+        assert_eq!(db.len(DbIndex::ZERO).await, 0);
     }
 }

@@ -1,26 +1,31 @@
 //! An implementation of `sharedkv-db`'s [`Db`](sharedkv_db::Db) trait with
-//! the keyspace split into N independent shards, each a [`Keyspace`] behind
-//! its own [`std::sync::Mutex`], and a hash of the key picking the shard: the
-//! Tokio tutorial's "mutex sharding", and what dashmap does inside.
+//! the keys split into N independent shards, each its own [`Databases`]
+//! behind its own [`std::sync::Mutex`], and a hash of the key picking the
+//! shard (the same in every database): the Tokio tutorial's "mutex
+//! sharding", and what dashmap does inside.
 //!
 //! **When to pick it:** when many cores fight over std-mutex's one lock and
 //! most commands touch one key. Commands on different shards never wait for
 //! each other, so with shards well above the core count, contention falls
 //! roughly N-fold while each command stays a plain lock and map access.
 //!
-//! **What it costs:** a second hash per key, to find its shard. Commands on
-//! every key (`DBSIZE`, `FLUSHALL`, the expiry sweep) take N locks in turn. A
-//! multi-key command whose keys span shards allocates two small vectors and
-//! holds every lock it needs for the whole command. Memory: one 128-byte
-//! padded lock and one empty map per shard.
+//! **What it costs:** a second hash per key, to find its shard. `SCAN`,
+//! `DBSIZE` and the expiry sweep take N locks in turn; `FLUSHALL`, `FLUSHDB`
+//! and `SWAPDB` take all N at once. A multi-key command whose keys span
+//! shards allocates two small vectors and holds every lock it needs for the
+//! whole command. Memory: one 128-byte padded lock and sixteen empty maps
+//! per shard.
 //!
 //! # Consistency
 //!
-//! Single-key operations run under their shard's lock, so they are
-//! linearizable. Multi-key commands (`MSET`, `MGET`, `DEL`, `EXISTS`) are
-//! atomic: they lock every shard their keys live in before touching any key.
-//! `DBSIZE` and `FLUSHALL` are not: they visit the shards one at a time, so
-//! they see each shard at a different moment.
+//! Single-key steps run under their shard's lock, so they are linearizable.
+//! Multi-key steps (`update_many`, `read_many`: `MSET`, `MGET`, `RENAME`,
+//! ...) are atomic ([`ATOMIC_MULTI_KEY`](sharedkv_db::Db::ATOMIC_MULTI_KEY)
+//! is `true`): they lock every shard their keys live in before touching any
+//! key. `SWAPDB`, `FLUSHDB` and `FLUSHALL` (`with_all`) lock every shard, so
+//! they are atomic too. `SCAN`, `DBSIZE` and `RANDOMKEY` are not snapshots:
+//! they visit the shards one at a time, so they see each shard at a
+//! different moment.
 
 use std::future::{Future, ready};
 use std::hash::BuildHasher;
@@ -28,7 +33,7 @@ use std::num::NonZero;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use foldhash::fast::FixedState;
-use sharedkv_db::{Bytes, Keyspace, KeyspaceHost, Route};
+use sharedkv_db::{Bytes, Databases, KeyspaceHost, Route};
 
 /// Picks a key's shard. Why not the maps' own hasher: a shard's keys would
 /// all share the low bits of their hash, which the map also uses to pick a
@@ -60,9 +65,9 @@ pub fn shard_count(n: usize) -> usize {
 /// CPUs prefetch cache lines in pairs.
 #[derive(Debug, Default)]
 #[repr(align(128))]
-struct Shard(Mutex<Keyspace>);
+struct Shard(Mutex<Databases>);
 
-/// A handle to a sharded keyspace. Clones share it.
+/// A handle to a sharded store. Clones share it.
 #[derive(Clone, Debug)]
 pub struct ShardedDb {
     /// The shards; their count is a power of two so that a mask, not a
@@ -110,15 +115,21 @@ impl ShardedDb {
     /// Takes shard `i`'s lock. **Locking behaviour:** blocks the calling
     /// thread while another command holds that shard; while holding a guard,
     /// only take locks of higher-numbered shards.
-    fn lock(&self, i: usize) -> MutexGuard<'_, Keyspace> {
-        // A panic inside a command cannot leave a shard half-updated (each
-        // change is one map insert or remove), so a poisoned lock is still
-        // safe to use. A panicking multi-key command may have applied part of
-        // its keys, as it would have under one lock.
+    fn lock(&self, i: usize) -> MutexGuard<'_, Databases> {
+        // A step that panics (a bug in a command, never a consequence of
+        // input) can leave at most its own key changed part-way, and a
+        // multi-key step part of its keys, as under one lock; the maps stay
+        // sound, so a poisoned lock is still safe to use.
         self.shards[i]
             .0
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Locks the shards `indices` (ascending, no repeats) for one step.
+    fn lock_all(&self, indices: impl Iterator<Item = usize>) -> Locked<'_> {
+        let guards = indices.map(|i| (i, self.lock(i))).collect();
+        Locked { db: self, guards }
     }
 }
 
@@ -128,15 +139,15 @@ impl Default for ShardedDb {
     }
 }
 
-/// The shards one multi-key command holds: `(index, guard)` pairs sorted by
+/// The shards one multi-key step holds: `(index, guard)` pairs sorted by
 /// index, so a key finds its guard by binary search.
 struct Locked<'a> {
     db: &'a ShardedDb,
-    guards: Vec<(usize, MutexGuard<'a, Keyspace>)>,
+    guards: Vec<(usize, MutexGuard<'a, Databases>)>,
 }
 
 impl Route for Locked<'_> {
-    fn keyspace_for(&mut self, key: &[u8]) -> &mut Keyspace {
+    fn databases_for(&mut self, key: &[u8]) -> &mut Databases {
         let i = self.db.index(key);
         let at = self
             .guards
@@ -144,19 +155,36 @@ impl Route for Locked<'_> {
             .expect("with_keys locks the shard of every key it is given");
         &mut self.guards[at].1
     }
+
+    fn each(&mut self, f: &mut dyn FnMut(&mut Databases)) {
+        self.guards.iter_mut().for_each(|(_, guard)| f(guard));
+    }
 }
 
+// Every guard below is a temporary of its statement (or dies with `Locked`
+// at its end): it is dropped before the (already finished) future is
+// returned.
 impl KeyspaceHost for ShardedDb {
     const ATOMIC_MULTI_KEY: bool = true;
 
+    fn shards(&self) -> usize {
+        self.shards.len()
+    }
+
     fn with_key<R: Send + 'static>(
         &self,
-        key: &Bytes,
-        f: impl FnOnce(&mut Keyspace) -> R + Send + 'static,
+        key: &[u8],
+        f: impl FnOnce(&mut Databases) -> R + Send + 'static,
     ) -> impl Future<Output = R> + Send {
-        // The guard is a temporary of this statement: it is dropped before
-        // the (already finished) future is returned.
         ready(f(&mut self.lock(self.index(key))))
+    }
+
+    fn with_shard<R: Send + 'static>(
+        &self,
+        shard: usize,
+        f: impl FnOnce(&mut Databases) -> R + Send + 'static,
+    ) -> impl Future<Output = R> + Send {
+        ready(f(&mut self.lock(shard)))
     }
 
     /// **Locking behaviour:** locks the shards of `keys` in ascending index
@@ -175,30 +203,37 @@ impl KeyspaceHost for ShardedDb {
         let mut indices: Vec<usize> = keys.iter().map(|key| self.index(key)).collect();
         indices.sort_unstable();
         indices.dedup();
-        let guards = indices.into_iter().map(|i| (i, self.lock(i))).collect();
-        // Every guard drops with `Locked` at the end of this statement.
-        ready(f(&mut Locked { db: self, guards }))
+        ready(f(&mut self.lock_all(indices.into_iter())))
     }
 
-    /// Not a snapshot: holds one shard at a time, so `len` and `clear` see
-    /// each shard at a different moment.
-    fn with_each<R: Send + 'static>(
+    /// **Locking behaviour:** locks every shard, in ascending index order
+    /// (as [`with_keys`](KeyspaceHost::with_keys)), and holds them all for
+    /// the whole closure: every command waits meanwhile.
+    fn with_all<R: Send + 'static>(
         &self,
-        mut f: impl FnMut(&mut Keyspace) -> R + Send + 'static,
-    ) -> impl Future<Output = Vec<R>> + Send {
-        ready(
-            (0..self.shards.len())
-                .map(|i| f(&mut self.lock(i)))
-                .collect(),
-        )
+        f: impl FnOnce(&mut dyn Route) -> R + Send + 'static,
+    ) -> impl Future<Output = R> + Send {
+        ready(f(&mut self.lock_all(0..self.shards.len())))
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use sharedkv_db::Db;
+    use std::sync::TryLockError;
+    use std::time::Duration;
+
+    use sharedkv_db::{Db, DbIndex, Entry, Value};
 
     use super::*;
+
+    /// How many keys each shard holds in database `db`.
+    async fn per_shard(db: &ShardedDb, index: DbIndex) -> Vec<usize> {
+        let mut counts = Vec::new();
+        for shard in 0..db.shard_count() {
+            counts.push(db.read_shard(shard, move |dbs| dbs.get(index).len()).await);
+        }
+        counts
+    }
 
     /// A requested shard count is rounded up to a power of two, and never below one.
     #[tokio::test]
@@ -209,27 +244,95 @@ mod tests {
         assert!(ShardedDb::new().shard_count().is_power_of_two());
     }
 
-    /// 1000 keys land on every one of 16 shards, and one MSET/MGET/DEL across all of them works.
+    /// 1000 keys land on every one of 16 shards, and one multi-key write, read and removal across all of them works.
     #[tokio::test]
     async fn keys_spread_and_multi_key_spans_shards() {
         let db = ShardedDb::with_shards(16);
         let keys: Vec<Bytes> = (0..1000).map(|i| Bytes::from(format!("key:{i}"))).collect();
-        let pairs = keys.iter().map(|k| (k.clone(), k.slice(4..))).collect();
-        db.mset(pairs).await;
-        let per_shard = db.with_each(|ks| ks.len()).await;
-        assert_eq!(per_shard.iter().sum::<usize>(), 1000);
-        assert!(
-            per_shard.iter().all(|&n| n > 30),
-            "uneven spread: {per_shard:?}"
-        );
-        let values = db.mget(&keys).await;
-        assert!(
-            values
-                .iter()
-                .zip(&keys)
-                .all(|(v, k)| v.as_ref() == Some(&k.slice(4..)))
-        );
-        assert_eq!(db.del(&keys).await, 1000);
-        assert_eq!(db.len().await, 0);
+        let named = keys.clone();
+        db.update_many(&keys, move |ks| {
+            for key in &named {
+                let value = Value::Str(key.slice(4..));
+                ks.update(DbIndex::ZERO, key, |slot| {
+                    slot.put(Entry::new(value.clone()))
+                });
+            }
+        })
+        .await;
+        let counts = per_shard(&db, DbIndex::ZERO).await;
+        assert_eq!(counts.iter().sum::<usize>(), 1000);
+        assert!(counts.iter().all(|&n| n > 30), "uneven spread: {counts:?}");
+        let named = keys.clone();
+        let all_there = db
+            .read_many(&keys, move |ks| {
+                named.iter().all(|key| {
+                    ks.read(DbIndex::ZERO, key, |e| {
+                        e.is_some_and(|e| e.value == Value::Str(key.slice(4..)))
+                    })
+                })
+            })
+            .await;
+        assert!(all_there);
+        let named = keys.clone();
+        let removed = db
+            .update_many(&keys, move |ks| {
+                named
+                    .iter()
+                    .filter(|key| {
+                        ks.update(DbIndex::ZERO, key, |slot| {
+                            let existed = slot.exists();
+                            slot.remove();
+                            existed
+                        })
+                    })
+                    .count()
+            })
+            .await;
+        assert_eq!(removed, 1000);
+        assert_eq!(db.len(DbIndex::ZERO).await, 0);
+    }
+
+    /// SWAPDB locks every shard in ascending order and holds them all until it is done; then every shard's databases are swapped.
+    #[tokio::test]
+    async fn with_all_locks_every_shard_in_ascending_order() {
+        let db = ShardedDb::with_shards(8);
+        let keys: Vec<Bytes> = (0..100).map(|i| Bytes::from(format!("k{i}"))).collect();
+        for key in &keys {
+            db.update(DbIndex::ZERO, key, |slot| {
+                slot.put(Entry::new(Value::Int(1)))
+            })
+            .await;
+        }
+        let one = DbIndex::new(1).expect("database 1 exists");
+        let held = db.lock(3);
+        let swapper = std::thread::spawn({
+            let db = db.clone();
+            move || {
+                let rt = tokio::runtime::Builder::new_current_thread().build();
+                rt.expect("a runtime").block_on(db.swap(DbIndex::ZERO, one));
+            }
+        });
+        // Wait until the swap holds shards 0 to 2 and waits for shard 3.
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        while !matches!(db.shards[2].0.try_lock(), Err(TryLockError::WouldBlock)) {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the swap never took shard 2"
+            );
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        for i in 0..3 {
+            assert!(db.shards[i].0.try_lock().is_err(), "shard {i} was let go");
+        }
+        for i in 4..8 {
+            assert!(
+                db.shards[i].0.try_lock().is_ok(),
+                "shard {i} taken out of order"
+            );
+        }
+        drop(held);
+        swapper.join().expect("the swap panicked");
+        assert_eq!(per_shard(&db, DbIndex::ZERO).await, vec![0; 8]);
+        assert_eq!(per_shard(&db, one).await.iter().sum::<usize>(), 100);
     }
 }

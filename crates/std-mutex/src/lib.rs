@@ -1,6 +1,7 @@
 //! An implementation of `sharedkv-db`'s [`Db`](sharedkv_db::Db) trait with
-//! one [`std::sync::Mutex`] around the whole [`Keyspace`]: the first strategy
-//! of the Tokio tutorial's "Shared state" chapter, and of mini-redis.
+//! one [`std::sync::Mutex`] around the whole [`Databases`]: the first
+//! strategy of the Tokio tutorial's "Shared state" chapter, and of
+//! mini-redis.
 //!
 //! **When to pick it:** by default. Every command holds the lock for a few
 //! hundred nanoseconds and never across an `.await`, so a blocking mutex is
@@ -14,23 +15,26 @@
 //!
 //! # Consistency
 //!
-//! Every command runs entirely under the lock, so single-key operations are
-//! linearizable and multi-key ones (`MSET`, `MGET`, `DEL`, `EXISTS`) are
-//! atomic.
+//! Every primitive runs entirely under the one lock, so single-key steps are
+//! linearizable, multi-key steps (`update_many`, `read_many`: `MSET`,
+//! `MGET`, `RENAME`, ...) are atomic
+//! ([`ATOMIC_MULTI_KEY`](sharedkv_db::Db::ATOMIC_MULTI_KEY) is `true`), and
+//! so are `SWAPDB` and `FLUSHALL` (`with_all`, the same lock).
 
 use std::future::{Future, ready};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
-use sharedkv_db::{Bytes, Keyspace, KeyspaceHost, Route};
+use sharedkv_db::{Bytes, Databases, KeyspaceHost, Route};
 
-/// A handle to a keyspace behind one `std::sync::Mutex`. Clones share it.
+/// A handle to sixteen databases behind one `std::sync::Mutex`. Clones share
+/// it.
 #[derive(Clone, Debug)]
 pub struct StdMutexDb {
     /// Why a std mutex and not `tokio::sync::Mutex`: the lock is taken only
     /// inside the synchronous closures of [`KeyspaceHost`], never across an
     /// `.await`, so it is never held while a task is suspended. A blocking
     /// lock held that briefly is cheaper than an async one.
-    keyspace: Arc<Mutex<Keyspace>>,
+    databases: Arc<Mutex<Databases>>,
 }
 
 impl StdMutexDb {
@@ -38,20 +42,22 @@ impl StdMutexDb {
     ///
     /// Must be called from within a Tokio runtime.
     pub fn new() -> Self {
-        let keyspace = Arc::new(Mutex::new(Keyspace::new()));
-        sharedkv_db::spawn_sweeper(&keyspace, |keyspace| async move {
-            sharedkv_db::sweep_host(&StdMutexDb { keyspace }).await;
+        let databases = Arc::new(Mutex::new(Databases::new()));
+        sharedkv_db::spawn_sweeper(&databases, |databases| async move {
+            sharedkv_db::sweep_host(&StdMutexDb { databases }).await;
         });
-        Self { keyspace }
+        Self { databases }
     }
 
     /// Takes the lock. **Locking behaviour:** blocks the calling thread while
     /// another command holds it; never call it while holding the guard.
-    fn lock(&self) -> MutexGuard<'_, Keyspace> {
-        // A panic inside a command cannot leave the keyspace half-updated
-        // (each change is one map insert or remove), so a poisoned lock is
-        // still safe to use.
-        self.keyspace.lock().unwrap_or_else(PoisonError::into_inner)
+    fn lock(&self) -> MutexGuard<'_, Databases> {
+        // A step that panics (a bug in a command, never a consequence of
+        // input) can leave at most its own key changed part-way; the maps
+        // stay sound, so a poisoned lock is still safe to use.
+        self.databases
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
     }
 }
 
@@ -61,16 +67,25 @@ impl Default for StdMutexDb {
     }
 }
 
+// Every guard below is a temporary of its statement: it is dropped before
+// the (already finished) future is returned. One shard, so the default
+// `with_all` (`with_keys` of no key) already holds everything.
 impl KeyspaceHost for StdMutexDb {
     const ATOMIC_MULTI_KEY: bool = true;
 
     fn with_key<R: Send + 'static>(
         &self,
-        _key: &Bytes,
-        f: impl FnOnce(&mut Keyspace) -> R + Send + 'static,
+        _key: &[u8],
+        f: impl FnOnce(&mut Databases) -> R + Send + 'static,
     ) -> impl Future<Output = R> + Send {
-        // The guard is a temporary of this statement: it is dropped before
-        // the (already finished) future is returned.
+        ready(f(&mut self.lock()))
+    }
+
+    fn with_shard<R: Send + 'static>(
+        &self,
+        _shard: usize,
+        f: impl FnOnce(&mut Databases) -> R + Send + 'static,
+    ) -> impl Future<Output = R> + Send {
         ready(f(&mut self.lock()))
     }
 
@@ -80,12 +95,5 @@ impl KeyspaceHost for StdMutexDb {
         f: impl FnOnce(&mut dyn Route) -> R + Send + 'static,
     ) -> impl Future<Output = R> + Send {
         ready(f(&mut *self.lock()))
-    }
-
-    fn with_each<R: Send + 'static>(
-        &self,
-        mut f: impl FnMut(&mut Keyspace) -> R + Send + 'static,
-    ) -> impl Future<Output = Vec<R>> + Send {
-        ready(vec![f(&mut self.lock())])
     }
 }

@@ -1,13 +1,14 @@
 //! An implementation of `sharedkv-db`'s [`Db`](sharedkv_db::Db) trait with
-//! one [`tokio::sync::Mutex`] around the whole [`Keyspace`]: the async lock
+//! one [`tokio::sync::Mutex`] around the whole [`Databases`]: the async lock
 //! that the Tokio tutorial's "Shared state" chapter tells you *not* to reach
 //! for first, measured here to show why.
 //!
 //! **When to pick it:** when a critical section must hold the guard across
 //! an `.await` (writing to a socket, calling another service while the state
 //! stays locked). That never happens here: every command is a synchronous
-//! closure on the keyspace, so this strategy gets nothing from the async lock
-//! that std-mutex lacks. Pick std-mutex instead; this one is the control.
+//! closure on the databases, so this strategy gets nothing from the async
+//! lock that std-mutex lacks. Pick std-mutex instead; this one is the
+//! control.
 //!
 //! **What it costs:** more per lock than a std mutex. `tokio::sync::Mutex` is
 //! itself built on Tokio's semaphore: even uncontended, a lock is a future to
@@ -20,16 +21,19 @@
 //!
 //! # Consistency
 //!
-//! Every command runs entirely under the lock, so single-key operations are
-//! linearizable and multi-key ones (`MSET`, `MGET`, `DEL`, `EXISTS`) are
-//! atomic.
+//! Every primitive runs entirely under the one lock, so single-key steps are
+//! linearizable, multi-key steps (`update_many`, `read_many`: `MSET`,
+//! `MGET`, `RENAME`, ...) are atomic
+//! ([`ATOMIC_MULTI_KEY`](sharedkv_db::Db::ATOMIC_MULTI_KEY) is `true`), and
+//! so are `SWAPDB` and `FLUSHALL` (`with_all`, the same lock).
 
 use std::sync::Arc;
 
-use sharedkv_db::{Bytes, Keyspace, KeyspaceHost, Route};
+use sharedkv_db::{Bytes, Databases, KeyspaceHost, Route};
 use tokio::sync::Mutex;
 
-/// A handle to a keyspace behind one `tokio::sync::Mutex`. Clones share it.
+/// A handle to sixteen databases behind one `tokio::sync::Mutex`. Clones
+/// share it.
 #[derive(Clone, Debug)]
 pub struct TokioMutexDb {
     /// Why a Tokio mutex: only to measure it against the std one. The guard is
@@ -37,7 +41,7 @@ pub struct TokioMutexDb {
     /// so the one thing an async lock allows (suspending while holding it) is
     /// never used; only its waiting differs (it yields instead of blocking).
     /// No poisoning: a panicking command releases the lock on unwind.
-    keyspace: Arc<Mutex<Keyspace>>,
+    databases: Arc<Mutex<Databases>>,
 }
 
 impl TokioMutexDb {
@@ -45,11 +49,11 @@ impl TokioMutexDb {
     ///
     /// Must be called from within a Tokio runtime.
     pub fn new() -> Self {
-        let keyspace = Arc::new(Mutex::new(Keyspace::new()));
-        sharedkv_db::spawn_sweeper(&keyspace, |keyspace| async move {
-            sharedkv_db::sweep_host(&TokioMutexDb { keyspace }).await;
+        let databases = Arc::new(Mutex::new(Databases::new()));
+        sharedkv_db::spawn_sweeper(&databases, |databases| async move {
+            sharedkv_db::sweep_host(&TokioMutexDb { databases }).await;
         });
-        Self { keyspace }
+        Self { databases }
     }
 }
 
@@ -61,16 +65,25 @@ impl Default for TokioMutexDb {
 
 // **Locking behaviour:** each method's future waits (yielding to the runtime)
 // while another command holds the lock; the guard is a temporary of the
-// closure call, so it is released as soon as the closure returns.
+// closure call, so it is released as soon as the closure returns. One shard,
+// so the default `with_all` (`with_keys` of no key) already holds everything.
 impl KeyspaceHost for TokioMutexDb {
     const ATOMIC_MULTI_KEY: bool = true;
 
     async fn with_key<R: Send + 'static>(
         &self,
-        _key: &Bytes,
-        f: impl FnOnce(&mut Keyspace) -> R + Send + 'static,
+        _key: &[u8],
+        f: impl FnOnce(&mut Databases) -> R + Send + 'static,
     ) -> R {
-        f(&mut *self.keyspace.lock().await)
+        f(&mut *self.databases.lock().await)
+    }
+
+    async fn with_shard<R: Send + 'static>(
+        &self,
+        _shard: usize,
+        f: impl FnOnce(&mut Databases) -> R + Send + 'static,
+    ) -> R {
+        f(&mut *self.databases.lock().await)
     }
 
     async fn with_keys<R: Send + 'static>(
@@ -78,13 +91,6 @@ impl KeyspaceHost for TokioMutexDb {
         _keys: &[Bytes],
         f: impl FnOnce(&mut dyn Route) -> R + Send + 'static,
     ) -> R {
-        f(&mut *self.keyspace.lock().await)
-    }
-
-    async fn with_each<R: Send + 'static>(
-        &self,
-        mut f: impl FnMut(&mut Keyspace) -> R + Send + 'static,
-    ) -> Vec<R> {
-        vec![f(&mut *self.keyspace.lock().await)]
+        f(&mut *self.databases.lock().await)
     }
 }

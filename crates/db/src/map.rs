@@ -1,0 +1,422 @@
+//! [`MapDb`]: the one adapter that turns a concurrent map crate (dashmap,
+//! flurry, papaya, scc) into a [`Db`], and [`KeyMap`], the little each such
+//! crate must say.
+
+use std::collections::BinaryHeap;
+use std::future::{Future, ready};
+use std::hash::BuildHasher as _;
+use std::ops::ControlFlow;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+
+use bytes::Bytes;
+use tokio::time::Instant;
+
+use crate::{
+    BuildHasher, DATABASES, Db, DbIndex, Entry, ExpiryQueue, Keys, ReadKeys, SWEEP_BUDGET, Slot,
+    Stepped, live,
+};
+
+/// One concurrent map of keys to entries, as a map crate offers it: what a
+/// map strategy implements, and all it implements.
+///
+/// Every method is one call into the map crate. Expiry, databases, `SCAN`,
+/// the sweep and multi-key commands are [`MapDb`]'s, written once for every
+/// map.
+///
+/// The synchronous methods must not block on anything but the map's own
+/// short internal locks. The `_async` forms default to the synchronous ones;
+/// a map whose crate has async methods (scc) overrides them, so that a task
+/// waiting for a bucket yields its thread.
+pub trait KeyMap: Send + Sync + 'static {
+    /// An empty map.
+    fn new() -> Self;
+
+    /// Runs `step` through [`run_step`](crate::run_step) on the entry stored
+    /// under `key` (live or not) as one atomic step, applies its
+    /// [`Outcome`](crate::Outcome), and returns the [`Stepped`] (whose
+    /// outcome the map has consumed). A map that retries (a compare-and-swap
+    /// that lost) may run `step` again on what it finds then; the result of
+    /// the run that took effect is returned.
+    fn update<R>(
+        &self,
+        key: &Bytes,
+        now: Instant,
+        step: impl FnMut(&mut Slot<'_>) -> R,
+    ) -> Stepped<R>;
+
+    /// [`update`](KeyMap::update), as a future.
+    fn update_async<R: Send>(
+        &self,
+        key: &Bytes,
+        now: Instant,
+        step: impl FnMut(&mut Slot<'_>) -> R + Send,
+    ) -> impl Future<Output = Stepped<R>> + Send {
+        ready(self.update(key, now, step))
+    }
+
+    /// Calls `f` with the entry stored under `key`, live or not.
+    fn read<R>(&self, key: &[u8], f: impl FnOnce(Option<&Entry>) -> R) -> R;
+
+    /// [`read`](KeyMap::read), as a future.
+    fn read_async<R: Send>(
+        &self,
+        key: &[u8],
+        f: impl FnOnce(Option<&Entry>) -> R + Send,
+    ) -> impl Future<Output = R> + Send {
+        ready(self.read(key, f))
+    }
+
+    /// Removes `key` if its entry is expired at `now` (the sweep's hint may
+    /// be stale: re-check under the map's lock or in its compute).
+    fn remove_expired(&self, key: &Bytes, now: Instant);
+
+    /// [`remove_expired`](KeyMap::remove_expired), as a future.
+    fn remove_expired_async(&self, key: &Bytes, now: Instant) -> impl Future<Output = ()> + Send {
+        self.remove_expired(key, now);
+        ready(())
+    }
+
+    /// Visits the entries, each key present for the whole visit at least
+    /// once (the weak consistency every one of these crates' iterators
+    /// gives), until `f` breaks.
+    fn visit(&self, f: impl FnMut(&Bytes, &Entry) -> ControlFlow<()>);
+
+    /// The number of keys, expired ones not yet swept included.
+    fn len(&self) -> usize;
+
+    /// Whether the map holds no key.
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Removes every key.
+    fn clear(&self);
+}
+
+/// A [`Db`] over sixteen [`KeyMap`]s, one per database.
+///
+/// What it adds to the maps:
+///
+/// - **Expiry:** the maps keep no deadline index, so deadlines are hints in
+///   an [`ExpiryQueue`] beside them (one short global mutex section per
+///   write that sets a TTL), swept every [`SWEEP_INTERVAL`](crate::SWEEP_INTERVAL).
+/// - **Databases and `SWAPDB`:** a database number is an index into a table
+///   of sixteen atomics that name the map holding it. A command reads its
+///   entry with one `Acquire` load of a line nobody writes but `SWAPDB`, so
+///   database 0 costs one load; `SWAPDB` exchanges two entries. A command
+///   that overlaps a `SWAPDB` acts on the database before or after it, per
+///   key (the swap is not atomic with respect to multi-key commands).
+/// - **`SCAN`:** these crates offer no cursor that survives between calls,
+///   so the cursor is a hash: a call returns the keys whose hash lies in the
+///   next window above it. Every key that stays has one hash, so it falls in
+///   exactly one window and is returned. Finding the window takes a pass
+///   over the map; to keep a whole iteration O(N), a window holds at least
+///   1/[`SCAN_PASSES`] of the keys, more than `COUNT` asks for on a big
+///   database (`COUNT` is a hint in Redis too). `RANDOMKEY` also takes a
+///   partial pass.
+/// - **Multi-key commands** run key by key, each key atomic
+///   ([`Db::ATOMIC_MULTI_KEY`] is `false`): these crates lock one bucket or
+///   shard at a time, or none.
+pub struct MapDb<M> {
+    inner: Arc<Inner<M>>,
+}
+
+impl<M> Clone for MapDb<M> {
+    fn clone(&self) -> Self {
+        Self {
+            inner: Arc::clone(&self.inner),
+        }
+    }
+}
+
+impl<M> std::fmt::Debug for MapDb<M> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MapDb").finish_non_exhaustive()
+    }
+}
+
+/// The most passes over a map that one full `SCAN` iteration makes.
+pub const SCAN_PASSES: usize = 64;
+
+struct Inner<M> {
+    maps: [M; DATABASES],
+    /// Which of `maps` holds each database.
+    databases: [AtomicUsize; DATABASES],
+    /// Held by `SWAPDB` while it exchanges two entries of `databases`, so
+    /// that two swaps cannot interleave.
+    swapping: Mutex<()>,
+    /// Deadline hints, each naming its map (not its database, which a
+    /// `SWAPDB` could change).
+    expiries: ExpiryQueue,
+    /// For the `SCAN` cursor: fixed for the life of the store.
+    hasher: BuildHasher,
+}
+
+impl<M: KeyMap> MapDb<M> {
+    /// Sixteen empty maps, with the active-expiry sweep running.
+    ///
+    /// Must be called from within a Tokio runtime.
+    pub fn new() -> Self {
+        let inner = Arc::new(Inner {
+            maps: std::array::from_fn(|_| M::new()),
+            databases: std::array::from_fn(AtomicUsize::new),
+            swapping: Mutex::new(()),
+            expiries: ExpiryQueue::new(),
+            hasher: BuildHasher::default(),
+        });
+        crate::spawn_sweeper(&inner, |inner| async move { inner.sweep().await });
+        Self { inner }
+    }
+
+    /// The map behind database 0, for a strategy's own tests.
+    pub fn first_map(&self) -> &M {
+        &self.inner.maps[self.inner.physical(DbIndex::ZERO)]
+    }
+
+    /// How many deadline hints wait in the sweep's queue (stale ones
+    /// included), for tests.
+    pub fn pending_hints(&self) -> usize {
+        self.inner.expiries.len()
+    }
+}
+
+impl<M: KeyMap> Default for MapDb<M> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<M: KeyMap> Inner<M> {
+    fn physical(&self, db: DbIndex) -> usize {
+        self.databases[db.get()].load(Ordering::Acquire)
+    }
+
+    fn map(&self, db: DbIndex) -> (usize, &M) {
+        let physical = self.physical(db);
+        (physical, &self.maps[physical])
+    }
+
+    /// One active-expiry pass over the due hints, in batches of
+    /// [`SWEEP_BUDGET`], yielding between batches.
+    async fn sweep(&self) {
+        loop {
+            let now = Instant::now();
+            let due = self.expiries.pop_due(now, SWEEP_BUDGET);
+            for (map, key) in &due {
+                self.maps[*map].remove_expired_async(key, now).await;
+            }
+            if due.len() < SWEEP_BUDGET {
+                break;
+            }
+            tokio::task::yield_now().await;
+        }
+    }
+
+    fn update_sync<R>(
+        &self,
+        db: DbIndex,
+        key: &Bytes,
+        now: Instant,
+        step: impl FnMut(&mut Slot<'_>) -> R,
+    ) -> R {
+        let (physical, map) = self.map(db);
+        let done = map.update(key, now, step);
+        self.expiries
+            .track(physical, key, done.old_deadline, done.new_deadline);
+        done.answer
+    }
+}
+
+/// The maps as the [`Keys`] of a multi-key step: each key on its own.
+struct MapKeys<'a, M> {
+    inner: &'a Inner<M>,
+    now: Instant,
+}
+
+impl<M: KeyMap> ReadKeys for MapKeys<'_, M> {
+    fn read_dyn(&mut self, db: DbIndex, key: &[u8], f: &mut dyn FnMut(Option<&Entry>)) {
+        let now = self.now;
+        self.inner.map(db).1.read(key, |e| f(live(e, now)));
+    }
+
+    fn now(&self) -> Instant {
+        self.now
+    }
+}
+
+impl<M: KeyMap> Keys for MapKeys<'_, M> {
+    fn update_dyn(&mut self, db: DbIndex, key: &Bytes, step: &mut dyn FnMut(&mut Slot<'_>)) {
+        self.inner.update_sync(db, key, self.now, step);
+    }
+}
+
+impl<M: KeyMap> Db for MapDb<M> {
+    const ATOMIC_MULTI_KEY: bool = false;
+
+    async fn update<R: Send + 'static>(
+        &self,
+        db: DbIndex,
+        key: &Bytes,
+        step: impl FnMut(&mut Slot<'_>) -> R + Send + 'static,
+    ) -> R {
+        let (physical, map) = self.inner.map(db);
+        let done = map.update_async(key, Instant::now(), step).await;
+        self.inner
+            .expiries
+            .track(physical, key, done.old_deadline, done.new_deadline);
+        done.answer
+    }
+
+    fn read<R: Send + 'static>(
+        &self,
+        db: DbIndex,
+        key: &Bytes,
+        f: impl FnOnce(Option<&Entry>) -> R + Send + 'static,
+    ) -> impl Future<Output = R> + Send {
+        let now = Instant::now();
+        self.inner
+            .map(db)
+            .1
+            .read_async(key, move |e| f(live(e, now)))
+    }
+
+    fn update_many<R: Send + 'static>(
+        &self,
+        _keys: &[Bytes],
+        f: impl FnOnce(&mut dyn Keys) -> R + Send + 'static,
+    ) -> impl Future<Output = R> + Send {
+        let mut keys = MapKeys {
+            inner: &self.inner,
+            now: Instant::now(),
+        };
+        ready(f(&mut keys))
+    }
+
+    fn read_many<R: Send + 'static>(
+        &self,
+        _keys: &[Bytes],
+        f: impl FnOnce(&mut dyn ReadKeys) -> R + Send + 'static,
+    ) -> impl Future<Output = R> + Send {
+        let mut keys = MapKeys {
+            inner: &self.inner,
+            now: Instant::now(),
+        };
+        ready(f(&mut keys))
+    }
+
+    /// The cursor is the lowest hash the next window starts at (see the
+    /// type's docs). Two passes: the first finds the window's top, the
+    /// `want`-th smallest hash at or above the cursor, with a bounded heap;
+    /// the second collects the keys in the window.
+    fn scan(
+        &self,
+        db: DbIndex,
+        cursor: u64,
+        count: usize,
+        mut filter: impl FnMut(&Bytes, &Entry) -> bool + Send + 'static,
+    ) -> impl Future<Output = (u64, Vec<Bytes>)> + Send {
+        let (inner, now) = (&*self.inner, Instant::now());
+        let map = inner.map(db).1;
+        let hash = |key: &Bytes| inner.hasher.hash_one(key.as_ref() as &[u8]);
+        let want = count.max(map.len() / SCAN_PASSES).max(1);
+        let mut top = BinaryHeap::new();
+        if want < map.len() {
+            map.visit(|key, entry| {
+                let h = hash(key);
+                if h >= cursor && entry.is_live(now) {
+                    if top.len() < want {
+                        top.push(h);
+                    } else if top.peek().is_some_and(|&max| h < max) {
+                        top.pop();
+                        top.push(h);
+                    }
+                }
+                ControlFlow::Continue(())
+            });
+        }
+        let (upper, next) = match top.peek() {
+            Some(&max) if top.len() == want => (max, max.checked_add(1).unwrap_or(0)),
+            _ => (u64::MAX, 0),
+        };
+        let mut keys = Vec::new();
+        map.visit(|key, entry| {
+            let h = hash(key);
+            if (cursor..=upper).contains(&h) && entry.is_live(now) && filter(key, entry) {
+                keys.push(key.clone());
+            }
+            ControlFlow::Continue(())
+        });
+        ready((next, keys))
+    }
+
+    /// A pass that stops at the first live key whose hash falls in a random
+    /// window holding about eight keys: on average an eighth of the map.
+    fn random_key(&self, db: DbIndex) -> impl Future<Output = Option<Bytes>> + Send {
+        let (inner, now) = (&*self.inner, Instant::now());
+        let map = inner.map(db).1;
+        let len = u64::try_from(map.len()).unwrap_or(u64::MAX).max(1);
+        let start: u64 = rand::random();
+        let width = (u64::MAX / len).saturating_mul(8);
+        let (mut picked, mut fallback) = (None, None);
+        map.visit(|key, entry| {
+            if !entry.is_live(now) {
+                return ControlFlow::Continue(());
+            }
+            if inner
+                .hasher
+                .hash_one(key.as_ref() as &[u8])
+                .wrapping_sub(start)
+                <= width
+            {
+                picked = Some(key.clone());
+                return ControlFlow::Break(());
+            }
+            fallback.get_or_insert_with(|| key.clone());
+            ControlFlow::Continue(())
+        });
+        ready(picked.or(fallback))
+    }
+
+    fn len(&self, db: DbIndex) -> impl Future<Output = usize> + Send {
+        ready(self.inner.map(db).1.len())
+    }
+
+    /// A pass over the map: these maps keep no count of deadlines.
+    fn volatile(&self, db: DbIndex) -> impl Future<Output = usize> + Send {
+        let mut n = 0;
+        self.inner.map(db).1.visit(|_, entry| {
+            n += usize::from(entry.expires_at.is_some());
+            ControlFlow::Continue(())
+        });
+        ready(n)
+    }
+
+    fn clear(&self, db: Option<DbIndex>) -> impl Future<Output = ()> + Send {
+        let inner = &self.inner;
+        let clear = |db| {
+            let (physical, map) = inner.map(db);
+            // Hints first: a key written while the map is being cleared
+            // then keeps the hint it pushed after this point.
+            inner.expiries.clear_map(physical);
+            map.clear();
+        };
+        match db {
+            Some(db) => clear(db),
+            None => DbIndex::all().for_each(clear),
+        }
+        ready(())
+    }
+
+    fn swap(&self, a: DbIndex, b: DbIndex) -> impl Future<Output = ()> + Send {
+        let inner = &self.inner;
+        let _one_at_a_time = inner
+            .swapping
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        let (pa, pb) = (inner.physical(a), inner.physical(b));
+        inner.databases[a.get()].store(pb, Ordering::Release);
+        inner.databases[b.get()].store(pa, Ordering::Release);
+        ready(())
+    }
+}
