@@ -183,7 +183,11 @@ mod tests {
         .await;
         tokio::time::advance(Duration::from_secs(1)).await;
         assert!(!db.read(DbIndex::ZERO, &key, |e| e.is_some()).await);
-        assert_eq!(db.update(DbIndex::ZERO, &key, incr).await, 1, "expired: absent");
+        assert_eq!(
+            db.update(DbIndex::ZERO, &key, incr).await,
+            1,
+            "expired: absent"
+        );
     }
 
     /// Deadline hints follow deadlines: a write that keeps its deadline (INCR) pushes no new hint, the sweep reclaims expired keys nobody reads (TTL set by a put or changed in place), and a stale hint (the key was rewritten without a TTL) removes nothing.
@@ -201,18 +205,32 @@ mod tests {
         };
         db.update(DbIndex::ZERO, &b("counter"), put("1", Some(at)))
             .await;
-        db.update(DbIndex::ZERO, &b("expired"), put("v", None)).await;
+        db.update(DbIndex::ZERO, &b("expired"), put("v", None))
+            .await;
         let expire = move |slot: &mut Slot<'_>| slot.entry_mut().map(|e| e.expires_at = Some(at));
-        assert!(db.update(DbIndex::ZERO, &b("expired"), expire).await.is_some());
-        db.update(DbIndex::ZERO, &b("kept"), put("v", Some(at))).await;
+        assert!(
+            db.update(DbIndex::ZERO, &b("expired"), expire)
+                .await
+                .is_some()
+        );
+        db.update(DbIndex::ZERO, &b("kept"), put("v", Some(at)))
+            .await;
         db.update(DbIndex::ZERO, &b("kept"), put("w", None)).await;
         for _ in 0..3 {
             db.update(DbIndex::ZERO, &b("counter"), incr).await;
         }
-        assert_eq!(db.pending_hints(), 3, "an unchanged deadline is not pushed again");
+        assert_eq!(
+            db.pending_hints(),
+            3,
+            "an unchanged deadline is not pushed again"
+        );
 
         tokio::time::advance(Duration::from_secs(1)).await;
-        assert_eq!(db.len(DbIndex::ZERO).await, 3, "lazy expiry alone does not remove");
+        assert_eq!(
+            db.len(DbIndex::ZERO).await,
+            3,
+            "lazy expiry alone does not remove"
+        );
         tokio::time::sleep(SWEEP_INTERVAL * 2).await;
 
         assert_eq!(db.len(DbIndex::ZERO).await, 1);

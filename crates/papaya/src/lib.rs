@@ -81,7 +81,7 @@ impl KeyMap for PapayaKeys {
         Self(
             papaya::HashMap::builder()
                 .hasher(BuildHasher::default())
-                .resize_mode(papaya::ResizeMode::Incremental(1024))
+                .resize_mode(papaya::ResizeMode::Blocking)
                 .build(),
         )
     }
@@ -252,7 +252,11 @@ mod tests {
         .await;
         tokio::time::advance(Duration::from_secs(1)).await;
         assert!(!db.read(DbIndex::ZERO, &key, |e| e.is_some()).await);
-        assert_eq!(db.update(DbIndex::ZERO, &key, incr).await, 1, "expired: absent");
+        assert_eq!(
+            db.update(DbIndex::ZERO, &key, incr).await,
+            1,
+            "expired: absent"
+        );
     }
 
     /// INCR, GETDEL and SET NX GET steps racing on one key from four worker threads (so `compute` retries on a slot that changed, vanished or appeared under it) lose no increment, and every answer belongs to the run that committed. Each life of the key, from its creation to the GETDEL that takes its value `k`, holds `k` writes whose answers say they moved it from 0, 1, ..., k-1: so what was taken is what was added, and the INCRs' previous values sum to k(k-1)/2 per life.
@@ -310,7 +314,10 @@ mod tests {
         }
         all.take(db.update(DbIndex::ZERO, &b("n"), take).await);
         assert_eq!(all.taken, all.added, "no write lost or doubled");
-        assert_eq!(all.triangles, all.previous, "every INCR answered its own commit");
+        assert_eq!(
+            all.triangles, all.previous,
+            "every INCR answered its own commit"
+        );
     }
 
     /// Writing and deleting the same keys over and over (every write a `compute`) stays fast: resizes finish (see `PapayaKeys`).
@@ -354,18 +361,32 @@ mod tests {
         };
         db.update(DbIndex::ZERO, &b("counter"), put("1", Some(at)))
             .await;
-        db.update(DbIndex::ZERO, &b("expired"), put("v", None)).await;
+        db.update(DbIndex::ZERO, &b("expired"), put("v", None))
+            .await;
         let expire = move |slot: &mut Slot<'_>| slot.entry_mut().map(|e| e.expires_at = Some(at));
-        assert!(db.update(DbIndex::ZERO, &b("expired"), expire).await.is_some());
-        db.update(DbIndex::ZERO, &b("kept"), put("v", Some(at))).await;
+        assert!(
+            db.update(DbIndex::ZERO, &b("expired"), expire)
+                .await
+                .is_some()
+        );
+        db.update(DbIndex::ZERO, &b("kept"), put("v", Some(at)))
+            .await;
         db.update(DbIndex::ZERO, &b("kept"), put("w", None)).await;
         for _ in 0..3 {
             db.update(DbIndex::ZERO, &b("counter"), incr).await;
         }
-        assert_eq!(db.pending_hints(), 3, "an unchanged deadline is not pushed again");
+        assert_eq!(
+            db.pending_hints(),
+            3,
+            "an unchanged deadline is not pushed again"
+        );
 
         tokio::time::advance(Duration::from_secs(1)).await;
-        assert_eq!(db.len(DbIndex::ZERO).await, 3, "lazy expiry alone does not remove");
+        assert_eq!(
+            db.len(DbIndex::ZERO).await,
+            3,
+            "lazy expiry alone does not remove"
+        );
         tokio::time::sleep(SWEEP_INTERVAL * 2).await;
 
         assert_eq!(db.len(DbIndex::ZERO).await, 1);

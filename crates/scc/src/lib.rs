@@ -34,7 +34,7 @@
 //!   lock. scc's lock is async-aware, but a guard held across an unrelated
 //!   `.await` would still keep every other task off the bucket for as long
 //!   as the holder sleeps; here each guard is produced by an await and
-//!   consumed by the synchronous [`apply`] before the next one (clippy.toml
+//!   consumed by the synchronous `apply` before the next one (clippy.toml
 //!   lists the types for `await_holding_invalid_type`).
 //! - Expiry deadlines live beside the maps, in [`MapDb`]'s queue (one short
 //!   global mutex section per write that sets a TTL; that one never yields).
@@ -87,7 +87,7 @@ impl KeyMap for SccKeys {
 
     /// **Locking behaviour:** waits for the write lock of the key's bucket,
     /// suspending the task (not the thread) while another holds it; the lock
-    /// is then held by the entry, which [`apply`] consumes without awaiting.
+    /// is then held by the entry, which `apply` consumes without awaiting.
     async fn update_async<R: Send>(
         &self,
         key: &Bytes,
@@ -126,7 +126,9 @@ impl KeyMap for SccKeys {
     /// The sweep's removal: as [`remove_expired`](KeyMap::remove_expired),
     /// suspending while the bucket is busy.
     async fn remove_expired_async(&self, key: &Bytes, now: Instant) {
-        self.0.remove_if_async(key, |entry| !entry.is_live(now)).await;
+        self.0
+            .remove_if_async(key, |entry| !entry.is_live(now))
+            .await;
     }
 
     /// **Locking behaviour:** holds each bucket's read lock while `f` visits
@@ -251,7 +253,11 @@ mod tests {
         .await;
         tokio::time::advance(Duration::from_secs(1)).await;
         assert!(!db.read(DbIndex::ZERO, &key, |e| e.is_some()).await);
-        assert_eq!(db.update(DbIndex::ZERO, &key, incr).await, 1, "expired: absent");
+        assert_eq!(
+            db.update(DbIndex::ZERO, &key, incr).await,
+            1,
+            "expired: absent"
+        );
     }
 
     /// A task waiting for a bucket that another holds is suspended, not blocking: on a one-thread runtime, other tasks still run, and the write completes once the bucket is free.
@@ -263,7 +269,9 @@ mod tests {
     async fn waiting_for_a_bucket_yields_the_thread() {
         let (db, key) = (SccDb::new(), b("k"));
         let put = |s: &'static str| {
-            move |slot: &mut Slot<'_>| slot.put(Entry::new(Value::Str(Bytes::from_static(s.as_bytes()))))
+            move |slot: &mut Slot<'_>| {
+                slot.put(Entry::new(Value::Str(Bytes::from_static(s.as_bytes()))))
+            }
         };
         db.update(DbIndex::ZERO, &key, put("old")).await;
         let held = db.first_map().0.entry_async(key.clone()).await;
@@ -296,18 +304,32 @@ mod tests {
         };
         db.update(DbIndex::ZERO, &b("counter"), put("1", Some(at)))
             .await;
-        db.update(DbIndex::ZERO, &b("expired"), put("v", None)).await;
+        db.update(DbIndex::ZERO, &b("expired"), put("v", None))
+            .await;
         let expire = move |slot: &mut Slot<'_>| slot.entry_mut().map(|e| e.expires_at = Some(at));
-        assert!(db.update(DbIndex::ZERO, &b("expired"), expire).await.is_some());
-        db.update(DbIndex::ZERO, &b("kept"), put("v", Some(at))).await;
+        assert!(
+            db.update(DbIndex::ZERO, &b("expired"), expire)
+                .await
+                .is_some()
+        );
+        db.update(DbIndex::ZERO, &b("kept"), put("v", Some(at)))
+            .await;
         db.update(DbIndex::ZERO, &b("kept"), put("w", None)).await;
         for _ in 0..3 {
             db.update(DbIndex::ZERO, &b("counter"), incr).await;
         }
-        assert_eq!(db.pending_hints(), 3, "an unchanged deadline is not pushed again");
+        assert_eq!(
+            db.pending_hints(),
+            3,
+            "an unchanged deadline is not pushed again"
+        );
 
         tokio::time::advance(Duration::from_secs(1)).await;
-        assert_eq!(db.len(DbIndex::ZERO).await, 3, "lazy expiry alone does not remove");
+        assert_eq!(
+            db.len(DbIndex::ZERO).await,
+            3,
+            "lazy expiry alone does not remove"
+        );
         tokio::time::sleep(SWEEP_INTERVAL * 2).await;
 
         assert_eq!(db.len(DbIndex::ZERO).await, 1);
