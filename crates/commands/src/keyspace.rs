@@ -1,12 +1,28 @@
-//! The keyspace family: commands on keys of any type, expiry, and the
-//! sixteen databases. Redis keeps these in `db.c` and `expire.c`.
+//! The keyspace family: commands on keys of any type (`DEL`, `KEYS`,
+//! `SCAN`, `RENAME`, `COPY`, `MOVE`, `OBJECT`, ...), expiry, and the sixteen
+//! databases. Redis keeps these in `db.c`, `expire.c` and `object.c`.
+//!
+//! Commands on two keys (`RENAME`, `COPY`, `MOVE`) are one
+//! [`Db::update_many`] step over both: atomic where the strategy says
+//! [`Db::ATOMIC_MULTI_KEY`], key by key elsewhere. A step may run more than
+//! once, so the value a step stores in the destination is cloned on each
+//! run: moving a string costs a reference count, moving a hash a copy.
 
 use std::time::Duration;
 
 use bytes::Bytes;
-use sharedkv_db::{Db, DbIndex, Entry, Instant, Keys, ReadKeys, Slot};
+use sharedkv_db::{Db, DbIndex, Entry, Instant, Keys, ReadKeys, Slot, Value, parse_i64};
 
-use crate::{Args, Command, Ctx, Error, Spec, arg, is, stored, token};
+use crate::{Args, Command, Ctx, Error, Spec, arg, c_str, glob, is, stored, token};
+
+/// Whether `word` is `keyword` as C's `strcasecmp` sees it: up to its first
+/// NUL, ignoring ASCII case. Redis compares options that way.
+fn is_option(word: &[u8], keyword: &str) -> bool {
+    is(c_str(word, usize::MAX), keyword)
+}
+
+/// `ERR source and destination objects are the same`
+const SAME_OBJECT: Error = Error::Fixed("ERR source and destination objects are the same");
 
 // ------------------------------------------------------------ DEL, EXISTS
 
@@ -118,6 +134,32 @@ impl Command for Exists {
     }
 }
 
+/// `TOUCH key [key ...]`: `EXISTS`, since sharedkv keeps no access times
+/// to update.
+pub struct Touch;
+
+impl Command for Touch {
+    const SPEC: Spec = Spec {
+        name: "touch",
+        arity: -2,
+        flags: &["readonly", "fast"],
+        keys: (1, -1, 1),
+        acl: &["@keyspace", "@read", "@fast"],
+        summary: "Marks keys as used and counts how many of them exist.",
+        since: "3.2.1",
+        group: "generic",
+        complexity: "O(N) where N is the number of keys that will be touched.",
+        args: &[arg!("key", Key, multiple: true)],
+        ..Spec::BASE
+    };
+
+    async fn run<D: Db>(cx: &mut Ctx<'_, D>, args: Args) -> Result<(), Error> {
+        let n = exists(cx.db, cx.selected, args.rest()).await;
+        cx.reply.count(n);
+        Ok(())
+    }
+}
+
 /// `TYPE key`
 pub struct Type;
 
@@ -147,11 +189,716 @@ impl Command for Type {
     }
 }
 
+// ---------------------------------------------------------------- OBJECT
+
+/// How Redis 7.0 would encode `value`, as `OBJECT ENCODING` names it,
+/// worked out from the value as it is now, with Redis's default limits.
+/// That is Redis's answer for a value written whole (`SET`, `MSET`,
+/// `HSET`). Redis also remembers how a value came to be, which sharedkv
+/// does not: a string changed in place (`APPEND`, `SETRANGE`, `SETBIT`) is
+/// `raw` there, and a hash that once outgrew the limits stays `hashtable`;
+/// here they are named by what they hold (`int`, `embstr`, `listpack`).
+pub fn encoding(value: &Value) -> &'static str {
+    /// Redis's `OBJ_ENCODING_EMBSTR_SIZE_LIMIT`.
+    const EMBSTR_MAX: usize = 44;
+    /// Redis's default `hash-max-listpack-entries` and
+    /// `hash-max-listpack-value`.
+    const LISTPACK_ENTRIES: usize = 512;
+    const LISTPACK_VALUE: usize = 64;
+    match value {
+        Value::Int(_) => "int",
+        Value::Str(bytes) if bytes.len() <= EMBSTR_MAX => "embstr",
+        Value::Str(_) => "raw",
+        Value::Hash(hash)
+            if hash.len() <= LISTPACK_ENTRIES
+                && hash
+                    .iter()
+                    .all(|(f, v)| f.len() <= LISTPACK_VALUE && v.len() <= LISTPACK_VALUE) =>
+        {
+            "listpack"
+        }
+        Value::Hash(_) => "hashtable",
+    }
+}
+
+/// `OBJECT REFCOUNT` of `value`: 1, except for the integers Redis shares
+/// (0 to 9999, `OBJ_SHARED_INTEGERS`, when no maxmemory policy forbids
+/// it), for which it answers `INT_MAX`. As with [`encoding`], a value
+/// changed in place that reads as such an integer is shared here and not
+/// in Redis.
+pub fn refcount(value: &Value) -> i64 {
+    match value {
+        Value::Int(0..=9999) => i64::from(i32::MAX),
+        _ => 1,
+    }
+}
+
+/// `OBJECT <subcommand> ...`: only a container; [`find`](crate::find)
+/// resolves the subcommand to its own command.
+pub struct Object;
+
+impl Command for Object {
+    const SPEC: Spec = Spec {
+        name: "object",
+        arity: -2,
+        flags: &[],
+        keys: (0, 0, 0),
+        acl: &["@slow"],
+        summary: "Inspects how the value of a key is kept.",
+        since: "2.2.3",
+        group: "generic",
+        complexity: "Depends on subcommand.",
+        subcommands: &[
+            ObjectEncoding::SPEC,
+            ObjectFreq::SPEC,
+            ObjectHelp::SPEC,
+            ObjectIdleTime::SPEC,
+            ObjectRefCount::SPEC,
+        ],
+        ..Spec::BASE
+    };
+
+    /// Reached only without a known subcommand.
+    async fn run<D: Db>(_cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
+        Err(match args.next() {
+            Some(word) => Error::unknown_subcommand("object", &word),
+            None => args.arity(),
+        })
+    }
+}
+
+/// The `OBJECT` subcommands on a key: `f` of the key's value, or the null
+/// reply when the key does not exist.
+async fn object_of<D: Db, R: Send + 'static>(
+    cx: &mut Ctx<'_, D>,
+    mut args: Args,
+    f: fn(&Value) -> R,
+) -> Result<Option<R>, Error> {
+    let key = args.required()?;
+    let found = cx
+        .db
+        .read(cx.selected, &key, move |e| e.map(|e| f(&e.value)))
+        .await;
+    if found.is_none() {
+        cx.reply.null();
+    }
+    Ok(found)
+}
+
+/// `OBJECT ENCODING key`
+pub struct ObjectEncoding;
+
+impl Command for ObjectEncoding {
+    const SPEC: Spec = Spec {
+        name: "object|encoding",
+        arity: 3,
+        flags: &["readonly"],
+        keys: (2, 2, 1),
+        acl: &["@keyspace", "@read", "@slow"],
+        summary: "Names the internal representation Redis would use for a key's value.",
+        since: "2.2.3",
+        group: "generic",
+        complexity: "O(1)",
+        args: &[arg!("key", Key)],
+        ..Spec::BASE
+    };
+
+    async fn run<D: Db>(cx: &mut Ctx<'_, D>, args: Args) -> Result<(), Error> {
+        if let Some(name) = object_of(cx, args, encoding).await? {
+            cx.reply.bulk(name.as_bytes());
+        }
+        Ok(())
+    }
+}
+
+/// `OBJECT FREQ key`: there is no LFU policy, so Redis's error for a key
+/// that exists.
+pub struct ObjectFreq;
+
+impl Command for ObjectFreq {
+    const SPEC: Spec = Spec {
+        name: "object|freq",
+        arity: 3,
+        flags: &["readonly"],
+        keys: (2, 2, 1),
+        acl: &["@keyspace", "@read", "@slow"],
+        summary: "Returns a key's access-frequency counter, kept only under an LFU policy.",
+        since: "4.0.0",
+        group: "generic",
+        complexity: "O(1)",
+        args: &[arg!("key", Key)],
+        ..Spec::BASE
+    };
+
+    async fn run<D: Db>(cx: &mut Ctx<'_, D>, args: Args) -> Result<(), Error> {
+        match object_of(cx, args, |_| ()).await? {
+            Some(()) => Err(Error::Fixed(
+                "ERR An LFU maxmemory policy is not selected, access frequency not tracked. \
+                 Please note that when switching between policies at runtime LRU and LFU data \
+                 will take some time to adjust.",
+            )),
+            None => Ok(()),
+        }
+    }
+}
+
+/// `OBJECT IDLETIME key`: 0, since sharedkv keeps no access times.
+pub struct ObjectIdleTime;
+
+impl Command for ObjectIdleTime {
+    const SPEC: Spec = Spec {
+        name: "object|idletime",
+        arity: 3,
+        flags: &["readonly"],
+        keys: (2, 2, 1),
+        acl: &["@keyspace", "@read", "@slow"],
+        summary: "Returns how many seconds ago a key was last used.",
+        since: "2.2.3",
+        group: "generic",
+        complexity: "O(1)",
+        args: &[arg!("key", Key)],
+        ..Spec::BASE
+    };
+
+    async fn run<D: Db>(cx: &mut Ctx<'_, D>, args: Args) -> Result<(), Error> {
+        if object_of(cx, args, |_| ()).await?.is_some() {
+            cx.reply.int(0);
+        }
+        Ok(())
+    }
+}
+
+/// `OBJECT REFCOUNT key`
+pub struct ObjectRefCount;
+
+impl Command for ObjectRefCount {
+    const SPEC: Spec = Spec {
+        name: "object|refcount",
+        arity: 3,
+        flags: &["readonly"],
+        keys: (2, 2, 1),
+        acl: &["@keyspace", "@read", "@slow"],
+        summary: "Returns how many references Redis would hold to a key's value.",
+        since: "2.2.3",
+        group: "generic",
+        complexity: "O(1)",
+        args: &[arg!("key", Key)],
+        ..Spec::BASE
+    };
+
+    async fn run<D: Db>(cx: &mut Ctx<'_, D>, args: Args) -> Result<(), Error> {
+        if let Some(n) = object_of(cx, args, refcount).await? {
+            cx.reply.int(n);
+        }
+        Ok(())
+    }
+}
+
+/// `OBJECT HELP`: the subcommands, one line each with its description
+/// indented below, as every Redis `HELP` is shaped.
+pub struct ObjectHelp;
+
+impl Command for ObjectHelp {
+    const SPEC: Spec = Spec {
+        name: "object|help",
+        arity: 2,
+        flags: &["loading", "stale"],
+        keys: (0, 0, 0),
+        acl: &["@keyspace", "@slow"],
+        summary: "Lists the OBJECT subcommands.",
+        since: "6.2.0",
+        group: "generic",
+        complexity: "O(1)",
+        ..Spec::BASE
+    };
+
+    async fn run<D: Db>(cx: &mut Ctx<'_, D>, _args: Args) -> Result<(), Error> {
+        const LINES: &[&str] = &[
+            "OBJECT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+            "ENCODING <key>",
+            "    Name the internal representation that holds the value stored at",
+            "    <key>, as Redis would choose it.",
+            "FREQ <key>",
+            "    Give the access frequency counter of <key>, which only an LFU",
+            "    maxmemory policy keeps (a logarithmic scale).",
+            "IDLETIME <key>",
+            "    Give the seconds since <key> was last read or written; sharedkv does",
+            "    not track this and answers 0.",
+            "REFCOUNT <key>",
+            "    Give how many references share the value stored at <key> (the small",
+            "    integers 0 to 9999 are shared by every key that holds them).",
+            "HELP",
+            "    Show this list.",
+        ];
+        cx.reply.array(LINES.len());
+        for line in LINES {
+            cx.reply.simple(line.as_bytes());
+        }
+        Ok(())
+    }
+}
+
+// ---------------------------------------------------- KEYS, SCAN, RANDOMKEY
+
+/// `KEYS`, typed: every live key of `index` that matches the glob
+/// `pattern` (`*`: every key), in the store's order.
+pub async fn keys<D: Db>(db: &D, index: DbIndex, pattern: Bytes) -> Vec<Bytes> {
+    let all = glob::matches_everything(&pattern);
+    let (_, keys) = db
+        .scan(index, 0, usize::MAX, move |key, _| {
+            all || glob::matches(&pattern, key)
+        })
+        .await;
+    keys
+}
+
+/// `KEYS pattern`
+pub struct KeysCommand;
+
+impl Command for KeysCommand {
+    const SPEC: Spec = Spec {
+        name: "keys",
+        arity: 2,
+        flags: &["readonly"],
+        keys: (0, 0, 0),
+        acl: &["@keyspace", "@read", "@slow", "@dangerous"],
+        summary: "Lists every key that matches a glob pattern, in one reply.",
+        since: "1.0.0",
+        group: "generic",
+        complexity: "O(N) with N being the number of keys in the database, under the assumption that the key names in the database and the given pattern have limited length.",
+        args: &[arg!("pattern", Pattern)],
+        ..Spec::BASE
+    };
+
+    async fn run<D: Db>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
+        let pattern = args.required()?;
+        let found = keys(cx.db, cx.selected, pattern).await;
+        write_keys(&mut cx.reply, &found);
+        Ok(())
+    }
+}
+
+fn write_keys(reply: &mut crate::Reply<'_>, keys: &[Bytes]) {
+    reply.array(keys.len());
+    for key in keys {
+        reply.bulk(key);
+    }
+}
+
+/// The options of one `SCAN` call.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ScanOptions {
+    /// `COUNT`: about how many keys to visit (a hint, as in Redis).
+    pub count: usize,
+    /// `MATCH`: only keys that match this glob pattern.
+    pub pattern: Option<Bytes>,
+    /// `TYPE`: only keys whose value has this type, as `TYPE` names it, in
+    /// any case. A name that is no type matches nothing.
+    pub kind: Option<Bytes>,
+}
+
+impl Default for ScanOptions {
+    /// Redis's default: `COUNT 10`, no filter.
+    fn default() -> Self {
+        ScanOptions {
+            count: 10,
+            pattern: None,
+            kind: None,
+        }
+    }
+}
+
+/// `SCAN`, typed: from `cursor` (0 to start), the keys of one call and the
+/// cursor to continue from, 0 when the iteration is done. Cursors are the
+/// store's (see [`Db::scan`]): any `u64` is accepted, and a full iteration
+/// returns every key that stays present throughout at least once.
+pub async fn scan<D: Db>(
+    db: &D,
+    index: DbIndex,
+    cursor: u64,
+    options: ScanOptions,
+) -> (u64, Vec<Bytes>) {
+    let ScanOptions {
+        count,
+        pattern,
+        kind,
+    } = options;
+    let pattern = pattern.filter(|p| !glob::matches_everything(p));
+    db.scan(index, cursor, count, move |key, entry| {
+        pattern.as_ref().is_none_or(|p| glob::matches(p, key))
+            && kind.as_ref().is_none_or(|k| {
+                // Redis compares with `strcasecmp`: up to a NUL.
+                c_str(k, usize::MAX).eq_ignore_ascii_case(entry.value.kind().name().as_bytes())
+            })
+    })
+    .await
+}
+
+/// A `SCAN` cursor, read as Redis reads it with `strtoul`: decimal digits
+/// after an optional sign, no leading space, nothing after (up to a NUL), no
+/// overflow. A `-` wraps around as in C (`-1` is the largest cursor) and an
+/// empty word is 0.
+fn parse_cursor(word: &[u8]) -> Result<u64, Error> {
+    const INVALID: Error = Error::Fixed("ERR invalid cursor");
+    let word = c_str(word, usize::MAX);
+    if word
+        .first()
+        .is_some_and(|&b| matches!(b, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r'))
+    {
+        return Err(INVALID);
+    }
+    let (negative, digits) = match word.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        Some((b'+', rest)) => (false, rest),
+        _ => (false, word),
+    };
+    if digits.is_empty() {
+        // `strtoul` converted nothing: only an empty word ends there.
+        return if word.is_empty() { Ok(0) } else { Err(INVALID) };
+    }
+    let mut n: u64 = 0;
+    for &d in digits {
+        if !d.is_ascii_digit() {
+            return Err(INVALID);
+        }
+        n = n
+            .checked_mul(10)
+            .and_then(|n| n.checked_add(u64::from(d - b'0')))
+            .ok_or(INVALID)?;
+    }
+    Ok(if negative { n.wrapping_neg() } else { n })
+}
+
+/// `SCAN`'s options, in Redis's order: each is checked as it comes, so the
+/// first bad one decides the error.
+fn parse_scan_options(mut args: Args) -> Result<ScanOptions, Error> {
+    let mut options = ScanOptions::default();
+    while let Some(word) = args.next() {
+        let option = ["COUNT", "MATCH", "TYPE"]
+            .into_iter()
+            .find(|o| is_option(&word, o));
+        let (Some(option), Some(value)) = (option, args.next()) else {
+            return Err(Error::SYNTAX);
+        };
+        match option {
+            "COUNT" => {
+                let n = parse_i64(&value).ok_or(Error::NOT_AN_INTEGER)?;
+                if n < 1 {
+                    return Err(Error::SYNTAX);
+                }
+                options.count = usize::try_from(n).unwrap_or(usize::MAX);
+            }
+            "MATCH" => options.pattern = Some(value),
+            _ => options.kind = Some(value),
+        }
+    }
+    Ok(options)
+}
+
+/// `SCAN cursor [MATCH pattern] [COUNT count] [TYPE type]`
+pub struct Scan;
+
+impl Command for Scan {
+    const SPEC: Spec = Spec {
+        name: "scan",
+        arity: -2,
+        flags: &["readonly"],
+        keys: (0, 0, 0),
+        acl: &["@keyspace", "@read", "@slow"],
+        summary: "Walks the keys of the database a few at a time with a cursor.",
+        since: "2.8.0",
+        group: "generic",
+        complexity: "O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor to return back to 0. N is the number of elements inside the collection.",
+        args: &[
+            arg!("cursor", Integer),
+            arg!("pattern", Pattern, token: Some("MATCH"), optional: true),
+            arg!("count", Integer, token: Some("COUNT"), optional: true),
+            arg!("type", String, token: Some("TYPE"), since: Some("6.0.0"), optional: true),
+        ],
+        ..Spec::BASE
+    };
+
+    async fn run<D: Db>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
+        let cursor = parse_cursor(&args.required()?)?;
+        let options = parse_scan_options(args)?;
+        let (next, found) = scan(cx.db, cx.selected, cursor, options).await;
+        cx.reply.array(2);
+        cx.reply.bulk(itoa::Buffer::new().format(next).as_bytes());
+        write_keys(&mut cx.reply, &found);
+        Ok(())
+    }
+}
+
+/// `RANDOMKEY`
+pub struct RandomKey;
+
+impl Command for RandomKey {
+    const SPEC: Spec = Spec {
+        name: "randomkey",
+        arity: 1,
+        flags: &["readonly"],
+        keys: (0, 0, 0),
+        acl: &["@keyspace", "@read", "@slow"],
+        summary: "Returns a key picked at random from the database.",
+        since: "1.0.0",
+        group: "generic",
+        complexity: "O(1)",
+        ..Spec::BASE
+    };
+
+    async fn run<D: Db>(cx: &mut Ctx<'_, D>, _args: Args) -> Result<(), Error> {
+        let key = cx.db.random_key(cx.selected).await;
+        cx.reply.bulk_or_null(key.as_deref());
+        Ok(())
+    }
+}
+
+// ------------------------------------------------- RENAME, COPY, MOVE
+
+/// The step that takes a key's entry out of its slot (value and deadline),
+/// removing the key; `None` if it does not exist. The value is moved, not
+/// cloned.
+fn take(slot: &mut Slot<'_>) -> Option<Entry> {
+    let entry = slot.entry_mut().map(|e| Entry {
+        value: std::mem::replace(&mut e.value, Value::Int(0)),
+        expires_at: e.expires_at,
+    });
+    if entry.is_some() {
+        slot.remove();
+    }
+    entry
+}
+
+/// Stores `entry` under `key` in `index` unless `only_if_absent` and the
+/// key exists; whether it did. Where multi-key steps are not atomic, a key
+/// that appeared since it was checked is thus not overwritten.
+fn put(
+    view: &mut dyn Keys,
+    index: DbIndex,
+    key: &Bytes,
+    entry: &Entry,
+    only_if_absent: bool,
+) -> bool {
+    view.update(index, key, |slot| {
+        if only_if_absent && slot.exists() {
+            return false;
+        }
+        slot.put(entry.clone());
+        true
+    })
+}
+
+/// `RENAME`/`RENAMENX`, typed: moves `src`'s value and TTL to `dst` in
+/// `index`, replacing what `dst` held (with `nx`, only if `dst` does not
+/// exist). Whether it moved; `ERR no such key` if `src` does not exist. A
+/// key renamed to itself is left alone (`Ok(false)`). `dst` is stored as
+/// given: pass it through [`stored`] if it comes from a request.
+pub async fn rename<D: Db>(
+    db: &D,
+    index: DbIndex,
+    src: Bytes,
+    dst: Bytes,
+    nx: bool,
+) -> Result<bool, Error> {
+    let keys = [src.clone(), dst.clone()];
+    db.update_many(&keys, move |view: &mut dyn Keys| {
+        if !view.read(index, &src, |e| e.is_some()) {
+            return Err(Error::NO_SUCH_KEY);
+        }
+        if src == dst || (nx && view.read(index, &dst, |e| e.is_some())) {
+            return Ok(false);
+        }
+        let entry = view.update(index, &src, take).ok_or(Error::NO_SUCH_KEY)?;
+        if put(view, index, &dst, &entry, nx) {
+            return Ok(true);
+        }
+        // RENAMENX lost a race to a new `dst` (strategies without atomic
+        // multi-key steps): give `src` its entry back, under a key of its
+        // own since the store keeps it.
+        put(view, index, &stored(src.clone()), &entry, true);
+        Ok(false)
+    })
+    .await
+}
+
+/// `RENAME key newkey`
+pub struct Rename;
+
+impl Command for Rename {
+    const SPEC: Spec = Spec {
+        name: "rename",
+        arity: 3,
+        flags: &["write"],
+        keys: (1, 2, 1),
+        acl: &["@keyspace", "@write", "@slow"],
+        summary: "Gives a key a new name, keeping its value and TTL.",
+        since: "1.0.0",
+        group: "generic",
+        complexity: "O(1)",
+        args: &[arg!("key", Key), arg!("newkey", Key)],
+        ..Spec::BASE
+    };
+
+    async fn run<D: Db>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
+        let (src, dst) = (args.required()?, args.required()?);
+        rename(cx.db, cx.selected, src, stored(dst), false).await?;
+        cx.reply.ok();
+        Ok(())
+    }
+}
+
+/// `RENAMENX key newkey`
+pub struct RenameNx;
+
+impl Command for RenameNx {
+    const SPEC: Spec = Spec {
+        name: "renamenx",
+        arity: 3,
+        flags: &["write", "fast"],
+        keys: (1, 2, 1),
+        acl: &["@keyspace", "@write", "@fast"],
+        summary: "Gives a key a new name, only if no key has that name yet.",
+        since: "1.0.0",
+        group: "generic",
+        complexity: "O(1)",
+        args: &[arg!("key", Key), arg!("newkey", Key)],
+        ..Spec::BASE
+    };
+
+    async fn run<D: Db>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
+        let (src, dst) = (args.required()?, args.required()?);
+        let renamed = rename(cx.db, cx.selected, src, stored(dst), true).await?;
+        cx.reply.int(i64::from(renamed));
+        Ok(())
+    }
+}
+
+/// `COPY`, typed: copies `src` of database `from` (value and TTL) to `dst`
+/// of database `to`, unless `dst` exists and not `replace`. Whether it
+/// copied. `dst` is stored as given (see [`stored`]).
+pub async fn copy<D: Db>(
+    db: &D,
+    from: DbIndex,
+    src: Bytes,
+    to: DbIndex,
+    dst: Bytes,
+    replace: bool,
+) -> bool {
+    let keys = [src.clone(), dst.clone()];
+    db.update_many(&keys, move |view: &mut dyn Keys| {
+        match view.read(from, &src, |e| e.cloned()) {
+            Some(entry) => put(view, to, &dst, &entry, !replace),
+            None => false,
+        }
+    })
+    .await
+}
+
+/// `COPY source destination [DB destination-db] [REPLACE]`
+pub struct Copy;
+
+impl Command for Copy {
+    const SPEC: Spec = Spec {
+        name: "copy",
+        arity: -3,
+        flags: &["write", "denyoom"],
+        keys: (1, 2, 1),
+        acl: &["@keyspace", "@write", "@slow"],
+        summary: "Copies a key's value and TTL to another key or database.",
+        since: "6.2.0",
+        group: "generic",
+        complexity: "O(N) worst case for collections, where N is the number of nested items. O(1) for string values.",
+        args: &[
+            arg!("source", Key),
+            arg!("destination", Key),
+            arg!("destination-db", Integer, token: Some("DB"), optional: true),
+            token!("replace", "REPLACE", optional: true),
+        ],
+        ..Spec::BASE
+    };
+
+    async fn run<D: Db>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
+        let (src, dst) = (args.required()?, args.required()?);
+        let (mut to, mut replace) = (cx.selected, false);
+        while let Some(word) = args.next() {
+            if is_option(&word, "REPLACE") {
+                replace = true;
+            } else if is_option(&word, "DB")
+                && let Some(n) = args.next()
+            {
+                to = db_index(&n)?;
+            } else {
+                return Err(Error::SYNTAX);
+            }
+        }
+        if to == cx.selected && src == dst {
+            return Err(SAME_OBJECT);
+        }
+        let copied = copy(cx.db, cx.selected, src, to, stored(dst), replace).await;
+        cx.reply.int(i64::from(copied));
+        Ok(())
+    }
+}
+
+/// `MOVE`, typed: moves `key` (value and TTL) from database `from` to
+/// database `to`, unless it does not exist or `to` already has it. Whether
+/// it moved. `key` is stored as given (see [`stored`]).
+pub async fn move_key<D: Db>(db: &D, from: DbIndex, key: Bytes, to: DbIndex) -> bool {
+    let keys = [key.clone()];
+    db.update_many(&keys, move |view: &mut dyn Keys| {
+        if !view.read(from, &key, |e| e.is_some()) || view.read(to, &key, |e| e.is_some()) {
+            return false;
+        }
+        let Some(entry) = view.update(from, &key, take) else {
+            return false;
+        };
+        if put(view, to, &key, &entry, true) {
+            return true;
+        }
+        // Lost a race to a new key in `to`: put the entry back.
+        put(view, from, &key, &entry, true);
+        false
+    })
+    .await
+}
+
+/// `MOVE key db`
+pub struct Move;
+
+impl Command for Move {
+    const SPEC: Spec = Spec {
+        name: "move",
+        arity: 3,
+        flags: &["write", "fast"],
+        keys: (1, 1, 1),
+        acl: &["@keyspace", "@write", "@fast"],
+        summary: "Moves a key and its TTL to another database.",
+        since: "1.0.0",
+        group: "generic",
+        complexity: "O(1)",
+        args: &[arg!("key", Key), arg!("db", Integer)],
+        ..Spec::BASE
+    };
+
+    async fn run<D: Db>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
+        let key = args.required()?;
+        let to = db_index(&args.required()?)?;
+        if to == cx.selected {
+            return Err(SAME_OBJECT);
+        }
+        let moved = move_key(cx.db, cx.selected, stored(key), to).await;
+        cx.reply.int(i64::from(moved));
+        Ok(())
+    }
+}
+
 // ---------------------------------------------------------------- expiry
 
 /// What `EXPIRE` requires of the key's current TTL: Redis 7's `NX`, `XX`,
 /// `GT` and `LT`. A key without a TTL counts as one that never expires:
-/// `GT` never applies to it, `LT` always does.
+/// `GT` never applies to it, `LT` always does. Deadlines are compared to
+/// the millisecond of the Unix clock, as Redis stores them: a second
+/// `EXPIREAT key t GT` with the same `t` does nothing.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct ExpireCondition {
     /// `NX`: only if the key has no TTL.
@@ -177,28 +924,35 @@ impl ExpireCondition {
     pub fn allows(self, current: Option<Instant>, at: Instant) -> bool {
         match current {
             None => !self.if_volatile && !self.if_later,
+            Some(_) if self.if_persistent => false,
+            Some(_) if !self.if_later && !self.if_earlier => true,
             Some(current) => {
-                !self.if_persistent
-                    && (!self.if_later || at > current)
-                    && (!self.if_earlier || at < current)
+                let (current, at) = (crate::unix_millis_at(current), crate::unix_millis_at(at));
+                (!self.if_later || at > current) && (!self.if_earlier || at < current)
             }
         }
     }
 
     /// Parses the options after the amount, rejecting Redis's conflicts.
+    /// Options are words up to a NUL, any case, as Redis's `strcasecmp`
+    /// reads them.
     fn parse(args: Args) -> Result<Self, Error> {
         let mut c = ExpireCondition::ALWAYS;
         for option in args.rest() {
-            if is(&option, "NX") {
+            if is_option(&option, "NX") {
                 c.if_persistent = true;
-            } else if is(&option, "XX") {
+            } else if is_option(&option, "XX") {
                 c.if_volatile = true;
-            } else if is(&option, "GT") {
+            } else if is_option(&option, "GT") {
                 c.if_later = true;
-            } else if is(&option, "LT") {
+            } else if is_option(&option, "LT") {
                 c.if_earlier = true;
             } else {
-                return Err(Error::with_arg("ERR Unsupported option ", &option, ""));
+                // `%s`: the whole word up to a NUL, not cut at 128 bytes.
+                return Err(Error::render(&[
+                    b"ERR Unsupported option ",
+                    c_str(&option, usize::MAX),
+                ]));
             }
         }
         if c.if_persistent && (c.if_volatile || c.if_later || c.if_earlier) {
@@ -242,20 +996,34 @@ pub async fn expire<D: Db>(
     .await
 }
 
-/// `EXPIRE key seconds [NX|XX|GT|LT]` and `PEXPIRE key milliseconds [...]`.
-/// Zero and negative amounts delete the key; a unit conversion or a sum
-/// with the clock that overflows is `invalid expire time`.
-async fn run_expire<D: Db>(cx: &mut Ctx<'_, D>, mut args: Args, unit: i64) -> Result<(), Error> {
+/// `EXPIRE`, `PEXPIRE` (relative: `absolute` false), `EXPIREAT` and
+/// `PEXPIREAT`, amounts in `unit` milliseconds, as Redis's
+/// `expireGenericCommand`: the options are checked before the amount; an
+/// amount that is now or past deletes the key; a unit conversion (or, when
+/// relative, a sum with the clock) that overflows is `invalid expire time`.
+async fn run_expire<D: Db>(
+    cx: &mut Ctx<'_, D>,
+    mut args: Args,
+    unit: i64,
+    absolute: bool,
+) -> Result<(), Error> {
     let name = args.name();
     let key = args.required()?;
-    let amount = args.int()?;
+    let amount = args.required()?;
     let condition = ExpireCondition::parse(args)?;
+    let amount = parse_i64(&amount).ok_or(Error::NOT_AN_INTEGER)?;
     let invalid = || Error::invalid_expire_time(name);
     let millis = amount.checked_mul(unit).ok_or_else(invalid)?;
-    crate::unix_now_millis()
-        .checked_add(millis)
-        .ok_or_else(invalid)?;
-    let at = crate::deadline_in(millis).ok_or_else(invalid)?;
+    let at = if absolute {
+        crate::deadline_at_unix(millis)
+    } else {
+        crate::unix_now_millis()
+            .checked_add(millis)
+            .ok_or_else(invalid)?;
+        crate::deadline_in(millis)
+    };
+    // Out of the clock's reach (Redis would take it): the same error.
+    let at = at.ok_or_else(invalid)?;
     // The key is copied: a strategy may keep it in its expiry index.
     let done = expire(cx.db, cx.selected, stored(key), at, condition).await;
     cx.reply.int(i64::from(done));
@@ -290,7 +1058,7 @@ impl Command for Expire {
     };
 
     async fn run<D: Db>(cx: &mut Ctx<'_, D>, args: Args) -> Result<(), Error> {
-        run_expire(cx, args, 1000).await
+        run_expire(cx, args, 1000, false).await
     }
 }
 
@@ -322,7 +1090,160 @@ impl Command for PExpire {
     };
 
     async fn run<D: Db>(cx: &mut Ctx<'_, D>, args: Args) -> Result<(), Error> {
-        run_expire(cx, args, 1).await
+        run_expire(cx, args, 1, false).await
+    }
+}
+
+/// `EXPIREAT key unix-time-seconds [NX|XX|GT|LT]`
+pub struct ExpireAt;
+
+impl Command for ExpireAt {
+    const SPEC: Spec = Spec {
+        name: "expireat",
+        arity: -3,
+        flags: &["write", "fast"],
+        keys: (1, 1, 1),
+        acl: &["@keyspace", "@write", "@fast"],
+        summary: "Makes a key expire at a Unix time given in seconds.",
+        since: "1.2.0",
+        group: "generic",
+        complexity: "O(1)",
+        args: &[
+            arg!("key", Key),
+            arg!("unix-time-seconds", UnixTime),
+            arg!("condition", OneOf, since: Some("7.0.0"), optional: true, args: &[
+                token!("nx", "NX"),
+                token!("xx", "XX"),
+                token!("gt", "GT"),
+                token!("lt", "LT"),
+            ]),
+        ],
+        ..Spec::BASE
+    };
+
+    async fn run<D: Db>(cx: &mut Ctx<'_, D>, args: Args) -> Result<(), Error> {
+        run_expire(cx, args, 1000, true).await
+    }
+}
+
+/// `PEXPIREAT key unix-time-milliseconds [NX|XX|GT|LT]`
+pub struct PExpireAt;
+
+impl Command for PExpireAt {
+    const SPEC: Spec = Spec {
+        name: "pexpireat",
+        arity: -3,
+        flags: &["write", "fast"],
+        keys: (1, 1, 1),
+        acl: &["@keyspace", "@write", "@fast"],
+        summary: "Makes a key expire at a Unix time given in milliseconds.",
+        since: "2.6.0",
+        group: "generic",
+        complexity: "O(1)",
+        args: &[
+            arg!("key", Key),
+            arg!("unix-time-milliseconds", UnixTime),
+            arg!("condition", OneOf, since: Some("7.0.0"), optional: true, args: &[
+                token!("nx", "NX"),
+                token!("xx", "XX"),
+                token!("gt", "GT"),
+                token!("lt", "LT"),
+            ]),
+        ],
+        ..Spec::BASE
+    };
+
+    async fn run<D: Db>(cx: &mut Ctx<'_, D>, args: Args) -> Result<(), Error> {
+        run_expire(cx, args, 1, true).await
+    }
+}
+
+/// When a key expires, as `EXPIRETIME` and `PEXPIRETIME` report it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExpireTime {
+    /// The key does not exist (-2).
+    Missing,
+    /// The key has no TTL (-1).
+    Persistent,
+    /// The key expires at this Unix time, in milliseconds.
+    At(i64),
+}
+
+/// `EXPIRETIME`/`PEXPIRETIME`, typed.
+pub async fn expire_time<D: Db>(db: &D, index: DbIndex, key: &Bytes) -> ExpireTime {
+    db.read(index, key, |e| match e {
+        None => ExpireTime::Missing,
+        Some(Entry {
+            expires_at: None, ..
+        }) => ExpireTime::Persistent,
+        Some(Entry {
+            expires_at: Some(at),
+            ..
+        }) => ExpireTime::At(crate::unix_millis_at(*at)),
+    })
+    .await
+}
+
+async fn run_expire_time<D: Db>(
+    cx: &mut Ctx<'_, D>,
+    mut args: Args,
+    millis: bool,
+) -> Result<(), Error> {
+    let key = args.required()?;
+    let reply = match expire_time(cx.db, cx.selected, &key).await {
+        ExpireTime::Missing => -2,
+        ExpireTime::Persistent => -1,
+        ExpireTime::At(ms) if millis => ms.max(0),
+        // Rounded to the nearest second, as Redis does.
+        ExpireTime::At(ms) => ms.max(0).saturating_add(500) / 1000,
+    };
+    cx.reply.int(reply);
+    Ok(())
+}
+
+/// `EXPIRETIME key`
+pub struct ExpireTimeCommand;
+
+impl Command for ExpireTimeCommand {
+    const SPEC: Spec = Spec {
+        name: "expiretime",
+        arity: 2,
+        flags: &["readonly", "fast"],
+        keys: (1, 1, 1),
+        acl: &["@keyspace", "@read", "@fast"],
+        summary: "Returns the Unix time in seconds at which a key expires.",
+        since: "7.0.0",
+        group: "generic",
+        complexity: "O(1)",
+        args: &[arg!("key", Key)],
+        ..Spec::BASE
+    };
+
+    async fn run<D: Db>(cx: &mut Ctx<'_, D>, args: Args) -> Result<(), Error> {
+        run_expire_time(cx, args, false).await
+    }
+}
+
+/// `PEXPIRETIME key`
+pub struct PExpireTime;
+
+impl Command for PExpireTime {
+    const SPEC: Spec = Spec {
+        name: "pexpiretime",
+        arity: 2,
+        flags: &["readonly", "fast"],
+        keys: (1, 1, 1),
+        acl: &["@keyspace", "@read", "@fast"],
+        summary: "Returns the Unix time in milliseconds at which a key expires.",
+        since: "7.0.0",
+        group: "generic",
+        complexity: "O(1)",
+        args: &[arg!("key", Key)],
+        ..Spec::BASE
+    };
+
+    async fn run<D: Db>(cx: &mut Ctx<'_, D>, args: Args) -> Result<(), Error> {
+        run_expire_time(cx, args, true).await
     }
 }
 
@@ -551,10 +1472,19 @@ impl Command for FlushAll {
     }
 }
 
-/// A database number argument, with Redis's two errors.
+/// An argument Redis reads as a C `int` (`getIntFromObjectOrReply`): not
+/// an integer, or outside `int`, are two different errors.
+fn c_int(word: &[u8]) -> Result<i32, Error> {
+    let n = parse_i64(word).ok_or(Error::NOT_AN_INTEGER)?;
+    i32::try_from(n).map_err(|_| {
+        Error::Fixed("ERR value is out of range, value must between -2147483648 and 2147483647")
+    })
+}
+
+/// A database number argument, with Redis's three errors: not an
+/// integer, not an `int`, not a database.
 pub(crate) fn db_index(word: &[u8]) -> Result<DbIndex, Error> {
-    let n = sharedkv_db::parse_i64(word).ok_or(Error::NOT_AN_INTEGER)?;
-    DbIndex::new(n).ok_or(Error::DB_INDEX_OUT_OF_RANGE)
+    DbIndex::new(i64::from(c_int(word)?)).ok_or(Error::DB_INDEX_OUT_OF_RANGE)
 }
 
 /// `SELECT index`
@@ -577,6 +1507,45 @@ impl Command for Select {
 
     async fn run<D: Db>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
         cx.selected = db_index(&args.required()?)?;
+        cx.reply.ok();
+        Ok(())
+    }
+}
+
+/// `SWAPDB index1 index2`
+pub struct SwapDb;
+
+impl Command for SwapDb {
+    const SPEC: Spec = Spec {
+        name: "swapdb",
+        arity: 3,
+        flags: &["write", "fast"],
+        keys: (0, 0, 0),
+        acl: &["@keyspace", "@write", "@fast", "@dangerous"],
+        summary: "Exchanges the contents of two databases.",
+        since: "4.0.0",
+        group: "server",
+        complexity: "O(N) where N is the count of clients watching or blocking on keys from both databases.",
+        args: &[arg!("index1", Integer), arg!("index2", Integer)],
+        ..Spec::BASE
+    };
+
+    async fn run<D: Db>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
+        // Redis names the argument in the integer errors, then checks both
+        // ranges together.
+        let int = |word: Bytes, error: &'static str| {
+            parse_i64(&word)
+                .and_then(|n| i32::try_from(n).ok())
+                .ok_or(Error::Fixed(error))
+        };
+        let a = int(args.required()?, "ERR invalid first DB index")?;
+        let b = int(args.required()?, "ERR invalid second DB index")?;
+        let (Some(a), Some(b)) = (DbIndex::new(i64::from(a)), DbIndex::new(i64::from(b))) else {
+            return Err(Error::DB_INDEX_OUT_OF_RANGE);
+        };
+        if a != b {
+            cx.db.swap(a, b).await;
+        }
         cx.reply.ok();
         Ok(())
     }
