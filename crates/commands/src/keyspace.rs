@@ -692,7 +692,7 @@ fn put(
 /// `index`, replacing what `dst` held (with `nx`, only if `dst` does not
 /// exist). Whether it moved; `ERR no such key` if `src` does not exist. A
 /// key renamed to itself is left alone (`Ok(false)`). `dst` is stored as
-/// given: pass it through [`stored`] if it comes from a request.
+/// given: pass it through [`stored()`] if it comes from a request.
 pub async fn rename<D: Db>(
     db: &D,
     index: DbIndex,
@@ -775,7 +775,7 @@ impl Command for RenameNx {
 
 /// `COPY`, typed: copies `src` of database `from` (value and TTL) to `dst`
 /// of database `to`, unless `dst` exists and not `replace`. Whether it
-/// copied. `dst` is stored as given (see [`stored`]).
+/// copied. `dst` is stored as given (see [`stored()`]).
 pub async fn copy<D: Db>(
     db: &D,
     from: DbIndex,
@@ -842,7 +842,7 @@ impl Command for Copy {
 
 /// `MOVE`, typed: moves `key` (value and TTL) from database `from` to
 /// database `to`, unless it does not exist or `to` already has it. Whether
-/// it moved. `key` is stored as given (see [`stored`]).
+/// it moved. `key` is stored as given (see [`stored()`]).
 pub async fn move_key<D: Db>(db: &D, from: DbIndex, key: Bytes, to: DbIndex) -> bool {
     let keys = [key.clone()];
     db.update_many(&keys, move |view: &mut dyn Keys| {
