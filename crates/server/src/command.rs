@@ -44,6 +44,8 @@ pub(crate) enum ServerCommand {
     CommandInfo(Vec<Bytes>),
     /// `COMMAND DOCS [name ...]`; no names means all.
     CommandDocs(Vec<Bytes>),
+    /// `CLIENT HELP`, `CONFIG HELP`, `COMMAND HELP`: the lines to print.
+    Help(&'static [&'static str]),
 }
 
 /// Commands that read or change the connection's own state.
@@ -220,6 +222,7 @@ impl Command {
                 names => S::CommandInfo(names),
             },
             CommandId::CommandDocs => S::CommandDocs(rest(rest(args))),
+            CommandId::Help => S::Help(help_text(spec.name)),
             // Containers reach here only with a subcommand, which `resolve`
             // resolved to its own entry; keep the arity error as a fallback.
             CommandId::Client | CommandId::Config => return Err(arity()),
@@ -257,6 +260,48 @@ impl Command {
             }
         };
         Ok(Command::Server(server))
+    }
+}
+
+/// The `HELP` lines of a container command, in Redis's shape (a usage line,
+/// then each subcommand and an indented line on what it does), in our words.
+fn help_text(name: &str) -> &'static [&'static str] {
+    match name {
+        "client|help" => &[
+            "CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+            "GETNAME",
+            "    Return this connection's name, or nil if it has none.",
+            "ID",
+            "    Return this connection's unique ID.",
+            "SETINFO <LIB-NAME|LIB-VER> <value>",
+            "    Record the name or version of the client library in use.",
+            "SETNAME <name>",
+            "    Name this connection (an empty name removes it).",
+            "HELP",
+            "    Print this help.",
+        ],
+        "config|help" => &[
+            "CONFIG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+            "GET <pattern> [<pattern> ...]",
+            "    Return the parameters whose names match the glob-style patterns, with their values.",
+            "HELP",
+            "    Print this help.",
+        ],
+        _ => &[
+            "COMMAND <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+            "(no subcommand)",
+            "    Describe every command this server knows.",
+            "COUNT",
+            "    Return how many commands this server knows.",
+            "DOCS [<command-name> ...]",
+            "    Return the documentation of the named commands, or of all of them.",
+            "INFO [<command-name> ...]",
+            "    Describe the named commands, or all of them.",
+            "LIST",
+            "    Return the name of every command and subcommand.",
+            "HELP",
+            "    Print this help.",
+        ],
     }
 }
 

@@ -6,7 +6,7 @@
 use bytes::BytesMut;
 use sharedkv_commands::stored;
 use sharedkv_db::Db;
-use sharedkv_resp::{encode_bulk, encode_integer};
+use sharedkv_resp::{encode_array_len, encode_bulk, encode_integer, encode_simple};
 
 use crate::Shared;
 use crate::command::{CommandError, ServerCommand};
@@ -37,6 +37,12 @@ async fn run<D: Db>(
         ServerCommand::CommandList => introspect::command_list(out),
         ServerCommand::CommandInfo(names) => introspect::command_info(&names, out),
         ServerCommand::CommandDocs(names) => introspect::command_docs(&names, out),
+        ServerCommand::Help(lines) => {
+            encode_array_len(out, lines.len());
+            for line in lines {
+                encode_simple(out, line.as_bytes());
+            }
+        }
     }
     Ok(())
 }
