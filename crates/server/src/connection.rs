@@ -41,21 +41,18 @@ use std::time::Duration;
 
 use bytes::{Buf, Bytes, BytesMut};
 use sharedkv_commands::{Ctx, READ_CHUNK, Reply};
-use sharedkv_db::{Db, DbIndex};
-use sharedkv_resp::{
-    Limits, RequestDecoder, encode_array_len, encode_bulk, encode_error, encode_integer,
-    encode_null, encode_simple,
-};
+use sharedkv_db::Db;
+use sharedkv_resp::{Limits, RequestDecoder, encode_array_len, encode_bulk, encode_error};
 use tokio::io::{AsyncWriteExt, Interest};
 use tokio::net::TcpStream;
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
 use crate::Shared;
-use crate::command::{Command, CommandError, SessionCommand, is_printable_word};
+use crate::command::{Command, SessionCommand};
+use crate::error::CommandError;
 use crate::execute::execute;
-use crate::introspect;
-use crate::pubsub::Subscriptions;
+use crate::session::{Done, Session};
 use crate::table::{self, Resolved};
 
 /// Replies are written (as far as the socket takes them now) before the
@@ -98,16 +95,10 @@ pub(crate) struct Connection<D> {
     /// Replies not yet written, encoded in request order.
     output: BytesMut,
     decoder: RequestDecoder,
-    /// `CLIENT ID`: unique for the server's lifetime.
-    id: u64,
-    /// False until `AUTH` succeeds when a password is configured. While
-    /// false, the decoder enforces [`Limits::UNAUTHENTICATED`].
-    authenticated: bool,
-    /// `CLIENT SETNAME`.
-    name: Option<Bytes>,
-    /// `SELECT`: the database this connection's commands act on.
-    selected: DbIndex,
-    subscriptions: Subscriptions,
+    /// Who the client is and what it chose: id, authentication, name,
+    /// database, subscriptions. While it is not authenticated, the decoder
+    /// enforces [`Limits::UNAUTHENTICATED`].
+    session: Session,
     /// Requests run since the server's counter was last updated: it is
     /// updated once per batch, not once per request, to keep the shared
     /// atomic off the hot path.
@@ -130,24 +121,19 @@ impl<D: Db> Connection<D> {
         id: u64,
         shutdown: CancellationToken,
     ) -> Self {
-        let authenticated = shared.config.requirepass.is_none();
-        let subscriptions = Subscriptions::new(shared.pubsub.clone());
+        let session = Session::new(id, &shared);
         let mut connection = Connection {
             socket,
             input: BytesMut::new(),
             output: BytesMut::new(),
             decoder: RequestDecoder::new(Limits::UNAUTHENTICATED),
-            id,
-            authenticated,
-            name: None,
-            selected: DbIndex::ZERO,
-            subscriptions,
+            session,
             executed: 0,
             shutdown,
             last_active: Instant::now(),
             shared,
         };
-        connection.set_authenticated(authenticated);
+        connection.apply_limits();
         connection
     }
 
@@ -188,8 +174,8 @@ impl<D: Db> Connection<D> {
                         Err(e) => return Err(e),
                     }
                 }
-                (channel, message) = self.subscriptions.next_message(),
-                    if self.subscriptions.is_active() =>
+                (channel, message) = self.session.subscriptions.next_message(),
+                    if self.session.subscriptions.is_active() =>
                 {
                     encode_array_len(&mut self.output, 3);
                     encode_bulk(&mut self.output, b"message");
@@ -200,7 +186,7 @@ impl<D: Db> Connection<D> {
                     }
                 }
                 () = sleep_until(idle_deadline), if idle_deadline.is_some() => {
-                    tracing::debug!(id = self.id, "closing an idle client");
+                    tracing::debug!(id = self.session.id, "closing an idle client");
                     return Ok(());
                 }
             }
@@ -271,7 +257,7 @@ impl<D: Db> Connection<D> {
         let over = limit != 0 && self.output.len() > limit;
         if over {
             tracing::warn!(
-                id = self.id,
+                id = self.session.id,
                 pending = self.output.len(),
                 limit,
                 "closing a client for overcoming of output buffer limits"
@@ -284,7 +270,7 @@ impl<D: Db> Connection<D> {
     /// without a timeout, and for subscribers, which Redis never times out.
     fn idle_deadline(&self) -> Option<Instant> {
         let timeout = self.shared.config.timeout?;
-        if self.subscriptions.is_active() {
+        if self.session.subscriptions.is_active() {
             return None;
         }
         self.last_active.checked_add(timeout)
@@ -298,11 +284,11 @@ impl<D: Db> Connection<D> {
             Err(e) => return self.reject(e),
         };
         let spec = resolved.spec();
-        if !self.authenticated && !spec.has_flag("no_auth") {
+        if !self.session.authenticated && !spec.has_flag("no_auth") {
             return self.reject(CommandError::NoAuth);
         }
         let allowed = matches!(resolved, Resolved::Server(id, _) if id.allowed_while_subscribed());
-        if self.subscriptions.is_active() && !allowed {
+        if self.session.subscriptions.is_active() && !allowed {
             return self.reject(CommandError::NotAllowedWhileSubscribed(spec.name));
         }
         self.executed += 1;
@@ -313,14 +299,14 @@ impl<D: Db> Connection<D> {
                 let limit = self.shared.config.client_output_buffer_limit;
                 let mut cx = Ctx {
                     db: &self.shared.db,
-                    selected: self.selected,
+                    selected: self.session.selected,
                     reply: Reply::new(&mut self.output, limit),
                 };
                 if let Err(e) = sharedkv_commands::run(id, &mut cx, args).await {
                     cx.reply.error(&e);
                 }
                 let cut_off = cx.reply.was_cut_off();
-                self.selected = cx.selected;
+                self.session.selected = cx.selected;
                 if cut_off {
                     // Logged as the limit's other disconnections are.
                     self.over_output_limit();
@@ -350,112 +336,30 @@ impl<D: Db> Connection<D> {
         Flow::Continue
     }
 
-    /// Runs a command on the connection's own state.
+    /// Runs a session command and keeps the decoder's limits in step with
+    /// the authentication it may have changed.
     fn session(&mut self, command: SessionCommand) -> Result<Flow, CommandError> {
-        let out = &mut self.output;
-        match command {
-            SessionCommand::Ping(message) if self.subscriptions.is_active() => {
-                // In subscribe mode a RESP2 PING answers in the shape of a
-                // message, so clients can tell it from published ones.
-                encode_array_len(out, 2);
-                encode_bulk(out, b"pong");
-                encode_bulk(out, message.as_deref().unwrap_or_default());
-            }
-            SessionCommand::Ping(Some(message)) => encode_bulk(out, &message),
-            SessionCommand::Ping(None) => encode_simple(out, b"PONG"),
-            SessionCommand::Quit => {
-                encode_simple(out, b"OK");
-                return Ok(Flow::Close);
-            }
-            SessionCommand::ClientId => {
-                encode_integer(out, i64::try_from(self.id).unwrap_or(i64::MAX));
-            }
-            SessionCommand::ClientGetName => introspect::client_name(out, self.name.as_ref()),
-            SessionCommand::ClientSetInfo => encode_simple(out, b"OK"),
-            SessionCommand::ClientSetName(name) => {
-                self.set_name(name)?;
-                encode_simple(&mut self.output, b"OK");
-            }
-            SessionCommand::Reset => {
-                self.subscriptions.clear();
-                self.name = None;
-                self.selected = DbIndex::ZERO;
-                self.set_authenticated(self.shared.config.requirepass.is_none());
-                encode_simple(&mut self.output, b"RESET");
-            }
-            SessionCommand::Auth { username, password } => {
-                self.check_password(username.as_deref(), &password)?;
-                self.set_authenticated(true);
-                encode_simple(&mut self.output, b"OK");
-            }
-            SessionCommand::Hello { auth, setname } => {
-                if let Some((username, password)) = auth {
-                    self.check_password(Some(&username), &password)?;
-                    self.set_authenticated(true);
-                }
-                if !self.authenticated {
-                    return Err(CommandError::HelloNoAuth);
-                }
-                if let Some(name) = setname {
-                    self.set_name(name)?;
-                }
-                introspect::hello(&mut self.output, self.id);
-            }
-            SessionCommand::Subscribe(channels) => {
-                for channel in channels {
-                    let count = self.subscriptions.subscribe(&channel);
-                    encode_subscription(&mut self.output, b"subscribe", Some(&channel), count);
-                }
-            }
-            SessionCommand::Unsubscribe(mut channels) => {
-                if channels.is_empty() {
-                    channels = self.subscriptions.channels();
-                }
-                if channels.is_empty() {
-                    encode_subscription(&mut self.output, b"unsubscribe", None, 0);
-                }
-                for channel in channels {
-                    let count = self.subscriptions.unsubscribe(&channel);
-                    encode_subscription(&mut self.output, b"unsubscribe", Some(&channel), count);
-                }
-            }
+        let was_authenticated = self.session.authenticated;
+        let result = self
+            .session
+            .run(command, &self.shared.config, &mut self.output);
+        if self.session.authenticated != was_authenticated {
+            self.apply_limits();
         }
-        Ok(Flow::Continue)
-    }
-
-    /// Checks `AUTH [username] password` against the configuration. Without
-    /// a password the `default` user accepts any (Redis's `nopass`).
-    fn check_password(&self, username: Option<&[u8]>, password: &[u8]) -> Result<(), CommandError> {
-        let is_default = username.is_none_or(|u| u == b"default");
-        match (&self.shared.config.requirepass, username) {
-            (None, None) => Err(CommandError::AuthNotConfigured),
-            (None, Some(_)) if is_default => Ok(()),
-            (Some(secret), _) if is_default && constant_time_eq(password, secret.as_bytes()) => {
-                Ok(())
-            }
-            _ => Err(CommandError::WrongPass),
+        match result? {
+            Done::Continue => Ok(Flow::Continue),
+            Done::Close => Ok(Flow::Close),
         }
     }
 
-    /// Sets the authentication state and the decoder limits that go with it.
-    fn set_authenticated(&mut self, authenticated: bool) {
-        self.authenticated = authenticated;
-        let limits = if authenticated {
+    /// The decoder's limits for the session's authentication state.
+    fn apply_limits(&mut self) {
+        let limits = if self.session.authenticated {
             self.shared.config.limits
         } else {
             Limits::UNAUTHENTICATED
         };
         self.decoder.set_limits(limits);
-    }
-
-    /// `CLIENT SETNAME`: printable ASCII without spaces; empty clears it.
-    fn set_name(&mut self, name: Bytes) -> Result<(), CommandError> {
-        if !is_printable_word(&name) {
-            return Err(CommandError::InvalidClientName);
-        }
-        // Copied: the name lives as long as the connection.
-        self.name = (!name.is_empty()).then(|| Bytes::copy_from_slice(&name));
-        Ok(())
     }
 
     /// Adds the requests run since the last call to the server's counter:
@@ -564,51 +468,5 @@ async fn sleep_until(deadline: Option<Instant>) {
     match deadline {
         Some(deadline) => tokio::time::sleep_until(deadline).await,
         None => std::future::pending().await,
-    }
-}
-
-/// `*3`, the kind, the channel (or a null), the subscription count.
-fn encode_subscription(out: &mut BytesMut, kind: &[u8], channel: Option<&[u8]>, count: usize) {
-    encode_array_len(out, 3);
-    encode_bulk(out, kind);
-    match channel {
-        Some(channel) => encode_bulk(out, channel),
-        None => encode_null(out),
-    }
-    encode_integer(out, i64::try_from(count).unwrap_or(i64::MAX));
-}
-
-/// Compares a password attempt with the secret in time that depends only
-/// on the attempt's length: not on where the first difference is, nor on
-/// the secret's length (each byte of the attempt is compared with the
-/// secret's bytes in a cycle, the same work for every byte).
-fn constant_time_eq(attempt: &[u8], secret: &[u8]) -> bool {
-    if secret.is_empty() {
-        return attempt.is_empty();
-    }
-    let mut difference = u8::from(attempt.len() != secret.len());
-    for (i, &byte) in attempt.iter().enumerate() {
-        difference |= byte ^ secret.get(i % secret.len()).copied().unwrap_or_default();
-    }
-    difference == 0
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// Equal only when both length and content match.
-    #[test]
-    fn constant_time_eq_compares_fully() {
-        assert!(constant_time_eq(b"sekret", b"sekret"));
-        assert!(!constant_time_eq(b"sekreT", b"sekret"));
-        assert!(!constant_time_eq(b"sekret!", b"sekret"));
-        assert!(!constant_time_eq(b"sek", b"sekret"));
-        assert!(!constant_time_eq(b"", b"sekret"));
-        assert!(constant_time_eq(b"", b""));
-        assert!(!constant_time_eq(b"x", b""));
-        // A repetition of the secret matches it byte for byte in the cycle;
-        // only the length tells them apart.
-        assert!(!constant_time_eq(b"sekretsekret", b"sekret"));
     }
 }

@@ -9,7 +9,8 @@ use sharedkv_db::Db;
 use sharedkv_resp::{encode_array_len, encode_bulk, encode_integer, encode_simple};
 
 use crate::Shared;
-use crate::command::{CommandError, ServerCommand};
+use crate::command::ServerCommand;
+use crate::error::CommandError;
 use crate::introspect;
 
 /// Runs `command` and appends its reply (or its error) to `out`.

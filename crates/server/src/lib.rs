@@ -13,18 +13,27 @@
 //! ```text
 //! TcpListener ─accept─▶ Connection task (one per client, at most max_clients)
 //!
-//! socket ─read─▶ BytesMut ─RequestDecoder─▶ Vec<Bytes> ─table::resolve─▶ CommandSpec
-//!        ─Command::parse─▶ Command ─┬─ Server(..)  ─execute::<D>─▶ Db, pub/sub, counters
-//!                                   └─ Session(..) ─────────────▶ this connection's state
+//! socket ─read─▶ BytesMut ─RequestDecoder─▶ Vec<Bytes> ─table::resolve─┬─ data command: sharedkv_commands::run::<D>
+//!                                                                      │     on the Db, in the session's database
+//!                                                                      └─ server command ─Command::parse─┬─ Server(..) ─execute─▶ pub/sub, counters
+//!                                                                                                        └─ Session(..) ─session─▶ this connection
 //!        replies encoded into one output BytesMut ─▶ one write per batch
 //! ```
 //!
-//! - `table`: every command's name, arity, flags and docs, which also
-//!   answer `COMMAND`.
-//! - `command`: typed commands and Redis's error replies.
-//! - `execute`: the commands on shared state, generic over the strategy.
-//! - `connection`: the per-connection loop, authentication, subscribe mode.
+//! - `connection`: the per-connection I/O loop: reads, batches, writes,
+//!   output and idle limits, shutdown.
+//! - `session`: the connection's own state (id, authentication, name,
+//!   selected database, subscriptions) and the commands on it.
+//! - `table`: the server's own commands' specs; resolves a request's name,
+//!   looking at `sharedkv_commands` first.
+//! - `command`: the server's own commands, typed.
+//! - `error`: their error replies, in Redis's exact text.
+//! - `execute`: the server commands on shared state (pub/sub, counters).
+//! - `introspect`: `INFO`, `CONFIG GET`, `COMMAND`, `HELLO`.
 //! - `pubsub`: channels, shared by every connection whatever the strategy.
+//!
+//! Every data command (strings, keys, hashes, ...) and the copy rule for
+//! stored bytes live in `sharedkv-commands`; this crate knows no strategy.
 //!
 //! Shutdown follows tokio's graceful-shutdown guide: a
 //! [`CancellationToken`] tells connections to finish, a [`TaskTracker`]
@@ -32,9 +41,11 @@
 
 mod command;
 mod connection;
+mod error;
 mod execute;
 mod introspect;
 mod pubsub;
+mod session;
 mod table;
 
 use std::future::Future;

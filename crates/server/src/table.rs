@@ -10,7 +10,7 @@
 use bytes::Bytes;
 use sharedkv_commands::{Spec, arg};
 
-use crate::command::CommandError;
+use crate::error::CommandError;
 
 /// What [`Command::parse`](crate::command::Command::parse) dispatches on:
 /// one variant per command of this table that can run.
