@@ -40,7 +40,7 @@ use std::future::Future;
 use std::ops::{Deref, DerefMut};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
-use sharedkv_db::{Bytes, Databases, Instant, KeyspaceHost, Route, SWEEP_BUDGET, SWEEP_INTERVAL};
+use sharedkv_db::{Databases, Instant, KeyspaceHost, SWEEP_BUDGET, SWEEP_INTERVAL};
 use tokio::sync::{mpsc, oneshot};
 use tokio::task::JoinHandle;
 use tokio::time::MissedTickBehavior;
@@ -100,28 +100,12 @@ impl Default for ActorDb {
 impl KeyspaceHost for ActorDb {
     const ATOMIC_MULTI_KEY: bool = true;
 
-    fn with_key<R: Send + 'static>(
-        &self,
-        _key: &[u8],
-        f: impl FnOnce(&mut Databases) -> R + Send + 'static,
-    ) -> impl Future<Output = R> + Send {
-        self.actor.call(f)
-    }
-
     fn with_shard<R: Send + 'static>(
         &self,
         _shard: usize,
         f: impl FnOnce(&mut Databases) -> R + Send + 'static,
     ) -> impl Future<Output = R> + Send {
         self.actor.call(f)
-    }
-
-    fn with_keys<R: Send + 'static>(
-        &self,
-        _keys: &[Bytes],
-        f: impl FnOnce(&mut dyn Route) -> R + Send + 'static,
-    ) -> impl Future<Output = R> + Send {
-        self.actor.call(move |databases| f(databases))
     }
 }
 
@@ -332,6 +316,8 @@ mod tests {
     use std::time::Duration;
 
     use sharedkv_db::{Db, DbIndex, Entry, Value};
+
+    use sharedkv_db::Bytes;
 
     use super::*;
 

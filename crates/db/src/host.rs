@@ -34,10 +34,25 @@ pub trait KeyspaceHost: Clone + Send + Sync + 'static {
     /// the whole closure.
     const ATOMIC_MULTI_KEY: bool;
 
-    /// How many shards the host has; [`with_shard`](Self::with_shard) takes
-    /// `0..shards()`.
+    /// Runs `f` on the databases of shard `shard` (below
+    /// [`shards`](Self::shards)): the one method every host implements. A
+    /// host with one shard (a lock, a task) needs no other; a sharded host
+    /// also says how many shards it has, which one holds a key, and how it
+    /// holds several at once.
+    fn with_shard<R: Send + 'static>(
+        &self,
+        shard: usize,
+        f: impl FnOnce(&mut Databases) -> R + Send + 'static,
+    ) -> impl Future<Output = R> + Send;
+
+    /// How many shards the host has.
     fn shards(&self) -> usize {
         1
+    }
+
+    /// The shard that holds `key`, in every database.
+    fn shard_of(&self, _key: &[u8]) -> usize {
+        0
     }
 
     /// Runs `f` on the databases of the shard that holds `key`.
@@ -45,22 +60,21 @@ pub trait KeyspaceHost: Clone + Send + Sync + 'static {
         &self,
         key: &[u8],
         f: impl FnOnce(&mut Databases) -> R + Send + 'static,
-    ) -> impl Future<Output = R> + Send;
+    ) -> impl Future<Output = R> + Send {
+        self.with_shard(self.shard_of(key), f)
+    }
 
-    /// Runs `f` on the databases of shard `shard` (below
-    /// [`shards`](Self::shards)).
-    fn with_shard<R: Send + 'static>(
-        &self,
-        shard: usize,
-        f: impl FnOnce(&mut Databases) -> R + Send + 'static,
-    ) -> impl Future<Output = R> + Send;
-
-    /// Runs `f` with a [`Route`] to the shards that hold `keys`.
+    /// Runs `f` with a [`Route`] to the shards that hold `keys`. The
+    /// default, the one shard as the route, is right for a host with one
+    /// shard; a sharded host overrides it.
     fn with_keys<R: Send + 'static>(
         &self,
-        keys: &[Bytes],
+        _keys: &[Bytes],
         f: impl FnOnce(&mut dyn Route) -> R + Send + 'static,
-    ) -> impl Future<Output = R> + Send;
+    ) -> impl Future<Output = R> + Send {
+        debug_assert_eq!(self.shards(), 1, "a sharded host must override with_keys");
+        self.with_shard(0, move |dbs| f(dbs))
+    }
 
     /// Runs `f` with a [`Route`] that holds every shard (`SWAPDB`,
     /// `FLUSHALL`). The default, [`with_keys`](Self::with_keys) with no
@@ -74,13 +88,23 @@ pub trait KeyspaceHost: Clone + Send + Sync + 'static {
         self.with_keys(&[], f)
     }
 
+    /// Runs `f`, which only reads, on shard `shard`. A host whose lock has
+    /// a shared mode overrides this and [`read_keys`](Self::read_keys).
+    fn read_shard<R: Send + 'static>(
+        &self,
+        shard: usize,
+        f: impl FnOnce(&Databases) -> R + Send + 'static,
+    ) -> impl Future<Output = R> + Send {
+        self.with_shard(shard, move |dbs| f(dbs))
+    }
+
     /// Runs `f`, which only reads, on the databases that hold `key`.
     fn read_key<R: Send + 'static>(
         &self,
         key: &[u8],
         f: impl FnOnce(&Databases) -> R + Send + 'static,
     ) -> impl Future<Output = R> + Send {
-        self.with_key(key, move |dbs| f(dbs))
+        self.read_shard(self.shard_of(key), f)
     }
 
     /// Runs `f`, which only reads, with a [`ReadRoute`] to the shards that
@@ -93,14 +117,32 @@ pub trait KeyspaceHost: Clone + Send + Sync + 'static {
     ) -> impl Future<Output = R> + Send {
         self.with_keys(keys, move |route| f(&mut ReadThrough(route)))
     }
+}
 
-    /// Runs `f`, which only reads, on shard `shard`.
-    fn read_shard<R: Send + 'static>(
-        &self,
-        shard: usize,
-        f: impl FnOnce(&Databases) -> R + Send + 'static,
-    ) -> impl Future<Output = R> + Send {
-        self.with_shard(shard, move |dbs| f(dbs))
+/// The shards a multi-key step needs, for a sharded host's
+/// [`with_keys`](KeyspaceHost::with_keys).
+#[derive(Debug, PartialEq, Eq)]
+pub enum ShardSet {
+    /// Every key is in this shard (or there is no key: shard 0).
+    One(usize),
+    /// Several shards, in ascending order without repeats: the order in
+    /// which a host must take them, so that two multi-shard steps never
+    /// wait for each other in a cycle.
+    Many(Vec<usize>),
+}
+
+impl ShardSet {
+    /// The shards of `keys` on `host`. One shard, the common case, costs no
+    /// allocation.
+    pub fn of(host: &impl KeyspaceHost, keys: &[Bytes]) -> ShardSet {
+        let first = keys.first().map_or(0, |key| host.shard_of(key));
+        if keys.iter().all(|key| host.shard_of(key) == first) {
+            return ShardSet::One(first);
+        }
+        let mut shards: Vec<usize> = keys.iter().map(|key| host.shard_of(key)).collect();
+        shards.sort_unstable();
+        shards.dedup();
+        ShardSet::Many(shards)
     }
 }
 

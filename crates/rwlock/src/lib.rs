@@ -40,7 +40,7 @@
 use std::future::{Future, ready};
 use std::sync::{Arc, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
-use sharedkv_db::{Bytes, Databases, KeyspaceHost, ReadRoute, Route};
+use sharedkv_db::{Bytes, Databases, KeyspaceHost, ReadRoute};
 
 /// A handle to sixteen databases behind one `std::sync::RwLock`. Clones
 /// share it.
@@ -100,37 +100,12 @@ impl Default for RwLockDb {
 impl KeyspaceHost for RwLockDb {
     const ATOMIC_MULTI_KEY: bool = true;
 
-    fn with_key<R: Send + 'static>(
-        &self,
-        _key: &[u8],
-        f: impl FnOnce(&mut Databases) -> R + Send + 'static,
-    ) -> impl Future<Output = R> + Send {
-        ready(f(&mut self.exclusive()))
-    }
-
     fn with_shard<R: Send + 'static>(
         &self,
         _shard: usize,
         f: impl FnOnce(&mut Databases) -> R + Send + 'static,
     ) -> impl Future<Output = R> + Send {
         ready(f(&mut self.exclusive()))
-    }
-
-    fn with_keys<R: Send + 'static>(
-        &self,
-        _keys: &[Bytes],
-        f: impl FnOnce(&mut dyn Route) -> R + Send + 'static,
-    ) -> impl Future<Output = R> + Send {
-        ready(f(&mut *self.exclusive()))
-    }
-
-    /// `GET` and `TTL`: under the shared lock.
-    fn read_key<R: Send + 'static>(
-        &self,
-        _key: &[u8],
-        f: impl FnOnce(&Databases) -> R + Send + 'static,
-    ) -> impl Future<Output = R> + Send {
-        ready(f(&self.shared()))
     }
 
     /// `MGET` and `EXISTS`: under the shared lock, so atomic all the same.

@@ -47,7 +47,7 @@ use std::num::NonZero;
 use std::sync::Arc;
 
 use sharedkv_actor::{KeyspaceActor, Loan};
-use sharedkv_db::{Bytes, Databases, KeyspaceHost, Route};
+use sharedkv_db::{Bytes, Databases, KeyspaceHost, Route, ShardSet};
 use sharedkv_sharded::{shard_count, shard_index};
 
 /// A handle to the shard actors. Clones share them.
@@ -144,15 +144,8 @@ impl KeyspaceHost for ShardedActorDb {
         self.shards.len()
     }
 
-    /// **Locking behaviour:** waits for the key's actor (see
-    /// [`KeyspaceActor::call`]), including while another command has
-    /// borrowed its shard.
-    fn with_key<R: Send + 'static>(
-        &self,
-        key: &[u8],
-        f: impl FnOnce(&mut Databases) -> R + Send + 'static,
-    ) -> impl Future<Output = R> + Send {
-        self.shards[self.index(key)].call(f)
+    fn shard_of(&self, key: &[u8]) -> usize {
+        self.index(key)
     }
 
     /// **Locking behaviour:** waits for actor `shard`, as
@@ -174,20 +167,14 @@ impl KeyspaceHost for ShardedActorDb {
         keys: &[Bytes],
         f: impl FnOnce(&mut dyn Route) -> R + Send + 'static,
     ) -> impl Future<Output = R> + Send {
-        let first = keys.first().map_or(0, |key| self.index(key));
-        let mut indices = Vec::new();
-        if !keys.iter().all(|key| self.index(key) == first) {
-            indices = keys.iter().map(|key| self.index(key)).collect();
-            indices.sort_unstable();
-            indices.dedup();
-        }
+        let shards = ShardSet::of(self, keys);
         async move {
-            // Fast path, the common case: one shard, one job, no loan.
-            if indices.is_empty() {
-                return self.shards[first].call(move |dbs| f(dbs)).await;
+            match shards {
+                // The common case: one shard, one job, no loan.
+                ShardSet::One(shard) => self.shards[shard].call(move |dbs| f(dbs)).await,
+                // Phase two: the whole step at once, then every loan drops.
+                ShardSet::Many(indices) => f(&mut self.borrow(indices.into_iter()).await),
             }
-            // Phase two: the whole step at once, then every loan drops.
-            f(&mut self.borrow(indices.into_iter()).await)
         }
     }
 

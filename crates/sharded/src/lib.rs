@@ -33,7 +33,7 @@ use std::num::NonZero;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use foldhash::fast::FixedState;
-use sharedkv_db::{Bytes, Databases, KeyspaceHost, Route};
+use sharedkv_db::{Bytes, Databases, KeyspaceHost, Route, ShardSet};
 
 /// Picks a key's shard. Why not the maps' own hasher: a shard's keys would
 /// all share the low bits of their hash, which the map also uses to pick a
@@ -171,12 +171,8 @@ impl KeyspaceHost for ShardedDb {
         self.shards.len()
     }
 
-    fn with_key<R: Send + 'static>(
-        &self,
-        key: &[u8],
-        f: impl FnOnce(&mut Databases) -> R + Send + 'static,
-    ) -> impl Future<Output = R> + Send {
-        ready(f(&mut self.lock(self.index(key))))
+    fn shard_of(&self, key: &[u8]) -> usize {
+        self.index(key)
     }
 
     fn with_shard<R: Send + 'static>(
@@ -195,15 +191,11 @@ impl KeyspaceHost for ShardedDb {
         keys: &[Bytes],
         f: impl FnOnce(&mut dyn Route) -> R + Send + 'static,
     ) -> impl Future<Output = R> + Send {
-        // Fast path, the common case of one key: one shard, no allocation.
-        let first = keys.first().map_or(0, |key| self.index(key));
-        if keys.iter().all(|key| self.index(key) == first) {
-            return ready(f(&mut *self.lock(first)));
+        match ShardSet::of(self, keys) {
+            // The common case: one shard, no allocation.
+            ShardSet::One(shard) => ready(f(&mut *self.lock(shard))),
+            ShardSet::Many(indices) => ready(f(&mut self.lock_all(indices.into_iter()))),
         }
-        let mut indices: Vec<usize> = keys.iter().map(|key| self.index(key)).collect();
-        indices.sort_unstable();
-        indices.dedup();
-        ready(f(&mut self.lock_all(indices.into_iter())))
     }
 
     /// **Locking behaviour:** locks every shard, in ascending index order

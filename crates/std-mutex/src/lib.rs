@@ -24,7 +24,7 @@
 use std::future::{Future, ready};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
-use sharedkv_db::{Bytes, Databases, KeyspaceHost, Route};
+use sharedkv_db::{Databases, KeyspaceHost};
 
 /// A handle to sixteen databases behind one `std::sync::Mutex`. Clones share
 /// it.
@@ -73,27 +73,11 @@ impl Default for StdMutexDb {
 impl KeyspaceHost for StdMutexDb {
     const ATOMIC_MULTI_KEY: bool = true;
 
-    fn with_key<R: Send + 'static>(
-        &self,
-        _key: &[u8],
-        f: impl FnOnce(&mut Databases) -> R + Send + 'static,
-    ) -> impl Future<Output = R> + Send {
-        ready(f(&mut self.lock()))
-    }
-
     fn with_shard<R: Send + 'static>(
         &self,
         _shard: usize,
         f: impl FnOnce(&mut Databases) -> R + Send + 'static,
     ) -> impl Future<Output = R> + Send {
         ready(f(&mut self.lock()))
-    }
-
-    fn with_keys<R: Send + 'static>(
-        &self,
-        _keys: &[Bytes],
-        f: impl FnOnce(&mut dyn Route) -> R + Send + 'static,
-    ) -> impl Future<Output = R> + Send {
-        ready(f(&mut *self.lock()))
     }
 }

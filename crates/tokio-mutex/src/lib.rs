@@ -29,7 +29,7 @@
 
 use std::sync::Arc;
 
-use sharedkv_db::{Bytes, Databases, KeyspaceHost, Route};
+use sharedkv_db::{Databases, KeyspaceHost};
 use tokio::sync::Mutex;
 
 /// A handle to sixteen databases behind one `tokio::sync::Mutex`. Clones
@@ -70,26 +70,10 @@ impl Default for TokioMutexDb {
 impl KeyspaceHost for TokioMutexDb {
     const ATOMIC_MULTI_KEY: bool = true;
 
-    async fn with_key<R: Send + 'static>(
-        &self,
-        _key: &[u8],
-        f: impl FnOnce(&mut Databases) -> R + Send + 'static,
-    ) -> R {
-        f(&mut *self.databases.lock().await)
-    }
-
     async fn with_shard<R: Send + 'static>(
         &self,
         _shard: usize,
         f: impl FnOnce(&mut Databases) -> R + Send + 'static,
-    ) -> R {
-        f(&mut *self.databases.lock().await)
-    }
-
-    async fn with_keys<R: Send + 'static>(
-        &self,
-        _keys: &[Bytes],
-        f: impl FnOnce(&mut dyn Route) -> R + Send + 'static,
     ) -> R {
         f(&mut *self.databases.lock().await)
     }
