@@ -52,7 +52,8 @@ use criterion::{BenchmarkId, Criterion, Throughput};
 use hdrhistogram::Histogram;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
-use sharedkv_db::{Bytes, Db};
+use sharedkv_commands::strings;
+use sharedkv_db::{Bytes, Db, DbIndex};
 use tokio::runtime::Runtime;
 use tokio::task::JoinHandle;
 
@@ -119,7 +120,7 @@ pub async fn fill<D: Db>(db: &D, keys: KeySpace, n: u32, batch: usize) {
             .iter()
             .map(|&k| (keys.key(k), keys.value(k as usize)))
             .collect();
-        db.mset(pairs).await;
+        strings::mset(db, DbIndex::ZERO, pairs).await;
         tokio::task::yield_now().await;
     }
 }
@@ -315,7 +316,7 @@ async fn hog_loop<D: Db>(
             Hog::Mget => {
                 let ks: Vec<Bytes> = batch.iter().map(|&k| keys.key(k)).collect();
                 let start = Instant::now();
-                black_box(db.mget(&ks).await);
+                black_box(strings::mget(&db, DbIndex::ZERO, &ks).await);
                 start.elapsed()
             }
             Hog::Mset => {
@@ -324,17 +325,17 @@ async fn hog_loop<D: Db>(
                     .map(|&k| (keys.key(k), keys.value(k as usize + round)))
                     .collect();
                 let start = Instant::now();
-                db.mset(pairs).await;
+                strings::mset(&db, DbIndex::ZERO, pairs).await;
                 start.elapsed()
             }
             Hog::Len => {
                 let start = Instant::now();
-                black_box(db.len().await);
+                black_box(db.len(DbIndex::ZERO).await);
                 start.elapsed()
             }
             Hog::Clear => {
                 let start = Instant::now();
-                db.clear().await;
+                db.clear(None).await;
                 let took = start.elapsed();
                 fill(&db, keys, HOL_KEYS, REFILL_BATCH).await;
                 took

@@ -4,10 +4,12 @@
 use std::collections::HashMap;
 use std::future::{Future, ready};
 
-use sharedkv_db::{BuildHasher, Bytes, Db, Instant, Keyspace, SetOptions};
+use sharedkv_commands::strings::{self, SetOptions, Text};
+use sharedkv_db::{BuildHasher, Bytes, Db, DbIndex, Entry, Instant, Keyspace, Value, parse_i64};
 
 /// What a benchmark task calls. Every [`Db`] is a `Store` (a shared handle,
-/// cloned per task); so are the two unshared references, [`Floor`] and
+/// cloned per task), through `sharedkv-commands`' typed functions on
+/// database 0; so are the two unshared references, [`Floor`] and
 /// [`Unshared`], which one task owns.
 pub trait Store: Send {
     /// `GET key`.
@@ -20,26 +22,33 @@ pub trait Store: Send {
     fn set_many(&mut self, pairs: Vec<(Bytes, Bytes)>) -> impl Future<Output = ()> + Send;
 }
 
+/// The keys and values are passed as they are, without the command layer's
+/// copy (`stored`): they are static, as they were when `Db` had a method
+/// per command, so the numbers stay comparable.
 impl<D: Db> Store for D {
     #[inline]
-    fn get(&mut self, key: &Bytes) -> impl Future<Output = Option<Bytes>> + Send {
-        Db::get(self, key)
+    async fn get(&mut self, key: &Bytes) -> Option<Bytes> {
+        strings::get(self, DbIndex::ZERO, key)
+            .await
+            .expect("benchmark keys hold strings")
     }
 
     #[inline]
     async fn set(&mut self, key: Bytes, value: Bytes) {
-        Db::set(self, key, value, SetOptions::default()).await;
+        strings::set(self, DbIndex::ZERO, key, value, SetOptions::default())
+            .await
+            .expect("a plain SET cannot fail");
     }
 
     #[inline]
     async fn incr(&mut self, key: Bytes) -> i64 {
-        self.incr_by(key, 1)
+        strings::incr_by(self, DbIndex::ZERO, key, 1)
             .await
             .expect("counters hold integers far from overflow")
     }
 
     fn set_many(&mut self, pairs: Vec<(Bytes, Bytes)>) -> impl Future<Output = ()> + Send {
-        self.mset(pairs)
+        strings::mset(self, DbIndex::ZERO, pairs)
     }
 }
 
@@ -73,10 +82,7 @@ impl Store for Floor {
 
     #[inline]
     fn incr(&mut self, key: Bytes) -> impl Future<Output = i64> + Send {
-        let old = self
-            .map
-            .get(&key)
-            .map_or(Some(0), |v| sharedkv_db::parse_i64(v));
+        let old = self.map.get(&key).map_or(Some(0), |v| parse_i64(v));
         let new = old.expect("counters hold integers") + 1;
         let text = Bytes::copy_from_slice(itoa::Buffer::new().format(new).as_bytes());
         self.map.insert(key, text);
@@ -91,8 +97,10 @@ impl Store for Floor {
 
 /// The second reference: sharedkv's own [`Keyspace`] (entries with
 /// deadlines, an expiry index, a clock read per command) used directly, with
-/// no lock. Floor → `Unshared` is what command semantics cost; `Unshared` →
-/// a strategy is what sharing costs.
+/// no lock, running the steps the commands run (those of
+/// `sharedkv-commands`' `strings.rs`, restated here for their default
+/// options). Floor → `Unshared` is what command semantics cost; `Unshared`
+/// → a strategy is what sharing costs.
 #[derive(Debug, Default)]
 pub struct Unshared {
     keyspace: Keyspace,
@@ -103,31 +111,56 @@ impl Unshared {
     pub fn new() -> Self {
         Self::default()
     }
+
+    /// `SET key value`'s step with no option: a persistent string.
+    fn put(&mut self, key: &Bytes, value: Bytes, now: Instant) {
+        self.keyspace.update(key, now, |slot| {
+            slot.put(Entry::new(Value::string(value)));
+        });
+    }
 }
 
 impl Store for Unshared {
     #[inline]
     fn get(&mut self, key: &Bytes) -> impl Future<Output = Option<Bytes>> + Send {
-        ready(self.keyspace.get(key, Instant::now()))
+        let entry = self.keyspace.read(key, Instant::now());
+        let text = entry.map(|e| Text::of(&e.value).expect("benchmark keys hold strings"));
+        ready(text.map(Text::into_bytes))
     }
 
     #[inline]
     fn set(&mut self, key: Bytes, value: Bytes) -> impl Future<Output = ()> + Send {
-        self.keyspace
-            .set(&key, value, &SetOptions::default(), Instant::now());
+        self.put(&key, value, Instant::now());
         ready(())
     }
 
+    /// `INCRBY key 1`'s step: an absent key counts as 0, and the value is
+    /// changed in place.
     #[inline]
     fn incr(&mut self, key: Bytes) -> impl Future<Output = i64> + Send {
-        let n = self.keyspace.incr_by(&key, 1, Instant::now());
-        ready(n.expect("counters hold integers far from overflow"))
+        let n = self.keyspace.update(&key, Instant::now(), |slot| {
+            let old = match slot.value() {
+                None => {
+                    slot.put(Entry::new(Value::Int(1)));
+                    return 1;
+                }
+                Some(Value::Int(n)) => *n,
+                Some(Value::Str(text)) => parse_i64(text).expect("counters hold integers"),
+                Some(_) => panic!("counters hold strings"),
+            };
+            let new = old.checked_add(1).expect("counters far from overflow");
+            if let Some(value) = slot.value_mut() {
+                *value = Value::Int(new);
+            }
+            new
+        });
+        ready(n)
     }
 
     fn set_many(&mut self, pairs: Vec<(Bytes, Bytes)>) -> impl Future<Output = ()> + Send {
-        let (now, opts) = (Instant::now(), SetOptions::default());
+        let now = Instant::now();
         for (key, value) in pairs {
-            self.keyspace.set(&key, value, &opts, now);
+            self.put(&key, value, now);
         }
         ready(())
     }

@@ -136,7 +136,8 @@ impl Command for HDel {
     };
 
     async fn run<D: Db>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
-        let key = args.required()?;
+        // Copied: removing some fields is a write that keeps the key.
+        let key = stored(args.required()?);
         let fields = args.rest();
         let removed = cx
             .db

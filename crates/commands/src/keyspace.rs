@@ -1372,7 +1372,9 @@ impl Command for Persist {
     };
 
     async fn run<D: Db>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
-        let key = args.required()?;
+        // Copied: a strategy may keep the key of any write (papaya stores
+        // the key it is handed whenever it commits one).
+        let key = stored(args.required()?);
         let done = persist(cx.db, cx.selected, &key).await;
         cx.reply.int(i64::from(done));
         Ok(())

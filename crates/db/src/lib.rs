@@ -58,9 +58,11 @@
 //!
 //! # What a strategy may keep
 //!
-//! A strategy stores the `key` it is handed by [`Db::update`] or a
-//! multi-key step when the step inserts an entry, and every `Bytes` the step
-//! puts in it. It keeps nothing from reads. The caller therefore passes keys
+//! A strategy may store the `key` it is handed by [`Db::update`] or a
+//! multi-key step whenever the step writes (inserts, changes or replaces an
+//! entry: papaya's `compute` stores the key it is handed on every write it
+//! commits), and every `Bytes` the step puts in the entry. It keeps nothing
+//! from reads, nor from a step that only removes or changes nothing. The caller therefore passes keys
 //! and values that own their memory: the server's arguments are slices of a
 //! connection's read buffer, and `sharedkv-commands` copies them (its
 //! `stored` rule) before they reach a write.

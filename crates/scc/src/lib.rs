@@ -1,43 +1,39 @@
 //! An implementation of `sharedkv-db`'s [`KeyMap`] trait for an
-//! [`scc::HashMap`], driven through its **async** methods (`entry_async`,
-//! `read_async`, `remove_if_async`) wherever [`MapDb`] can await: one array
-//! of buckets, each with its own read-write lock, and a task that waits for a
-//! bucket suspends and yields its worker thread to the runtime instead of
-//! blocking it. [`SccDb`] is [`MapDb`] over it, sixteen maps for Redis's
-//! sixteen databases.
+//! [`scc::HashMap`], through its **synchronous** methods (`entry_sync`,
+//! `read_sync`, `iter_sync`, ...): one array of buckets, each with its own
+//! read-write lock, resized incrementally without blocking. [`SccDb`] is
+//! [`MapDb`] over it, sixteen maps for Redis's sixteen databases.
 //!
-//! This is the one strategy that is both lock-based and async by nature:
-//! std-mutex, sharded and dashmap block the thread on a busy lock, the
-//! tokio-mutex strategy yields but has one lock for everything, and scc
-//! yields on a lock per bucket. Whether yielding matters shows when
-//! something holds a lock for long (the head-of-line benchmark): a blocked
-//! thread stalls every task queued on it, a suspended task only itself.
+//! **When to pick it:** many cores, many keys, mostly single-key commands.
+//! Contention is per bucket, not per shard, and growing the table never
+//! stops the other commands.
 //!
-//! **When to pick it:** many cores, many keys, and a runtime whose worker
-//! threads must stay free for other tasks (connections, timers) even when
-//! some commands wait. scc's table is not sharded but one bucket array that
-//! resizes incrementally without blocking, so contention is per bucket, not
-//! per shard.
+//! **Why not its async methods**, which suspend a task that waits for a
+//! bucket instead of blocking its thread, and which this strategy used
+//! before: the contract runs some steps synchronously (the keys of a
+//! multi-key command, `SCAN`, `FLUSHDB`), and on Tokio a map waited on both
+//! ways can deadlock. scc hands a released bucket lock to the next waiter;
+//! when that waiter is a suspended task, waking it puts it in the LIFO slot
+//! of the thread that released the lock, which no other worker may steal
+//! from. If that thread then blocks in a synchronous wait for a bucket the
+//! woken task holds, both wait forever. The stress suite's concurrent
+//! `SCAN` check found it (two workers parked in `iter_sync`, the others
+//! idle). One way of waiting for the whole map is what keeps it sound, and
+//! the synchronous one is the one every step can use.
 //!
 //! **What it costs:**
 //!
-//! - Each single-key command is a future that may suspend: the lock wait
-//!   queue, the waker registration and the state machine cost more than a
-//!   blocking lock's fast path when nothing waits.
-//! - What [`MapDb`] runs synchronously uses scc's `_sync` methods, which
-//!   block the thread on a busy bucket: the keys of a multi-key command,
-//!   `SCAN`, `FLUSHDB`.
-//! - `DBSIZE` is a scan: scc's `len` reads every bucket's metadata (O(capacity)).
+//! - A busy bucket blocks the waiting thread, as dashmap's shard locks do,
+//!   so a slow step stalls the tasks queued on that thread.
+//! - `DBSIZE` is a scan: scc's `len` reads every bucket's metadata
+//!   (O(capacity)).
 //! - A step runs under its bucket's write lock and changes the stored entry
 //!   in place (nothing is copied), so a slow step keeps that bucket's keys
 //!   waiting. The guards (`Entry`, `OccupiedEntry`, `VacantEntry`) hold that
-//!   lock. scc's lock is async-aware, but a guard held across an unrelated
-//!   `.await` would still keep every other task off the bucket for as long
-//!   as the holder sleeps; here each guard is produced by an await and
-//!   consumed by the synchronous `apply` before the next one (clippy.toml
-//!   lists the types for `await_holding_invalid_type`).
+//!   lock, and every one is consumed by the synchronous `apply` before any
+//!   `.await` (clippy.toml lists the types for `await_holding_invalid_type`).
 //! - Expiry deadlines live beside the maps, in [`MapDb`]'s queue (one short
-//!   global mutex section per write that sets a TTL; that one never yields).
+//!   global mutex section per write that sets a TTL).
 //!
 //! # Consistency
 //!
@@ -85,18 +81,6 @@ impl KeyMap for SccKeys {
         apply(self.0.entry_sync(key.clone()), now, step)
     }
 
-    /// **Locking behaviour:** waits for the write lock of the key's bucket,
-    /// suspending the task (not the thread) while another holds it; the lock
-    /// is then held by the entry, which `apply` consumes without awaiting.
-    async fn update_async<R: Send>(
-        &self,
-        key: &Bytes,
-        now: Instant,
-        step: impl FnMut(&mut Slot<'_>) -> R + Send,
-    ) -> Stepped<R> {
-        apply(self.0.entry_async(key.clone()).await, now, step)
-    }
-
     /// **Locking behaviour:** blocks the thread for the read lock of the
     /// key's bucket, held while `f` runs on a present entry.
     fn read<R>(&self, key: &[u8], f: impl FnOnce(Option<&Entry>) -> R) -> R {
@@ -105,30 +89,10 @@ impl KeyMap for SccKeys {
         answer(found.flatten(), f)
     }
 
-    /// **Locking behaviour:** waits (suspending) for the read lock of the
-    /// key's bucket, held while `f` runs on a present entry.
-    async fn read_async<R: Send>(
-        &self,
-        key: &[u8],
-        f: impl FnOnce(Option<&Entry>) -> R + Send,
-    ) -> R {
-        let mut f = Some(f);
-        let found = self.0.read_async(key, |_, e| f.take().map(|f| f(Some(e))));
-        answer(found.await.flatten(), f)
-    }
-
     /// **Locking behaviour:** blocks the thread for the bucket's write lock;
     /// the check runs under it.
     fn remove_expired(&self, key: &Bytes, now: Instant) {
         self.0.remove_if_sync(key, |entry| !entry.is_live(now));
-    }
-
-    /// The sweep's removal: as [`remove_expired`](KeyMap::remove_expired),
-    /// suspending while the bucket is busy.
-    async fn remove_expired_async(&self, key: &Bytes, now: Instant) {
-        self.0
-            .remove_if_async(key, |entry| !entry.is_live(now))
-            .await;
     }
 
     /// **Locking behaviour:** holds each bucket's read lock while `f` visits
@@ -258,35 +222,6 @@ mod tests {
             1,
             "expired: absent"
         );
-    }
-
-    /// A task waiting for a bucket that another holds is suspended, not blocking: on a one-thread runtime, other tasks still run, and the write completes once the bucket is free.
-    #[tokio::test]
-    #[expect(
-        clippy::await_holding_invalid_type,
-        reason = "the test holds a bucket across an await on purpose"
-    )]
-    async fn waiting_for_a_bucket_yields_the_thread() {
-        let (db, key) = (SccDb::new(), b("k"));
-        let put = |s: &'static str| {
-            move |slot: &mut Slot<'_>| {
-                slot.put(Entry::new(Value::Str(Bytes::from_static(s.as_bytes()))))
-            }
-        };
-        db.update(DbIndex::ZERO, &key, put("old")).await;
-        let held = db.first_map().0.entry_async(key.clone()).await;
-        let writer = tokio::spawn({
-            let (db, key) = (db.clone(), key.clone());
-            async move { db.update(DbIndex::ZERO, &key, put("new")).await }
-        });
-        // The writer parks on the bucket; this thread is free to run this
-        // task again. A blocking lock would never get here.
-        tokio::task::yield_now().await;
-        assert!(!writer.is_finished());
-        drop(held);
-        writer.await.unwrap();
-        let value = db.read(DbIndex::ZERO, &key, |e| e.map(|e| e.value.clone()));
-        assert_eq!(value.await, Some(Value::Str(b("new"))));
     }
 
     /// Deadline hints follow deadlines: a write that keeps its deadline (INCR) pushes no new hint, the sweep reclaims expired keys nobody reads (TTL set by a put or changed in place), and a stale hint (the key was rewritten without a TTL) removes nothing.

@@ -366,18 +366,35 @@ async fn unknown_command_and_arity_errors<D: Db>(db: D) {
     server.stop().await;
 }
 
-/// SELECT accepts only database 0; CLIENT ID, SETNAME, GETNAME and SETINFO work as clients expect.
+/// SELECT accepts databases 0 to 15 with Redis 7's two errors, the choice holds for the connection only; CLIENT ID, SETNAME, GETNAME and SETINFO work as clients expect.
 async fn select_and_client<D: Db>(db: D) {
     let server = start(db).await;
     let mut c = server.client().await;
     c.command(&["SELECT", "0"], b"+OK\r\n").await;
-    c.command(&["SELECT", "1"], b"-ERR DB index is out of range\r\n")
+    for out_of_range in ["16", "-1"] {
+        c.command(
+            &["SELECT", out_of_range],
+            b"-ERR DB index is out of range\r\n",
+        )
         .await;
-    c.command(
-        &["SELECT", "x"],
-        b"-ERR value is not an integer or out of range\r\n",
-    )
-    .await;
+    }
+    for not_an_integer in ["x", "01", "1.5", "9999999999999999999"] {
+        c.command(
+            &["SELECT", not_an_integer],
+            b"-ERR value is not an integer or out of range\r\n",
+        )
+        .await;
+    }
+    c.command(&["SELECT", "15"], b"+OK\r\n").await;
+    c.command(&["SET", "k", "in 15"], b"+OK\r\n").await;
+    c.command(&["DBSIZE"], b":1\r\n").await;
+    let mut other = server.client().await;
+    other.command(&["GET", "k"], b"$-1\r\n").await;
+    other.command(&["DBSIZE"], b":0\r\n").await;
+    other.command(&["SELECT", "15"], b"+OK\r\n").await;
+    other.command(&["GET", "k"], &bulk("in 15")).await;
+    c.command(&["SELECT", "0"], b"+OK\r\n").await;
+    c.command(&["GET", "k"], b"$-1\r\n").await;
     c.command(&["CLIENT", "GETNAME"], b"$-1\r\n").await;
     c.command(&["CLIENT", "SETNAME", "worker-1"], b"+OK\r\n")
         .await;
@@ -502,7 +519,7 @@ async fn config_get<D: Db>(db: D) {
     server.stop().await;
 }
 
-/// COMMAND, COMMAND COUNT, INFO, DOCS and LIST describe the commands from the table, as Redis 7 shapes them.
+/// COMMAND, COMMAND COUNT, INFO, DOCS and LIST describe the commands from the table, as Redis 7 shapes them (the summaries in our words).
 async fn command_introspection<D: Db>(db: D) {
     let server = start(db).await;
     let mut c = server.client().await;
@@ -523,7 +540,7 @@ async fn command_introspection<D: Db>(db: D) {
     .await;
     c.command(
         &["COMMAND", "DOCS", "get"],
-        b"*2\r\n$3\r\nget\r\n*10\r\n$7\r\nsummary\r\n$22\r\nGet the value of a key\r\n\
+        b"*2\r\n$3\r\nget\r\n*10\r\n$7\r\nsummary\r\n$35\r\nReturns the string stored at a key.\r\n\
           $5\r\nsince\r\n$5\r\n1.0.0\r\n$5\r\ngroup\r\n$6\r\nstring\r\n$10\r\ncomplexity\r\n$4\r\nO(1)\r\n\
           $9\r\narguments\r\n*1\r\n*4\r\n$4\r\nname\r\n$3\r\nkey\r\n$4\r\ntype\r\n$3\r\nkey\r\n",
     )

@@ -25,14 +25,16 @@
 //! works for them. A new strategy is added in one place: a line in
 //! [`for_each_strategy!`] and a re-export in [`strategies`].
 
-#[cfg(feature = "paused-time")]
-pub mod hints;
 pub mod linearizability;
 pub mod support;
 
 /// The `Db` trait crate, so that users of this crate need no other
 /// dependency to call the strategies it lists.
 pub use sharedkv_db as db;
+
+/// The command layer, whose typed functions the checks call (through
+/// [`support::Commands`]) and whose `find` and `run` they drive.
+pub use sharedkv_commands as commands;
 
 /// Every strategy's handle type, re-exported so that the constructor
 /// expressions of [`for_each_strategy!`] resolve through this crate alone.
@@ -67,15 +69,17 @@ pub mod strategies {
 /// `BenchmarkId`.
 ///
 /// ```
-/// use sharedkv_testsuite::db::{Bytes, Db, SetOptions};
+/// use sharedkv_testsuite::commands::strings::{get, set, SetOptions};
+/// use sharedkv_testsuite::db::{Bytes, DbIndex};
 /// use sharedkv_testsuite::for_each_strategy;
 ///
 /// macro_rules! round_trip {
 ///     ($name:ident, $new:expr) => {
-///         let db = $new;
-///         db.set(Bytes::from_static(b"k"), Bytes::from_static(b"v"), SetOptions::default())
-///             .await;
-///         assert_eq!(db.get(&Bytes::from_static(b"k")).await.as_deref(), Some(&b"v"[..]));
+///         let (db, key) = ($new, Bytes::from_static(b"k"));
+///         let value = Bytes::from_static(b"v");
+///         set(&db, DbIndex::ZERO, key.clone(), value, SetOptions::default()).await.unwrap();
+///         let back = get(&db, DbIndex::ZERO, &key).await.unwrap();
+///         assert_eq!(back.as_deref(), Some(&b"v"[..]), "{}", stringify!($name));
 ///     };
 /// }
 ///

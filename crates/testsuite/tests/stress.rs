@@ -9,14 +9,20 @@
 //! than there are cores; in CI run them serially:
 //! `cargo test -p sharedkv-testsuite --test stress -- --test-threads=1`.
 
+use std::any::type_name;
+use std::collections::HashSet;
+use std::io::Write as _;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::mpsc::{self, RecvTimeoutError};
 use std::task::Poll;
+use std::time::Duration;
 
-use sharedkv_testsuite::db::{Bytes, Db, SetOptions};
+use sharedkv_testsuite::commands::strings::SetOptions;
+use sharedkv_testsuite::db::{Bytes, Db, DbIndex};
 use sharedkv_testsuite::for_each_strategy;
-use sharedkv_testsuite::support::{b, numbered, nx};
+use sharedkv_testsuite::support::{Commands, b, numbered, nx};
 use tokio::sync::Barrier;
 use tokio::task::JoinHandle;
 
@@ -48,6 +54,29 @@ async fn join_all<T>(mut tasks: Vec<JoinHandle<T>>) -> Vec<T> {
     })
     .await;
     results.into_iter().flatten().collect()
+}
+
+/// How long a check may run before [`watchdog`] ends the run.
+const LIMIT: Duration = Duration::from_secs(180);
+
+/// Ends the whole test binary, naming the check, if the returned guard is
+/// still alive after [`LIMIT`]. A check whose worker thread deadlocks can
+/// neither fail nor finish (dropping the runtime waits for its workers), so
+/// without this it would hang the run silently.
+fn watchdog(check: &'static str, strategy: &'static str) -> mpsc::Sender<()> {
+    let (guard, dropped) = mpsc::channel::<()>();
+    std::thread::spawn(move || {
+        if let Err(RecvTimeoutError::Timeout) = dropped.recv_timeout(LIMIT) {
+            // Straight to the stream: libtest captures `eprintln!`, and the
+            // capture dies with the process.
+            let _ = writeln!(
+                std::io::stderr(),
+                "{check} on {strategy}: still running after {LIMIT:?}: deadlocked?"
+            );
+            std::process::exit(101);
+        }
+    });
+    guard
 }
 
 /// Parses a value of the form `a:b:c` into three numbers.
@@ -259,7 +288,7 @@ async fn concurrent_del_and_exists_are_atomic_as_declared<D: Db>(db: D) {
         results.iter().sum::<usize>() > 0,
         "no reader ran while the writer did"
     );
-    assert_eq!(db.len().await, 0);
+    assert_eq!(db.len(DbIndex::ZERO).await, 0);
 }
 
 /// GETs racing SETs of unique values only return values written for that key, and per writer never an older one.
@@ -408,7 +437,110 @@ async fn concurrent_getdel_has_one_taker<D: Db>(db: D) {
         let takers = taken.iter().filter(|per_task| per_task[r]).count();
         assert_eq!(takers, 1, "{key:?}: {takers} tasks took it");
     }
-    assert_eq!(db.len().await, 0);
+    assert_eq!(db.len(DbIndex::ZERO).await, 0);
+}
+
+/// Full SCAN iterations (COUNT 10 to 100) return every key that stays present, whatever other tasks insert, delete and rewrite meanwhile, only keys some task wrote, and end within O(N/COUNT) calls.
+async fn scan_returns_every_key_that_stays<D: Db>(db: D) {
+    const STAYING: usize = 500;
+    const CHURNERS: usize = 3;
+    /// How many keys each churner keeps alive: it deletes the key it wrote
+    /// this many writes before.
+    const WINDOW: usize = 200;
+    const SCANNERS: usize = 2;
+    const ITERATIONS: usize = 30 * SCALE;
+    /// The most keys present at once (a churner may be one write ahead).
+    const MOST: usize = STAYING + CHURNERS * (WINDOW + 1);
+    // SCAN is synchronous in some strategies: a worker blocked in it can
+    // deadlock against a task parked on that worker, which must fail loudly.
+    let _running = watchdog("scan_returns_every_key_that_stays", type_name::<D>());
+    let staying = Arc::new(numbered("stay", STAYING));
+    db.mset(staying.iter().map(|k| (k.clone(), b("0"))).collect())
+        .await;
+    let barrier = Arc::new(Barrier::new(CHURNERS + SCANNERS));
+    let scanners_left = Arc::new(AtomicUsize::new(SCANNERS));
+    let mut churners = Vec::new();
+    for t in 0..CHURNERS {
+        let (db, staying, barrier, left) = (
+            db.clone(),
+            staying.clone(),
+            barrier.clone(),
+            scanners_left.clone(),
+        );
+        churners.push(tokio::spawn(async move {
+            barrier.wait().await;
+            let mut i = 0usize;
+            while left.load(Ordering::Acquire) > 0 {
+                db.set(b(format!("churn{t}:{i}")), b("v"), SetOptions::default())
+                    .await;
+                if let Some(old) = i.checked_sub(WINDOW) {
+                    let gone = db.del(&[b(format!("churn{t}:{old}"))]).await;
+                    assert_eq!(gone, 1, "churn{t}:{old} vanished before its DEL");
+                }
+                // Rewriting a staying key keeps it present.
+                let k = (i * 7 + t) % STAYING;
+                db.set(staying[k].clone(), b(i.to_string()), SetOptions::default())
+                    .await;
+                i += 1;
+                if i.is_multiple_of(16) {
+                    tokio::task::yield_now().await;
+                }
+            }
+            i
+        }));
+    }
+    let scanners: Vec<_> = (0..SCANNERS)
+        .map(|s| {
+            let (db, staying, barrier, left) = (
+                db.clone(),
+                staying.clone(),
+                barrier.clone(),
+                scanners_left.clone(),
+            );
+            tokio::spawn(async move {
+                barrier.wait().await;
+                for iteration in 0..ITERATIONS {
+                    let count = 10 + (iteration * 37 + s * 53) % 91;
+                    let (mut cursor, mut calls) = (0, 0usize);
+                    let mut seen = HashSet::new();
+                    loop {
+                        let (next, keys) = db.scan(DbIndex::ZERO, cursor, count, |_, _| true).await;
+                        calls += 1;
+                        for key in keys {
+                            assert!(
+                                key.starts_with(b"stay") || key.starts_with(b"churn"),
+                                "SCAN returned a key no task wrote: {key:?}"
+                            );
+                            seen.insert(key);
+                        }
+                        assert!(
+                            calls <= 4 * MOST / count + 16,
+                            "iteration {iteration}, COUNT {count}: still going after {calls} calls"
+                        );
+                        if next == 0 {
+                            break;
+                        }
+                        cursor = next;
+                        if calls.is_multiple_of(4) {
+                            tokio::task::yield_now().await;
+                        }
+                    }
+                    let missed: Vec<_> = staying.iter().filter(|k| !seen.contains(*k)).collect();
+                    assert!(
+                        missed.is_empty(),
+                        "iteration {iteration}, COUNT {count}: missed {} staying keys, e.g. {:?}",
+                        missed.len(),
+                        missed[0]
+                    );
+                }
+                left.fetch_sub(1, Ordering::Release);
+            })
+        })
+        .collect();
+    join_all(scanners).await;
+    let writes: usize = join_all(churners).await.into_iter().sum();
+    assert!(writes > 0, "no churner ran while the scanners did");
+    assert_eq!(db.exists(&staying).await, STAYING);
 }
 
 macro_rules! stamp {
@@ -428,6 +560,8 @@ macro_rules! stamp {
                 concurrent_set_nx_has_one_winner,
                 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
                 concurrent_getdel_has_one_taker,
+                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+                scan_returns_every_key_that_stays,
             }
         }
     };

@@ -5,8 +5,6 @@
 //! Not every test file uses every helper.
 #![allow(dead_code)]
 
-pub mod process;
-
 use std::io;
 use std::net::SocketAddr;
 use std::time::Duration;

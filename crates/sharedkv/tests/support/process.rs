@@ -15,11 +15,14 @@ pub fn backends() -> Vec<String> {
         .output()
         .expect("list backends");
     assert!(out.status.success());
-    String::from_utf8(out.stdout)
+    let backends: Vec<String> = String::from_utf8(out.stdout)
         .expect("utf-8")
         .lines()
         .map(str::to_owned)
-        .collect()
+        .collect();
+    // A test that loops over no backend would pass without testing anything.
+    assert!(!backends.is_empty(), "--list-backends printed no backend");
+    backends
 }
 
 /// A running server process; killed if a test fails before it exits.

@@ -132,13 +132,13 @@ enum Backend {
     Rwlock,
     /// N std Mutex shards picked by key hash: contention falls N-fold; DBSIZE/FLUSHALL visit every shard.
     Sharded,
-    /// dashmap's RwLock shards: parallel reads, sharded writes; MSET/MGET are atomic per key only.
+    /// dashmap's RwLock shards: parallel reads, sharded writes; multi-key commands per key only.
     Dashmap,
-    /// flurry, a port of Java's ConcurrentHashMap: lock-free reads; an allocation per write.
+    /// flurry, a port of Java's ConcurrentHashMap: lock-free reads; every write copies its entry; multi-key commands per key only.
     Flurry,
-    /// papaya's lock-free table: reads never wait; an allocation per write; blocking resize; MSET/MGET per key only.
+    /// papaya's lock-free table: reads never wait; every write copies its entry; blocking resize; multi-key commands per key only.
     Papaya,
-    /// scc's bucket locks through async methods: a task waiting for a bucket yields its thread.
+    /// scc's bucket locks through async methods: a task waiting for a bucket yields its thread; multi-key commands per key only.
     Scc,
     /// One task owns the keyspace, commands arrive by channel: no locks; runs at one core's speed.
     Actor,
