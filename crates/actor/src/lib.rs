@@ -325,16 +325,14 @@ mod tests {
         Bytes::copy_from_slice(s.as_bytes())
     }
 
-    /// Stores `value` under `key` in database 0, with `deadline`.
-    async fn set(db: &impl Db, key: &str, value: &str, deadline: Option<Instant>) {
-        let value = b(value);
-        db.update(DbIndex::ZERO, &b(key), move |slot| {
-            slot.put(Entry {
-                value: Value::Str(value.clone()),
-                expires_at: deadline,
-            })
-        })
-        .await;
+    /// Stores "v" under "k" in database 0, with `expires_at`.
+    async fn set_k(db: &impl Db, expires_at: Option<Instant>) {
+        let entry = Entry {
+            value: Value::Str(b("v")),
+            expires_at,
+        };
+        db.update(DbIndex::ZERO, &b("k"), move |slot| slot.put(entry.clone()))
+            .await;
     }
 
     /// The value under `key` in database 0.
@@ -356,7 +354,7 @@ mod tests {
     async fn actor_stops_with_its_last_handle() {
         let (db, task) = ActorDb::start();
         let other = db.clone();
-        set(&db, "k", "v", None).await;
+        set_k(&db, None).await;
         drop(db);
         assert_eq!(get(&other, "k").await, Some(Value::Str(b("v"))));
         assert!(!task.is_finished());
@@ -378,7 +376,7 @@ mod tests {
                 .await
         });
         assert!(caller.await.unwrap_err().is_panic());
-        set(&db, "k", "v", None).await;
+        set_k(&db, None).await;
         assert_eq!(get(&db, "k").await, Some(Value::Str(b("v"))));
     }
 
@@ -414,10 +412,10 @@ mod tests {
     async fn actor_sweeps_expired_keys() {
         let db = ActorDb::new();
         let deadline = Some(Instant::now() + Duration::from_secs(1));
-        set(&db, "k", "v", deadline).await;
+        set_k(&db, deadline).await;
         db.swap(DbIndex::ZERO, DbIndex::new(7).expect("database 7 exists"))
             .await;
-        set(&db, "k", "v", deadline).await;
+        set_k(&db, deadline).await;
         assert_eq!(db.actor.call(|dbs| dbs.len()).await, 2);
         tokio::time::sleep(Duration::from_secs(2)).await;
         assert_eq!(db.actor.call(|dbs| dbs.len()).await, 0);

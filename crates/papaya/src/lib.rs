@@ -184,34 +184,28 @@ impl KeyMap for PapayaKeys {
 mod tests {
     use std::time::Duration;
 
-    use sharedkv_db::{Db, DbIndex, SWEEP_INTERVAL, Value};
+    use sharedkv_db::{Db, DbIndex, Value};
 
     use super::*;
 
-    fn b(s: &str) -> Bytes {
-        Bytes::copy_from_slice(s.as_bytes())
+    /// The counter a step finds under its key: 0 where the key is absent.
+    fn count(slot: &Slot<'_>) -> i64 {
+        match slot.value() {
+            Some(Value::Int(n)) => *n,
+            _ => 0,
+        }
     }
 
-    /// INCR as a step: an absent key counts as 0, and the deadline stays.
+    /// INCR as a step, answering the count it found (these tests set no TTL).
     fn incr(slot: &mut Slot<'_>) -> i64 {
-        let n = match slot.value() {
-            Some(Value::Int(n)) => n + 1,
-            _ => 1,
-        };
-        let expires_at = slot.entry().and_then(|e| e.expires_at);
-        slot.put(Entry {
-            value: Value::Int(n),
-            expires_at,
-        });
-        n
+        let previous = count(slot);
+        slot.put(Entry::new(Value::Int(previous + 1)));
+        previous
     }
 
     /// GETDEL of a counter as a step: what it held, and the key is gone.
     fn take(slot: &mut Slot<'_>) -> i64 {
-        let n = match slot.value() {
-            Some(Value::Int(n)) => *n,
-            _ => 0,
-        };
+        let n = count(slot);
         slot.remove();
         n
     }
@@ -223,40 +217,6 @@ mod tests {
             slot.put(Entry::new(Value::Int(1)));
         }
         (previous.is_none(), previous)
-    }
-
-    /// A step that changes the (copied) value is stored, a removal removes, and an expired entry is absent to reads and steps.
-    #[tokio::test(start_paused = true)]
-    async fn steps_are_stored_and_remove() {
-        let db = PapayaDb::new();
-        let key = b("k");
-        assert_eq!(db.update(DbIndex::ZERO, &key, incr).await, 1);
-        db.update(DbIndex::ZERO, &key, |slot| {
-            if let Some(Value::Int(n)) = slot.value_mut() {
-                *n *= 10;
-            }
-        })
-        .await;
-        let read = db.read(DbIndex::ZERO, &key, |e| e.map(|e| e.value.clone()));
-        assert_eq!(read.await, Some(Value::Int(10)));
-        assert_eq!(db.update(DbIndex::ZERO, &key, take).await, 10);
-        assert_eq!(db.len(DbIndex::ZERO).await, 0);
-
-        let at = Instant::now() + Duration::from_secs(1);
-        db.update(DbIndex::ZERO, &key, move |slot| {
-            slot.put(Entry {
-                value: Value::Int(1),
-                expires_at: Some(at),
-            });
-        })
-        .await;
-        tokio::time::advance(Duration::from_secs(1)).await;
-        assert!(!db.read(DbIndex::ZERO, &key, |e| e.is_some()).await);
-        assert_eq!(
-            db.update(DbIndex::ZERO, &key, incr).await,
-            1,
-            "expired: absent"
-        );
     }
 
     /// INCR, GETDEL and SET NX GET steps racing on one key from four worker threads (so `compute` retries on a slot that changed, vanished or appeared under it) lose no increment, and every answer belongs to the run that committed. Each life of the key, from its creation to the GETDEL that takes its value `k`, holds `k` writes whose answers say they moved it from 0, 1, ..., k-1: so what was taken is what was added, and the INCRs' previous values sum to k(k-1)/2 per life.
@@ -282,13 +242,13 @@ mod tests {
         let db = PapayaDb::new();
         let tasks: Vec<_> = (0..TASKS)
             .map(|t| {
-                let (db, key) = (db.clone(), b("n"));
+                let (db, key) = (db.clone(), Bytes::from_static(b"n"));
                 tokio::spawn(async move {
                     let mut seen = Seen::default();
                     for _ in 0..EACH {
                         match t % 3 {
                             0 => {
-                                seen.previous += db.update(DbIndex::ZERO, &key, incr).await - 1;
+                                seen.previous += db.update(DbIndex::ZERO, &key, incr).await;
                                 seen.added += 1;
                             }
                             1 => seen.take(db.update(DbIndex::ZERO, &key, take).await),
@@ -312,7 +272,8 @@ mod tests {
             all.taken += seen.taken;
             all.triangles += seen.triangles;
         }
-        all.take(db.update(DbIndex::ZERO, &b("n"), take).await);
+        let key = Bytes::from_static(b"n");
+        all.take(db.update(DbIndex::ZERO, &key, take).await);
         assert_eq!(all.taken, all.added, "no write lost or doubled");
         assert_eq!(
             all.triangles, all.previous,
@@ -325,7 +286,7 @@ mod tests {
     async fn churn_through_compute_does_not_slow_down() {
         const ROUNDS: usize = 10_000;
         let db = PapayaDb::new();
-        let keys: Vec<Bytes> = (0..8).map(|i| b(&format!("churn{i}"))).collect();
+        let keys: Vec<Bytes> = (0..8).map(|i| Bytes::from(format!("churn{i}"))).collect();
         let start = std::time::Instant::now();
         for round in 0..ROUNDS {
             let n = i64::try_from(round).unwrap();
@@ -344,54 +305,5 @@ mod tests {
             );
         }
         assert_eq!(db.len(DbIndex::ZERO).await, 0);
-    }
-
-    /// Deadline hints follow deadlines: a write that keeps its deadline (INCR) pushes no new hint, the sweep reclaims expired keys nobody reads (TTL set by a put or changed in place), and a stale hint (the key was rewritten without a TTL) removes nothing.
-    #[tokio::test(start_paused = true)]
-    async fn hints_follow_deadlines() {
-        let db = PapayaDb::new();
-        let at = Instant::now() + Duration::from_secs(1);
-        let put = |value: &'static str, expires_at| {
-            move |slot: &mut Slot<'_>| {
-                slot.put(Entry {
-                    value: Value::string(Bytes::from_static(value.as_bytes())),
-                    expires_at,
-                });
-            }
-        };
-        db.update(DbIndex::ZERO, &b("counter"), put("1", Some(at)))
-            .await;
-        db.update(DbIndex::ZERO, &b("expired"), put("v", None))
-            .await;
-        let expire = move |slot: &mut Slot<'_>| slot.entry_mut().map(|e| e.expires_at = Some(at));
-        assert!(
-            db.update(DbIndex::ZERO, &b("expired"), expire)
-                .await
-                .is_some()
-        );
-        db.update(DbIndex::ZERO, &b("kept"), put("v", Some(at)))
-            .await;
-        db.update(DbIndex::ZERO, &b("kept"), put("w", None)).await;
-        for _ in 0..3 {
-            db.update(DbIndex::ZERO, &b("counter"), incr).await;
-        }
-        assert_eq!(
-            db.pending_hints(),
-            3,
-            "an unchanged deadline is not pushed again"
-        );
-
-        tokio::time::advance(Duration::from_secs(1)).await;
-        assert_eq!(
-            db.len(DbIndex::ZERO).await,
-            3,
-            "lazy expiry alone does not remove"
-        );
-        tokio::time::sleep(SWEEP_INTERVAL * 2).await;
-
-        assert_eq!(db.len(DbIndex::ZERO).await, 1);
-        assert_eq!(db.pending_hints(), 0, "every due hint was popped");
-        let kept = db.read(DbIndex::ZERO, &b("kept"), |e| e.cloned()).await;
-        assert_eq!(kept, Some(Entry::new(Value::Str(b("w")))));
     }
 }

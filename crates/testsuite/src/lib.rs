@@ -6,7 +6,8 @@
 //! [`Db`](sharedkv_db::Db), in `tests/conformance.rs` (single-task semantics,
 //! compared with Redis's documented behaviour, expiry on paused time) and
 //! `tests/stress.rs` (many tasks on a multi-threaded runtime, checks inside
-//! the loop). [`for_each_strategy!`] stamps every check into one module per
+//! the loop), and `tests/maps.rs` (what the four `MapDb` strategies share:
+//! steps on copies and in place, deadline hints). [`for_each_strategy!`] stamps every check into one module per
 //! strategy, the way tokio's `rt_test!` stamps its tests per runtime, so a
 //! failing test names its strategy in its path
 //! (`dashmap::set_nx_only_writes_absent_keys`) and every strategy runs tests
