@@ -62,6 +62,7 @@ fn scan(c: &mut Criterion) {
         let mut group = c.benchmark_group(format!("scan/{n}"));
         group.throughput(Throughput::Elements(n as u64));
         group.sample_size(10);
+        group.sampling_mode(criterion::SamplingMode::Flat);
         group.measurement_time(Duration::from_secs(5));
         macro_rules! bench {
             ($name:ident, $new:expr) => {

@@ -306,9 +306,13 @@ impl<M: KeyMap> Db for MapDb<M> {
     }
 
     /// The cursor is the lowest hash the next window starts at (see the
-    /// type's docs). Two passes: the first finds the window's top, the
-    /// `want`-th smallest hash at or above the cursor, with a bounded heap;
-    /// the second collects the keys in the window.
+    /// type's docs). One pass keeps, in a bounded max-heap, the `want` live
+    /// keys with the smallest hashes at or above the cursor; they are this
+    /// call's window, and the next call starts at the largest of them,
+    /// inclusive: a key evicted from the heap on a tie with that hash comes
+    /// back then (a key may be returned twice; Redis allows it). Only if
+    /// more than `want` keys shared one 64-bit hash would the cursor step
+    /// past it, which a seeded hash makes impossible in practice.
     fn scan(
         &self,
         db: DbIndex,
@@ -318,35 +322,35 @@ impl<M: KeyMap> Db for MapDb<M> {
     ) -> impl Future<Output = (u64, Vec<Bytes>)> + Send {
         let (inner, now) = (&*self.inner, Instant::now());
         let map = inner.map(db).1;
-        let hash = |key: &Bytes| inner.hasher.hash_one(key.as_ref() as &[u8]);
         let want = count.max(map.len() / SCAN_PASSES).max(1);
-        let mut top = BinaryHeap::new();
-        if want < map.len() {
-            map.visit(|key, entry| {
-                let h = hash(key);
-                if h >= cursor && entry.is_live(now) {
-                    if top.len() < want {
-                        top.push(h);
-                    } else if top.peek().is_some_and(|&max| h < max) {
-                        top.pop();
-                        top.push(h);
-                    }
-                }
-                ControlFlow::Continue(())
-            });
-        }
-        let (upper, next) = match top.peek() {
-            Some(&max) if top.len() == want => (max, max.checked_add(1).unwrap_or(0)),
-            _ => (u64::MAX, 0),
-        };
-        let mut keys = Vec::new();
+        // (hash, key, passes the filter), largest hash on top.
+        let mut window: BinaryHeap<(u64, Bytes, bool)> = BinaryHeap::new();
         map.visit(|key, entry| {
-            let h = hash(key);
-            if (cursor..=upper).contains(&h) && entry.is_live(now) && filter(key, entry) {
-                keys.push(key.clone());
+            let h = inner.hasher.hash_one(key.as_ref() as &[u8]);
+            if h < cursor || !entry.is_live(now) {
+                return ControlFlow::Continue(());
+            }
+            let full = window.len() >= want;
+            if !full || window.peek().is_some_and(|(max, _, _)| h < *max) {
+                if full {
+                    window.pop();
+                }
+                window.push((h, key.clone(), filter(key, entry)));
             }
             ControlFlow::Continue(())
         });
+        let next = match window.peek() {
+            // Fewer than asked for: nothing is left above the cursor.
+            _ if window.len() < want => 0,
+            Some((max, _, _)) if *max > cursor => *max,
+            Some((max, _, _)) => max.checked_add(1).unwrap_or(0),
+            None => 0,
+        };
+        let keys = window
+            .into_iter()
+            .filter(|(_, _, passes)| *passes)
+            .map(|(_, key, _)| key)
+            .collect();
         ready((next, keys))
     }
 
