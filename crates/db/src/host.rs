@@ -378,6 +378,23 @@ impl<H: KeyspaceHost> Db for H {
     }
 }
 
+/// Starts the active-expiry sweep of a host whose shared state is `state`:
+/// every [`SWEEP_INTERVAL`](crate::SWEEP_INTERVAL), `host` rebuilds a handle
+/// from the state and [`sweep_host`] sweeps it. Holds only a weak reference
+/// between passes (see [`spawn_sweeper`](crate::spawn_sweeper)).
+///
+/// Must be called from within a Tokio runtime.
+pub fn spawn_host_sweeper<T, H>(state: &std::sync::Arc<T>, host: fn(std::sync::Arc<T>) -> H)
+where
+    T: Send + Sync + 'static,
+    H: KeyspaceHost,
+{
+    crate::spawn_sweeper(
+        state,
+        move |state| async move { sweep_host(&host(state)).await },
+    );
+}
+
 /// One active-expiry pass over a host: sweeps every shard in bounded steps,
 /// so no lock is held for more than [`SWEEP_BUDGET`] removals, and yields to
 /// the runtime between steps.

@@ -88,7 +88,7 @@ pub use tokio::time::Instant;
 
 pub use entry::{Entry, Hash, Kind, Value, live, parse_i64};
 pub use error::{DbError, ErrorKind};
-pub use host::{KeyspaceHost, ReadRoute, Route, ShardSet, sweep_host};
+pub use host::{KeyspaceHost, ReadRoute, Route, ShardSet, spawn_host_sweeper, sweep_host};
 pub use keys::{Keys, ReadKeys};
 pub use keyspace::{Databases, Keyspace};
 pub use map::{KeyMap, MapDb, SCAN_PASSES};

@@ -59,9 +59,7 @@ impl RwLockDb {
     /// Must be called from within a Tokio runtime.
     pub fn new() -> Self {
         let databases = Arc::new(RwLock::new(Databases::new()));
-        sharedkv_db::spawn_sweeper(&databases, |databases| async move {
-            sharedkv_db::sweep_host(&RwLockDb { databases }).await;
-        });
+        sharedkv_db::spawn_host_sweeper(&databases, |databases| RwLockDb { databases });
         Self { databases }
     }
 
@@ -70,9 +68,7 @@ impl RwLockDb {
     /// one waits for it); never call it while holding a guard of this lock,
     /// since a writer queued in between deadlocks the two.
     fn shared(&self) -> RwLockReadGuard<'_, Databases> {
-        // A step that panics (a bug in a command, never a consequence of
-        // input) can leave at most its own key changed part-way; the maps
-        // stay sound, so a poisoned lock is still safe to use.
+        // Poisoning is ignored, for std-mutex's reason.
         self.databases
             .read()
             .unwrap_or_else(PoisonError::into_inner)

@@ -30,6 +30,7 @@
 use std::future::{Future, ready};
 use std::hash::BuildHasher;
 use std::num::NonZero;
+use std::ops::DerefMut;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use foldhash::fast::FixedState;
@@ -127,9 +128,9 @@ impl ShardedDb {
     }
 
     /// Locks the shards `indices` (ascending, no repeats) for one step.
-    fn lock_all(&self, indices: impl Iterator<Item = usize>) -> Locked<'_> {
+    fn lock_all(&self, indices: impl Iterator<Item = usize>) -> Held<MutexGuard<'_, Databases>> {
         let guards = indices.map(|i| (i, self.lock(i))).collect();
-        Locked { db: self, guards }
+        Held::new(self.shards.len(), guards)
     }
 }
 
@@ -140,28 +141,38 @@ impl Default for ShardedDb {
 }
 
 /// The shards one multi-key step holds: `(index, guard)` pairs sorted by
-/// index, so a key finds its guard by binary search.
-struct Locked<'a> {
-    db: &'a ShardedDb,
-    guards: Vec<(usize, MutexGuard<'a, Databases>)>,
+/// index, so a key finds its databases by binary search. The guard is
+/// whatever gives the shard's databases: a lock guard here, a loan from an
+/// actor in the sharded-actor strategy, which routes keys the same way.
+pub struct Held<G> {
+    /// The total number of shards, to route keys.
+    shards: usize,
+    held: Vec<(usize, G)>,
 }
 
-impl Route for Locked<'_> {
+impl<G> Held<G> {
+    /// The shards `held` (ascending, no repeats) out of `shards`.
+    pub fn new(shards: usize, held: Vec<(usize, G)>) -> Self {
+        Held { shards, held }
+    }
+}
+
+impl<G: DerefMut<Target = Databases>> Route for Held<G> {
     fn databases_for(&mut self, key: &[u8]) -> &mut Databases {
-        let i = self.db.index(key);
+        let i = shard_index(key, self.shards);
         let at = self
-            .guards
+            .held
             .binary_search_by_key(&i, |(index, _)| *index)
-            .expect("with_keys locks the shard of every key it is given");
-        &mut self.guards[at].1
+            .expect("with_keys holds the shard of every key it is given");
+        &mut self.held[at].1
     }
 
     fn each(&mut self, f: &mut dyn FnMut(&mut Databases)) {
-        self.guards.iter_mut().for_each(|(_, guard)| f(guard));
+        self.held.iter_mut().for_each(|(_, guard)| f(guard));
     }
 }
 
-// Every guard below is a temporary of its statement (or dies with `Locked`
+// Every guard below is a temporary of its statement (or dies with `Held`
 // at its end): it is dropped before the (already finished) future is
 // returned.
 impl KeyspaceHost for ShardedDb {

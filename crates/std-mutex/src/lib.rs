@@ -43,9 +43,7 @@ impl StdMutexDb {
     /// Must be called from within a Tokio runtime.
     pub fn new() -> Self {
         let databases = Arc::new(Mutex::new(Databases::new()));
-        sharedkv_db::spawn_sweeper(&databases, |databases| async move {
-            sharedkv_db::sweep_host(&StdMutexDb { databases }).await;
-        });
+        sharedkv_db::spawn_host_sweeper(&databases, |databases| StdMutexDb { databases });
         Self { databases }
     }
 

@@ -50,9 +50,7 @@ impl TokioMutexDb {
     /// Must be called from within a Tokio runtime.
     pub fn new() -> Self {
         let databases = Arc::new(Mutex::new(Databases::new()));
-        sharedkv_db::spawn_sweeper(&databases, |databases| async move {
-            sharedkv_db::sweep_host(&TokioMutexDb { databases }).await;
-        });
+        sharedkv_db::spawn_host_sweeper(&databases, |databases| TokioMutexDb { databases });
         Self { databases }
     }
 }
