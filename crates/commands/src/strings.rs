@@ -9,6 +9,8 @@
 //! of the slot, change it and store it back, reusing the allocation when
 //! no reader holds it.
 
+use std::future::Future;
+
 use bytes::Bytes;
 use sharedkv_db::{Db, DbIndex, Entry, Instant, Keys, ReadKeys, Slot, Value, parse_i64};
 
@@ -103,8 +105,19 @@ impl Command for Get {
 
 /// `GET`, typed: the string at `key`, `None` if absent, `WRONGTYPE` if not a
 /// string.
-pub async fn get<D: Db>(db: &D, index: DbIndex, key: &Bytes) -> Result<Option<Bytes>, Error> {
-    Ok(db.read(index, key, text_of).await?.map(Text::into_bytes))
+///
+/// The read's own future, with the conversion inside its step: no async
+/// layer of its own (each costs about 25 instructions a call).
+pub fn get<'a, D: Db>(
+    db: &'a D,
+    index: DbIndex,
+    key: &'a Bytes,
+) -> impl Future<Output = Result<Option<Bytes>, Error>> + Send + 'a {
+    db.read(
+        index,
+        key,
+        |entry| Ok(text_of(entry)?.map(Text::into_bytes)),
+    )
 }
 
 // ------------------------------------------------------------------ SET
