@@ -115,6 +115,11 @@ pub trait KeyMap: Send + Sync + 'static {
 ///   1/[`SCAN_PASSES`] of the keys, more than `COUNT` asks for on a big
 ///   database (`COUNT` is a hint in Redis too). `RANDOMKEY` also takes a
 ///   partial pass.
+/// - **A `SCAN` call blocks its worker thread for one pass over the map**
+///   (the crates' iterators are synchronous): tens of milliseconds at a
+///   million keys, during which the other tasks queued on that thread wait.
+///   The other threads go on serving, and each key's bucket or shard is
+///   held only while the pass is on it.
 /// - **Multi-key commands** run key by key, each key atomic
 ///   ([`Db::ATOMIC_MULTI_KEY`] is `false`): these crates lock one bucket or
 ///   shard at a time, or none.

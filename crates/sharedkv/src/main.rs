@@ -138,7 +138,7 @@ enum Backend {
     Flurry,
     /// papaya's lock-free table: reads never wait; every write copies its entry; blocking resize; multi-key commands per key only.
     Papaya,
-    /// scc's bucket locks through async methods: a task waiting for a bucket yields its thread; multi-key commands per key only.
+    /// scc's bucket locks: contention per bucket, resizing never stops the others; multi-key commands per key only.
     Scc,
     /// One task owns the keyspace, commands arrive by channel: no locks; runs at one core's speed.
     Actor,
