@@ -218,6 +218,11 @@ pub fn encoding(value: &Value) -> &'static str {
             "listpack"
         }
         Value::Hash(_) => "hashtable",
+        // Placeholders until the list, set and sorted-set families say
+        // what Redis would answer for their sizes.
+        Value::List(_) => "quicklist",
+        Value::Set(_) => "hashtable",
+        Value::ZSet(_) => "skiplist",
     }
 }
 

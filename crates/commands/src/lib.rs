@@ -30,11 +30,14 @@ mod error;
 mod glob;
 pub mod hashes;
 pub mod keyspace;
+pub mod lists;
 mod reply;
+pub mod sets;
 mod spec;
 mod stored;
 pub mod strings;
 mod time;
+pub mod zsets;
 
 use std::future::Future;
 use std::sync::LazyLock;
@@ -129,6 +132,9 @@ registry! {
         ObjectFreq, ObjectHelp, ObjectIdleTime, ObjectRefCount,
     },
     hashes::{HSet, HGet, HDel, HLen, HExists, HGetAll},
+    lists::{},
+    sets::{},
+    zsets::{},
 }
 
 /// How many words a command's name takes in a request: 2 for a

@@ -31,13 +31,26 @@ pub enum Value {
     /// A string that is the decimal form of this integer (Redis's `int`
     /// encoding).
     Int(i64),
-    /// A hash: field to value. The first collection type; the rest follow
-    /// the same shape.
+    /// A hash: field to value.
     Hash(Box<Hash>),
+    /// A list: elements in order, pushed and popped at both ends.
+    List(Box<List>),
+    /// A set of distinct members.
+    Set(Box<Set>),
+    /// A sorted set: members ordered by score, then by their bytes.
+    ZSet(Box<SortedSet>),
 }
 
 /// The map behind a [`Value::Hash`].
 pub type Hash = std::collections::HashMap<Bytes, Bytes, crate::BuildHasher>;
+
+/// The deque behind a [`Value::List`]: O(1) at both ends, O(1) by index.
+pub type List = std::collections::VecDeque<Bytes>;
+
+/// The set behind a [`Value::Set`].
+pub type Set = std::collections::HashSet<Bytes, crate::BuildHasher>;
+
+pub use crate::zset::SortedSet;
 
 /// The type of a value, as `TYPE` names it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -46,6 +59,12 @@ pub enum Kind {
     String,
     /// `hash`
     Hash,
+    /// `list`
+    List,
+    /// `set`
+    Set,
+    /// `zset`
+    ZSet,
 }
 
 impl Kind {
@@ -54,6 +73,9 @@ impl Kind {
         match self {
             Kind::String => "string",
             Kind::Hash => "hash",
+            Kind::List => "list",
+            Kind::Set => "set",
+            Kind::ZSet => "zset",
         }
     }
 }
@@ -76,6 +98,9 @@ impl Value {
         match self {
             Value::Str(_) | Value::Int(_) => Kind::String,
             Value::Hash(_) => Kind::Hash,
+            Value::List(_) => Kind::List,
+            Value::Set(_) => Kind::Set,
+            Value::ZSet(_) => Kind::ZSet,
         }
     }
 
@@ -87,7 +112,9 @@ impl Value {
             Value::Int(n) => Ok(Bytes::copy_from_slice(
                 itoa::Buffer::new().format(*n).as_bytes(),
             )),
-            Value::Hash(_) => Err(ErrorKind::WrongType.into()),
+            Value::Hash(_) | Value::List(_) | Value::Set(_) | Value::ZSet(_) => {
+                Err(ErrorKind::WrongType.into())
+            }
         }
     }
 }

@@ -80,13 +80,14 @@ mod keyspace;
 mod map;
 mod slot;
 mod sweep;
+mod zset;
 
 use std::future::Future;
 
 pub use bytes::Bytes;
 pub use tokio::time::Instant;
 
-pub use entry::{Entry, Hash, Kind, Value, live, parse_i64};
+pub use entry::{Entry, Hash, Kind, List, Set, SortedSet, Value, live, parse_i64};
 pub use error::{DbError, ErrorKind};
 pub use host::{KeyspaceHost, ReadRoute, Route, ShardSet, spawn_host_sweeper, sweep_host};
 pub use keys::{Keys, ReadKeys};

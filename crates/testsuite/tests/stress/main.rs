@@ -26,6 +26,11 @@ use sharedkv_testsuite::support::{Commands, b, numbered, nx};
 use tokio::sync::Barrier;
 use tokio::task::JoinHandle;
 
+mod hashes;
+mod lists;
+mod sets;
+mod zsets;
+
 /// Multiplies the iteration counts of release builds.
 const SCALE: usize = if cfg!(debug_assertions) { 1 } else { 10 };
 

@@ -24,6 +24,11 @@ use sharedkv_testsuite::support::{
     Commands, b, expire_at, get, index, keep_ttl, numbered, nx, scan_all, xx,
 };
 
+mod hashes;
+mod lists;
+mod sets;
+mod zsets;
+
 const TEN_S: Duration = Duration::from_secs(10);
 const MS: Duration = Duration::from_millis(1);
 

@@ -1,0 +1,4 @@
+//! The zset family.
+
+#[allow(unused_imports)]
+use crate::{Args, Command, Ctx, Error, Spec, arg, stored};

@@ -1,0 +1,4 @@
+//! The sets family's conformance checks, stamped per strategy as in `main.rs`.
+
+#[allow(unused_imports)]
+use super::*;

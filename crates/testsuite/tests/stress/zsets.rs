@@ -1,0 +1,4 @@
+//! The zsets family's stress checks, stamped per strategy as in `main.rs`.
+
+#[allow(unused_imports)]
+use super::*;
