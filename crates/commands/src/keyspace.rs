@@ -543,7 +543,7 @@ pub async fn scan<D: Db>(
 /// after an optional sign, no leading space, nothing after (up to a NUL), no
 /// overflow. A `-` wraps around as in C (`-1` is the largest cursor) and an
 /// empty word is 0.
-fn parse_cursor(word: &[u8]) -> Result<u64, Error> {
+pub(crate) fn parse_cursor(word: &[u8]) -> Result<u64, Error> {
     const INVALID: Error = Error::Fixed("ERR invalid cursor");
     let word = c_str(word, usize::MAX);
     if word
@@ -575,13 +575,17 @@ fn parse_cursor(word: &[u8]) -> Result<u64, Error> {
 }
 
 /// `SCAN`'s options, in Redis's order: each is checked as it comes, so the
-/// first bad one decides the error.
-fn parse_scan_options(mut args: Args) -> Result<ScanOptions, Error> {
+/// first bad one decides the error. `TYPE` is taken only where `with_type`
+/// (`SCAN`; `HSCAN`, `SSCAN` and `ZSCAN` take `MATCH` and `COUNT`).
+pub(crate) fn parse_scan_options(mut args: Args, with_type: bool) -> Result<ScanOptions, Error> {
     let mut options = ScanOptions::default();
+    let names: &[&str] = if with_type {
+        &["COUNT", "MATCH", "TYPE"]
+    } else {
+        &["COUNT", "MATCH"]
+    };
     while let Some(word) = args.next() {
-        let option = ["COUNT", "MATCH", "TYPE"]
-            .into_iter()
-            .find(|o| is_option(&word, o));
+        let option = names.iter().copied().find(|o| is_option(&word, o));
         let (Some(option), Some(value)) = (option, args.next()) else {
             return Err(Error::SYNTAX);
         };
@@ -625,7 +629,7 @@ impl Command for Scan {
 
     async fn run<D: Db>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
         let cursor = parse_cursor(&args.required()?)?;
-        let options = parse_scan_options(args)?;
+        let options = parse_scan_options(args, true)?;
         let (next, found) = scan(cx.db, cx.selected, cursor, options).await;
         cx.reply.array(2);
         cx.reply.bulk(itoa::Buffer::new().format(next).as_bytes());

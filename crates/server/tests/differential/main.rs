@@ -139,6 +139,11 @@ enum Check {
     Pairs,
     /// A whole `SCAN` from cursor 0, as the set of keys it returned.
     Scan,
+    /// A whole `HSCAN`, `SSCAN` or `ZSCAN` (cursor after the key) from
+    /// cursor 0, as the set of the groups of this many elements it
+    /// returned (a field and its value, a member and its score).
+    #[allow(dead_code)] // until the families' scans are generated
+    ElementScan(usize),
     /// Nil on both, or on each a key that exists there (`RANDOMKEY`).
     RandomKey,
 }
@@ -521,7 +526,7 @@ impl Entry {
     }
 
     fn strategy(&'static self) -> BoxedStrategy<Cmd> {
-        let args = if self.check == Check::Scan {
+        let args = if matches!(self.check, Check::Scan | Check::ElementScan(_)) {
             (self.args)()
         } else {
             prop_oneof![15 => (self.args)(), 1 => junk()].boxed()
@@ -985,9 +990,13 @@ impl Pair {
                 _ if a.raw == b.raw => Ok(Ok(show(&a.raw))),
                 _ => Ok(differ("replies differ", show(&a.raw), show(&b.raw))),
             },
-            Check::Scan => {
-                let x = scan_all(&mut self.reference, argv, a)?;
-                let y = scan_all(&mut self.candidate, argv, b)?;
+            Check::Scan | Check::ElementScan(_) => {
+                let (at, group) = match check {
+                    Check::ElementScan(group) => (2, group),
+                    _ => (1, 1),
+                };
+                let x = scan_all(&mut self.reference, argv, a, at, group)?;
+                let y = scan_all(&mut self.candidate, argv, b, at, group)?;
                 match (x, y) {
                     (Ok(x), Ok(y)) if x == y => Ok(Ok(format!("{} keys", x.len()))),
                     (Err(x), Err(y)) if x == y => Ok(Ok(show(&x))),
@@ -1075,6 +1084,8 @@ fn scan_all(
     conn: &mut Conn,
     argv: &[Vec<u8>],
     first: Reply,
+    cursor_at: usize,
+    group: usize,
 ) -> Result<Result<Vec<Vec<u8>>, Vec<u8>>, String> {
     let mut reply = first;
     let mut keys = Vec::new();
@@ -1085,14 +1096,21 @@ fn scan_all(
         let [Frame::Bulk(cursor), Frame::Array(batch)] = parts.as_slice() else {
             return Ok(Err(reply.raw));
         };
-        keys.extend(batch.iter().map(frame_bytes));
+        if batch.len() % group != 0 {
+            return Ok(Err(reply.raw));
+        }
+        keys.extend(
+            batch
+                .chunks(group)
+                .map(|g| g.iter().flat_map(frame_bytes).collect()),
+        );
         if &cursor[..] == b"0" {
             keys.sort();
             keys.dedup();
             return Ok(Ok(keys));
         }
         let mut next = argv.to_vec();
-        next[1] = cursor.to_vec();
+        next[cursor_at] = cursor.to_vec();
         reply = conn.call(&next)?;
     }
     Err(format!("{}: SCAN did not return to cursor 0", conn.label))
