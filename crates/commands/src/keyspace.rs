@@ -205,6 +205,8 @@ pub fn encoding(value: &Value) -> &'static str {
     /// `hash-max-listpack-value`.
     const LISTPACK_ENTRIES: usize = 512;
     const LISTPACK_VALUE: usize = 64;
+    /// Redis's default `set-max-intset-entries`.
+    const INTSET_ENTRIES: usize = 512;
     match value {
         Value::Int(_) => "int",
         Value::Str(bytes) if bytes.len() <= EMBSTR_MAX => "embstr",
@@ -221,6 +223,17 @@ pub fn encoding(value: &Value) -> &'static str {
         // Placeholders until the list, set and sorted-set families say
         // what Redis would answer for their sizes.
         Value::List(_) => "quicklist",
+        // `intset` while every member reads as an integer (`string2ll`, as
+        // `parse_i64`) and there are at most `set-max-intset-entries`
+        // (512) of them; Redis 7.0 has no listpack sets. Redis's choice is
+        // sticky (a set that once held a non-integer stays `hashtable`
+        // after `SREM`, as does what an `SPOP` leaves of one); here it is
+        // judged from the members as they are now.
+        Value::Set(set)
+            if set.len() <= INTSET_ENTRIES && set.iter().all(|m| parse_i64(m).is_some()) =>
+        {
+            "intset"
+        }
         Value::Set(_) => "hashtable",
         Value::ZSet(_) => "skiplist",
     }

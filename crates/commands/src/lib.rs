@@ -133,7 +133,10 @@ registry! {
     },
     hashes::{HSet, HGet, HDel, HLen, HExists, HGetAll},
     lists::{},
-    sets::{},
+    sets::{
+        SAdd, SIsMember, SMembers, SCard, SRem, SPop, SRandMember, SMIsMember, SMove, SInter,
+        SUnion, SDiff, SInterStore, SUnionStore, SDiffStore, SInterCard, SScan,
+    },
     zsets::{},
 }
 
