@@ -29,13 +29,12 @@
 //! under its read lock), so single-key operations are linearizable and
 //! read-modify-write commands (`INCR`, `SET NX|XX|GET`) are atomic.
 //!
-//! Multi-key commands (`MSET`, `MGET`, `DEL`, `RENAME`, ...) are atomic **per
-//! key only** ([`Db::ATOMIC_MULTI_KEY`](sharedkv_db::Db::ATOMIC_MULTI_KEY) is
-//! `false`): dashmap locks one shard at a time, and an atomic `MSET` would
-//! need the write locks of every touched shard at once, which `DashMap`'s
-//! public API does not offer. A concurrent `MGET` can see half of an `MSET`.
-//! `len` and `clear` visit the shards one after another, so neither is a
-//! snapshot. [`MapDb`]'s docs say how databases, `SWAPDB` and `SCAN` behave.
+//! Multi-key commands (`MSET`, `MGET`, `SMOVE`, `RENAME`, ...) are atomic,
+//! but not by dashmap: it locks one shard at a time, and its public API
+//! offers no way to hold several. [`MapDb`]'s stripe locks do it (a
+//! single-key command holds its key's stripe shared, a multi-key step its
+//! keys' stripes exclusively), at two atomic operations per command. `len`
+//! visits the shards one after another, so it is not a snapshot. [`MapDb`]'s docs say how databases, `SWAPDB` and `SCAN` behave.
 
 use std::mem;
 use std::ops::ControlFlow;

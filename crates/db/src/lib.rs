@@ -92,7 +92,7 @@ pub use error::{DbError, ErrorKind};
 pub use host::{KeyspaceHost, ReadRoute, Route, ShardSet, spawn_host_sweeper, sweep_host};
 pub use keys::{Keys, ReadKeys};
 pub use keyspace::{Databases, Keyspace};
-pub use map::{KeyMap, MapDb, SCAN_PASSES};
+pub use map::{KeyMap, MapDb, SCAN_PASSES, STRIPES};
 pub use slot::{Outcome, Slot, Stepped, run_step};
 pub use sweep::{ExpiryQueue, SWEEP_BUDGET, SWEEP_INTERVAL, spawn_sweeper};
 

@@ -39,12 +39,13 @@
 //! under the key's bin lock after running on the value it found there, or,
 //! if it changes nothing, takes effect at the instant of its lock-free read.
 //!
-//! Multi-key commands (`MSET`, `MGET`, `DEL`, `RENAME`, ...) are atomic **per
-//! key only** ([`Db::ATOMIC_MULTI_KEY`](sharedkv_db::Db::ATOMIC_MULTI_KEY) is
-//! `false`): flurry locks at most one bin at a time and offers no multi-key
-//! operation. A concurrent `MGET` can see half of an `MSET`. `len` reads an
-//! approximate counter, and `clear` removes bin by bin, so neither is a
-//! snapshot. [`MapDb`]'s docs say how databases, `SWAPDB` and `SCAN` behave.
+//! Multi-key commands (`MSET`, `MGET`, `SMOVE`, `RENAME`, ...) are atomic,
+//! but not by flurry: it locks at most one bin at a time and offers no
+//! multi-key operation. [`MapDb`]'s stripe locks do it (a single-key command
+//! holds its key's stripe shared, a multi-key step its keys' stripes
+//! exclusively), so even a flurry read now writes a shared word: the price
+//! of Redis's guarantee on a map built for lock-free reads. `len` reads an
+//! approximate counter, so it is not a snapshot. [`MapDb`]'s docs say how databases, `SWAPDB` and `SCAN` behave.
 
 use std::mem;
 use std::ops::ControlFlow;

@@ -45,12 +45,13 @@
 //! by a CAS on the very entry it ran on, or, if it changes nothing, takes
 //! effect at the instant it read that entry.
 //!
-//! Multi-key commands (`MSET`, `MGET`, `DEL`, `RENAME`, ...) are atomic **per
-//! key only** ([`Db::ATOMIC_MULTI_KEY`](sharedkv_db::Db::ATOMIC_MULTI_KEY) is
-//! `false`): papaya has no way to lock several keys, or the table, at once.
-//! A concurrent `MGET` can see half of an `MSET`. `len` reads papaya's
-//! counter, and `clear` removes entries one by one, so neither is a
-//! snapshot. [`MapDb`]'s docs say how databases, `SWAPDB` and `SCAN` behave.
+//! Multi-key commands (`MSET`, `MGET`, `SMOVE`, `RENAME`, ...) are atomic,
+//! but not by papaya: it has no way to lock several keys, or the table, at
+//! once. [`MapDb`]'s stripe locks do it (a single-key command holds its
+//! key's stripe shared, a multi-key step its keys' stripes exclusively), so
+//! even a papaya read now writes a shared word: the price of Redis's
+//! guarantee on a map built so that reads write nothing. `len` reads
+//! papaya's counter, so it is not a snapshot. [`MapDb`]'s docs say how databases, `SWAPDB` and `SCAN` behave.
 
 use std::mem;
 use std::ops::ControlFlow;

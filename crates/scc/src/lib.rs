@@ -42,11 +42,12 @@
 //! so single-key operations are linearizable and read-modify-write commands
 //! (`INCR`, `SET NX|XX|GET`) are atomic.
 //!
-//! Multi-key commands (`MSET`, `MGET`, `DEL`, `RENAME`, ...) are atomic **per
-//! key only** ([`Db::ATOMIC_MULTI_KEY`](sharedkv_db::Db::ATOMIC_MULTI_KEY) is
-//! `false`): scc locks one bucket at a time and offers no way to hold
-//! several. A concurrent `MGET` can see half of an `MSET`. `DBSIZE` and
-//! `FLUSHALL` visit the buckets one after another, so neither is a snapshot.
+//! Multi-key commands (`MSET`, `MGET`, `SMOVE`, `RENAME`, ...) are atomic,
+//! but not by scc: it locks one bucket at a time and offers no way to hold
+//! several. [`MapDb`]'s stripe locks do it (a single-key command holds its
+//! key's stripe shared, a multi-key step its keys' stripes exclusively), at
+//! two atomic operations per command. `DBSIZE` visits the buckets one after
+//! another, so it is not a snapshot.
 //! [`MapDb`]'s docs say how databases, `SWAPDB` and `SCAN` behave.
 
 use std::mem;

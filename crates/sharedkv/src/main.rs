@@ -132,13 +132,13 @@ enum Backend {
     Rwlock,
     /// N std Mutex shards picked by key hash: contention falls N-fold; DBSIZE/FLUSHALL visit every shard.
     Sharded,
-    /// dashmap's RwLock shards: parallel reads, sharded writes; multi-key commands per key only.
+    /// dashmap's RwLock shards: parallel reads, sharded writes.
     Dashmap,
-    /// flurry, a port of Java's ConcurrentHashMap: lock-free reads; every write copies its entry; multi-key commands per key only.
+    /// flurry, a port of Java's ConcurrentHashMap: no map lock on reads; every write copies its entry.
     Flurry,
-    /// papaya's lock-free table: reads never wait; every write copies its entry; blocking resize; multi-key commands per key only.
+    /// papaya's lock-free table: no map lock on reads; every write copies its entry; blocking resize.
     Papaya,
-    /// scc's bucket locks: contention per bucket, resizing never stops the others; multi-key commands per key only.
+    /// scc's bucket locks: contention per bucket, resizing never stops the others.
     Scc,
     /// One task owns the keyspace, commands arrive by channel: no locks; runs at one core's speed.
     Actor,
