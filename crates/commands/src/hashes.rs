@@ -1,15 +1,34 @@
-//! The hash family, so far the commands that make it a type: `HSET`,
-//! `HGET`, `HDEL`, `HLEN`, `HGETALL`, `HEXISTS`. Redis keeps these in
+//! The hash family: `HSET`, `HSETNX`, `HMSET`, `HGET`, `HMGET`, `HDEL`,
+//! `HLEN`, `HSTRLEN`, `HEXISTS`, `HKEYS`, `HVALS`, `HGETALL`, `HINCRBY`,
+//! `HINCRBYFLOAT`, `HRANDFIELD` and `HSCAN`. Redis keeps these in
 //! `t_hash.c`.
 //!
 //! A hash is [`Value::Hash`]; a step changes it in place through
 //! `slot.value_mut()` where the strategy lends the stored entry, and an
-//! emptied hash removes its key, as in Redis.
+//! emptied hash removes its key, as in Redis. A step that can fail decides
+//! before it writes, so an error leaves no empty hash behind.
+//!
+//! The fields of a hash come back in the map's order (`HKEYS`, `HVALS`,
+//! `HGETALL`, `HSCAN`, the whole hash from `HRANDFIELD`), where Redis's
+//! small hashes (listpack) keep insertion order: the same fields, in
+//! another order.
 
 use bytes::Bytes;
-use sharedkv_db::{Db, DbIndex, Entry, Hash, Slot, Value};
+use sharedkv_db::{Db, DbIndex, Entry, Hash, Slot, Value, parse_i64};
 
-use crate::{Args, Command, Ctx, Error, Spec, arg, stored};
+use crate::keyspace::{parse_cursor, parse_scan_options};
+use crate::strings::float::LongDouble;
+use crate::strings::is_option;
+use crate::{Args, Command, Ctx, Error, Spec, arg, glob, stored, token};
+
+/// `HINCRBY` on a field that holds no integer.
+const NOT_AN_INTEGER_FIELD: Error = Error::Fixed("ERR hash value is not an integer");
+/// `HINCRBYFLOAT` on a field that holds no float.
+const NOT_A_FLOAT_FIELD: Error = Error::Fixed("ERR hash value is not a float");
+/// `HINCRBYFLOAT` by an infinite increment.
+const NAN_OR_INFINITY: Error = Error::Fixed("ERR value is NaN or Infinity");
+/// `HINCRBYFLOAT` whose sum is not finite.
+const WOULD_BE_INFINITE: Error = Error::Fixed("ERR increment would produce NaN or Infinity");
 
 /// The hash stored in a slot: `None` if the key is absent, `WRONGTYPE` if
 /// it holds another type.
@@ -20,6 +39,38 @@ fn hash_of(entry: Option<&Entry>) -> Result<Option<&Hash>, Error> {
         Some(_) => Err(Error::WRONG_TYPE),
     }
 }
+
+/// The hash of a slot, to change in place; an absent key gets an empty
+/// hash, so call this only once the step is sure to write. `WRONGTYPE`
+/// (checked before anything is touched) if the key holds another type.
+fn hash_mut<'s>(slot: &'s mut Slot<'_>) -> Result<&'s mut Hash, Error> {
+    hash_of(slot.entry())?;
+    if !slot.exists() {
+        slot.put(Entry::new(Value::Hash(Box::default())));
+    }
+    match slot.value_mut() {
+        Some(Value::Hash(hash)) => Ok(hash),
+        _ => Err(Error::WRONG_TYPE),
+    }
+}
+
+/// The field/value pairs of `HSET` and `HMSET`, copied for the store; the
+/// arity error unless there is at least one whole pair.
+fn field_value_pairs(args: Args) -> Result<Vec<(Bytes, Bytes)>, Error> {
+    let arity = args.arity();
+    let words = args.rest();
+    if words.is_empty() || !words.len().is_multiple_of(2) {
+        return Err(arity);
+    }
+    let mut words = words.into_iter();
+    let mut pairs = Vec::with_capacity(words.len() / 2);
+    while let (Some(field), Some(value)) = (words.next(), words.next()) {
+        pairs.push((stored(field), stored(value)));
+    }
+    Ok(pairs)
+}
+
+// ------------------------------------------------------------ HSET, HMSET
 
 /// `HSET key field value [field value ...]`
 pub struct HSet;
@@ -47,22 +98,16 @@ impl Command for HSet {
 
     async fn run<D: Db>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
         let key = args.required()?;
-        let arity = args.arity();
-        let words = args.rest();
-        if words.is_empty() || !words.len().is_multiple_of(2) {
-            return Err(arity);
-        }
-        let pairs: Vec<(Bytes, Bytes)> = words
-            .chunks_exact(2)
-            .map(|pair| (stored(pair[0].clone()), stored(pair[1].clone())))
-            .collect();
+        let pairs = field_value_pairs(args)?;
         let added = hset(cx.db, cx.selected, stored(key), pairs).await?;
         cx.reply.count(added);
         Ok(())
     }
 }
 
-/// `HSET`, typed: how many fields were new.
+/// `HSET`, typed: how many fields were new. A field named twice takes the
+/// later value. `key` and the pairs are stored as given: pass them through
+/// [`stored`] if they come from a request.
 pub async fn hset<D: Db>(
     db: &D,
     index: DbIndex,
@@ -70,13 +115,7 @@ pub async fn hset<D: Db>(
     pairs: Vec<(Bytes, Bytes)>,
 ) -> Result<usize, Error> {
     db.update(index, &key, move |slot: &mut Slot<'_>| {
-        hash_of(slot.entry())?;
-        if !slot.exists() {
-            slot.put(Entry::new(Value::Hash(Box::default())));
-        }
-        let Some(Value::Hash(hash)) = slot.value_mut() else {
-            return Err(Error::WRONG_TYPE);
-        };
+        let hash = hash_mut(slot)?;
         let added = pairs
             .iter()
             .filter(|(field, value)| hash.insert(field.clone(), value.clone()).is_none())
@@ -85,6 +124,98 @@ pub async fn hset<D: Db>(
     })
     .await
 }
+
+/// `HMSET key field value [field value ...]`: `HSET` answering `+OK`
+/// (deprecated in Redis since 4.0, still served).
+pub struct HMSet;
+
+impl Command for HMSet {
+    const SPEC: Spec = Spec {
+        name: "hmset",
+        arity: -4,
+        flags: &["write", "denyoom", "fast"],
+        keys: (1, 1, 1),
+        acl: &["@write", "@hash", "@fast"],
+        summary: "Sets fields of a hash (HSET's older form, answering OK).",
+        since: "2.0.0",
+        group: "hash",
+        complexity: "O(N) where N is the number of fields being set.",
+        args: &[
+            arg!("key", Key),
+            arg!("field_value", Block, multiple: true, args: &[
+                arg!("field", String),
+                arg!("value", String),
+            ]),
+        ],
+        ..Spec::BASE
+    };
+
+    async fn run<D: Db>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
+        let key = args.required()?;
+        let pairs = field_value_pairs(args)?;
+        hset(cx.db, cx.selected, stored(key), pairs).await?;
+        cx.reply.ok();
+        Ok(())
+    }
+}
+
+/// `HSETNX key field value`
+pub struct HSetNx;
+
+impl Command for HSetNx {
+    const SPEC: Spec = Spec {
+        name: "hsetnx",
+        arity: 4,
+        flags: &["write", "denyoom", "fast"],
+        keys: (1, 1, 1),
+        acl: &["@write", "@hash", "@fast"],
+        summary: "Sets one field of a hash only if the field does not exist.",
+        since: "2.0.0",
+        group: "hash",
+        complexity: "O(1)",
+        args: &[
+            arg!("key", Key),
+            arg!("field", String),
+            arg!("value", String),
+        ],
+        ..Spec::BASE
+    };
+
+    async fn run<D: Db>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
+        let (key, field, value) = (args.required()?, args.required()?, args.required()?);
+        let set = hsetnx(
+            cx.db,
+            cx.selected,
+            stored(key),
+            stored(field),
+            stored(value),
+        )
+        .await?;
+        cx.reply.int(i64::from(set));
+        Ok(())
+    }
+}
+
+/// `HSETNX`, typed: whether the field was set (it did not exist). Stored
+/// as given, as [`hset`].
+pub async fn hsetnx<D: Db>(
+    db: &D,
+    index: DbIndex,
+    key: Bytes,
+    field: Bytes,
+    value: Bytes,
+) -> Result<bool, Error> {
+    db.update(index, &key, move |slot: &mut Slot<'_>| {
+        if hash_of(slot.entry())?.is_some_and(|h| h.contains_key(&field)) {
+            return Ok(false);
+        }
+        hash_mut(slot)?.insert(field.clone(), value.clone());
+        Ok(true)
+    })
+    .await
+}
+
+// ------------------------------------------------------------ HGET, HMGET
 
 /// `HGET key field`
 pub struct HGet;
@@ -106,16 +237,81 @@ impl Command for HGet {
 
     async fn run<D: Db>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
         let (key, field) = (args.required()?, args.required()?);
-        let value = cx
-            .db
-            .read(cx.selected, &key, move |e| {
-                Ok::<_, Error>(hash_of(e)?.and_then(|h| h.get(&field).cloned()))
-            })
-            .await?;
+        let value = hget(cx.db, cx.selected, &key, field).await?;
         cx.reply.bulk_or_null(value.as_deref());
         Ok(())
     }
 }
+
+/// `HGET`, typed: the value of `field`, `None` if the hash or the field is
+/// absent.
+pub async fn hget<D: Db>(
+    db: &D,
+    index: DbIndex,
+    key: &Bytes,
+    field: Bytes,
+) -> Result<Option<Bytes>, Error> {
+    db.read(index, key, move |e| {
+        Ok(hash_of(e)?.and_then(|h| h.get(&field).cloned()))
+    })
+    .await
+}
+
+/// `HMGET key field [field ...]`
+pub struct HMGet;
+
+impl Command for HMGet {
+    const SPEC: Spec = Spec {
+        name: "hmget",
+        arity: -3,
+        flags: &["readonly", "fast"],
+        keys: (1, 1, 1),
+        acl: &["@read", "@hash", "@fast"],
+        summary: "Returns the values of several fields of a hash.",
+        since: "2.0.0",
+        group: "hash",
+        complexity: "O(N) where N is the number of fields being requested.",
+        args: &[arg!("key", Key), arg!("field", String, multiple: true)],
+        ..Spec::BASE
+    };
+
+    async fn run<D: Db>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
+        let key = args.required()?;
+        let values = hmget(cx.db, cx.selected, &key, args.rest()).await?;
+        cx.reply.array(values.len());
+        // A field named 10,000 times copies its value 10,000 times into the
+        // reply (the values themselves are shared handles): stop at the
+        // output limit, as MGET does.
+        for value in &values {
+            if cx.reply.over_limit() {
+                cx.reply.cut_off();
+                return Ok(());
+            }
+            cx.reply.bulk_or_null(value.as_deref());
+        }
+        Ok(())
+    }
+}
+
+/// `HMGET`, typed: one answer per field, in order, `None` for a field (or
+/// a hash) that is absent.
+pub async fn hmget<D: Db>(
+    db: &D,
+    index: DbIndex,
+    key: &Bytes,
+    fields: Vec<Bytes>,
+) -> Result<Vec<Option<Bytes>>, Error> {
+    db.read(index, key, move |e| {
+        let hash = hash_of(e)?;
+        Ok(fields
+            .iter()
+            .map(|f| hash.and_then(|h| h.get(f).cloned()))
+            .collect())
+    })
+    .await
+}
+
+// ------------------------------------------------------------------ HDEL
 
 /// `HDEL key field [field ...]`
 pub struct HDel;
@@ -160,6 +356,8 @@ impl Command for HDel {
     }
 }
 
+// --------------------------------------------------- HLEN, HSTRLEN, HEXISTS
+
 /// `HLEN key`
 pub struct HLen;
 
@@ -187,6 +385,41 @@ impl Command for HLen {
             })
             .await?;
         cx.reply.count(n);
+        Ok(())
+    }
+}
+
+/// `HSTRLEN key field`
+pub struct HStrLen;
+
+impl Command for HStrLen {
+    const SPEC: Spec = Spec {
+        name: "hstrlen",
+        arity: 3,
+        flags: &["readonly", "fast"],
+        keys: (1, 1, 1),
+        acl: &["@read", "@hash", "@fast"],
+        summary: "Returns the length in bytes of the value of one field of a hash.",
+        since: "3.2.0",
+        group: "hash",
+        complexity: "O(1)",
+        args: &[arg!("key", Key), arg!("field", String)],
+        ..Spec::BASE
+    };
+
+    async fn run<D: Db>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
+        let (key, field) = (args.required()?, args.required()?);
+        let len = cx
+            .db
+            .read(cx.selected, &key, move |e| {
+                Ok::<_, Error>(
+                    hash_of(e)?
+                        .and_then(|h| h.get(&field))
+                        .map_or(0, Bytes::len),
+                )
+            })
+            .await?;
+        cx.reply.count(len);
         Ok(())
     }
 }
@@ -222,6 +455,8 @@ impl Command for HExists {
     }
 }
 
+// ------------------------------------------------ HGETALL, HKEYS, HVALS
+
 /// `HGETALL key`
 pub struct HGetAll;
 
@@ -242,14 +477,7 @@ impl Command for HGetAll {
 
     async fn run<D: Db>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
         let key = args.required()?;
-        let pairs = cx
-            .db
-            .read(cx.selected, &key, |e| {
-                Ok::<_, Error>(hash_of(e)?.map_or_else(Vec::new, |h| {
-                    h.iter().map(|(f, v)| (f.clone(), v.clone())).collect()
-                }))
-            })
-            .await?;
+        let pairs = hgetall(cx.db, cx.selected, &key).await?;
         cx.reply.map(pairs.len());
         for (field, value) in &pairs {
             cx.reply.bulk(field);
@@ -257,4 +485,461 @@ impl Command for HGetAll {
         }
         Ok(())
     }
+}
+
+/// `HGETALL`, typed: every field and its value, in the map's order; empty
+/// for an absent key.
+pub async fn hgetall<D: Db>(
+    db: &D,
+    index: DbIndex,
+    key: &Bytes,
+) -> Result<Vec<(Bytes, Bytes)>, Error> {
+    db.read(index, key, |e| {
+        Ok(hash_of(e)?.map_or_else(Vec::new, |h| {
+            h.iter().map(|(f, v)| (f.clone(), v.clone())).collect()
+        }))
+    })
+    .await
+}
+
+/// `HKEYS` and `HVALS`: the fields, or the values, as an array.
+async fn hkeys_or_vals<D: Db>(
+    cx: &mut Ctx<'_, D>,
+    mut args: Args,
+    keys: bool,
+) -> Result<(), Error> {
+    let key = args.required()?;
+    let items = cx
+        .db
+        .read(cx.selected, &key, move |e| {
+            Ok::<_, Error>(hash_of(e)?.map_or_else(Vec::new, |h| {
+                h.iter()
+                    .map(|(f, v)| if keys { f.clone() } else { v.clone() })
+                    .collect()
+            }))
+        })
+        .await?;
+    cx.reply.array(items.len());
+    for item in &items {
+        cx.reply.bulk(item);
+    }
+    Ok(())
+}
+
+/// `HKEYS key`
+pub struct HKeys;
+
+impl Command for HKeys {
+    const SPEC: Spec = Spec {
+        name: "hkeys",
+        arity: 2,
+        flags: &["readonly"],
+        keys: (1, 1, 1),
+        acl: &["@read", "@hash", "@slow"],
+        summary: "Returns every field of a hash.",
+        since: "2.0.0",
+        group: "hash",
+        complexity: "O(N) where N is the size of the hash.",
+        args: &[arg!("key", Key)],
+        ..Spec::BASE
+    };
+
+    async fn run<D: Db>(cx: &mut Ctx<'_, D>, args: Args) -> Result<(), Error> {
+        hkeys_or_vals(cx, args, true).await
+    }
+}
+
+/// `HVALS key`
+pub struct HVals;
+
+impl Command for HVals {
+    const SPEC: Spec = Spec {
+        name: "hvals",
+        arity: 2,
+        flags: &["readonly"],
+        keys: (1, 1, 1),
+        acl: &["@read", "@hash", "@slow"],
+        summary: "Returns every value of a hash.",
+        since: "2.0.0",
+        group: "hash",
+        complexity: "O(N) where N is the size of the hash.",
+        args: &[arg!("key", Key)],
+        ..Spec::BASE
+    };
+
+    async fn run<D: Db>(cx: &mut Ctx<'_, D>, args: Args) -> Result<(), Error> {
+        hkeys_or_vals(cx, args, false).await
+    }
+}
+
+// ------------------------------------------------ HINCRBY, HINCRBYFLOAT
+
+/// `HINCRBY key field increment`
+pub struct HIncrBy;
+
+impl Command for HIncrBy {
+    const SPEC: Spec = Spec {
+        name: "hincrby",
+        arity: 4,
+        flags: &["write", "denyoom", "fast"],
+        keys: (1, 1, 1),
+        acl: &["@write", "@hash", "@fast"],
+        summary: "Adds an integer to the number in one field of a hash.",
+        since: "2.0.0",
+        group: "hash",
+        complexity: "O(1)",
+        args: &[
+            arg!("key", Key),
+            arg!("field", String),
+            arg!("increment", Integer),
+        ],
+        ..Spec::BASE
+    };
+
+    async fn run<D: Db>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
+        let (key, field) = (args.required()?, args.required()?);
+        // The increment is checked before the key, as Redis checks it.
+        let delta = args.int()?;
+        let n = hincr_by(cx.db, cx.selected, stored(key), stored(field), delta).await?;
+        cx.reply.int(n);
+        Ok(())
+    }
+}
+
+/// `HINCRBY`, typed: adds `delta` to the integer in `field` (0 if absent)
+/// and returns the sum. `ERR hash value is not an integer` if the field
+/// holds anything but the canonical decimal form of an `i64`, and `ERR
+/// increment or decrement would overflow` past either end; both leave the
+/// hash as it was. Stored as given, as [`hset`].
+pub async fn hincr_by<D: Db>(
+    db: &D,
+    index: DbIndex,
+    key: Bytes,
+    field: Bytes,
+    delta: i64,
+) -> Result<i64, Error> {
+    db.update(index, &key, move |slot: &mut Slot<'_>| {
+        let old = match hash_of(slot.entry())?.and_then(|h| h.get(&field)) {
+            None => 0,
+            Some(text) => parse_i64(text).ok_or(NOT_AN_INTEGER_FIELD)?,
+        };
+        let new = old.checked_add(delta).ok_or(Error::OVERFLOW)?;
+        let text = Bytes::copy_from_slice(itoa::Buffer::new().format(new).as_bytes());
+        hash_mut(slot)?.insert(field.clone(), text);
+        Ok(new)
+    })
+    .await
+}
+
+/// `HINCRBYFLOAT key field increment`
+pub struct HIncrByFloat;
+
+impl Command for HIncrByFloat {
+    const SPEC: Spec = Spec {
+        name: "hincrbyfloat",
+        arity: 4,
+        flags: &["write", "denyoom", "fast"],
+        keys: (1, 1, 1),
+        acl: &["@write", "@hash", "@fast"],
+        summary: "Adds a floating-point number to the number in one field of a hash.",
+        since: "2.6.0",
+        group: "hash",
+        complexity: "O(1)",
+        args: &[
+            arg!("key", Key),
+            arg!("field", String),
+            arg!("increment", Double),
+        ],
+        ..Spec::BASE
+    };
+
+    async fn run<D: Db>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
+        let (key, field, increment) = (args.required()?, args.required()?, args.required()?);
+        let text =
+            hincr_by_float(cx.db, cx.selected, stored(key), stored(field), &increment).await?;
+        cx.reply.bulk(&text);
+        Ok(())
+    }
+}
+
+/// `HINCRBYFLOAT`, typed: adds the float `increment` (as text, as Redis
+/// takes it) to the number in `field` (0 if absent), computing in x87
+/// extended precision and formatting as redis-server on x86-64 does (the
+/// arithmetic of `INCRBYFLOAT`); the new value's text.
+///
+/// The increment is judged before the key (`ERR value is not a valid
+/// float`; `ERR value is NaN or Infinity` for an infinite one), then the
+/// field (`ERR hash value is not a float`), then the sum (`ERR increment
+/// would produce NaN or Infinity`). Stored as given, as [`hset`].
+pub async fn hincr_by_float<D: Db>(
+    db: &D,
+    index: DbIndex,
+    key: Bytes,
+    field: Bytes,
+    increment: &[u8],
+) -> Result<Bytes, Error> {
+    let increment = match LongDouble::parse(increment) {
+        None => return Err(Error::NOT_A_FLOAT),
+        Some(LongDouble::Infinite) => return Err(NAN_OR_INFINITY),
+        Some(finite) => finite,
+    };
+    db.update(index, &key, move |slot: &mut Slot<'_>| {
+        let current = match hash_of(slot.entry())?.and_then(|h| h.get(&field)) {
+            None => LongDouble::ZERO,
+            Some(text) => LongDouble::parse(text).ok_or(NOT_A_FLOAT_FIELD)?,
+        };
+        let sum = current.checked_add(increment).ok_or(WOULD_BE_INFINITE)?;
+        let text = Bytes::from(sum.to_text());
+        hash_mut(slot)?.insert(field.clone(), text.clone());
+        Ok(text)
+    })
+    .await
+}
+
+// ------------------------------------------------------------ HRANDFIELD
+
+/// `HRANDFIELD key [count [WITHVALUES]]`
+///
+/// Without a count, one random field (nil for an absent key). With a
+/// count `n >= 0`, `min(n, size)` distinct fields: the whole hash when `n`
+/// covers it (in the map's order), else a uniform sample. With `n < 0`,
+/// `|n|` fields drawn independently, so repeats are likely. Such a reply
+/// can be far larger than the request (`HRANDFIELD h -1000000000`): it is
+/// written as it is drawn and cut off at the client's output limit, as
+/// Redis closes a client past its limit.
+pub struct HRandField;
+
+impl Command for HRandField {
+    const SPEC: Spec = Spec {
+        name: "hrandfield",
+        arity: -2,
+        flags: &["readonly"],
+        keys: (1, 1, 1),
+        acl: &["@read", "@hash", "@slow"],
+        summary: "Returns fields picked at random from a hash, with or without their values.",
+        since: "6.2.0",
+        group: "hash",
+        complexity: "O(N) where N is the number of fields returned",
+        args: &[
+            arg!("key", Key),
+            arg!("options", Block, optional: true, args: &[
+                arg!("count", Integer),
+                token!("withvalues", "WITHVALUES", optional: true),
+            ]),
+        ],
+        ..Spec::BASE
+    };
+
+    async fn run<D: Db>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
+        let key = args.required()?;
+        let Some(count) = args.next() else {
+            let field = cx
+                .db
+                .read(cx.selected, &key, |e| {
+                    Ok::<_, Error>(hash_of(e)?.and_then(|h| {
+                        let pick = rand::random_range(0..h.len().max(1));
+                        h.keys().nth(pick).cloned()
+                    }))
+                })
+                .await?;
+            cx.reply.bulk_or_null(field.as_deref());
+            return Ok(());
+        };
+        // Checked in Redis's order: the count, the words after it, the
+        // count's range with values, then the key.
+        let count = parse_i64(&count).ok_or(Error::NOT_AN_INTEGER)?;
+        if count == i64::MIN {
+            return Err(Error::Fixed(
+                "ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807",
+            ));
+        }
+        let with_values = match (args.next(), args.next()) {
+            (None, _) => false,
+            (Some(word), None) if is_option(&word, "WITHVALUES") => true,
+            _ => return Err(Error::SYNTAX),
+        };
+        // Redis doubles the count of a reply with values.
+        if with_values && count.unsigned_abs() > (i64::MAX / 2).unsigned_abs() {
+            return Err(Error::Fixed("ERR value is out of range"));
+        }
+        let picked = pick_fields(cx.db, cx.selected, &key, count).await?;
+        let reply = &mut cx.reply;
+        let write_one = |reply: &mut crate::Reply<'_>, (field, value): &(Bytes, Bytes)| {
+            if with_values {
+                reply.pair();
+            }
+            reply.bulk(field);
+            if with_values {
+                reply.bulk(value);
+            }
+        };
+        let (n, pairs, repeat) = match &picked {
+            Picked::Distinct(pairs) => (pairs.len(), pairs, false),
+            Picked::Repeated(pairs, _) if pairs.is_empty() => (0, pairs, false),
+            Picked::Repeated(pairs, n) => (*n, pairs, true),
+        };
+        if with_values {
+            reply.pairs(n);
+        } else {
+            reply.array(n);
+        }
+        if !repeat {
+            for pair in pairs {
+                write_one(reply, pair);
+            }
+            return Ok(());
+        }
+        for _ in 0..n {
+            if reply.over_limit() {
+                reply.cut_off();
+                return Ok(());
+            }
+            if let Some(pair) = pairs.get(rand::random_range(0..pairs.len())) {
+                write_one(reply, pair);
+            }
+        }
+        Ok(())
+    }
+}
+
+/// What `HRANDFIELD` with a count read from the hash.
+enum Picked {
+    /// The fields to reply, each once.
+    Distinct(Vec<(Bytes, Bytes)>),
+    /// Every field of the hash, to draw this many from, independently.
+    Repeated(Vec<(Bytes, Bytes)>, usize),
+}
+
+/// The read of `HRANDFIELD` with a count. For a negative count the hash is
+/// copied (shared handles) and the fields drawn as the reply is written:
+/// the draws are as many as the client asked, which may be far more than
+/// fit in memory.
+async fn pick_fields<D: Db>(
+    db: &D,
+    index: DbIndex,
+    key: &Bytes,
+    count: i64,
+) -> Result<Picked, Error> {
+    use rand::seq::IteratorRandom;
+    let wanted = usize::try_from(count.unsigned_abs()).unwrap_or(usize::MAX);
+    db.read(index, key, move |e| {
+        let Some(hash) = hash_of(e)? else {
+            return Ok(Picked::Distinct(Vec::new()));
+        };
+        let pairs = hash.iter().map(|(f, v)| (f.clone(), v.clone()));
+        Ok(if count < 0 {
+            Picked::Repeated(pairs.collect(), wanted)
+        } else if wanted >= hash.len() {
+            Picked::Distinct(pairs.collect())
+        } else {
+            // `wanted` is below the hash's size here: the sample's buffer
+            // is bounded by what is stored.
+            Picked::Distinct(pairs.choose_multiple(&mut rand::rng(), wanted))
+        })
+    })
+    .await
+}
+
+/// `HRANDFIELD key count [WITHVALUES]`, typed: fields and their values as
+/// the command picks them (see [`HRandField`]). A negative count collects
+/// all `|count|` draws: the caller bounds it.
+pub async fn hrandfield<D: Db>(
+    db: &D,
+    index: DbIndex,
+    key: &Bytes,
+    count: i64,
+) -> Result<Vec<(Bytes, Bytes)>, Error> {
+    Ok(match pick_fields(db, index, key, count).await? {
+        Picked::Distinct(pairs) => pairs,
+        Picked::Repeated(pairs, _) if pairs.is_empty() => pairs,
+        Picked::Repeated(pairs, n) => (0..n)
+            .filter_map(|_| pairs.get(rand::random_range(0..pairs.len())).cloned())
+            .collect(),
+    })
+}
+
+// ----------------------------------------------------------------- HSCAN
+
+/// `HSCAN key cursor [MATCH pattern] [COUNT count]`
+///
+/// Every matching field and its value come in one reply, with the next
+/// cursor 0, whatever the cursor and `COUNT`: what Redis does for a small
+/// hash (listpack), which it walks whole. A big Redis hash is paged
+/// instead; a full iteration of either gives the same fields, so a client
+/// that follows the cursor cannot tell. The reply is the hash's size at
+/// most, however big the hash: a full iteration costs the same.
+///
+/// As in Redis, the cursor is checked first, then the key (an absent key
+/// is an empty, finished scan; its options are not looked at), then the
+/// options; `TYPE` is not one of them.
+pub struct HScan;
+
+impl Command for HScan {
+    const SPEC: Spec = Spec {
+        name: "hscan",
+        arity: -3,
+        flags: &["readonly"],
+        keys: (1, 1, 1),
+        acl: &["@read", "@hash", "@slow"],
+        summary: "Walks the fields and values of a hash with a cursor.",
+        since: "2.8.0",
+        group: "hash",
+        complexity: "O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor to return back to 0. N is the number of elements inside the collection..",
+        args: &[
+            arg!("key", Key),
+            arg!("cursor", Integer),
+            arg!("pattern", Pattern, token: Some("MATCH"), optional: true),
+            arg!("count", Integer, token: Some("COUNT"), optional: true),
+        ],
+        ..Spec::BASE
+    };
+
+    async fn run<D: Db>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
+        let key = args.required()?;
+        parse_cursor(&args.required()?)?;
+        // Parsed now, judged once the key is known to hold a hash.
+        let options = parse_scan_options(args, false);
+        let found = cx
+            .db
+            .read(cx.selected, &key, move |e| {
+                let Some(hash) = hash_of(e)? else {
+                    return Ok(Vec::new());
+                };
+                let pattern = options?.pattern.filter(|p| !glob::matches_everything(p));
+                Ok::<_, Error>(matching_pairs(hash, pattern.as_deref()))
+            })
+            .await?;
+        cx.reply.array(2);
+        cx.reply.bulk(b"0");
+        cx.reply.array(2 * found.len());
+        for (field, value) in &found {
+            cx.reply.bulk(field);
+            cx.reply.bulk(value);
+        }
+        Ok(())
+    }
+}
+
+/// The pairs whose field matches `pattern` (every pair without one).
+fn matching_pairs(hash: &Hash, pattern: Option<&[u8]>) -> Vec<(Bytes, Bytes)> {
+    hash.iter()
+        .filter(|(field, _)| pattern.is_none_or(|p| glob::matches(p, field)))
+        .map(|(f, v)| (f.clone(), v.clone()))
+        .collect()
+}
+
+/// `HSCAN`, typed: a whole iteration, which is one call here (see
+/// [`HScan`]): every field matching the glob `pattern` (all without one)
+/// with its value.
+pub async fn hscan<D: Db>(
+    db: &D,
+    index: DbIndex,
+    key: &Bytes,
+    pattern: Option<Bytes>,
+) -> Result<Vec<(Bytes, Bytes)>, Error> {
+    let pattern = pattern.filter(|p| !glob::matches_everything(p));
+    db.read(index, key, move |e| {
+        Ok(hash_of(e)?.map_or_else(Vec::new, |h| matching_pairs(h, pattern.as_deref())))
+    })
+    .await
 }

@@ -131,7 +131,10 @@ registry! {
         Rename, RenameNx, Copy, Move, Scan, KeysCommand, RandomKey, Object, ObjectEncoding,
         ObjectFreq, ObjectHelp, ObjectIdleTime, ObjectRefCount,
     },
-    hashes::{HSet, HGet, HDel, HLen, HExists, HGetAll},
+    hashes::{
+        HSet, HGet, HDel, HLen, HExists, HGetAll, HIncrBy, HMGet, HMSet, HSetNx, HKeys, HVals,
+        HIncrByFloat, HStrLen, HScan, HRandField,
+    },
     lists::{},
     sets::{
         SAdd, SIsMember, SMembers, SCard, SRem, SPop, SRandMember, SMIsMember, SMove, SInter,

@@ -96,6 +96,16 @@ impl<'a> Reply<'a> {
         encode_array_len(self.out, n);
     }
 
+    /// The header of an array of `n` pairs (`HRANDFIELD ... WITHVALUES`):
+    /// in RESP3, `n` arrays of two, each opened by [`pair`](Reply::pair);
+    /// in RESP2, one flat array of `2n`.
+    pub fn pairs(&mut self, n: usize) {
+        encode_array_len(self.out, n.saturating_mul(2));
+    }
+
+    /// Opens one pair of a [`pairs`](Reply::pairs) array: nothing in RESP2.
+    pub fn pair(&mut self) {}
+
     /// An error reply.
     pub fn error(&mut self, error: &Error) {
         error.encode(self.out);

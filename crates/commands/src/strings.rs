@@ -16,7 +16,7 @@ use sharedkv_db::{Db, DbIndex, Entry, Instant, Keys, ReadKeys, Slot, Value, pars
 
 use crate::{Args, Command, Ctx, Error, Spec, arg, is, stored, token};
 
-mod float;
+pub(crate) mod float;
 
 use float::LongDouble;
 
