@@ -220,8 +220,9 @@ pub fn encoding(value: &Value) -> &'static str {
             "listpack"
         }
         Value::Hash(_) => "hashtable",
-        // Placeholders until the list, set and sorted-set families say
-        // what Redis would answer for their sizes.
+        // Redis 7.0 keeps every list in a quicklist, however short (a
+        // list of one listpack node is still `quicklist`; listpack lists
+        // came in 7.2), so the answer never depends on the content.
         Value::List(_) => "quicklist",
         // `intset` while every member reads as an integer (`string2ll`, as
         // `parse_i64`) and there are at most `set-max-intset-entries`

@@ -135,7 +135,10 @@ registry! {
         HSet, HGet, HDel, HLen, HExists, HGetAll, HIncrBy, HMGet, HMSet, HSetNx, HKeys, HVals,
         HIncrByFloat, HStrLen, HScan, HRandField,
     },
-    lists::{},
+    lists::{
+        LPush, RPush, LPop, RPop, LRange, LLen, LIndex, LSet, LRem, LTrim, LPos, LInsert, LMove,
+        RPopLPush, LPushX, RPushX, LMPop,
+    },
     sets::{
         SAdd, SIsMember, SMembers, SCard, SRem, SPop, SRandMember, SMIsMember, SMove, SInter,
         SUnion, SDiff, SInterStore, SUnionStore, SDiffStore, SInterCard, SScan,
