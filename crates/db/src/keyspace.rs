@@ -126,8 +126,10 @@ impl Keyspace {
 
     /// Removes every key.
     pub fn clear(&mut self) {
-        self.map = HashMap::default();
-        self.keys = Vec::new();
+        // The tables are freed on the lazy-free thread: a flush of millions
+        // of keys answers at once and holds no lock while they are freed.
+        crate::reclaim_later(std::mem::take(&mut self.map));
+        crate::reclaim_later(std::mem::take(&mut self.keys));
         self.expiries.clear();
     }
 

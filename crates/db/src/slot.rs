@@ -84,6 +84,12 @@ pub fn run_step<R>(
         now,
     };
     let answer = step(&mut slot);
+    // Removed, or expired and so removed below: the host drops an empty
+    // shell, and a big value is freed off its lock (lazyfree.rs).
+    let gone = slot.state == State::Removed || (slot.state == State::Unchanged && !slot.live);
+    if let (true, Some(place)) = (gone, slot.place.as_deref_mut()) {
+        crate::reclaim(std::mem::replace(&mut place.value, Value::Int(0)));
+    }
     let (outcome, new_deadline) = match (slot.state, existed) {
         (State::Removed, true) => (Outcome::Remove, None),
         (State::Removed, false) => (Outcome::Keep, None),
@@ -157,7 +163,8 @@ impl Slot<'_> {
         self.state = State::Changed;
         match self.place.as_deref_mut() {
             Some(place) => {
-                *place = entry;
+                // The value replaced is freed off the host's lock if big.
+                crate::reclaim(std::mem::replace(place, entry).value);
                 self.live = true;
             }
             None => self.new = Some(entry),

@@ -25,6 +25,11 @@ pub enum HogKind {
     Mset,
     /// `MGET key:0 key:1 ...`: one long read.
     Mget,
+    /// Builds a set of `keys` members (`SADD` of 1,000 at a time), then
+    /// `DEL`s it, over and over: what freeing one big value does to
+    /// everyone else (a strategy that frees it under its lock stalls them
+    /// for the whole free).
+    Del,
 }
 
 /// One extra connection that sends a single huge multi-key command in a
@@ -50,13 +55,18 @@ impl Hog {
 impl FromStr for Hog {
     type Err = String;
 
-    /// `mset`, `mget`, `mset:<n>` or `mget:<n>` (n defaults to 10000).
+    /// `mset`, `mget` or `del`, optionally `:<n>` (n defaults to 10000).
     fn from_str(text: &str) -> Result<Self, String> {
         let (kind, keys) = text.split_once(':').unwrap_or((text, ""));
         let kind = match kind {
             "mset" => HogKind::Mset,
             "mget" => HogKind::Mget,
-            _ => return Err(format!("unknown hog {text:?} (mset:<n> or mget:<n>)")),
+            "del" => HogKind::Del,
+            _ => {
+                return Err(format!(
+                    "unknown hog {text:?} (mset:<n>, mget:<n> or del:<n>)"
+                ));
+            }
         };
         let keys = if keys.is_empty() {
             Hog::DEFAULT_KEYS
@@ -75,6 +85,7 @@ impl fmt::Display for Hog {
         let kind = match self.kind {
             HogKind::Mset => "mset",
             HogKind::Mget => "mget",
+            HogKind::Del => "del",
         };
         write!(f, "{kind}:{}", self.keys)
     }

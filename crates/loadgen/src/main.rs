@@ -89,8 +89,9 @@ struct Args {
 
     /// Head-of-line hog: one extra connection that loops `MSET` or `MGET`
     /// of n keys (key:0 .. key:n-1, default 10000) during the whole run:
-    /// mset:<n> or mget:<n>. Its commands are counted apart and kept out of
-    /// the latency histogram.
+    /// mset:<n> or mget:<n>; or del:<n>, which builds a set of n members
+    /// (SADD, 1,000 at a time) and DELs it, over and over. Its commands are
+    /// counted apart and kept out of the latency histogram.
     #[arg(long)]
     hog: Option<Hog>,
 

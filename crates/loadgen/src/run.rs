@@ -422,6 +422,9 @@ struct HogOut {
 /// Sends the same huge `MSET` or `MGET` over and over until the workload
 /// connections are done (or the deadline passes).
 async fn hog(mut conn: Conn, hog: Hog, plan: Arc<Plan>) -> Result<HogOut, Error> {
+    if hog.kind == HogKind::Del {
+        return del_hog(conn, hog, plan).await;
+    }
     let keyspace = plan.keyspace;
     let keys: Vec<u64> = (0..hog.keys as u64).map(|i| i % keyspace.keys()).collect();
     let mget = hog.kind == HogKind::Mget;
@@ -460,6 +463,55 @@ async fn hog(mut conn: Conn, hog: Hog, plan: Arc<Plan>) -> Result<HogOut, Error>
         })
         .await
         .map_err(|kind| Error::new(kind, "hog connection"))?;
+        if measuring {
+            out.ops += 1;
+            record(&mut out.latency, took);
+        }
+    }
+    Ok(out)
+}
+
+/// Builds a set of `hog.keys` members and `DEL`s it, over and over, until
+/// the workload connections are done; each `DEL`'s latency is the hog's.
+async fn del_hog(mut conn: Conn, hog: Hog, plan: Arc<Plan>) -> Result<HogOut, Error> {
+    const KEY: &[u8] = b"loadgen:hog:set";
+    const BATCH: usize = 1000;
+    let mut out = HogOut {
+        hog,
+        ops: 0,
+        latency: new_histogram(),
+        problems: Problems::default(),
+    };
+    let integer = |frame: &Frame, problems: &mut Problems| match frame {
+        Frame::Integer(_) => {}
+        Frame::Error(_) => problems.error_replies += 1,
+        _ => problems.wrong_replies += 1,
+    };
+    let fail = |kind| Error::new(kind, "hog connection");
+    loop {
+        let now = Instant::now();
+        if plan.stop.load(Ordering::Relaxed) || plan.deadline.is_some_and(|d| now >= d) {
+            break;
+        }
+        for first in (0..hog.keys).step_by(BATCH) {
+            let mut args: Vec<Vec<u8>> = vec![b"SADD".to_vec(), KEY.to_vec()];
+            args.extend((first..(first + BATCH).min(hog.keys)).map(|m| m.to_string().into_bytes()));
+            conn.wbuf.clear();
+            encode_request(&mut conn.wbuf, &args);
+            conn.round_trip(1, |_, frame: Frame, _| integer(&frame, &mut out.problems))
+                .await
+                .map_err(fail)?;
+        }
+        conn.wbuf.clear();
+        encode_request(&mut conn.wbuf, &[b"DEL".as_slice(), KEY]);
+        let measuring = Instant::now() >= plan.measure_from;
+        let mut took = Duration::ZERO;
+        conn.round_trip(1, |_, frame: Frame, latency| {
+            integer(&frame, &mut out.problems);
+            took = latency;
+        })
+        .await
+        .map_err(fail)?;
         if measuring {
             out.ops += 1;
             record(&mut out.latency, took);
