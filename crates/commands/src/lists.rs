@@ -603,7 +603,8 @@ pub async fn lmove<D: Db>(
             Err(e) => {
                 // `dst` took another type since it was checked (strategies
                 // without atomic multi-key steps): the element goes back
-                // where it came from rather than being lost.
+                // where it came from rather than being lost (into a new
+                // list, with no TTL, if the pop emptied the source).
                 let back = view.update(index, &src, |slot| {
                     push_step(slot, Place::End(from), one, true)
                 });
