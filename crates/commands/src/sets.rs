@@ -585,14 +585,7 @@ impl Command for SRandMember {
         if count == i64::MIN {
             return Err(COUNT_OUT_OF_RANGE);
         }
-        let draw = srandmember(
-            cx.db,
-            cx.selected,
-            &key,
-            count.unsigned_abs(),
-            count >= 0,
-        )
-        .await?;
+        let draw = srandmember(cx.db, cx.selected, &key, count.unsigned_abs(), count >= 0).await?;
         cx.reply
             .array(usize::try_from(draw.remaining()).unwrap_or(usize::MAX));
         // A negative count repeats members: `SRANDMEMBER k -1000000000`
@@ -738,14 +731,20 @@ fn combine_keys(
 ) -> Result<Combined, Error> {
     let mut sizes = Vec::with_capacity(keys.len());
     for key in keys {
-        sizes.push(view.read(index, key, |e| Ok::<_, Error>(set_of(e)?.map_or(0, |s| s.len())))?);
+        sizes.push(view.read(index, key, |e| {
+            Ok::<_, Error>(set_of(e)?.map_or(0, |s| s.len()))
+        })?);
     }
     // A key that changed type since its size was read (strategies without
     // atomic multi-key steps) reads as empty from here on.
     let members = |e: Option<&Entry>| members_of(e).unwrap_or_default();
     match op {
         SetOp::Inter => {
-            let smallest = sizes.iter().zip(keys).enumerate().min_by_key(|(_, (n, _))| **n);
+            let smallest = sizes
+                .iter()
+                .zip(keys)
+                .enumerate()
+                .min_by_key(|(_, (n, _))| **n);
             let Some((smallest, (_, first))) = smallest else {
                 return Ok(Combined::Listed(Vec::new()));
             };

@@ -82,7 +82,10 @@ async fn add_and_remove() {
             (&["SISMEMBER", "s", "a"], ":1\r\n"),
             (&["SISMEMBER", "s", "z"], ":0\r\n"),
             (&["SISMEMBER", "nokey", "a"], ":0\r\n"),
-            (&["SMISMEMBER", "s", "a", "z", "c", "a"], "*4\r\n:1\r\n:0\r\n:1\r\n:1\r\n"),
+            (
+                &["SMISMEMBER", "s", "a", "z", "c", "a"],
+                "*4\r\n:1\r\n:0\r\n:1\r\n:1\r\n",
+            ),
             (&["SMISMEMBER", "nokey", "a", "b"], "*2\r\n:0\r\n:0\r\n"),
             (&["SREM", "s", "a", "z", "a"], ":1\r\n"),
             (&["SREM", "s", "z"], ":0\r\n"),
@@ -93,13 +96,34 @@ async fn add_and_remove() {
             (&["SMEMBERS", "s"], "*0\r\n"),
             (&["SADD", "", ""], ":1\r\n"),
             (&["SMEMBERS", ""], "*1\r\n$0\r\n\r\n"),
-            (&["SADD", "s"], "-ERR wrong number of arguments for 'sadd' command\r\n"),
-            (&["SREM", "s"], "-ERR wrong number of arguments for 'srem' command\r\n"),
-            (&["SCARD"], "-ERR wrong number of arguments for 'scard' command\r\n"),
-            (&["SCARD", "s", "t"], "-ERR wrong number of arguments for 'scard' command\r\n"),
-            (&["SISMEMBER", "s"], "-ERR wrong number of arguments for 'sismember' command\r\n"),
-            (&["SMISMEMBER", "s"], "-ERR wrong number of arguments for 'smismember' command\r\n"),
-            (&["SMEMBERS"], "-ERR wrong number of arguments for 'smembers' command\r\n"),
+            (
+                &["SADD", "s"],
+                "-ERR wrong number of arguments for 'sadd' command\r\n",
+            ),
+            (
+                &["SREM", "s"],
+                "-ERR wrong number of arguments for 'srem' command\r\n",
+            ),
+            (
+                &["SCARD"],
+                "-ERR wrong number of arguments for 'scard' command\r\n",
+            ),
+            (
+                &["SCARD", "s", "t"],
+                "-ERR wrong number of arguments for 'scard' command\r\n",
+            ),
+            (
+                &["SISMEMBER", "s"],
+                "-ERR wrong number of arguments for 'sismember' command\r\n",
+            ),
+            (
+                &["SMISMEMBER", "s"],
+                "-ERR wrong number of arguments for 'smismember' command\r\n",
+            ),
+            (
+                &["SMEMBERS"],
+                "-ERR wrong number of arguments for 'smembers' command\r\n",
+            ),
         ],
     )
     .await;
@@ -167,17 +191,44 @@ async fn spop() {
             (&["SPOP", "nokey", "0"], "*0\r\n"),
             (&["SADD", "s", "a", "b", "c"], ":3\r\n"),
             (&["SPOP", "s", "0"], "*0\r\n"),
-            (&["SPOP", "s", "-1"], "-ERR value is out of range, must be positive\r\n"),
-            (&["SPOP", "nokey", "-1"], "-ERR value is out of range, must be positive\r\n"),
-            (&["SPOP", "s", "abc"], "-ERR value is out of range, must be positive\r\n"),
-            (&["SPOP", "s", ""], "-ERR value is out of range, must be positive\r\n"),
-            (&["SPOP", "s", "01"], "-ERR value is out of range, must be positive\r\n"),
-            (&["SPOP", "s", "-9223372036854775808"], "-ERR value is out of range, must be positive\r\n"),
-            (&["SPOP", "s", "9223372036854775808"], "-ERR value is out of range, must be positive\r\n"),
-            (&["SPOP", "str", "-1"], "-ERR value is out of range, must be positive\r\n"),
+            (
+                &["SPOP", "s", "-1"],
+                "-ERR value is out of range, must be positive\r\n",
+            ),
+            (
+                &["SPOP", "nokey", "-1"],
+                "-ERR value is out of range, must be positive\r\n",
+            ),
+            (
+                &["SPOP", "s", "abc"],
+                "-ERR value is out of range, must be positive\r\n",
+            ),
+            (
+                &["SPOP", "s", ""],
+                "-ERR value is out of range, must be positive\r\n",
+            ),
+            (
+                &["SPOP", "s", "01"],
+                "-ERR value is out of range, must be positive\r\n",
+            ),
+            (
+                &["SPOP", "s", "-9223372036854775808"],
+                "-ERR value is out of range, must be positive\r\n",
+            ),
+            (
+                &["SPOP", "s", "9223372036854775808"],
+                "-ERR value is out of range, must be positive\r\n",
+            ),
+            (
+                &["SPOP", "str", "-1"],
+                "-ERR value is out of range, must be positive\r\n",
+            ),
             (&["SPOP", "s", "1", "2"], "-ERR syntax error\r\n"),
             (&["SPOP", "nokey", "1", "2"], "-ERR syntax error\r\n"),
-            (&["SPOP"], "-ERR wrong number of arguments for 'spop' command\r\n"),
+            (
+                &["SPOP"],
+                "-ERR wrong number of arguments for 'spop' command\r\n",
+            ),
             (&["SCARD", "s"], ":3\r\n"),
         ],
     )
@@ -261,7 +312,11 @@ async fn srandmember() {
     }
     let many = bulks(&s.call(&["SRANDMEMBER", "s", "-300"]).await);
     let distinct: HashSet<&String> = many.iter().collect();
-    assert_eq!(distinct.len(), 3, "300 draws with repeats reach all 3 members");
+    assert_eq!(
+        distinct.len(),
+        3,
+        "300 draws with repeats reach all 3 members"
+    );
     assert_eq!(members(&mut s, "s").await, abc, "nothing removed");
 }
 
@@ -319,7 +374,10 @@ async fn smove() {
             (&["SMOVE", "s", "d", "b"], ":1\r\n"),
             (&["EXISTS", "s"], ":0\r\n"),
             (&["SCARD", "d"], ":2\r\n"),
-            (&["SMOVE", "s", "d"], "-ERR wrong number of arguments for 'smove' command\r\n"),
+            (
+                &["SMOVE", "s", "d"],
+                "-ERR wrong number of arguments for 'smove' command\r\n",
+            ),
         ],
     )
     .await;
@@ -348,25 +406,64 @@ async fn inter_union_diff() {
             (&["SINTERCARD", "2", "x", "nokey"], ":0\r\n"),
             (&["SINTERCARD", "2", "x", "y", "LIMIT", "1"], ":1\r\n"),
             (&["SINTERCARD", "2", "x", "y", "limit", "0"], ":2\r\n"),
-            (&["SINTERCARD", "1", "x", "LIMIT", "9223372036854775807"], ":4\r\n"),
-            (&["SINTERCARD", "1", "x", "LIMIT", "1", "LIMIT", "3"], ":3\r\n"),
+            (
+                &["SINTERCARD", "1", "x", "LIMIT", "9223372036854775807"],
+                ":4\r\n",
+            ),
+            (
+                &["SINTERCARD", "1", "x", "LIMIT", "1", "LIMIT", "3"],
+                ":3\r\n",
+            ),
             (&["SINTERCARD", "1", "x", "LIMIT\u{0}x", "2"], ":2\r\n"),
-            (&["SINTERCARD", "0", "x"], "-ERR numkeys should be greater than 0\r\n"),
-            (&["SINTERCARD", "-1", "x"], "-ERR numkeys should be greater than 0\r\n"),
-            (&["SINTERCARD", "abc", "x"], "-ERR numkeys should be greater than 0\r\n"),
-            (&["SINTERCARD", "2", "x"], "-ERR Number of keys can't be greater than number of args\r\n"),
+            (
+                &["SINTERCARD", "0", "x"],
+                "-ERR numkeys should be greater than 0\r\n",
+            ),
+            (
+                &["SINTERCARD", "-1", "x"],
+                "-ERR numkeys should be greater than 0\r\n",
+            ),
+            (
+                &["SINTERCARD", "abc", "x"],
+                "-ERR numkeys should be greater than 0\r\n",
+            ),
+            (
+                &["SINTERCARD", "2", "x"],
+                "-ERR Number of keys can't be greater than number of args\r\n",
+            ),
             (
                 &["SINTERCARD", "9223372036854775807", "x"],
                 "-ERR Number of keys can't be greater than number of args\r\n",
             ),
             (&["SINTERCARD", "1", "x", "LIMIT"], "-ERR syntax error\r\n"),
-            (&["SINTERCARD", "1", "x", "FOO", "1"], "-ERR syntax error\r\n"),
-            (&["SINTERCARD", "1", "x", "LIMIT", "1", "extra"], "-ERR syntax error\r\n"),
-            (&["SINTERCARD", "1", "x", "LIMIT", "-1"], "-ERR LIMIT can't be negative\r\n"),
-            (&["SINTERCARD", "1", "x", "LIMIT", "abc"], "-ERR LIMIT can't be negative\r\n"),
-            (&["SINTERCARD", "1", "nokey", "LIMIT", "abc"], "-ERR LIMIT can't be negative\r\n"),
-            (&["SINTERCARD", "1"], "-ERR wrong number of arguments for 'sintercard' command\r\n"),
-            (&["SINTER"], "-ERR wrong number of arguments for 'sinter' command\r\n"),
+            (
+                &["SINTERCARD", "1", "x", "FOO", "1"],
+                "-ERR syntax error\r\n",
+            ),
+            (
+                &["SINTERCARD", "1", "x", "LIMIT", "1", "extra"],
+                "-ERR syntax error\r\n",
+            ),
+            (
+                &["SINTERCARD", "1", "x", "LIMIT", "-1"],
+                "-ERR LIMIT can't be negative\r\n",
+            ),
+            (
+                &["SINTERCARD", "1", "x", "LIMIT", "abc"],
+                "-ERR LIMIT can't be negative\r\n",
+            ),
+            (
+                &["SINTERCARD", "1", "nokey", "LIMIT", "abc"],
+                "-ERR LIMIT can't be negative\r\n",
+            ),
+            (
+                &["SINTERCARD", "1"],
+                "-ERR wrong number of arguments for 'sintercard' command\r\n",
+            ),
+            (
+                &["SINTER"],
+                "-ERR wrong number of arguments for 'sinter' command\r\n",
+            ),
         ],
     )
     .await;
@@ -386,8 +483,14 @@ async fn inter_union_diff() {
         sorted(&s.call(&["SDIFF", "x", "y", "nokey"]).await),
         strings(&["a", "d"])
     );
-    assert_eq!(sorted(&s.call(&["SDIFF", "x", "z"]).await), strings(&["a", "b", "d"]));
-    assert_eq!(sorted(&s.call(&["SDIFF", "x"]).await), strings(&["a", "b", "c", "d"]));
+    assert_eq!(
+        sorted(&s.call(&["SDIFF", "x", "z"]).await),
+        strings(&["a", "b", "d"])
+    );
+    assert_eq!(
+        sorted(&s.call(&["SDIFF", "x"]).await),
+        strings(&["a", "b", "c", "d"])
+    );
 }
 
 /// The *STORE forms replace the destination whatever it held (TTL included), delete it on an empty result, and leave it alone when a source has the wrong type.
@@ -426,7 +529,10 @@ async fn store_forms() {
             (&["SDIFFSTORE", "x", "x", "y"], ":1\r\n"),
             (&["SMEMBERS", "x"], "*1\r\n$1\r\na\r\n"),
             (&["SUNIONSTORE", "x", "x", "ks"], ":2\r\n"),
-            (&["SINTERSTORE", "x"], "-ERR wrong number of arguments for 'sinterstore' command\r\n"),
+            (
+                &["SINTERSTORE", "x"],
+                "-ERR wrong number of arguments for 'sinterstore' command\r\n",
+            ),
         ],
     )
     .await;
@@ -447,24 +553,46 @@ async fn sscan() {
             (&["SSCAN", "s", "abc"], "-ERR invalid cursor\r\n"),
             (&["SSCAN", "nokey", "0"], "*2\r\n$1\r\n0\r\n*0\r\n"),
             (&["SSCAN", "nokey", "0", "FOO"], "*2\r\n$1\r\n0\r\n*0\r\n"),
-            (&["SSCAN", "nokey", "0", "COUNT", "0"], "*2\r\n$1\r\n0\r\n*0\r\n"),
+            (
+                &["SSCAN", "nokey", "0", "COUNT", "0"],
+                "*2\r\n$1\r\n0\r\n*0\r\n",
+            ),
             (&["SSCAN", "str", "0", "FOO"], WRONGTYPE),
             (&["SSCAN", "s", "0", "FOO"], "-ERR syntax error\r\n"),
             (&["SSCAN", "s", "0", "COUNT", "0"], "-ERR syntax error\r\n"),
-            (&["SSCAN", "s", "0", "COUNT", "abc"], "-ERR value is not an integer or out of range\r\n"),
+            (
+                &["SSCAN", "s", "0", "COUNT", "abc"],
+                "-ERR value is not an integer or out of range\r\n",
+            ),
             (&["SSCAN", "s", "0", "MATCH"], "-ERR syntax error\r\n"),
-            (&["SSCAN", "s", "0", "TYPE", "string"], "-ERR syntax error\r\n"),
+            (
+                &["SSCAN", "s", "0", "TYPE", "string"],
+                "-ERR syntax error\r\n",
+            ),
             (&["SSCAN", "s", "0"], "*2\r\n$1\r\n0\r\n*1\r\n$1\r\na\r\n"),
-            (&["SSCAN", "s", "0", "MATCH", "b*"], "*2\r\n$1\r\n0\r\n*0\r\n"),
-            (&["SSCAN", "s", "0", "match", "a"], "*2\r\n$1\r\n0\r\n*1\r\n$1\r\na\r\n"),
-            (&["SSCAN", "s"], "-ERR wrong number of arguments for 'sscan' command\r\n"),
+            (
+                &["SSCAN", "s", "0", "MATCH", "b*"],
+                "*2\r\n$1\r\n0\r\n*0\r\n",
+            ),
+            (
+                &["SSCAN", "s", "0", "match", "a"],
+                "*2\r\n$1\r\n0\r\n*1\r\n$1\r\na\r\n",
+            ),
+            (
+                &["SSCAN", "s"],
+                "-ERR wrong number of arguments for 'sscan' command\r\n",
+            ),
         ],
     )
     .await;
     s.call(&["SADD", "s", "b", "ab", "ba", "1", "12"]).await;
     let scan = |reply: String| {
         let parts: Vec<&str> = reply.split("\r\n").collect();
-        assert_eq!(&parts[..3], ["*2", "$1", "0"], "cursor 0 at once: {reply:?}");
+        assert_eq!(
+            &parts[..3],
+            ["*2", "$1", "0"],
+            "cursor 0 at once: {reply:?}"
+        );
         let mut found: Vec<String> = parts[4..]
             .chunks(2)
             .filter(|p| p.len() == 2)
@@ -495,7 +623,10 @@ async fn object_encoding() {
         &[
             (&["SADD", "i", "1", "2", "-3"], ":3\r\n"),
             (&["OBJECT", "ENCODING", "i"], "$6\r\nintset\r\n"),
-            (&["SADD", "m", "-9223372036854775808", "9223372036854775807"], ":2\r\n"),
+            (
+                &["SADD", "m", "-9223372036854775808", "9223372036854775807"],
+                ":2\r\n",
+            ),
             (&["OBJECT", "ENCODING", "m"], "$6\r\nintset\r\n"),
             (&["SADD", "h", "1", "a"], ":2\r\n"),
             (&["OBJECT", "ENCODING", "h"], "$9\r\nhashtable\r\n"),
@@ -514,9 +645,15 @@ async fn object_encoding() {
     sadd.extend((1..=512).map(|n| n.to_string()));
     let words: Vec<&str> = sadd.iter().map(String::as_str).collect();
     assert_eq!(s.call(&words).await, ":512\r\n");
-    assert_eq!(s.call(&["OBJECT", "ENCODING", "big"]).await, "$6\r\nintset\r\n");
+    assert_eq!(
+        s.call(&["OBJECT", "ENCODING", "big"]).await,
+        "$6\r\nintset\r\n"
+    );
     s.call(&["SADD", "big", "513"]).await;
-    assert_eq!(s.call(&["OBJECT", "ENCODING", "big"]).await, "$9\r\nhashtable\r\n");
+    assert_eq!(
+        s.call(&["OBJECT", "ENCODING", "big"]).await,
+        "$9\r\nhashtable\r\n"
+    );
 }
 
 /// The typed functions answer as the commands do.
@@ -530,8 +667,14 @@ async fn typed_functions() {
         v.sort();
         v
     };
-    assert_eq!(sets::sadd(&db, i, b("x"), list(&["a", "b", "c"])).await, Ok(3));
-    assert_eq!(sets::sadd(&db, i, b("y"), list(&["b", "c", "d"])).await, Ok(3));
+    assert_eq!(
+        sets::sadd(&db, i, b("x"), list(&["a", "b", "c"])).await,
+        Ok(3)
+    );
+    assert_eq!(
+        sets::sadd(&db, i, b("y"), list(&["b", "c", "d"])).await,
+        Ok(3)
+    );
     assert_eq!(sets::scard(&db, i, &b("x")).await, Ok(3));
     assert_eq!(sets::sismember(&db, i, &b("x"), b("a")).await, Ok(true));
     assert_eq!(

@@ -24,8 +24,14 @@ async fn members<D: Db>(db: &D, key: &str) -> Vec<Bytes> {
 /// SADD counts new members, SISMEMBER and SMISMEMBER see them, SREM counts the ones it removed, and the last SREM removes the key.
 async fn sadd_srem_sismember_round_trip<D: Db>(db: D) {
     let k = b("s");
-    assert_eq!(sets::sadd(&db, DB0, k.clone(), list(&["a", "b", "a"])).await, Ok(2));
-    assert_eq!(sets::sadd(&db, DB0, k.clone(), list(&["b", "c"])).await, Ok(1));
+    assert_eq!(
+        sets::sadd(&db, DB0, k.clone(), list(&["a", "b", "a"])).await,
+        Ok(2)
+    );
+    assert_eq!(
+        sets::sadd(&db, DB0, k.clone(), list(&["b", "c"])).await,
+        Ok(1)
+    );
     assert_eq!(sets::sadd(&db, DB0, k.clone(), list(&["c"])).await, Ok(0));
     assert_eq!(sets::scard(&db, DB0, &k).await, Ok(3));
     assert_eq!(sets::sismember(&db, DB0, &k, b("a")).await, Ok(true));
@@ -35,11 +41,21 @@ async fn sadd_srem_sismember_round_trip<D: Db>(db: D) {
         Ok(vec![true, false, true])
     );
     assert_eq!(members(&db, "s").await, list(&["a", "b", "c"]));
-    assert_eq!(sets::srem(&db, DB0, k.clone(), list(&["a", "z"])).await, Ok(1));
+    assert_eq!(
+        sets::srem(&db, DB0, k.clone(), list(&["a", "z"])).await,
+        Ok(1)
+    );
     assert_eq!(sets::sismember(&db, DB0, &k, b("a")).await, Ok(false));
     assert_eq!(sets::srem(&db, DB0, k.clone(), list(&["z"])).await, Ok(0));
-    assert_eq!(sets::srem(&db, DB0, k.clone(), list(&["b", "c"])).await, Ok(2));
-    assert_eq!(db.exists(&[k.clone()]).await, 0, "the emptied set is gone");
+    assert_eq!(
+        sets::srem(&db, DB0, k.clone(), list(&["b", "c"])).await,
+        Ok(2)
+    );
+    assert_eq!(
+        db.exists(std::slice::from_ref(&k)).await,
+        0,
+        "the emptied set is gone"
+    );
     assert_eq!(db.len(DB0).await, 0);
     assert_eq!(sets::scard(&db, DB0, &k).await, Ok(0));
     assert_eq!(sets::srem(&db, DB0, k.clone(), list(&["a"])).await, Ok(0));
@@ -54,13 +70,27 @@ async fn sadd_srem_sismember_round_trip<D: Db>(db: D) {
 
 /// SMOVE moves a member once, creates the destination, removes an emptied source, and refuses a destination of another type without losing the member.
 async fn smove_moves_one_member<D: Db>(db: D) {
-    sets::sadd(&db, DB0, b("src"), list(&["a", "b"])).await.unwrap();
-    assert_eq!(sets::smove(&db, DB0, b("src"), b("dst"), b("a")).await, Ok(true));
-    assert_eq!(sets::smove(&db, DB0, b("src"), b("dst"), b("a")).await, Ok(false));
+    sets::sadd(&db, DB0, b("src"), list(&["a", "b"]))
+        .await
+        .unwrap();
+    assert_eq!(
+        sets::smove(&db, DB0, b("src"), b("dst"), b("a")).await,
+        Ok(true)
+    );
+    assert_eq!(
+        sets::smove(&db, DB0, b("src"), b("dst"), b("a")).await,
+        Ok(false)
+    );
     assert_eq!(members(&db, "src").await, list(&["b"]));
     assert_eq!(members(&db, "dst").await, list(&["a"]));
-    assert_eq!(sets::smove(&db, DB0, b("src"), b("src"), b("b")).await, Ok(true));
-    assert_eq!(sets::smove(&db, DB0, b("nokey"), b("dst"), b("b")).await, Ok(false));
+    assert_eq!(
+        sets::smove(&db, DB0, b("src"), b("src"), b("b")).await,
+        Ok(true)
+    );
+    assert_eq!(
+        sets::smove(&db, DB0, b("nokey"), b("dst"), b("b")).await,
+        Ok(false)
+    );
 
     set(&db, "str", "v").await;
     assert_eq!(
@@ -68,24 +98,41 @@ async fn smove_moves_one_member<D: Db>(db: D) {
         Err(Error::WRONG_TYPE)
     );
     assert_eq!(members(&db, "src").await, list(&["b"]), "nothing moved");
-    assert_eq!(sets::smove(&db, DB0, b("nokey"), b("str"), b("b")).await, Ok(false));
+    assert_eq!(
+        sets::smove(&db, DB0, b("nokey"), b("str"), b("b")).await,
+        Ok(false)
+    );
 
-    assert_eq!(sets::smove(&db, DB0, b("src"), b("dst"), b("b")).await, Ok(true));
-    assert_eq!(db.exists(&[b("src")]).await, 0, "the emptied source is gone");
+    assert_eq!(
+        sets::smove(&db, DB0, b("src"), b("dst"), b("b")).await,
+        Ok(true)
+    );
+    assert_eq!(
+        db.exists(&[b("src")]).await,
+        0,
+        "the emptied source is gone"
+    );
     assert_eq!(members(&db, "dst").await, list(&["a", "b"]));
 }
 
 /// SINTERSTORE, SUNIONSTORE and SDIFFSTORE write their result over any destination (TTL and type included), delete it on an empty result, and leave it alone on WRONGTYPE.
 async fn store_forms_write_the_destination<D: Db>(db: D) {
-    sets::sadd(&db, DB0, b("x"), list(&["a", "b", "c"])).await.unwrap();
-    sets::sadd(&db, DB0, b("y"), list(&["b", "c", "d"])).await.unwrap();
+    sets::sadd(&db, DB0, b("x"), list(&["a", "b", "c"]))
+        .await
+        .unwrap();
+    sets::sadd(&db, DB0, b("y"), list(&["b", "c", "d"]))
+        .await
+        .unwrap();
     set_with_ttl(&db, "dst", "v", TEN_S).await;
     let store = |op, dst: &str, keys: &[&str]| sets::combine_into(&db, DB0, op, b(dst), list(keys));
 
     assert_eq!(store(SetOp::Inter, "dst", &["x", "y"]).await, Ok(2));
     assert_eq!(members(&db, "dst").await, list(&["b", "c"]));
     assert_eq!(db.ttl(&b("dst")).await, Ttl::Persistent);
-    assert_eq!(store(SetOp::Union, "dst", &["x", "y", "nokey"]).await, Ok(4));
+    assert_eq!(
+        store(SetOp::Union, "dst", &["x", "y", "nokey"]).await,
+        Ok(4)
+    );
     assert_eq!(members(&db, "dst").await, list(&["a", "b", "c", "d"]));
     assert_eq!(store(SetOp::Diff, "dst", &["x", "y"]).await, Ok(1));
     assert_eq!(members(&db, "dst").await, list(&["a"]));
@@ -105,10 +152,17 @@ async fn store_forms_write_the_destination<D: Db>(db: D) {
     assert_eq!(store(SetOp::Diff, "x", &["x", "y"]).await, Ok(1));
     assert_eq!(members(&db, "x").await, list(&["a"]));
     assert_eq!(
-        sorted(sets::combine(&db, DB0, SetOp::Union, list(&["x", "y"])).await.unwrap()),
+        sorted(
+            sets::combine(&db, DB0, SetOp::Union, list(&["x", "y"]))
+                .await
+                .unwrap()
+        ),
         list(&["a", "b", "c", "d"])
     );
-    assert_eq!(sets::sintercard(&db, DB0, list(&["y", "y"]), 2).await, Ok(2));
+    assert_eq!(
+        sets::sintercard(&db, DB0, list(&["y", "y"]), 2).await,
+        Ok(2)
+    );
 }
 
 /// SPOP with a count removes exactly the distinct members it returns, and with a count covering the set removes all of them and the key.
@@ -120,18 +174,28 @@ async fn spop_count_removes_exactly_what_it_returns<D: Db>(db: D) {
         let got = sets::spop(&db, DB0, b("s"), count).await.unwrap();
         assert_eq!(got.len(), count);
         for member in &got {
-            assert_eq!(sets::sismember(&db, DB0, &b("s"), member.clone()).await, Ok(false));
+            assert_eq!(
+                sets::sismember(&db, DB0, &b("s"), member.clone()).await,
+                Ok(false)
+            );
         }
         popped.extend(got);
     }
     let left = members(&db, "s").await;
     assert_eq!(left.len(), 20 - 9);
-    let one = sets::spop_one(&db, DB0, b("s")).await.unwrap().expect("a member");
+    let one = sets::spop_one(&db, DB0, b("s"))
+        .await
+        .unwrap()
+        .expect("a member");
     popped.push(one);
     let rest = sets::spop(&db, DB0, b("s"), 100).await.unwrap();
     assert_eq!(rest.len(), 10);
     popped.extend(rest);
-    assert_eq!(sorted(popped), sorted(all), "each member popped exactly once");
+    assert_eq!(
+        sorted(popped),
+        sorted(all),
+        "each member popped exactly once"
+    );
     assert_eq!(db.exists(&[b("s")]).await, 0);
     assert_eq!(sets::spop(&db, DB0, b("s"), 3).await, Ok(Vec::new()));
     assert_eq!(sets::spop_one(&db, DB0, b("s")).await, Ok(None));
@@ -139,8 +203,13 @@ async fn spop_count_removes_exactly_what_it_returns<D: Db>(db: D) {
 
 /// A set keeps its TTL through SADD, SREM and SPOP, and is gone at the deadline.
 async fn a_set_keeps_its_ttl_until_the_deadline<D: Db>(db: D) {
-    sets::sadd(&db, DB0, b("s"), list(&["a", "b", "c"])).await.unwrap();
-    assert!(db.expire(&b("s"), Instant::now() + TEN_S, ExpireCondition::ALWAYS).await);
+    sets::sadd(&db, DB0, b("s"), list(&["a", "b", "c"]))
+        .await
+        .unwrap();
+    assert!(
+        db.expire(&b("s"), Instant::now() + TEN_S, ExpireCondition::ALWAYS)
+            .await
+    );
     sets::sadd(&db, DB0, b("s"), list(&["d"])).await.unwrap();
     sets::srem(&db, DB0, b("s"), list(&["a"])).await.unwrap();
     sets::spop(&db, DB0, b("s"), 1).await.unwrap();
@@ -186,7 +255,9 @@ async fn set_writes_keep_no_byte_of_the_read_buffer<D: Db>(db: D) {
     });
     for ((words, expected), spans) in requests.iter().zip(spans) {
         let argv: Vec<Bytes> = spans.into_iter().map(|r| buffer.slice(r)).collect();
-        let id = find(&argv).expect("a data command").expect("a valid request");
+        let id = find(&argv)
+            .expect("a data command")
+            .expect("a valid request");
         let mut out = BytesMut::new();
         let mut cx = Ctx {
             db: &db,

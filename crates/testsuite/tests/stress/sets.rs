@@ -78,10 +78,14 @@ async fn concurrent_spop_pops_each_member_once<D: Db>(db: D) {
                 for round in 0.. {
                     let count = (round + t) % 5;
                     let got = if count == 0 {
-                        let one = sets::spop_one(&db, DB0, key.clone()).await.expect("SPOP failed");
+                        let one = sets::spop_one(&db, DB0, key.clone())
+                            .await
+                            .expect("SPOP failed");
                         one.into_iter().collect()
                     } else {
-                        sets::spop(&db, DB0, key.clone(), count).await.expect("SPOP failed")
+                        sets::spop(&db, DB0, key.clone(), count)
+                            .await
+                            .expect("SPOP failed")
                     };
                     if got.is_empty() {
                         break;
@@ -96,7 +100,12 @@ async fn concurrent_spop_pops_each_member_once<D: Db>(db: D) {
         })
         .collect();
     let mut popped: Vec<Bytes> = join_all(tasks).await.into_iter().flatten().collect();
-    assert_eq!(popped.len(), MEMBERS, "popped {} of {MEMBERS}", popped.len());
+    assert_eq!(
+        popped.len(),
+        MEMBERS,
+        "popped {} of {MEMBERS}",
+        popped.len()
+    );
     popped.sort();
     let mut expected = all;
     expected.sort();
@@ -119,7 +128,12 @@ async fn concurrent_smove_is_atomic_as_declared<D: Db>(db: D) {
     let movers_left = Arc::new(AtomicUsize::new(MOVERS));
     let mut movers = Vec::new();
     for t in 0..MOVERS {
-        let (db, all, barrier, left) = (db.clone(), all.clone(), barrier.clone(), movers_left.clone());
+        let (db, all, barrier, left) = (
+            db.clone(),
+            all.clone(),
+            barrier.clone(),
+            movers_left.clone(),
+        );
         let (a, b_key) = (a.clone(), b_key.clone());
         movers.push(tokio::spawn(async move {
             barrier.wait().await;
@@ -127,7 +141,11 @@ async fn concurrent_smove_is_atomic_as_declared<D: Db>(db: D) {
             for round in 0..ROUNDS {
                 let member = all[(round * 7 + t * 13) % MEMBERS].clone();
                 // Try one way, then the other: the member is in one of them.
-                let (from, to) = if round % 2 == 0 { (&a, &b_key) } else { (&b_key, &a) };
+                let (from, to) = if round % 2 == 0 {
+                    (&a, &b_key)
+                } else {
+                    (&b_key, &a)
+                };
                 let done = sets::smove(&db, DB0, from.clone(), to.clone(), member.clone())
                     .await
                     .expect("SMOVE failed");
@@ -176,7 +194,8 @@ async fn concurrent_smove_is_atomic_as_declared<D: Db>(db: D) {
     assert!(reads.iter().sum::<usize>() > 0, "the observer never read");
     let in_a = sets::smembers(&db, DB0, &a).await.unwrap();
     let in_b = sets::smembers(&db, DB0, &b_key).await.unwrap();
-    let (set_a, set_b): (HashSet<&Bytes>, HashSet<&Bytes>) = (in_a.iter().collect(), in_b.iter().collect());
+    let (set_a, set_b): (HashSet<&Bytes>, HashSet<&Bytes>) =
+        (in_a.iter().collect(), in_b.iter().collect());
     assert!(set_a.is_disjoint(&set_b), "a member is in both sets");
     let mut union: Vec<Bytes> = in_a.iter().chain(&in_b).cloned().collect();
     union.sort();
