@@ -8,8 +8,10 @@
 //! [`seize`]: https://docs.rs/seize
 //!
 //! **When to pick it:** read-heavy workloads on many cores. A `GET` takes no
-//! lock at all, so readers never wait for writers or for each other, and
-//! writers contend only when their keys share a bin.
+//! lock of the map's, so readers never wait for writers or for each other
+//! inside it, and writers contend only when their keys share a bin. (It does
+//! hold its key's stripe in [`MapDb`] shared, as every command does, so that
+//! multi-key commands stay atomic: one shared atomic write per command.)
 //!
 //! **What it costs:**
 //!
@@ -18,7 +20,7 @@
 //!   step runs on a clone of the stored entry, and the clone is swapped in
 //!   as a fresh heap node while the old one is retired to the collector. For
 //!   a string that is a small allocation and a reference count. For a
-//!   collection (a hash now, lists and sets later) it is a copy of the whole
+//!   collection (a hash, list, set or sorted set) it is a copy of the whole
 //!   collection per write, however small the change: the cost the benchmarks
 //!   measure against the in-place strategies. The clone is made before the
 //!   step runs, so a step that ends up changing nothing (`SET NX` on a

@@ -6,9 +6,12 @@
 //!
 //! [`seize`]: https://docs.rs/seize
 //!
-//! **When to pick it:** read-mostly workloads on many cores. A `GET` takes
-//! no lock and writes no shared word, and a write is a compare-and-swap of
-//! one slot: readers never wait for writers, and writers wait for nobody.
+//! **When to pick it:** read-mostly workloads on many cores. Inside papaya a
+//! `GET` takes no lock and writes no shared word, and a write is a
+//! compare-and-swap of one slot: readers never wait for writers, and writers
+//! wait for nobody. Around it, [`MapDb`] holds the key's stripe shared for
+//! every command (one atomic write on a line shared with 1/65,536 of the
+//! keys), the price of atomic multi-key commands.
 //!
 //! **What it costs:**
 //!
@@ -17,7 +20,7 @@
 //!   step runs on a clone of the stored entry, and the clone is swapped in
 //!   by CAS as a fresh heap node while the old one is retired to the
 //!   collector. For a string that is a small allocation and a reference
-//!   count. For a collection (a hash now, lists and sets later) it is a copy
+//!   count. For a collection (a hash, list, set or sorted set) it is a copy
 //!   of the whole collection per write, however small the change: the cost
 //!   the benchmarks measure against the in-place strategies. A step that
 //!   ends up changing nothing pays the clone too, and writes nothing.
