@@ -28,8 +28,68 @@ use serde::{Deserialize, Serialize};
 pub enum Tool {
     /// `redis-benchmark -t set,get`: the reference every Redis user knows.
     RedisBenchmark,
+    /// One of redis-benchmark's collection tests (`-t lpush`, `-t spop`,
+    /// ...), named by its `-t` name, alone in its own redis-benchmark run,
+    /// on a key prepared for it (see `compare-run`).
+    RedisBenchmarkTest(&'static str),
     /// `sharedkv-loadgen`, through its library.
     Loadgen,
+    /// A pipelined fill of one collection type: keys of 1,000 elements each.
+    Fill(Collection),
+}
+
+/// A collection type, as the memory scenarios fill it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Collection {
+    /// `RPUSH`.
+    List,
+    /// `HSET`, a field and a value per element.
+    Hash,
+    /// `SADD` of non-integer members (so that Redis keeps a hashtable, not
+    /// an intset).
+    Set,
+    /// `ZADD`.
+    ZSet,
+}
+
+impl Collection {
+    /// Every type, in the order of the memory table.
+    pub const ALL: [Collection; 4] = [
+        Collection::List,
+        Collection::Hash,
+        Collection::Set,
+        Collection::ZSet,
+    ];
+
+    /// `list`, `hash`, `set`, `zset`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Collection::List => "list",
+            Collection::Hash => "hash",
+            Collection::Set => "set",
+            Collection::ZSet => "zset",
+        }
+    }
+
+    /// The command that adds elements.
+    pub fn add_command(self) -> &'static str {
+        match self {
+            Collection::List => "RPUSH",
+            Collection::Hash => "HSET",
+            Collection::Set => "SADD",
+            Collection::ZSet => "ZADD",
+        }
+    }
+
+    /// The command that counts elements.
+    pub fn len_command(self) -> &'static str {
+        match self {
+            Collection::List => "LLEN",
+            Collection::Hash => "HLEN",
+            Collection::Set => "SCARD",
+            Collection::ZSet => "ZCARD",
+        }
+    }
 }
 
 /// The figure a scenario is about.
@@ -41,6 +101,37 @@ pub enum Metric {
     P99,
     /// The server's RSS once the scenario is done.
     Rss,
+    /// The growth of the server's RSS over the scenario, per million
+    /// elements written.
+    RssGrowth,
+}
+
+/// Which runs a scenario is part of by default.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Runs {
+    /// Quick and full runs.
+    Always,
+    /// Full runs only.
+    Full,
+    /// Only runs whose `--scenarios` names it or its group (the collection
+    /// tests at `-P 1`: some nine minutes more, for throughput that is the
+    /// client's anyway).
+    Named,
+}
+
+/// Scenario groups, which `--scenarios` also accepts.
+pub mod group {
+    /// The string scenarios: redis-benchmark SET/GET, loadgen, the
+    /// head-of-line hogs and the 1M-key memory scenario.
+    pub const CORE: &str = "core";
+    /// redis-benchmark's collection tests at `-P 16`.
+    pub const COLLECTIONS: &str = "collections";
+    /// The same at `-P 1`.
+    pub const COLLECTIONS_P1: &str = "collections-p1";
+    /// RSS growth per million elements of each collection type.
+    pub const MEMORY_TYPES: &str = "memory-types";
+    /// GET latency beside the free of a big set.
+    pub const FREE: &str = "free";
 }
 
 /// One scenario: a load run against a running server.
@@ -62,6 +153,63 @@ pub struct Scenario {
     pub metric: Metric,
     /// It sends MSET or MGET (mini-redis has neither).
     pub multi_key: bool,
+    /// One of [`group`]'s names.
+    pub group: &'static str,
+    /// Which runs it is part of when `--scenarios` does not name it.
+    pub runs: Runs,
+    /// It gets a fresh server of its own, so that the server's RSS holds
+    /// only what the scenario wrote.
+    pub fresh: bool,
+}
+
+/// A redis-benchmark collection test at `-c 50 -P <pipeline>`.
+const fn rb_test(
+    id: &'static str,
+    test: &'static str,
+    pipeline: u32,
+    what: &'static str,
+    runs: Runs,
+) -> Scenario {
+    Scenario {
+        id,
+        title: test,
+        what,
+        tool: Tool::RedisBenchmarkTest(test),
+        connections: 50,
+        pipeline,
+        metric: Metric::Throughput,
+        multi_key: false,
+        group: if pipeline == 1 {
+            group::COLLECTIONS_P1
+        } else {
+            group::COLLECTIONS
+        },
+        runs,
+        fresh: false,
+    }
+}
+
+/// The memory scenario of one collection type.
+const fn memory_of(
+    id: &'static str,
+    title: &'static str,
+    what: &'static str,
+    collection: Collection,
+    runs: Runs,
+) -> Scenario {
+    Scenario {
+        id,
+        title,
+        what,
+        tool: Tool::Fill(collection),
+        connections: 1,
+        pipeline: 100,
+        metric: Metric::RssGrowth,
+        multi_key: false,
+        group: group::MEMORY_TYPES,
+        runs,
+        fresh: true,
+    }
 }
 
 /// Every scenario, in the order they run against one server.
@@ -75,6 +223,9 @@ pub const SCENARIOS: &[Scenario] = &[
         pipeline: 1,
         metric: Metric::Throughput,
         multi_key: false,
+        group: group::CORE,
+        runs: Runs::Always,
+        fresh: false,
     },
     Scenario {
         id: "rb-p16",
@@ -85,6 +236,9 @@ pub const SCENARIOS: &[Scenario] = &[
         pipeline: 16,
         metric: Metric::Throughput,
         multi_key: false,
+        group: group::CORE,
+        runs: Runs::Always,
+        fresh: false,
     },
     Scenario {
         id: "mixed-zipf-p16",
@@ -95,6 +249,9 @@ pub const SCENARIOS: &[Scenario] = &[
         pipeline: 16,
         metric: Metric::Throughput,
         multi_key: false,
+        group: group::CORE,
+        runs: Runs::Always,
+        fresh: false,
     },
     Scenario {
         id: "hol-mset",
@@ -105,6 +262,9 @@ pub const SCENARIOS: &[Scenario] = &[
         pipeline: 1,
         metric: Metric::P99,
         multi_key: true,
+        group: group::CORE,
+        runs: Runs::Always,
+        fresh: false,
     },
     Scenario {
         id: "hol-mget",
@@ -115,6 +275,9 @@ pub const SCENARIOS: &[Scenario] = &[
         pipeline: 1,
         metric: Metric::P99,
         multi_key: true,
+        group: group::CORE,
+        runs: Runs::Always,
+        fresh: false,
     },
     Scenario {
         id: "conns-1000",
@@ -125,6 +288,170 @@ pub const SCENARIOS: &[Scenario] = &[
         pipeline: 1,
         metric: Metric::Throughput,
         multi_key: false,
+        group: group::CORE,
+        runs: Runs::Always,
+        fresh: false,
+    },
+    rb_test(
+        "rb-p16-lpush",
+        "lpush",
+        16,
+        "`redis-benchmark -t lpush -r 100000 -c 50 -P 16`: LPUSH of a 3-byte element, every request on the one list `mylist`",
+        Runs::Always,
+    ),
+    rb_test(
+        "rb-p16-rpush",
+        "rpush",
+        16,
+        "the same with RPUSH",
+        Runs::Full,
+    ),
+    rb_test(
+        "rb-p16-lpop",
+        "lpop",
+        16,
+        "`-t lpop`: LPOP from `mylist`, filled before with as many elements as there are requests, so that every pop finds one",
+        Runs::Full,
+    ),
+    rb_test("rb-p16-rpop", "rpop", 16, "the same with RPOP", Runs::Full),
+    rb_test(
+        "rb-p16-sadd",
+        "sadd",
+        16,
+        "`-t sadd`: SADD of `element:<random>` (100,000 possible members) to the one set `myset`",
+        Runs::Full,
+    ),
+    rb_test(
+        "rb-p16-hset",
+        "hset",
+        16,
+        "`-t hset`: HSET of field `element:<random>` (100,000 possible) in the one hash `myhash`",
+        Runs::Full,
+    ),
+    rb_test(
+        "rb-p16-spop",
+        "spop",
+        16,
+        "`-t spop`: SPOP from `myset`, filled before with as many distinct members as there are requests (at most 100,000, the `-r` range redis-benchmark's own SADD test draws from), so that every pop finds one",
+        Runs::Full,
+    ),
+    rb_test(
+        "rb-p16-zadd",
+        "zadd",
+        16,
+        "`-t zadd`: ZADD of `element:<random>` with a random score to the one sorted set `myzset`",
+        Runs::Full,
+    ),
+    rb_test(
+        "rb-p16-zpopmin",
+        "zpopmin",
+        16,
+        "`-t zpopmin`: ZPOPMIN from `myzset`, filled before as `spop`'s set",
+        Runs::Full,
+    ),
+    rb_test(
+        "rb-p16-lrange_100",
+        "lrange_100",
+        16,
+        "redis-benchmark's `lrange_100` command, `LRANGE mylist 0 99`, on a list of 600 3-byte elements pushed before (given as a command line: `-t lrange_100` would first LPUSH as many elements as requests inside the measured run)",
+        Runs::Always,
+    ),
+    rb_test(
+        "rb-p16-lrange_600",
+        "lrange_600",
+        16,
+        "the same with `LRANGE mylist 0 599`, redis-benchmark's `lrange_600`: the whole list",
+        Runs::Full,
+    ),
+    rb_test(
+        "rb-p1-lpush",
+        "lpush",
+        1,
+        "as `rb-p16-lpush`, at `-P 1`",
+        Runs::Named,
+    ),
+    rb_test(
+        "rb-p1-rpush",
+        "rpush",
+        1,
+        "as `rb-p16-rpush`, at `-P 1`",
+        Runs::Named,
+    ),
+    rb_test(
+        "rb-p1-lpop",
+        "lpop",
+        1,
+        "as `rb-p16-lpop`, at `-P 1`",
+        Runs::Named,
+    ),
+    rb_test(
+        "rb-p1-rpop",
+        "rpop",
+        1,
+        "as `rb-p16-rpop`, at `-P 1`",
+        Runs::Named,
+    ),
+    rb_test(
+        "rb-p1-sadd",
+        "sadd",
+        1,
+        "as `rb-p16-sadd`, at `-P 1`",
+        Runs::Named,
+    ),
+    rb_test(
+        "rb-p1-hset",
+        "hset",
+        1,
+        "as `rb-p16-hset`, at `-P 1`",
+        Runs::Named,
+    ),
+    rb_test(
+        "rb-p1-spop",
+        "spop",
+        1,
+        "as `rb-p16-spop`, at `-P 1`",
+        Runs::Named,
+    ),
+    rb_test(
+        "rb-p1-zadd",
+        "zadd",
+        1,
+        "as `rb-p16-zadd`, at `-P 1`",
+        Runs::Named,
+    ),
+    rb_test(
+        "rb-p1-zpopmin",
+        "zpopmin",
+        1,
+        "as `rb-p16-zpopmin`, at `-P 1`",
+        Runs::Named,
+    ),
+    rb_test(
+        "rb-p1-lrange_100",
+        "lrange_100",
+        1,
+        "as `rb-p16-lrange_100`, at `-P 1`",
+        Runs::Named,
+    ),
+    rb_test(
+        "rb-p1-lrange_600",
+        "lrange_600",
+        1,
+        "as `rb-p16-lrange_600`, at `-P 1`",
+        Runs::Named,
+    ),
+    Scenario {
+        id: "hol-del",
+        title: "GET p99 beside DEL of a 1M-member set",
+        what: "50 connections GET (P1, uniform over 100,000 keys) while one more builds a set of 1,000,000 members (`SADD` of 1,000 at a time) and `DEL`s it, over and over: the GETs' p99 (the DELs' latency is in the note). redis-server 7.0 frees a `DEL`eted value on its one thread (`lazyfree-lazy-user-del no` by default); sharedkv frees a value of more than 64 elements on a background thread",
+        tool: Tool::Loadgen,
+        connections: 50,
+        pipeline: 1,
+        metric: Metric::P99,
+        multi_key: false,
+        group: group::FREE,
+        runs: Runs::Always,
+        fresh: false,
     },
     Scenario {
         id: "memory-1m",
@@ -135,12 +462,78 @@ pub const SCENARIOS: &[Scenario] = &[
         pipeline: 1000,
         metric: Metric::Rss,
         multi_key: false,
+        group: group::CORE,
+        runs: Runs::Always,
+        fresh: true,
     },
+    memory_of(
+        "memory-list-1m",
+        "list RSS per 1M elements",
+        "a fresh server's RSS growth over a pipelined `RPUSH` of 1,000 keys × 1,000 elements of 13 bytes, per million elements",
+        Collection::List,
+        Runs::Full,
+    ),
+    memory_of(
+        "memory-hash-1m",
+        "hash RSS per 1M elements",
+        "the same with `HSET` of 8-byte fields and 13-byte values (1,000 fields a key: Redis's hashtable, not a listpack)",
+        Collection::Hash,
+        Runs::Full,
+    ),
+    memory_of(
+        "memory-set-1m",
+        "set RSS per 1M elements",
+        "the same with `SADD` of 13-byte members that are not integers (Redis's hashtable, not an intset)",
+        Collection::Set,
+        Runs::Always,
+    ),
+    memory_of(
+        "memory-zset-1m",
+        "zset RSS per 1M elements",
+        "the same with `ZADD` of 13-byte members with integer scores (Redis's skiplist, not a listpack)",
+        Collection::ZSet,
+        Runs::Full,
+    ),
 ];
 
 /// The scenario named `id`.
 pub fn scenario(id: &str) -> Option<&'static Scenario> {
     SCENARIOS.iter().find(|s| s.id == id)
+}
+
+/// The scenarios that `names` (scenario ids or [`group`] names) pick, in
+/// [`SCENARIOS`]' order; with no names, those a quick or a full run makes
+/// by default (see [`Runs`]).
+pub fn select(names: &[String], quick: bool) -> anyhow::Result<Vec<&'static Scenario>> {
+    if names.is_empty() {
+        return Ok(SCENARIOS
+            .iter()
+            .filter(|s| match s.runs {
+                Runs::Always => true,
+                Runs::Full => !quick,
+                Runs::Named => false,
+            })
+            .collect());
+    }
+    for name in names {
+        if !SCENARIOS.iter().any(|s| s.id == name || s.group == name) {
+            let mut groups: Vec<&str> = SCENARIOS.iter().map(|s| s.group).collect();
+            groups.dedup();
+            anyhow::bail!(
+                "no scenario or group {name:?} (groups: {}; scenarios: {})",
+                groups.join(", "),
+                SCENARIOS
+                    .iter()
+                    .map(|s| s.id)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+        }
+    }
+    Ok(SCENARIOS
+        .iter()
+        .filter(|s| names.iter().any(|n| s.id == n || s.group == n))
+        .collect())
 }
 
 /// The name of the redis-server baseline in `results.csv`.
@@ -288,6 +681,14 @@ impl Row {
     pub fn is_final(&self) -> bool {
         self.status != status::ERROR
     }
+
+    /// The growth of the RSS over the scenario, MB (MiB) per million of its
+    /// `requests` (the elements a memory-types scenario wrote).
+    pub fn rss_growth_mb_per_million(&self) -> Option<f64> {
+        let (before, after) = (self.rss_before_kb?, self.rss_after_kb?);
+        let n = self.requests.filter(|&n| n > 0)?;
+        Some(after.saturating_sub(before) as f64 / 1024.0 * 1e6 / n as f64)
+    }
 }
 
 /// Every row of a `results.csv`; none if it does not exist.
@@ -355,6 +756,16 @@ pub struct Meta {
     pub redis_benchmark_secs: f64,
     /// Keys of the memory scenario.
     pub memory_keys: u64,
+    /// Elements each memory-types scenario writes (absent before they
+    /// existed).
+    #[serde(default)]
+    pub collection_elements: u64,
+    /// Members of the set that `hol-del` builds and frees.
+    #[serde(default)]
+    pub hol_del_members: u64,
+    /// Seconds `hol-del` measures.
+    #[serde(default)]
+    pub hol_del_secs: f64,
     /// The command that made it.
     pub command: String,
 }
@@ -461,6 +872,57 @@ mod tests {
         }
         assert_eq!(ServerSpec::parse("redis").kind(), "baseline");
         assert!(!ServerSpec::parse("mini-redis").has_multi_key());
+    }
+
+    /// Ids and groups pick scenarios in their order; quick runs a subset
+    /// that includes every string scenario; an unknown name is an error.
+    #[test]
+    fn selects_scenarios() {
+        let ids = |names: &[&str], quick| -> Vec<&str> {
+            let names: Vec<String> = names.iter().map(|n| (*n).to_owned()).collect();
+            select(&names, quick)
+                .unwrap()
+                .iter()
+                .map(|s| s.id)
+                .collect()
+        };
+        let full = ids(&[], false);
+        assert!(!full.contains(&"rb-p1-lpush") && full.contains(&"rb-p16-zpopmin"));
+        let quick = ids(&[], true);
+        assert!(quick.len() < full.len());
+        assert!(
+            SCENARIOS
+                .iter()
+                .filter(|s| s.group == group::CORE)
+                .all(|s| quick.contains(&s.id))
+        );
+        assert_eq!(
+            ids(&["memory-1m", "rb-p16"], false),
+            ["rb-p16", "memory-1m"]
+        );
+        assert_eq!(ids(&[group::COLLECTIONS], false).len(), 11);
+        assert_eq!(ids(&[group::COLLECTIONS_P1], true).len(), 11);
+        assert_eq!(ids(&[group::MEMORY_TYPES, "hol-del"], true).len(), 5);
+        assert!(select(&["nope".to_owned()], false).is_err());
+        let unique: std::collections::BTreeSet<&str> = SCENARIOS.iter().map(|s| s.id).collect();
+        assert_eq!(unique.len(), SCENARIOS.len());
+    }
+
+    /// RSS growth per million elements, and none without a count.
+    #[test]
+    fn rss_growth() {
+        let row = Row {
+            requests: Some(100_000),
+            rss_before_kb: Some(10 * 1024),
+            rss_after_kb: Some(16 * 1024),
+            ..Row::default()
+        };
+        assert_eq!(row.rss_growth_mb_per_million(), Some(60.0));
+        let none = Row {
+            requests: None,
+            ..row
+        };
+        assert_eq!(none.rss_growth_mb_per_million(), None);
     }
 
     /// A row survives a write and a read, empty figures included.

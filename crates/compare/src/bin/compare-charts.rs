@@ -1,5 +1,7 @@
 //! `compare-charts DIR`: reads DIR/results.csv and draws SVG charts of the
-//! medians over rounds: throughput, p99 latency, CPU per request, memory.
+//! medians over rounds: throughput, p99 latency, CPU per request, memory,
+//! the collection tests' throughput and the memory per element of each
+//! collection type (each chart only if its scenarios ran).
 //! A separate step from the run, as conc-map-bench plots, so charts can be
 //! redrawn from the CSV alone.
 
@@ -14,7 +16,8 @@ use sharedkv_compare::{
     MINI_REDIS, Meta, REDIS, Row, latest_rows, median, read_rows, servers, si, status, values,
 };
 
-/// Draws DIR/{throughput,latency,cpu,memory}.svg from DIR/results.csv.
+/// Draws DIR/{throughput,latency,cpu,memory,collections,memory-types}.svg
+/// from DIR/results.csv.
 #[derive(Debug, Parser)]
 #[command(name = "compare-charts")]
 struct Args {
@@ -88,14 +91,59 @@ const CHARTS: &[Chart] = &[
         log: false,
         format: |v| format!("{v:.0}"),
     },
+    Chart {
+        file: "collections.svg",
+        title: "Collections: redis-benchmark -c 50 -P 16 (median ops/s, log scale; higher is better)",
+        x_desc: "requests per second",
+        series: &[
+            ("rb-p16-lpush", "LPUSH"),
+            ("rb-p16-rpush", "RPUSH"),
+            ("rb-p16-lpop", "LPOP"),
+            ("rb-p16-rpop", "RPOP"),
+            ("rb-p16-sadd", "SADD"),
+            ("rb-p16-hset", "HSET"),
+            ("rb-p16-spop", "SPOP"),
+            ("rb-p16-zadd", "ZADD"),
+            ("rb-p16-zpopmin", "ZPOPMIN"),
+            ("rb-p16-lrange_100", "LRANGE 0 99"),
+            ("rb-p16-lrange_600", "LRANGE 0 599"),
+        ],
+        figure: |r| r.ops_per_sec,
+        log: true,
+        format: si,
+    },
+    Chart {
+        file: "memory-types.svg",
+        title: "RSS growth per million elements, per type (median MB; lower is better)",
+        x_desc: "MB per million elements",
+        series: &[
+            ("memory-list-1m", "list (RPUSH, 13-byte elements)"),
+            (
+                "memory-hash-1m",
+                "hash (HSET, 8-byte fields, 13-byte values)",
+            ),
+            ("memory-set-1m", "set (SADD, 13-byte members)"),
+            ("memory-zset-1m", "sorted set (ZADD, 13-byte members)"),
+        ],
+        figure: Row::rss_growth_mb_per_million,
+        log: false,
+        format: |v| format!("{v:.1}"),
+    },
 ];
 
-const COLORS: [RGBColor; 5] = [
+/// matplotlib's tab10, and one more.
+const COLORS: [RGBColor; 11] = [
     RGBColor(31, 119, 180),
     RGBColor(255, 127, 14),
     RGBColor(44, 160, 44),
     RGBColor(214, 39, 40),
     RGBColor(148, 103, 189),
+    RGBColor(140, 86, 75),
+    RGBColor(227, 119, 194),
+    RGBColor(127, 127, 127),
+    RGBColor(188, 189, 34),
+    RGBColor(23, 190, 207),
+    RGBColor(0, 0, 0),
 ];
 
 /// Pixels per bar, and between server groups.
@@ -118,6 +166,15 @@ fn main() -> anyhow::Result<()> {
         )
     });
     for chart in CHARTS {
+        // A chart of scenarios that did not run (a run narrowed by
+        // --scenarios, or a results.csv from before them) is not drawn.
+        if !chart
+            .series
+            .iter()
+            .any(|(scenario, _)| rows.iter().any(|r| r.scenario == *scenario))
+        {
+            continue;
+        }
         let path = args.dir.join(chart.file);
         draw(&path, chart, &rows, &names, &subtitle)
             .with_context(|| format!("cannot draw {}", path.display()))?;

@@ -8,8 +8,13 @@
 //! it answers, run the throughput and latency scenarios one after another,
 //! sampling the server's CPU time (`/proc/<pid>/stat` utime + stime) and RSS
 //! (`/proc/<pid>/status` VmRSS) before and after each; stop it by its PID
-//! (SIGTERM, then SIGKILL after a grace period). The memory scenario gets a
-//! fresh server of its own, so that its RSS holds only its prefill.
+//! (SIGTERM, then SIGKILL after a grace period). Each memory scenario gets a
+//! fresh server of its own, so that its RSS holds only its fill.
+//!
+//! A scenario that needs a command first tries it on a scratch key: a server
+//! that answers "unknown command" (mini-redis for every collection, or
+//! sharedkv before a command family has landed) gets an `unsupported` row,
+//! which does not fail the run; any other failure of a strategy does.
 //!
 //! Every scenario has a time limit: a server that stops answering (mini-redis
 //! past 250 connections) costs a few seconds and a `timeout` row, not the
@@ -27,7 +32,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use anyhow::{Context as _, bail};
 use clap::Parser;
 use sharedkv_compare::{
-    MINI_REDIS, Meta, REDIS, Row, SCENARIOS, Scenario, ServerSpec, Tool, read_rows, si, status,
+    Collection, MINI_REDIS, Meta, REDIS, Row, Scenario, ServerSpec, Tool, read_rows, si, status,
 };
 use sharedkv_loadgen::{
     Config, ErrorKind, Hog, HogKind, KeyDist, Limit, Progress, Report, Workload,
@@ -56,7 +61,9 @@ struct Args {
     #[arg(long, value_delimiter = ',')]
     servers: Vec<String>,
 
-    /// Scenarios, comma-separated (default: all).
+    /// Scenarios or groups of them (core, collections, collections-p1,
+    /// memory-types, free), comma-separated (default: all, or with --quick
+    /// a cheap subset).
     #[arg(long, value_delimiter = ',')]
     scenarios: Vec<String>,
 
@@ -97,6 +104,14 @@ struct Settings {
     rb_secs: f64,
     /// Keys of the memory scenario.
     memory_keys: u64,
+    /// Elements each memory-types scenario writes, in keys of
+    /// [`ELEMENTS_PER_KEY`].
+    collection_elements: u64,
+    /// Members of the set that the `hol-del` hog builds and frees.
+    hol_del_members: usize,
+    /// Seconds `hol-del` measures: long enough for several DELs, each
+    /// after a build of the whole set.
+    hol_del_secs: f64,
 }
 
 impl Settings {
@@ -104,11 +119,17 @@ impl Settings {
         loadgen_secs: 1.0,
         rb_secs: 0.6,
         memory_keys: 1_000_000,
+        collection_elements: 100_000,
+        hol_del_members: 100_000,
+        hol_del_secs: 1.0,
     };
     const FULL: Settings = Settings {
         loadgen_secs: 2.5,
         rb_secs: 1.5,
         memory_keys: 1_000_000,
+        collection_elements: 1_000_000,
+        hol_del_members: 1_000_000,
+        hol_del_secs: 6.0,
     };
 }
 
@@ -148,14 +169,7 @@ fn main() -> anyhow::Result<()> {
     }
 
     let servers = pick_servers(&args, &server_bin, redis_server.is_some())?;
-    let scenarios: Vec<&Scenario> = if args.scenarios.is_empty() {
-        SCENARIOS.iter().collect()
-    } else {
-        args.scenarios
-            .iter()
-            .map(|id| sharedkv_compare::scenario(id).with_context(|| format!("no scenario {id:?}")))
-            .collect::<anyhow::Result<_>>()?
-    };
+    let scenarios = sharedkv_compare::select(&args.scenarios, args.quick)?;
 
     let meta_path = args.out.join("meta.json");
     let mode = if args.quick { "quick" } else { "full" };
@@ -251,16 +265,34 @@ fn main() -> anyhow::Result<()> {
         csv_path.display()
     );
     // The baselines' gaps are findings (mini-redis has no MSET and hangs
-    // past 250 connections); a strategy's are failures.
-    let failed: Vec<String> = sharedkv_compare::latest_rows(read_rows(&csv_path)?)
-        .into_iter()
-        .filter(|r| r.kind == "strategy" && r.status != status::OK)
-        .map(|r| {
-            format!(
-                "{} {} round {}: {}",
-                r.server, r.scenario, r.round, r.status
-            )
+    // past 250 connections); a strategy's are failures, but for a command
+    // that sharedkv does not have yet (`unsupported`), which is the same
+    // for every strategy: said, not failed.
+    let latest = sharedkv_compare::latest_rows(read_rows(&csv_path)?);
+    let line = |r: &Row| {
+        format!(
+            "{} {} round {}: {} {}",
+            r.server, r.scenario, r.round, r.status, r.note
+        )
+    };
+    let unsupported: Vec<String> = latest
+        .iter()
+        .filter(|r| r.kind == "strategy" && r.status == status::UNSUPPORTED)
+        .map(line)
+        .collect();
+    if !unsupported.is_empty() {
+        eprintln!(
+            "compare: {} strategy rows not run, a command missing:\n  {}",
+            unsupported.len(),
+            unsupported.join("\n  ")
+        );
+    }
+    let failed: Vec<String> = latest
+        .iter()
+        .filter(|r| {
+            r.kind == "strategy" && r.status != status::OK && r.status != status::UNSUPPORTED
         })
+        .map(line)
         .collect();
     if !failed.is_empty() {
         bail!(
@@ -359,8 +391,9 @@ fn run_server(
             finish(results, row, &label)?;
             continue;
         }
-        let fresh = scenario.id == "memory-1m";
-        if fresh && let Some(old) = running.take() {
+        if scenario.fresh
+            && let Some(old) = running.take()
+        {
             old.stop();
         }
         if running.is_none() {
@@ -380,7 +413,9 @@ fn run_server(
         let began = Instant::now();
         let measured = match scenario.tool {
             Tool::RedisBenchmark => redis_benchmark(ctx, srv, scenario),
+            Tool::RedisBenchmarkTest(test) => redis_benchmark_test(ctx, srv, scenario, test),
             Tool::Loadgen => loadgen_scenario(ctx, srv, scenario),
+            Tool::Fill(collection) => memory_of(ctx, srv, collection),
         };
         match measured {
             Ok(m) => m.fill(&mut row, ctx.clk_tck),
@@ -424,6 +459,12 @@ fn finish(results: &mut Results, mut row: Row, label: &str) -> anyhow::Result<()
         && row.scenario == "memory-1m"
     {
         line += &format!("  RSS {:.0} MB", rss as f64 / 1024.0);
+    }
+    if let Some(growth) = row.rss_growth_mb_per_million()
+        && sharedkv_compare::scenario(&row.scenario)
+            .is_some_and(|s| s.metric == sharedkv_compare::Metric::RssGrowth)
+    {
+        line += &format!("  +{growth:.1} MB per 1M elements");
     }
     if !row.note.is_empty() {
         line += &format!("  ({})", row.note);
@@ -700,7 +741,13 @@ struct RbLine {
 /// only, and divided by their 2n requests.
 fn redis_benchmark(ctx: &Ctx, srv: &Running, scenario: &Scenario) -> anyhow::Result<Measured> {
     const PROBE: u64 = 20_000;
-    let probe = run_redis_benchmark(srv.addr, scenario, "get", PROBE, Duration::from_secs(60))?;
+    let probe = run_redis_benchmark(
+        srv.addr,
+        scenario,
+        &["-t", "get"],
+        PROBE,
+        Duration::from_secs(60),
+    )?;
     let rps = probe.first().map_or(0.0, |l| l.rps);
     if rps <= 0.0 {
         bail!("probe run gave no throughput");
@@ -708,7 +755,7 @@ fn redis_benchmark(ctx: &Ctx, srv: &Running, scenario: &Scenario) -> anyhow::Res
     let n = ((rps * ctx.settings.rb_secs) as u64).clamp(PROBE, 20_000_000) / 1000 * 1000;
     let limit = Duration::from_secs_f64(2.0 * n as f64 / rps * 4.0 + 30.0);
     let before = srv.sample()?;
-    let lines = run_redis_benchmark(srv.addr, scenario, "set,get", n, limit)?;
+    let lines = run_redis_benchmark(srv.addr, scenario, &["-t", "set,get"], n, limit)?;
     let after = srv.sample()?;
     let (set, get) = match (
         lines.iter().find(|l| l.test == "SET"),
@@ -739,20 +786,23 @@ fn redis_benchmark(ctx: &Ctx, srv: &Running, scenario: &Scenario) -> anyhow::Res
     })
 }
 
-/// Runs redis-benchmark and parses its `--csv` output with a CSV reader.
+/// Runs redis-benchmark with the scenario's connections and pipeline,
+/// `-r 100000 -n <n>`, and `what` last (`-t TESTS`, or a command line),
+/// and parses its `--csv` output with a CSV reader.
 fn run_redis_benchmark(
     addr: SocketAddr,
     scenario: &Scenario,
-    tests: &str,
+    what: &[&str],
     n: u64,
     limit: Duration,
 ) -> anyhow::Result<Vec<RbLine>> {
     let mut child = Command::new("redis-benchmark")
         .args(["-h", &addr.ip().to_string(), "-p", &addr.port().to_string()])
-        .args(["-t", tests, "-r", "100000", "--csv"])
+        .args(["-r", "100000", "--csv"])
         .args(["-c", &scenario.connections.to_string()])
         .args(["-P", &scenario.pipeline.to_string()])
         .args(["-n", &n.to_string()])
+        .args(what)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -829,6 +879,613 @@ fn parse_redis_benchmark_csv(text: &str) -> anyhow::Result<Vec<RbLine>> {
     Ok(lines)
 }
 
+/// The scratch key on which a scenario first tries the commands it needs.
+const PROBE_KEY: &str = "compare:probe";
+/// Elements per key in the memory-types fills (more than Redis's
+/// listpack limits of 128, so that Redis uses its big encodings).
+const ELEMENTS_PER_KEY: u64 = 1000;
+/// Elements per command of a fill.
+const FILL_CHUNK: u64 = 100;
+/// Commands per pipelined batch of a fill.
+const FILL_BATCH: usize = 64;
+/// redis-benchmark's `-r`: its random members are `element:<0..100000>`.
+const RB_RANGE: u64 = 100_000;
+
+/// How a redis-benchmark collection test runs: what redis-benchmark
+/// sends, the key it works on, what that key holds before, and what it must
+/// hold after (the check that the server did the work: redis-benchmark
+/// counts error replies as replies).
+#[derive(Debug, Clone, Copy)]
+struct RbPlan {
+    /// After the common options: `-t NAME`, or a command line.
+    what: &'static [&'static str],
+    /// The test's line in redis-benchmark's `--csv` output.
+    line: &'static str,
+    /// The one key every request of the test names.
+    key: &'static str,
+    /// The type of `key`.
+    collection: Collection,
+    /// The command the test sends, to try on [`PROBE_KEY`] (after one
+    /// element is added there, so that a pop finds it).
+    command: &'static [&'static str],
+    /// What `key` holds when the run starts.
+    before: Before,
+    /// What its length must be after the run of `n` requests.
+    after: After,
+}
+
+/// What a test's key holds before the run (it is deleted first).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Before {
+    /// Nothing.
+    Empty,
+    /// As many elements as requests (at most `cap`), so that every pop
+    /// finds one.
+    Requests { cap: u64 },
+    /// This many elements.
+    Exactly(u64),
+}
+
+/// The length a test's key must have after `n` requests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum After {
+    /// At least `n` (a push per request; redis-benchmark rounds `n` up to
+    /// whole pipelines).
+    AtLeastRequests,
+    /// From 1 to redis-benchmark's 100,000 random members.
+    SomeRandom,
+    /// Empty: every element popped.
+    Empty,
+    /// Unchanged.
+    Exactly(u64),
+}
+
+/// The plan of redis-benchmark's `-t` test `test`.
+fn rb_plan(test: &str) -> Option<RbPlan> {
+    use Collection::{Hash, List, Set, ZSet};
+    let plan = |what, line, key, collection, command, before, after| RbPlan {
+        what,
+        line,
+        key,
+        collection,
+        command,
+        before,
+        after,
+    };
+    let all = Before::Requests { cap: u64::MAX };
+    // A set's or sorted set's pop test gets at most the 100,000 members
+    // that redis-benchmark's own SADD or ZADD test can make.
+    let range = Before::Requests { cap: RB_RANGE };
+    const LIST_OF_600: u64 = 600;
+    Some(match test {
+        "lpush" => plan(
+            &["-t", "lpush"],
+            "LPUSH",
+            "mylist",
+            List,
+            &["LPUSH", "xxx"],
+            Before::Empty,
+            After::AtLeastRequests,
+        ),
+        "rpush" => plan(
+            &["-t", "rpush"],
+            "RPUSH",
+            "mylist",
+            List,
+            &["RPUSH", "xxx"],
+            Before::Empty,
+            After::AtLeastRequests,
+        ),
+        "lpop" => plan(
+            &["-t", "lpop"],
+            "LPOP",
+            "mylist",
+            List,
+            &["LPOP"],
+            all,
+            After::Empty,
+        ),
+        "rpop" => plan(
+            &["-t", "rpop"],
+            "RPOP",
+            "mylist",
+            List,
+            &["RPOP"],
+            all,
+            After::Empty,
+        ),
+        "sadd" => plan(
+            &["-t", "sadd"],
+            "SADD",
+            "myset",
+            Set,
+            &["SADD", "element:1"],
+            Before::Empty,
+            After::SomeRandom,
+        ),
+        "hset" => plan(
+            &["-t", "hset"],
+            "HSET",
+            "myhash",
+            Hash,
+            &["HSET", "element:1", "xxx"],
+            Before::Empty,
+            After::SomeRandom,
+        ),
+        "spop" => plan(
+            &["-t", "spop"],
+            "SPOP",
+            "myset",
+            Set,
+            &["SPOP"],
+            range,
+            After::Empty,
+        ),
+        "zadd" => plan(
+            &["-t", "zadd"],
+            "ZADD",
+            "myzset",
+            ZSet,
+            &["ZADD", "1", "element:1"],
+            Before::Empty,
+            After::SomeRandom,
+        ),
+        "zpopmin" => plan(
+            &["-t", "zpopmin"],
+            "ZPOPMIN",
+            "myzset",
+            ZSet,
+            &["ZPOPMIN"],
+            range,
+            After::Empty,
+        ),
+        "lrange_100" => plan(
+            &["LRANGE", "mylist", "0", "99"],
+            "LRANGE mylist 0 99",
+            "mylist",
+            List,
+            &["LRANGE", "0", "99"],
+            Before::Exactly(LIST_OF_600),
+            After::Exactly(LIST_OF_600),
+        ),
+        "lrange_600" => plan(
+            &["LRANGE", "mylist", "0", "599"],
+            "LRANGE mylist 0 599",
+            "mylist",
+            List,
+            &["LRANGE", "0", "599"],
+            Before::Exactly(LIST_OF_600),
+            After::Exactly(LIST_OF_600),
+        ),
+        _ => return None,
+    })
+}
+
+impl RbPlan {
+    /// The elements `key` gets before a run of `n` requests.
+    fn fill_for(&self, n: u64) -> u64 {
+        match self.before {
+            Before::Empty => 0,
+            Before::Requests { cap } => n.min(cap),
+            Before::Exactly(k) => k,
+        }
+    }
+
+    /// Requests of a run: pops stop at what the key can hold.
+    fn requests(&self, n: u64) -> u64 {
+        match self.before {
+            Before::Requests { cap } => n.min(cap),
+            _ => n,
+        }
+    }
+
+    /// Deletes `key` and fills it for a run of `n` requests: 3-byte
+    /// elements `xxx` in a list (as redis-benchmark's LPUSH pushes), members
+    /// `element:<i>` in a set or sorted set (as its SADD and ZADD add).
+    fn prepare(&self, conn: &mut Resp, n: u64) -> anyhow::Result<()> {
+        conn.expect_ok(&[vec!["DEL".into(), self.key.into()]])?;
+        let count = self.fill_for(n);
+        let member = |i: u64| match self.collection {
+            Collection::List => b"xxx".to_vec(),
+            _ => format!("element:{i:012}").into_bytes(),
+        };
+        fill(
+            conn,
+            self.collection,
+            self.key.as_bytes(),
+            0..count,
+            &member,
+        )
+    }
+
+    /// `Err(why)` if the key's length after `n` requests is not what the
+    /// test leaves.
+    fn check(&self, conn: &mut Resp, n: u64) -> anyhow::Result<Result<(), String>> {
+        let len = conn.integer(&[self.collection.len_command(), self.key])?;
+        let fine = match self.after {
+            After::AtLeastRequests => len >= n as i64,
+            After::SomeRandom => (1..=RB_RANGE as i64).contains(&len),
+            After::Empty => len == 0,
+            After::Exactly(k) => len == k as i64,
+        };
+        Ok(if fine {
+            Ok(())
+        } else {
+            Err(format!(
+                "after {n} requests, {} {} is {len} ({:?} expected): error replies?",
+                self.collection.len_command(),
+                self.key,
+                self.after
+            ))
+        })
+    }
+}
+
+/// One of redis-benchmark's collection tests, alone: the server is first
+/// asked the test's command on a scratch key (a server without it gets an
+/// `unsupported` row); then a short probe run, on the key prepared for it,
+/// sizes `-n` so that the test takes about `rb_secs`; then the key is
+/// prepared again for the measured run, with the CPU sampled around it
+/// only, and checked after it.
+fn redis_benchmark_test(
+    ctx: &Ctx,
+    srv: &Running,
+    scenario: &Scenario,
+    test: &str,
+) -> anyhow::Result<Measured> {
+    const PROBE: u64 = 5_000;
+    let plan = rb_plan(test).with_context(|| format!("no plan for redis-benchmark test {test}"))?;
+    let mut probe_command = vec![plan.command[0], PROBE_KEY];
+    probe_command.extend(&plan.command[1..]);
+    let mut add = vec![plan.collection.add_command(), PROBE_KEY];
+    add.extend(match plan.collection {
+        Collection::List => &["x"][..],
+        Collection::Set => &["m"],
+        Collection::Hash => &["f", "v"],
+        Collection::ZSet => &["1", "m"],
+    });
+    let len = [plan.collection.len_command(), PROBE_KEY];
+    if let Some(missing) = lacks(srv, &[&add, &probe_command, &len])? {
+        return Ok(missing);
+    }
+    let mut conn = Resp::connect(srv.addr)?;
+
+    let probe_n = plan.requests(PROBE);
+    plan.prepare(&mut conn, probe_n)?;
+    let probe = run_redis_benchmark(
+        srv.addr,
+        scenario,
+        plan.what,
+        probe_n,
+        Duration::from_secs(120),
+    )?;
+    let rps = probe
+        .iter()
+        .find(|l| l.test == plan.line)
+        .map_or(0.0, |l| l.rps);
+    if rps <= 0.0 {
+        bail!("probe run gave no {} line", plan.line);
+    }
+    // Whole pipelines on every connection, so that redis-benchmark sends
+    // exactly n.
+    let unit = u64::from(scenario.connections * scenario.pipeline).max(1);
+    let n =
+        plan.requests(((rps * ctx.settings.rb_secs) as u64).clamp(PROBE, 20_000_000)) / unit * unit;
+    plan.prepare(&mut conn, n)?;
+    let limit = Duration::from_secs_f64(n as f64 / rps * 8.0 + 30.0);
+    let before = srv.sample()?;
+    let lines = run_redis_benchmark(srv.addr, scenario, plan.what, n, limit)?;
+    let after = srv.sample()?;
+    let line = lines
+        .iter()
+        .find(|l| l.test == plan.line)
+        .with_context(|| format!("redis-benchmark printed no {} line", plan.line))?;
+    let checked = plan.check(&mut conn, n)?;
+    conn.expect_ok(&[vec!["DEL".into(), plan.key.into()]])?;
+    let mut note = format!("n={n}");
+    if plan.fill_for(n) > 0 {
+        note += &format!(", {} held {} before", plan.key, plan.fill_for(n));
+    }
+    let status = match checked {
+        Ok(()) => status::OK,
+        Err(why) => {
+            note = format!("{why}; {note}");
+            status::FAILED
+        }
+    };
+    Ok(Measured {
+        status,
+        requests: Some(n),
+        elapsed_s: Some(n as f64 / line.rps),
+        ops_per_sec: Some(line.rps),
+        p50_us: Some(line.p50_ms * 1000.0),
+        p99_us: Some(line.p99_ms * 1000.0),
+        per_request_cpu: true,
+        before: Some(before),
+        after: Some(after),
+        note,
+        ..Measured::default()
+    })
+}
+
+/// Sends `commands` (on [`PROBE_KEY`]) and deletes the key: `Some` row of
+/// `unsupported` if the server answers one of them with "unknown command",
+/// `failed` with another error; `None` if it has them all.
+fn lacks(srv: &Running, commands: &[&[&str]]) -> anyhow::Result<Option<Measured>> {
+    let mut conn = Resp::connect(srv.addr)?;
+    let mut batch: Vec<Vec<Vec<u8>>> = commands
+        .iter()
+        .map(|c| c.iter().map(|a| a.as_bytes().to_vec()).collect())
+        .collect();
+    batch.push(vec![b"DEL".to_vec(), PROBE_KEY.as_bytes().to_vec()]);
+    let replies = conn.pipeline(&batch)?;
+    let mut unknown = Vec::new();
+    let mut first_unknown = None;
+    for (command, reply) in commands.iter().zip(&replies) {
+        let name = command.first().copied().unwrap_or_default();
+        match reply {
+            Reply::Error(e) if e.to_ascii_lowercase().contains("unknown command") => {
+                if !unknown.contains(&name) {
+                    unknown.push(name);
+                }
+                first_unknown.get_or_insert_with(|| e.clone());
+            }
+            // A pop after an unknown add finds nothing to pop: that says
+            // nothing of the pop.
+            Reply::Error(e) if unknown.is_empty() => {
+                return Ok(Some(Measured {
+                    status: status::FAILED,
+                    note: format!("{name} on a scratch key: {e}"),
+                    ..Measured::default()
+                }));
+            }
+            _ => {}
+        }
+    }
+    Ok(first_unknown.map(|e| Measured {
+        status: status::UNSUPPORTED,
+        note: format!("no {} ({e})", unknown.join(", ")),
+        ..Measured::default()
+    }))
+}
+
+/// Adds the elements `range` of `member(i)` to `key` of type `collection`,
+/// [`FILL_CHUNK`] per command, [`FILL_BATCH`] commands per round trip; a
+/// hash gets the value `v<i>` under each field, a sorted set the score `i`.
+fn fill(
+    conn: &mut Resp,
+    collection: Collection,
+    key: &[u8],
+    range: std::ops::Range<u64>,
+    member: &dyn Fn(u64) -> Vec<u8>,
+) -> anyhow::Result<()> {
+    let mut batch = Vec::with_capacity(FILL_BATCH);
+    let mut first = range.start;
+    while first < range.end {
+        let last = (first + FILL_CHUNK).min(range.end);
+        let mut command = vec![collection.add_command().as_bytes().to_vec(), key.to_vec()];
+        for i in first..last {
+            match collection {
+                Collection::List | Collection::Set => command.push(member(i)),
+                Collection::Hash => {
+                    command.push(member(i));
+                    command.push(format!("v:{i:011}").into_bytes());
+                }
+                Collection::ZSet => {
+                    command.push(i.to_string().into_bytes());
+                    command.push(member(i));
+                }
+            }
+        }
+        batch.push(command);
+        first = last;
+        if batch.len() == FILL_BATCH || first >= range.end {
+            conn.expect_ok(&batch)?;
+            batch.clear();
+        }
+    }
+    Ok(())
+}
+
+/// A memory-types scenario, on a fresh server: its RSS before and after a
+/// pipelined fill of `collection_elements` elements of one type, in keys
+/// of [`ELEMENTS_PER_KEY`] (`list:0000`, ...): 13-byte elements and
+/// members (`e:0000:000123`), 8-byte hash fields (`f:000123`) under 13-byte
+/// values, integer scores.
+fn memory_of(ctx: &Ctx, srv: &Running, collection: Collection) -> anyhow::Result<Measured> {
+    let mut add = vec![collection.add_command(), PROBE_KEY];
+    add.extend(match collection {
+        Collection::List => &["x"][..],
+        Collection::Set => &["m"],
+        Collection::Hash => &["f", "v"],
+        Collection::ZSet => &["1", "m"],
+    });
+    if let Some(missing) = lacks(srv, &[&add])? {
+        return Ok(missing);
+    }
+    let elements = ctx.settings.collection_elements;
+    let keys = elements.div_ceil(ELEMENTS_PER_KEY);
+    let mut conn = Resp::connect(srv.addr)?;
+    let before = srv.sample()?;
+    let began = Instant::now();
+    for k in 0..keys {
+        let key = format!("{}:{k:04}", collection.name());
+        let count = ELEMENTS_PER_KEY.min(elements - k * ELEMENTS_PER_KEY);
+        let member = |j: u64| match collection {
+            Collection::Hash => format!("f:{j:06}").into_bytes(),
+            _ => format!("e:{:04}:{j:06}", k % 10_000).into_bytes(),
+        };
+        fill(&mut conn, collection, key.as_bytes(), 0..count, &member)?;
+    }
+    let elapsed = began.elapsed().as_secs_f64();
+    let after = srv.sample()?;
+    let held = conn.integer(&[
+        collection.len_command(),
+        &format!("{}:0000", collection.name()),
+    ])?;
+    let expected = ELEMENTS_PER_KEY.min(elements) as i64;
+    let (status, mut note) = if held == expected {
+        (status::OK, String::new())
+    } else {
+        (
+            status::FAILED,
+            format!(
+                "{} of the first key is {held}, not {expected}; ",
+                collection.len_command()
+            ),
+        )
+    };
+    note += &format!("{keys} keys × {ELEMENTS_PER_KEY} elements");
+    Ok(Measured {
+        status,
+        requests: Some(elements),
+        elapsed_s: Some(elapsed),
+        ops_per_sec: (elapsed > 0.0).then(|| elements as f64 / elapsed),
+        per_request_cpu: true,
+        before: Some(before),
+        after: Some(after),
+        note,
+        ..Measured::default()
+    })
+}
+
+/// A blocking RESP connection for a scenario's setup and checks (fills,
+/// deletes, lengths), apart from the tool that sends the measured load.
+struct Resp {
+    stream: TcpStream,
+    buf: Vec<u8>,
+}
+
+/// A RESP2 reply, as much of it as the setup reads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Reply {
+    Simple(String),
+    Error(String),
+    Integer(i64),
+    /// A bulk string (`None`: the null bulk string).
+    Bulk(Option<Vec<u8>>),
+    /// An array (`None`: the null array).
+    Array(Option<Vec<Reply>>),
+}
+
+impl Resp {
+    /// How long a reply may take: a fill's batch, or a DEL of a big value.
+    const TIMEOUT: Duration = Duration::from_secs(60);
+
+    fn connect(addr: SocketAddr) -> anyhow::Result<Resp> {
+        let stream = TcpStream::connect_timeout(&addr, Duration::from_secs(5))
+            .with_context(|| format!("cannot connect to {addr}"))?;
+        stream.set_read_timeout(Some(Self::TIMEOUT))?;
+        stream.set_write_timeout(Some(Self::TIMEOUT))?;
+        stream.set_nodelay(true)?;
+        Ok(Resp {
+            stream,
+            buf: Vec::new(),
+        })
+    }
+
+    /// Writes every command at once, then reads one reply for each.
+    fn pipeline(&mut self, commands: &[Vec<Vec<u8>>]) -> anyhow::Result<Vec<Reply>> {
+        let mut out = Vec::new();
+        for args in commands {
+            out.extend_from_slice(format!("*{}\r\n", args.len()).as_bytes());
+            for arg in args {
+                out.extend_from_slice(format!("${}\r\n", arg.len()).as_bytes());
+                out.extend_from_slice(arg);
+                out.extend_from_slice(b"\r\n");
+            }
+        }
+        self.stream.write_all(&out)?;
+        let mut replies = Vec::with_capacity(commands.len());
+        while replies.len() < commands.len() {
+            match parse_reply(&self.buf)? {
+                Some((reply, used)) => {
+                    self.buf.drain(..used);
+                    replies.push(reply);
+                }
+                None => {
+                    let mut chunk = [0u8; 64 * 1024];
+                    let n = self
+                        .stream
+                        .read(&mut chunk)
+                        .context("no reply from the server")?;
+                    if n == 0 {
+                        bail!("the server closed the connection");
+                    }
+                    self.buf.extend_from_slice(&chunk[..n]);
+                }
+            }
+        }
+        Ok(replies)
+    }
+
+    /// [`Resp::pipeline`], failing on an error reply.
+    fn expect_ok(&mut self, commands: &[Vec<Vec<u8>>]) -> anyhow::Result<()> {
+        for (command, reply) in commands.iter().zip(self.pipeline(commands)?) {
+            if let Reply::Error(e) = reply {
+                let name = command
+                    .first()
+                    .map(|n| String::from_utf8_lossy(n).into_owned());
+                bail!("{} answered {e}", name.unwrap_or_default());
+            }
+        }
+        Ok(())
+    }
+
+    /// One command whose reply must be an integer.
+    fn integer(&mut self, args: &[&str]) -> anyhow::Result<i64> {
+        let command = vec![args.iter().map(|a| a.as_bytes().to_vec()).collect()];
+        match self.pipeline(&command)?.pop() {
+            Some(Reply::Integer(n)) => Ok(n),
+            other => bail!("{} answered {other:?}", args.join(" ")),
+        }
+    }
+}
+
+/// The first whole reply in `buf` and the bytes it takes; `None` if `buf`
+/// does not hold one yet.
+fn parse_reply(buf: &[u8]) -> anyhow::Result<Option<(Reply, usize)>> {
+    let Some(end) = buf.windows(2).position(|w| w == b"\r\n") else {
+        return Ok(None);
+    };
+    let (&kind, line) = buf[..end].split_first().context("an empty reply line")?;
+    let text = || String::from_utf8_lossy(line).into_owned();
+    let number = || -> anyhow::Result<i64> {
+        text()
+            .parse()
+            .with_context(|| format!("odd length or integer {:?}", text()))
+    };
+    let next = end + 2;
+    Ok(match kind {
+        b'+' => Some((Reply::Simple(text()), next)),
+        b'-' => Some((Reply::Error(text()), next)),
+        b':' => Some((Reply::Integer(number()?), next)),
+        b'$' => match usize::try_from(number()?) {
+            Err(_) => Some((Reply::Bulk(None), next)),
+            Ok(len) => buf
+                .get(next..next + len)
+                .filter(|_| buf.len() >= next + len + 2)
+                .map(|data| (Reply::Bulk(Some(data.to_vec())), next + len + 2)),
+        },
+        b'*' => match usize::try_from(number()?) {
+            Err(_) => Some((Reply::Array(None), next)),
+            Ok(len) => {
+                let mut items = Vec::new();
+                let mut at = next;
+                for _ in 0..len {
+                    let Some((item, used)) = parse_reply(&buf[at..])? else {
+                        return Ok(None);
+                    };
+                    items.push(item);
+                    at += used;
+                }
+                Some((Reply::Array(Some(items)), at))
+            }
+        },
+        other => bail!("odd reply type byte {other:#04x}"),
+    })
+}
+
 /// A loadgen configuration against `srv` with the comparison's defaults.
 fn loadgen_config(srv: &Running, connections: u32, pipeline: u32) -> Config {
     Config {
@@ -902,11 +1559,33 @@ fn loadgen_scenario(ctx: &Ctx, srv: &Running, scenario: &Scenario) -> anyhow::Re
             },
             false,
         ),
+        "hol-del" => {
+            if let Some(missing) = lacks(srv, &[&["SADD", PROBE_KEY, "m"]])? {
+                return Ok(missing);
+            }
+            (
+                Config {
+                    workload: get_only,
+                    limit: Limit::Duration(Duration::from_secs_f64(ctx.settings.hol_del_secs)),
+                    hog: Some(Hog {
+                        kind: HogKind::Del,
+                        keys: ctx.settings.hol_del_members,
+                    }),
+                    ..base
+                },
+                false,
+            )
+        }
         "memory-1m" => return memory(ctx, srv),
         other => bail!("no loadgen scenario {other:?}"),
     };
     prefill(srv, KEYS, get_only)?;
-    let limit = Duration::from_secs_f64(secs + 10.0);
+    let secs = match config.limit {
+        Limit::Duration(d) => d.as_secs_f64(),
+        Limit::Requests(_) => secs,
+    };
+    // The DEL hog ends its build of the set before it looks at the clock.
+    let limit = Duration::from_secs_f64(secs + if config.hog.is_some() { 60.0 } else { 10.0 });
     let before = srv.sample()?;
     let report = run_loadgen(&config, limit)?;
     let after = srv.sample()?;
@@ -923,6 +1602,14 @@ fn loadgen_scenario(ctx: &Ctx, srv: &Running, scenario: &Scenario) -> anyhow::Re
         });
     };
     let errors = report.problems.error_replies + report.problems.wrong_replies;
+    let mut note = if report.is_ok() {
+        String::new()
+    } else {
+        report.problems.to_string()
+    };
+    if let Some(hog) = report.hog.as_ref().filter(|h| h.hog.kind == HogKind::Del) {
+        note = format!("{} {note}", del_note(hog));
+    }
     Ok(Measured {
         status: if report.is_ok() {
             status::OK
@@ -939,12 +1626,26 @@ fn loadgen_scenario(ctx: &Ctx, srv: &Running, scenario: &Scenario) -> anyhow::Re
         after: Some(after),
         hog_ops: report.hog.as_ref().map(|h| h.ops),
         errors: Some(errors),
-        note: if report.is_ok() {
-            String::new()
-        } else {
-            report.problems.to_string()
-        },
+        note,
     })
+}
+
+/// The `hol-del` hog's DELs: how many, and how long they took.
+fn del_note(hog: &sharedkv_loadgen::HogReport) -> String {
+    if hog.ops == 0 {
+        return format!(
+            "no DEL of the {}-member set finished in the measured time: the GETs ran beside its build only",
+            hog.hog.keys
+        );
+    }
+    let ms = |us: u64| us as f64 / 1000.0;
+    format!(
+        "{} DELs of a {}-member set: p50 {:.2} ms, max {:.2} ms",
+        hog.ops,
+        hog.hog.keys,
+        ms(hog.latency.value_at_quantile(0.5)),
+        ms(hog.latency.max())
+    )
 }
 
 /// The memory scenario, on a fresh server: RSS after writing
@@ -1072,6 +1773,9 @@ fn machine_meta(
         loadgen_secs: settings.loadgen_secs,
         redis_benchmark_secs: settings.rb_secs,
         memory_keys: settings.memory_keys,
+        collection_elements: settings.collection_elements,
+        hol_del_members: settings.hol_del_members as u64,
+        hol_del_secs: settings.hol_del_secs,
         command: command.to_owned(),
     }
 }
@@ -1113,6 +1817,58 @@ mod tests {
         assert_eq!(lines[1].test, "GET");
         assert!((lines[0].rps - 423_728.84).abs() < 1e-6);
         assert!((lines[1].p99_ms - 14.663).abs() < 1e-9);
+    }
+
+    /// Whole replies of every kind the setup reads, and none from a part.
+    #[test]
+    fn parses_replies() {
+        let text = b"+OK\r\n-ERR unknown command 'zadd'\r\n:42\r\n$3\r\nxxx\r\n$-1\r\n*2\r\n$1\r\na\r\n:1\r\n*-1\r\n";
+        let mut at = 0;
+        let mut replies = Vec::new();
+        while let Some((reply, used)) = parse_reply(&text[at..]).unwrap() {
+            replies.push(reply);
+            at += used;
+        }
+        assert_eq!(at, text.len());
+        assert_eq!(
+            replies,
+            [
+                Reply::Simple("OK".into()),
+                Reply::Error("ERR unknown command 'zadd'".into()),
+                Reply::Integer(42),
+                Reply::Bulk(Some(b"xxx".to_vec())),
+                Reply::Bulk(None),
+                Reply::Array(Some(vec![
+                    Reply::Bulk(Some(b"a".to_vec())),
+                    Reply::Integer(1)
+                ])),
+                Reply::Array(None),
+            ]
+        );
+        for cut in [1, 5, 8, 12, 14] {
+            assert_eq!(
+                parse_reply(&b"*2\r\n$1\r\na\r\n:1\r\n"[..cut]).unwrap(),
+                None
+            );
+        }
+        assert!(parse_reply(b"?\r\n").is_err());
+    }
+
+    /// Every redis-benchmark test scenario has a plan, and a pop test's
+    /// key holds one element per request, up to its cap.
+    #[test]
+    fn every_test_has_a_plan() {
+        for s in sharedkv_compare::SCENARIOS {
+            if let Tool::RedisBenchmarkTest(test) = s.tool {
+                let plan = rb_plan(test).unwrap_or_else(|| panic!("no plan for {test}"));
+                assert!(!plan.command.is_empty());
+            }
+        }
+        let spop = rb_plan("spop").unwrap();
+        assert_eq!(spop.fill_for(20_000), 20_000);
+        assert_eq!(spop.requests(1_000_000), RB_RANGE);
+        assert_eq!(rb_plan("lrange_600").unwrap().fill_for(1), 600);
+        assert_eq!(rb_plan("lpush").unwrap().fill_for(1_000), 0);
     }
 
     /// Known dates.

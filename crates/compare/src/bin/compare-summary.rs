@@ -9,8 +9,8 @@ use std::path::PathBuf;
 use anyhow::Context as _;
 use clap::Parser;
 use sharedkv_compare::{
-    MINI_REDIS, Meta, REDIS, Row, SCENARIOS, latest_rows, median, read_rows, servers, si, status,
-    values,
+    MINI_REDIS, Meta, Metric, REDIS, Row, SCENARIOS, Scenario, group, latest_rows, median,
+    read_rows, servers, si, status, values,
 };
 
 /// Writes DIR/summary.md from DIR/results.csv.
@@ -47,6 +47,8 @@ enum Figure {
     Cpu,
     P99,
     RssMb,
+    /// RSS growth, MB per million elements written.
+    GrowthMb,
 }
 
 impl Figure {
@@ -56,6 +58,7 @@ impl Figure {
             Figure::Cpu => row.cpu_us_per_req,
             Figure::P99 => row.p99_us,
             Figure::RssMb => row.rss_after_kb.map(|kb| kb as f64 / 1024.0),
+            Figure::GrowthMb => row.rss_growth_mb_per_million(),
         }
     }
 
@@ -65,6 +68,17 @@ impl Figure {
             Figure::Cpu => format!("{value:.2}"),
             Figure::P99 => format!("{value:.0}"),
             Figure::RssMb => format!("{value:.0}"),
+            Figure::GrowthMb => format!("{value:.1}"),
+        }
+    }
+
+    /// The main figure of a scenario read for `metric`.
+    fn main(metric: Metric) -> Figure {
+        match metric {
+            Metric::Throughput => Figure::Ops,
+            Metric::P99 => Figure::P99,
+            Metric::Rss => Figure::RssMb,
+            Metric::RssGrowth => Figure::GrowthMb,
         }
     }
 }
@@ -116,11 +130,22 @@ fn median_of(rows: &[Row], server: &str, scenario: &str, figure: Figure) -> Opti
     median(&values(rows, server, scenario, |r| figure.of(r)))
 }
 
-/// A markdown table: one row per server, the columns' medians.
-fn table(out: &mut String, rows: &[Row], names: &[String], columns: &[Column]) {
+/// Whether `rows` hold any row of `scenario`.
+fn ran(rows: &[Row], scenario: &str) -> bool {
+    rows.iter().any(|r| r.scenario == scenario)
+}
+
+/// A markdown table under `title`: one row per server, the medians of the
+/// columns whose scenario ran (nothing at all if none did).
+fn table(out: &mut String, title: &str, rows: &[Row], names: &[String], columns: &[Column]) {
+    let columns: Vec<&Column> = columns.iter().filter(|c| ran(rows, c.scenario)).collect();
+    if columns.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "## {title}\n");
     let mut header = String::from("| server |");
     let mut rule = String::from("|---|");
-    for c in columns {
+    for c in &columns {
         header += &format!(" {} |", c.header);
         rule += "---:|";
         if c.ratio {
@@ -131,7 +156,7 @@ fn table(out: &mut String, rows: &[Row], names: &[String], columns: &[Column]) {
     let _ = writeln!(out, "{header}\n{rule}");
     for name in names {
         let mut line = format!("| {} |", display_name(name));
-        for c in columns {
+        for c in &columns {
             let value = median_of(rows, name, c.scenario, c.figure);
             line += &format!(" {} |", cell(rows, name, c.scenario, value, c.figure));
             if c.ratio {
@@ -144,6 +169,122 @@ fn table(out: &mut String, rows: &[Row], names: &[String], columns: &[Column]) {
         }
         let _ = writeln!(out, "{line}");
     }
+    let _ = writeln!(out);
+}
+
+/// A markdown table under `title` of one figure of several scenarios: one
+/// row per server, one column per scenario that ran, headed by its title,
+/// each cell the median and its ratio to redis-server's in brackets.
+fn compact_table(
+    out: &mut String,
+    title: &str,
+    intro: &str,
+    rows: &[Row],
+    names: &[String],
+    scenarios: &[&Scenario],
+    figure: Figure,
+) {
+    let scenarios: Vec<&&Scenario> = scenarios.iter().filter(|s| ran(rows, s.id)).collect();
+    if scenarios.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "## {title}\n\n{intro}\n");
+    let mut header = String::from("| server |");
+    let mut rule = String::from("|---|");
+    for s in &scenarios {
+        header += &format!(" {} |", s.title);
+        rule += "---:|";
+    }
+    let _ = writeln!(out, "{header}\n{rule}");
+    for name in names {
+        let mut line = format!("| {} |", display_name(name));
+        for s in &scenarios {
+            let value = median_of(rows, name, s.id, figure);
+            let redis = median_of(rows, REDIS, s.id, figure);
+            line += &format!(" {}", cell(rows, name, s.id, value, figure));
+            line += &match (value, redis) {
+                (Some(v), Some(r)) if r > 0.0 && name != REDIS => format!(" ({:.2}) |", v / r),
+                _ => " |".to_owned(),
+            };
+        }
+        let _ = writeln!(out, "{line}");
+    }
+    let _ = writeln!(out);
+}
+
+/// The scenarios of one group.
+fn of_group(name: &str) -> Vec<&'static Scenario> {
+    SCENARIOS.iter().filter(|s| s.group == name).collect()
+}
+
+/// The collection tests at one pipeline depth: ops/s, then CPU per request.
+fn collections(out: &mut String, rows: &[Row], names: &[String], name: &str, pipeline: &str) {
+    let scenarios = of_group(name);
+    compact_table(
+        out,
+        &format!("Collections: redis-benchmark `-c 50 -P {pipeline}`, ops/s per test"),
+        "Each test alone in its own redis-benchmark run, `-r 100000`, every request on one key \
+         (`mylist`, `myset`, `myhash`, `myzset`); in brackets, the ratio to redis-server's (above 1 \
+         is faster).",
+        rows,
+        names,
+        &scenarios,
+        Figure::Ops,
+    );
+    compact_table(
+        out,
+        &format!("Collections at `-P {pipeline}`: server CPU µs per request"),
+        "In brackets, the ratio to redis-server's (below 1 is cheaper).",
+        rows,
+        names,
+        &scenarios,
+        Figure::Cpu,
+    );
+}
+
+/// `hol-del`: the GETs' p99 and throughput beside the big free, and the
+/// hog's DELs (their latency is in the note).
+fn big_free(out: &mut String, rows: &[Row], names: &[String]) {
+    const ID: &str = "hol-del";
+    if !ran(rows, ID) {
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "## Head of line under a big free\n\n50 connections GET (P1) while one more builds a set \
+         (`SADD` of 1,000 members at a time) and `DEL`s it, over and over. A strategy that frees \
+         the set under its lock stalls every GET for the whole free.\n"
+    );
+    let _ = writeln!(
+        out,
+        "| server | GET p99 µs | ×redis | GET ops/s | ×redis | DELs | the DELs (last round) |\n\
+         |---|---:|---:|---:|---:|---:|---|"
+    );
+    for name in names {
+        let p99 = median_of(rows, name, ID, Figure::P99);
+        let ops = median_of(rows, name, ID, Figure::Ops);
+        let ratio = |v: Option<f64>, figure| match (v, median_of(rows, REDIS, ID, figure)) {
+            (Some(v), Some(r)) if r > 0.0 => format!("{:.2}", v / r),
+            _ => "–".to_owned(),
+        };
+        let dels = median(&values(rows, name, ID, |r| r.hog_ops.map(|n| n as f64)));
+        let note = rows
+            .iter()
+            .filter(|r| &r.server == name && r.scenario == ID)
+            .max_by_key(|r| r.round)
+            .map_or_else(String::new, |r| r.note.replace('|', "\\|"));
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} | {} | {note} |",
+            display_name(name),
+            cell(rows, name, ID, p99, Figure::P99),
+            ratio(p99, Figure::P99),
+            cell(rows, name, ID, ops, Figure::Ops),
+            ratio(ops, Figure::Ops),
+            dels.map_or_else(|| "–".to_owned(), |d| format!("{d:.0}")),
+        );
+    }
+    let _ = writeln!(out);
 }
 
 /// A value, or why there is none (`unsupported`, `timeout`, ...).
@@ -203,14 +344,39 @@ fn summary(rows: &[Row], meta: Option<&Meta>) -> String {
         );
     }
     best(&mut out, rows, &names);
-    let _ = writeln!(out, "## Throughput and server CPU per request\n");
-    table(&mut out, rows, &names, THROUGHPUT);
-    let _ = writeln!(out, "\n## Latency and memory\n");
-    table(&mut out, rows, &names, LATENCY);
-    let _ = writeln!(out, "\n## Spread over rounds\n");
+    table(
+        &mut out,
+        "Throughput and server CPU per request",
+        rows,
+        &names,
+        THROUGHPUT,
+    );
+    table(&mut out, "Latency and memory", rows, &names, LATENCY);
+    collections(&mut out, rows, &names, group::COLLECTIONS, "16");
+    collections(&mut out, rows, &names, group::COLLECTIONS_P1, "1");
+    compact_table(
+        &mut out,
+        "Memory per million elements, per type",
+        &format!(
+            "A fresh server's RSS growth over a pipelined fill of keys of 1,000 elements each{}, \
+             in MB per million elements; in brackets, the ratio to redis-server's (below 1 is \
+             smaller).",
+            meta.filter(|m| m.collection_elements > 0)
+                .map_or_else(String::new, |m| format!(
+                    " ({} elements in all)",
+                    si(m.collection_elements as f64)
+                ))
+        ),
+        rows,
+        &names,
+        &of_group(group::MEMORY_TYPES),
+        Figure::GrowthMb,
+    );
+    big_free(&mut out, rows, &names);
+    let _ = writeln!(out, "## Spread over rounds\n");
     spread(&mut out, rows, &names);
     let _ = writeln!(out, "\n## Scenarios\n");
-    for s in SCENARIOS {
+    for s in SCENARIOS.iter().filter(|s| ran(rows, s.id)) {
         let _ = writeln!(out, "- `{}`: {}.", s.id, s.what);
     }
     let _ = writeln!(
@@ -261,21 +427,31 @@ fn best(out: &mut String, rows: &[Row], names: &[String]) {
 }
 
 /// Half the min–max range over rounds, as a percentage of the median, for
-/// each scenario's main figure.
+/// each scenario's main figure: a table per group of scenarios that ran.
 fn spread(out: &mut String, rows: &[Row], names: &[String]) {
-    let figure = |id: &str| match sharedkv_compare::scenario(id).map(|s| s.metric) {
-        Some(sharedkv_compare::Metric::P99) => Figure::P99,
-        Some(sharedkv_compare::Metric::Rss) => Figure::RssMb,
-        _ => Figure::Ops,
-    };
     let _ = writeln!(
         out,
         "± half the range (max − min) over rounds, in % of the median, of each scenario's main \
-         figure (ops/s, or p99, or RSS); a wide spread means a noisy machine.\n"
+         figure (ops/s, or p99, or RSS, or RSS growth); a wide spread means a noisy machine.\n"
     );
+    let mut groups: Vec<&str> = SCENARIOS.iter().map(|s| s.group).collect();
+    groups.dedup();
+    for g in groups {
+        let scenarios: Vec<&Scenario> = of_group(g)
+            .into_iter()
+            .filter(|s| ran(rows, s.id))
+            .collect();
+        if !scenarios.is_empty() {
+            spread_table(out, rows, names, &scenarios);
+        }
+    }
+}
+
+/// One table of [`spread`].
+fn spread_table(out: &mut String, rows: &[Row], names: &[String], scenarios: &[&Scenario]) {
     let mut header = String::from("| server | rounds |");
     let mut rule = String::from("|---|---:|");
-    for s in SCENARIOS {
+    for s in scenarios {
         header += &format!(" {} |", s.id);
         rule += "---:|";
     }
@@ -288,8 +464,8 @@ fn spread(out: &mut String, rows: &[Row], names: &[String]) {
             .max()
             .unwrap_or(0);
         let mut line = format!("| {} | {rounds} |", display_name(name));
-        for s in SCENARIOS {
-            let f = figure(s.id);
+        for s in scenarios {
+            let f = Figure::main(s.metric);
             let v = values(rows, name, s.id, |r| f.of(r));
             let (lo, hi) = v
                 .iter()
@@ -306,6 +482,7 @@ fn spread(out: &mut String, rows: &[Row], names: &[String]) {
         }
         let _ = writeln!(out, "{line}");
     }
+    let _ = writeln!(out);
 }
 
 /// Every row that is not `ok`, with its note.
