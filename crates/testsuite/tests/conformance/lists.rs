@@ -163,7 +163,7 @@ async fn a_list_keeps_its_ttl_until_the_deadline<D: Db>(db: D) {
     tokio::time::advance(MS).await;
     assert_eq!(range(&db, "l").await, Vec::<Bytes>::new());
     assert_eq!(lists::llen(&db, DB0, &k).await, Ok(0));
-    assert_eq!(db.exists(&[k.clone()]).await, 0);
+    assert_eq!(db.exists(std::slice::from_ref(&k)).await, 0);
     assert_eq!(
         lists::push_existing(&db, DB0, k.clone(), End::Left, elements(&["x"])).await,
         Ok(0),
