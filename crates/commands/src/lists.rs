@@ -793,7 +793,7 @@ impl Command for LRange {
     }
 }
 
-/// `LINDEX`, typed: the element at `position` (negative: from the end),
+/// `LINDEX`, typed: the element at `at` (negative: from the end),
 /// `None` past either end or if the key is absent.
 pub async fn lindex<D: Db>(
     db: &D,
