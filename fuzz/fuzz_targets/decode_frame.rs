@@ -40,7 +40,18 @@ fn frames(limits: &Limits, input: &[u8]) -> Vec<Frame> {
 fn encodes_exactly(frame: &Frame) -> bool {
     match frame {
         Frame::Simple(s) | Frame::Error(s) => !s.contains(&b'\n'),
-        Frame::Array(items) => items.iter().all(encodes_exactly),
+        Frame::Array(items) | Frame::Set(items) | Frame::Push(items) => {
+            items.iter().all(encodes_exactly)
+        }
+        Frame::Map(pairs) => pairs
+            .iter()
+            .all(|(k, v)| encodes_exactly(k) && encodes_exactly(v)),
+        Frame::Attribute { attributes, value } => {
+            encodes_exactly(value)
+                && attributes
+                    .iter()
+                    .all(|(k, v)| encodes_exactly(k) && encodes_exactly(v))
+        }
         _ => true,
     }
 }

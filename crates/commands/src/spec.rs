@@ -6,8 +6,7 @@
 //! `COMMAND INFO` and `COMMAND DOCS` of redis-server 7.0); summaries are
 //! ours.
 
-use bytes::BytesMut;
-use sharedkv_resp::{encode_array_len, encode_bulk, encode_integer, encode_simple};
+use crate::Reply;
 
 /// One command or subcommand, as Redis 7 describes it in `COMMAND INFO` and
 /// `COMMAND DOCS`.
@@ -178,57 +177,62 @@ macro_rules! token {
     };
 }
 
-/// Appends the `COMMAND INFO` entry of `spec`: name, arity, flags, first
-/// key, last key, step, ACL categories, tips, key specs, subcommands.
-/// Tips and key specs are left empty.
-pub fn encode_info(out: &mut BytesMut, spec: &Spec) {
-    encode_array_len(out, 10);
-    encode_bulk(out, spec.name.as_bytes());
-    encode_integer(out, i64::from(spec.arity));
-    encode_simple_list(out, spec.flags);
+/// Writes the `COMMAND INFO` entry of `spec`: name, arity, flags, first
+/// key, last key, step, ACL categories, tips, key specs, subcommands. Tips
+/// and key specs are left empty. In RESP3 the flags, categories, tips and
+/// key specs are sets, and so are no subcommands (`~0`), as Redis 7.0
+/// writes them; some subcommands are an array.
+pub fn encode_info(reply: &mut Reply<'_>, spec: &Spec) {
+    reply.array(10);
+    reply.bulk(spec.name.as_bytes());
+    reply.int(i64::from(spec.arity));
+    encode_simple_set(reply, spec.flags);
     let (first, last, step) = spec.keys;
     for n in [first, last, step] {
-        encode_integer(out, i64::from(n));
+        reply.int(i64::from(n));
     }
-    encode_simple_list(out, spec.acl);
-    encode_array_len(out, 0);
-    encode_array_len(out, 0);
-    encode_array_len(out, spec.subcommands.len());
+    encode_simple_set(reply, spec.acl);
+    reply.set(0);
+    reply.set(0);
+    if spec.subcommands.is_empty() {
+        reply.set(0);
+    } else {
+        reply.array(spec.subcommands.len());
+    }
     for sub in spec.subcommands {
-        encode_info(out, sub);
+        encode_info(reply, sub);
     }
 }
 
-/// Appends the `COMMAND DOCS` value of `spec` (the map after its name),
-/// as RESP2 gives a map: a flat array of keys and values.
-pub fn encode_docs(out: &mut BytesMut, spec: &Spec) {
+/// Writes the `COMMAND DOCS` value of `spec` (the map after its name).
+pub fn encode_docs(reply: &mut Reply<'_>, spec: &Spec) {
     let pairs = 4 + usize::from(!spec.args.is_empty()) + usize::from(!spec.subcommands.is_empty());
-    encode_array_len(out, pairs * 2);
+    reply.map(pairs);
     for (key, value) in [
         ("summary", spec.summary),
         ("since", spec.since),
         ("group", spec.group),
         ("complexity", spec.complexity),
     ] {
-        encode_bulk(out, key.as_bytes());
-        encode_bulk(out, value.as_bytes());
+        reply.bulk(key.as_bytes());
+        reply.bulk(value.as_bytes());
     }
     if !spec.args.is_empty() {
-        encode_bulk(out, b"arguments");
-        encode_args(out, spec.args);
+        reply.bulk(b"arguments");
+        encode_args(reply, spec.args);
     }
     if !spec.subcommands.is_empty() {
-        encode_bulk(out, b"subcommands");
-        encode_array_len(out, spec.subcommands.len() * 2);
+        reply.bulk(b"subcommands");
+        reply.map(spec.subcommands.len());
         for sub in spec.subcommands {
-            encode_bulk(out, sub.name.as_bytes());
-            encode_docs(out, sub);
+            reply.bulk(sub.name.as_bytes());
+            encode_docs(reply, sub);
         }
     }
 }
 
-fn encode_args(out: &mut BytesMut, args: &[Arg]) {
-    encode_array_len(out, args.len());
+fn encode_args(reply: &mut Reply<'_>, args: &[Arg]) {
+    reply.array(args.len());
     for arg in args {
         let flags = usize::from(arg.optional) + usize::from(arg.multiple);
         let pairs = 2
@@ -236,39 +240,39 @@ fn encode_args(out: &mut BytesMut, args: &[Arg]) {
             + usize::from(arg.since.is_some())
             + usize::from(flags > 0)
             + usize::from(!arg.args.is_empty());
-        encode_array_len(out, pairs * 2);
-        encode_bulk(out, b"name");
-        encode_bulk(out, arg.name.as_bytes());
-        encode_bulk(out, b"type");
-        encode_bulk(out, arg.kind.as_str().as_bytes());
+        reply.map(pairs);
+        reply.bulk(b"name");
+        reply.bulk(arg.name.as_bytes());
+        reply.bulk(b"type");
+        reply.bulk(arg.kind.as_str().as_bytes());
         if let Some(token) = arg.token {
-            encode_bulk(out, b"token");
-            encode_bulk(out, token.as_bytes());
+            reply.bulk(b"token");
+            reply.bulk(token.as_bytes());
         }
         if let Some(since) = arg.since {
-            encode_bulk(out, b"since");
-            encode_bulk(out, since.as_bytes());
+            reply.bulk(b"since");
+            reply.bulk(since.as_bytes());
         }
         if flags > 0 {
-            encode_bulk(out, b"flags");
-            encode_array_len(out, flags);
+            reply.bulk(b"flags");
+            reply.set(flags);
             if arg.optional {
-                encode_simple(out, b"optional");
+                reply.simple(b"optional");
             }
             if arg.multiple {
-                encode_simple(out, b"multiple");
+                reply.simple(b"multiple");
             }
         }
         if !arg.args.is_empty() {
-            encode_bulk(out, b"arguments");
-            encode_args(out, arg.args);
+            reply.bulk(b"arguments");
+            encode_args(reply, arg.args);
         }
     }
 }
 
-fn encode_simple_list(out: &mut BytesMut, words: &[&str]) {
-    encode_array_len(out, words.len());
+fn encode_simple_set(reply: &mut Reply<'_>, words: &[&str]) {
+    reply.set(words.len());
     for word in words {
-        encode_simple(out, word.as_bytes());
+        reply.simple(word.as_bytes());
     }
 }

@@ -217,5 +217,8 @@ fn show_frame(frame: &Frame) -> String {
         Frame::Null => "(nil)".into(),
         Frame::NullArray => "(nil array)".into(),
         Frame::Array(items) => format!("an array of {}", items.len()),
+        // RESP3: the load generator speaks RESP2, so these mean a confused
+        // server.
+        other => format!("a RESP3 frame: {other:?}"),
     }
 }

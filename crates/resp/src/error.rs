@@ -30,8 +30,8 @@ pub enum ProtocolError {
     TooBigMbulkCountString,
     /// More than `max_inline_len` bytes of a `$N` line without `\r`.
     TooBigBulkCountString,
-    /// Reply decoding: a frame starting with a byte that is not one of
-    /// `+ - : $ *`.
+    /// Reply decoding: a frame starting with a byte that is no RESP2 or
+    /// RESP3 type (`+ - : $ *`, `_ # , ( ! = % ~ > |`).
     InvalidFrameType(u8),
     /// Reply decoding: a `:` line that is not a 64-bit integer.
     InvalidInteger,
@@ -40,9 +40,20 @@ pub enum ProtocolError {
     TooBigReplyLine,
     /// Reply decoding: a `+` or `-` line with a CR not followed by LF.
     ExpectedCrlf,
-    /// Reply decoding: arrays nested deeper than
+    /// Reply decoding: aggregates nested deeper than
     /// [`MAX_REPLY_DEPTH`](crate::MAX_REPLY_DEPTH).
     NestingTooDeep,
+    /// Reply decoding: a `_` line with something after the `_`.
+    InvalidNull,
+    /// Reply decoding: a `#` line other than `#t` and `#f`.
+    InvalidBoolean,
+    /// Reply decoding: a `,` line that is not a floating-point number.
+    InvalidDouble,
+    /// Reply decoding: a `(` line that is not an optional `-` and digits.
+    InvalidBigNumber,
+    /// Reply decoding: a `=` string too short for its format, or whose
+    /// format is not followed by `:`.
+    InvalidVerbatim,
 }
 
 impl fmt::Display for ProtocolError {
@@ -61,6 +72,11 @@ impl fmt::Display for ProtocolError {
             Self::TooBigReplyLine => f.write_str("too big reply line"),
             Self::ExpectedCrlf => f.write_str("expected CRLF at end of line"),
             Self::NestingTooDeep => f.write_str("reply nested too deep"),
+            Self::InvalidNull => f.write_str("invalid null"),
+            Self::InvalidBoolean => f.write_str("invalid boolean"),
+            Self::InvalidDouble => f.write_str("invalid double"),
+            Self::InvalidBigNumber => f.write_str("invalid big number"),
+            Self::InvalidVerbatim => f.write_str("invalid verbatim string"),
         }
     }
 }

@@ -14,7 +14,7 @@ use bytes::{Bytes, BytesMut};
 use common::{SMALL, requests_chunked};
 use proptest::prelude::*;
 use sharedkv_resp::{
-    Frame, Limits, ProtocolError, RequestDecoder, decode_frame, encode, encode_request,
+    DoubleText, Frame, Limits, ProtocolError, RequestDecoder, decode_frame, encode, encode_request,
 };
 
 /// Bytes that are mostly protocol tokens, so random input gets past the
@@ -33,6 +33,10 @@ fn protocolish() -> impl Strategy<Value = Vec<u8>> {
         Just(b"\\".to_vec()),
         Just(b"+".to_vec()),
         Just(b":".to_vec()),
+        // RESP3's type bytes, and what follows two of them.
+        prop::sample::select(&b"_#,(!=%~>|"[..]).prop_map(|b| vec![b]),
+        Just(b"t".to_vec()),
+        Just(b"inf".to_vec()),
         (0u32..40).prop_map(|n| n.to_string().into_bytes()),
         prop::collection::vec(any::<u8>(), 1..4),
     ];
@@ -50,6 +54,9 @@ fn mutated(valid: impl Strategy<Value = Vec<u8>>) -> impl Strategy<Value = Vec<u
         Just(b'-'),
         Just(b'0'),
         Just(b'9'),
+        Just(b'%'),
+        Just(b'~'),
+        Just(b'_'),
         any::<u8>()
     ];
     (
@@ -111,18 +118,45 @@ fn line_text() -> impl Strategy<Value = Bytes> {
     .prop_map(Bytes::from)
 }
 
-/// Arbitrary frames, at most 4 levels deep and 6 elements wide.
+/// Any bytes, up to 40 of them.
+fn blob() -> impl Strategy<Value = Bytes> {
+    prop::collection::vec(any::<u8>(), 0..40).prop_map(Bytes::from)
+}
+
+/// Arbitrary RESP2 and RESP3 frames, at most 4 levels deep and 6 elements
+/// wide. Doubles are written as the server writes them.
 fn frame() -> impl Strategy<Value = Frame> {
     let leaf = prop_oneof![
         line_text().prop_map(Frame::Simple),
         line_text().prop_map(Frame::Error),
         any::<i64>().prop_map(Frame::Integer),
-        prop::collection::vec(any::<u8>(), 0..40).prop_map(|b| Frame::Bulk(b.into())),
+        blob().prop_map(Frame::Bulk),
         Just(Frame::Null),
         Just(Frame::NullArray),
+        Just(Frame::Nil),
+        any::<bool>().prop_map(Frame::Boolean),
+        any::<f64>()
+            .prop_map(|d| { Frame::Double(Bytes::copy_from_slice(DoubleText::new(d).as_bytes())) }),
+        (any::<bool>(), prop::collection::vec(b'0'..=b'9', 1..60)).prop_map(|(minus, digits)| {
+            let sign: &[u8] = if minus { b"-" } else { b"" };
+            Frame::BigNumber([sign, &digits].concat().into())
+        }),
+        blob().prop_map(Frame::BlobError),
+        (prop::sample::select(vec![*b"txt", *b"mkd"]), blob())
+            .prop_map(|(format, text)| Frame::Verbatim { format, text }),
     ];
     leaf.prop_recursive(4, 64, 6, |inner| {
-        prop::collection::vec(inner, 0..6).prop_map(Frame::Array)
+        let pairs = prop::collection::vec((inner.clone(), inner.clone()), 0..4);
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..6).prop_map(Frame::Array),
+            pairs.clone().prop_map(Frame::Map),
+            prop::collection::vec(inner.clone(), 0..6).prop_map(Frame::Set),
+            prop::collection::vec(inner.clone(), 0..6).prop_map(Frame::Push),
+            (pairs, inner).prop_map(|(attributes, value)| Frame::Attribute {
+                attributes,
+                value: Box::new(value),
+            }),
+        ]
     })
 }
 
@@ -269,8 +303,14 @@ fn declared_but_not_sent() -> impl Strategy<Value = Vec<u8>> {
         .prop_map(|(count, len, tail, reply)| {
             let mut wire = Vec::new();
             if reply {
-                // Replies: nested arrays, each announcing much.
-                wire.extend_from_slice(format!("*{count}\r\n*{count}\r\n${len}\r\n").as_bytes());
+                // Replies: nested aggregates of both protocols, each
+                // announcing much.
+                wire.extend_from_slice(
+                    format!(
+                        "*{count}\r\n%{count}\r\n~{count}\r\n|{count}\r\n>{count}\r\n${len}\r\n"
+                    )
+                    .as_bytes(),
+                );
             } else {
                 wire.extend_from_slice(format!("*{count}\r\n$3\r\nSET\r\n${len}\r\n").as_bytes());
             }

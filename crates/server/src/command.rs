@@ -58,11 +58,14 @@ pub(crate) enum SessionCommand {
         username: Option<Bytes>,
         password: Bytes,
     },
-    /// The protocol version, if given, was checked to be 2.
+    /// `HELLO [protover [option ...]]`.
     Hello {
-        /// `AUTH username password`.
-        auth: Option<(Bytes, Bytes)>,
-        setname: Option<Bytes>,
+        /// `Some(true)` for `HELLO 3`, `Some(false)` for `HELLO 2`, `None`
+        /// to keep the protocol the connection speaks.
+        resp3: Option<bool>,
+        /// The options in the order given; each takes effect in turn, so
+        /// an `AUTH` before a bad option still authenticates, as in Redis.
+        options: Vec<HelloOption>,
     },
     Subscribe(Vec<Bytes>),
     /// No channels means all of them.
@@ -72,6 +75,19 @@ pub(crate) enum SessionCommand {
     ClientSetName(Bytes),
     /// `CLIENT SETINFO`: checked, then ignored (nothing reports it).
     ClientSetInfo,
+}
+
+/// One option of `HELLO`, as Redis reads them: left to right, each acted
+/// on before the next is looked at.
+#[derive(Debug)]
+pub(crate) enum HelloOption {
+    /// `AUTH username password`.
+    Auth(Bytes, Bytes),
+    /// `SETNAME name`, not yet checked.
+    SetName(Bytes),
+    /// A word that is no option, or one missing its arguments: the syntax
+    /// error `HELLO` stops at. Always the last option.
+    Invalid(Bytes),
 }
 
 impl Command {
@@ -201,33 +217,35 @@ fn parse_auth(args: Vec<Bytes>) -> Result<SessionCommand, CommandError> {
     }
 }
 
-/// `HELLO [protover [AUTH username password] [SETNAME name]]`, checked in
-/// Redis's order: the version's range, then the options. Only protocol 2
-/// is spoken: 3 passes those checks and then gets `NOPROTO`, before any
-/// option takes effect.
+/// `HELLO [protover [AUTH username password] [SETNAME name]]`: the version
+/// is checked here (an integer, then 2 or 3); the options are only listed,
+/// up to the first that is not one, because Redis acts on each in turn
+/// before it looks at the next (see [`HelloOption`]).
 fn parse_hello(args: Vec<Bytes>) -> Result<SessionCommand, CommandError> {
     let mut words = args.into_iter().skip(1);
-    let version = match words.next() {
-        None => 2,
-        Some(word) => parse_i64(&word).ok_or(CommandError::ProtocolVersionNotInteger)?,
+    let resp3 = match words.next() {
+        None => None,
+        Some(word) => match parse_i64(&word) {
+            None => return Err(CommandError::ProtocolVersionNotInteger),
+            Some(2) => Some(false),
+            Some(3) => Some(true),
+            Some(_) => return Err(CommandError::UnsupportedProtocol),
+        },
     };
-    if !(2..=3).contains(&version) {
-        return Err(CommandError::UnsupportedProtocol);
-    }
-    let (mut auth, mut setname) = (None, None);
+    let mut options = Vec::new();
     while let Some(word) = words.next() {
         if is(&word, "AUTH") && words.len() >= 2 {
-            auth = words.next().zip(words.next());
+            if let Some((username, password)) = words.next().zip(words.next()) {
+                options.push(HelloOption::Auth(username, password));
+            }
         } else if is(&word, "SETNAME") && words.len() >= 1 {
-            setname = words.next();
+            options.extend(words.next().map(HelloOption::SetName));
         } else {
-            return Err(CommandError::HelloSyntax(word));
+            options.push(HelloOption::Invalid(word));
+            break;
         }
     }
-    if version == 3 {
-        return Err(CommandError::NoResp3);
-    }
-    Ok(SessionCommand::Hello { auth, setname })
+    Ok(SessionCommand::Hello { resp3, options })
 }
 
 /// The arguments after the first word.
@@ -280,14 +298,56 @@ mod tests {
         assert_eq!(error.text(), expected);
     }
 
-    /// HELLO 3 passes the version checks and is then refused; HELLO 4 is out of range.
+    /// HELLO takes 2 and 3, keeps the protocol without a version, and
+    /// refuses other integers and non-integers with Redis's two errors.
     #[test]
     fn hello_versions() {
-        assert!(matches!(parse(&["HELLO", "3"]), Err(CommandError::NoResp3)));
+        for (version, expected) in [("2", Some(false)), ("3", Some(true))] {
+            assert!(matches!(
+                parse(&["HELLO", version]),
+                Ok(Command::Session(SessionCommand::Hello { resp3, .. })) if resp3 == expected
+            ));
+        }
         assert!(matches!(
-            parse(&["HELLO", "4"]),
-            Err(CommandError::UnsupportedProtocol)
+            parse(&["HELLO"]),
+            Ok(Command::Session(SessionCommand::Hello { resp3: None, .. }))
         ));
-        assert!(matches!(parse(&["HELLO", "2"]), Ok(Command::Session(_))));
+        for version in ["4", "1", "-1", "0"] {
+            assert!(matches!(
+                parse(&["HELLO", version]),
+                Err(CommandError::UnsupportedProtocol)
+            ));
+        }
+        for version in ["x", "03", "", "99999999999999999999"] {
+            assert!(matches!(
+                parse(&["HELLO", version]),
+                Err(CommandError::ProtocolVersionNotInteger)
+            ));
+        }
+    }
+
+    /// HELLO's options are listed in order, up to and including the first
+    /// word that is not one (an `AUTH` short of two words is not one).
+    #[test]
+    fn hello_options_in_order() {
+        let Ok(Command::Session(SessionCommand::Hello { options, .. })) = parse(&[
+            "HELLO", "3", "setname", "a", "AUTH", "u", "p", "FOO", "SETNAME", "b",
+        ]) else {
+            panic!("expected HELLO");
+        };
+        assert!(matches!(
+            options.as_slice(),
+            [
+                HelloOption::SetName(a),
+                HelloOption::Auth(u, p),
+                HelloOption::Invalid(foo),
+            ] if a == "a" && u == "u" && p == "p" && foo == "FOO"
+        ));
+        let Ok(Command::Session(SessionCommand::Hello { options, .. })) =
+            parse(&["HELLO", "2", "AUTH", "u"])
+        else {
+            panic!("expected HELLO");
+        };
+        assert!(matches!(options.as_slice(), [HelloOption::Invalid(auth)] if auth == "AUTH"));
     }
 }

@@ -42,7 +42,7 @@ use std::time::Duration;
 use bytes::{Buf, Bytes, BytesMut};
 use sharedkv_commands::{Ctx, READ_CHUNK, Reply};
 use sharedkv_db::Db;
-use sharedkv_resp::{Limits, RequestDecoder, encode_array_len, encode_bulk, encode_error};
+use sharedkv_resp::{Limits, RequestDecoder, encode_error};
 use tokio::io::{AsyncWriteExt, Interest};
 use tokio::net::TcpStream;
 use tokio::time::Instant;
@@ -177,10 +177,12 @@ impl<D: Db> Connection<D> {
                 (channel, message) = self.session.subscriptions.next_message(),
                     if self.session.subscriptions.is_active() =>
                 {
-                    encode_array_len(&mut self.output, 3);
-                    encode_bulk(&mut self.output, b"message");
-                    encode_bulk(&mut self.output, &channel);
-                    encode_bulk(&mut self.output, &message);
+                    // A push in RESP3, an array of 3 in RESP2.
+                    let mut reply = self.session.reply(&mut self.output);
+                    reply.push(3);
+                    reply.bulk(b"message");
+                    reply.bulk(&channel);
+                    reply.bulk(&message);
                     if self.over_output_limit() {
                         return Ok(());
                     }
@@ -277,7 +279,9 @@ impl<D: Db> Connection<D> {
     }
 
     /// Answers one request, in Redis's order of checks: the name and arity,
-    /// authentication, subscribe mode, then the command's own syntax.
+    /// authentication, subscribe mode (for RESP2 only: a RESP3 client may
+    /// run anything while subscribed, as in Redis 7.0), then the command's
+    /// own syntax.
     async fn handle(&mut self, args: Vec<Bytes>) -> Flow {
         let resolved = match table::resolve(&args) {
             Ok(resolved) => resolved,
@@ -288,7 +292,7 @@ impl<D: Db> Connection<D> {
             return self.reject(CommandError::NoAuth);
         }
         let allowed = matches!(resolved, Resolved::Server(id, _) if id.allowed_while_subscribed());
-        if self.session.subscriptions.is_active() && !allowed {
+        if self.session.subscriptions.is_active() && !self.session.resp3 && !allowed {
             return self.reject(CommandError::NotAllowedWhileSubscribed(spec.name));
         }
         self.executed += 1;
@@ -300,7 +304,7 @@ impl<D: Db> Connection<D> {
                 let mut cx = Ctx {
                     db: &self.shared.db,
                     selected: self.session.selected,
-                    reply: Reply::new(&mut self.output, limit),
+                    reply: Reply::new(&mut self.output, limit).resp3(self.session.resp3),
                 };
                 if let Err(e) = sharedkv_commands::run(id, &mut cx, args).await {
                     cx.reply.error(&e);
@@ -321,7 +325,8 @@ impl<D: Db> Connection<D> {
         };
         match id {
             Command::Server(command) => {
-                execute(&self.shared, command, &mut self.output).await;
+                let mut reply = self.session.reply(&mut self.output);
+                execute(&self.shared, command, &mut reply).await;
                 Flow::Continue
             }
             Command::Session(command) => match self.session(command) {

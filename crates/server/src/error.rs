@@ -22,8 +22,6 @@ pub(crate) enum CommandError {
     ProtocolVersionNotInteger,
     /// `HELLO` with a version Redis does not know either.
     UnsupportedProtocol,
-    /// `HELLO 3`: Redis speaks RESP3, this server does not.
-    NoResp3,
     InvalidClientName,
     /// `CLIENT SETINFO` with an attribute other than `LIB-NAME`/`LIB-VER`.
     UnrecognizedOption(Bytes),
@@ -77,7 +75,6 @@ impl CommandError {
                 "ERR Protocol version is not an integer or out of range"
             }
             CommandError::UnsupportedProtocol => "NOPROTO unsupported protocol version",
-            CommandError::NoResp3 => "NOPROTO sorry, this protocol version is not supported.",
             CommandError::InvalidClientName => {
                 "ERR Client names cannot contain spaces, newlines or special characters."
             }

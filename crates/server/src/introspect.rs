@@ -5,13 +5,11 @@
 use std::fmt::Write as _;
 use std::sync::atomic::Ordering;
 
-use bytes::{Bytes, BytesMut};
-use sharedkv_db::Db;
-use sharedkv_resp::{encode_array_len, encode_bulk, encode_integer, encode_null};
+use bytes::Bytes;
+use sharedkv_commands::{Reply, Spec, encode_docs, encode_info};
+use sharedkv_db::{Db, DbIndex};
 
 use crate::Shared;
-use sharedkv_commands::{Spec, encode_docs, encode_info};
-use sharedkv_db::DbIndex;
 
 use crate::table;
 
@@ -20,8 +18,9 @@ use crate::table;
 pub(crate) const REDIS_VERSION: &str = "7.0.0";
 
 /// `INFO [section ...]`: the `server`, `clients`, `memory`, `stats` and
-/// `keyspace` sections, in that order, each as Redis formats it.
-pub(crate) async fn info<D: Db>(shared: &Shared<D>, sections: &[Bytes], out: &mut BytesMut) {
+/// `keyspace` sections, in that order, each as Redis formats it; a
+/// verbatim string in RESP3.
+pub(crate) async fn info<D: Db>(shared: &Shared<D>, sections: &[Bytes], reply: &mut Reply<'_>) {
     let all = sections.is_empty()
         || sections.iter().any(|s| {
             ["all", "default", "everything"]
@@ -96,7 +95,7 @@ pub(crate) async fn info<D: Db>(shared: &Shared<D>, sections: &[Bytes], out: &mu
         }
         parts.push(s);
     }
-    encode_bulk(out, parts.join("\r\n").as_bytes());
+    reply.verbatim(parts.join("\r\n").as_bytes());
 }
 
 /// The process's resident set size in bytes: `VmRSS` in `/proc/self/status`.
@@ -125,8 +124,8 @@ fn line(s: &mut String, key: &str, value: impl std::fmt::Display) {
 }
 
 /// `CONFIG GET pattern [pattern ...]`: the few parameters clients and
-/// `redis-benchmark` read, as a flat array of names and values.
-pub(crate) fn config_get<D: Db>(shared: &Shared<D>, patterns: &[Bytes], out: &mut BytesMut) {
+/// `redis-benchmark` read, as a map of names to values.
+pub(crate) fn config_get<D: Db>(shared: &Shared<D>, patterns: &[Bytes], reply: &mut Reply<'_>) {
     let config = &shared.config;
     let timeout = config.timeout.map_or(0, |t| t.as_secs());
     let output_limit = config.client_output_buffer_limit;
@@ -148,10 +147,10 @@ pub(crate) fn config_get<D: Db>(shared: &Shared<D>, patterns: &[Bytes], out: &mu
         .iter()
         .filter(|(name, _)| patterns.iter().any(|p| glob_match(p, name.as_bytes())))
         .collect();
-    encode_array_len(out, matching.len() * 2);
+    reply.map(matching.len());
     for (name, value) in matching {
-        encode_bulk(out, name.as_bytes());
-        encode_bulk(out, value.as_bytes());
+        reply.bulk(name.as_bytes());
+        reply.bulk(value.as_bytes());
     }
 }
 
@@ -188,70 +187,67 @@ fn glob_match(pattern: &[u8], name: &[u8]) -> bool {
         .is_some_and(|tail| tail.iter().all(|&c| c == b'*'))
 }
 
-/// The `HELLO` reply in RESP2: its map as a flat array.
-pub(crate) fn hello(out: &mut BytesMut, client_id: u64) {
-    encode_array_len(out, 14);
+/// The `HELLO` reply, in the protocol the connection has just chosen.
+pub(crate) fn hello(reply: &mut Reply<'_>, client_id: u64) {
+    reply.map(7);
     for (key, value) in [("server", "redis"), ("version", REDIS_VERSION)] {
-        encode_bulk(out, key.as_bytes());
-        encode_bulk(out, value.as_bytes());
+        reply.bulk(key.as_bytes());
+        reply.bulk(value.as_bytes());
     }
-    encode_bulk(out, b"proto");
-    encode_integer(out, 2);
-    encode_bulk(out, b"id");
-    encode_integer(out, i64::try_from(client_id).unwrap_or(i64::MAX));
+    reply.bulk(b"proto");
+    reply.int(if reply.is_resp3() { 3 } else { 2 });
+    reply.bulk(b"id");
+    reply.int(i64::try_from(client_id).unwrap_or(i64::MAX));
     for (key, value) in [("mode", "standalone"), ("role", "master")] {
-        encode_bulk(out, key.as_bytes());
-        encode_bulk(out, value.as_bytes());
+        reply.bulk(key.as_bytes());
+        reply.bulk(value.as_bytes());
     }
-    encode_bulk(out, b"modules");
-    encode_array_len(out, 0);
+    reply.bulk(b"modules");
+    reply.array(0);
 }
 
 /// `COMMAND` and `COMMAND INFO` without names: every command.
-pub(crate) fn command_all(out: &mut BytesMut) {
+pub(crate) fn command_all(reply: &mut Reply<'_>) {
     let specs = table::commands();
-    encode_array_len(out, specs.len());
+    reply.array(specs.len());
     for spec in specs {
-        encode_info(out, spec);
+        encode_info(reply, spec);
     }
 }
 
 /// `COMMAND COUNT`: top-level commands, as Redis counts them.
-pub(crate) fn command_count(out: &mut BytesMut) {
-    encode_integer(
-        out,
-        i64::try_from(table::commands().len()).unwrap_or(i64::MAX),
-    );
+pub(crate) fn command_count(reply: &mut Reply<'_>) {
+    reply.count(table::commands().len());
 }
 
 /// `COMMAND LIST`: every name, subcommands included (`client|id`).
-pub(crate) fn command_list(out: &mut BytesMut) {
+pub(crate) fn command_list(reply: &mut Reply<'_>) {
     let names: Vec<&str> = table::commands()
         .into_iter()
         .flat_map(|spec| std::iter::once(spec).chain(spec.subcommands))
         .map(|spec| spec.name)
         .collect();
-    encode_array_len(out, names.len());
+    reply.array(names.len());
     for name in names {
-        encode_bulk(out, name.as_bytes());
+        reply.bulk(name.as_bytes());
     }
 }
 
-/// `COMMAND INFO name ...`: one entry per name, a null bulk for unknown
-/// ones (as Redis replies).
-pub(crate) fn command_info(names: &[Bytes], out: &mut BytesMut) {
-    encode_array_len(out, names.len());
+/// `COMMAND INFO name ...`: one entry per name, a null for unknown ones
+/// (as Redis replies).
+pub(crate) fn command_info(names: &[Bytes], reply: &mut Reply<'_>) {
+    reply.array(names.len());
     for name in names {
         match table::find_full_name(name) {
-            Some(spec) => encode_info(out, spec),
-            None => encode_null(out),
+            Some(spec) => encode_info(reply, spec),
+            None => reply.null(),
         }
     }
 }
 
-/// `COMMAND DOCS [name ...]`: a map (flat array) from name to docs; unknown
-/// names are left out, no names means every command.
-pub(crate) fn command_docs(names: &[Bytes], out: &mut BytesMut) {
+/// `COMMAND DOCS [name ...]`: a map from name to docs; unknown names are
+/// left out, no names means every command.
+pub(crate) fn command_docs(names: &[Bytes], reply: &mut Reply<'_>) {
     let specs: Vec<&Spec> = if names.is_empty() {
         table::commands()
     } else {
@@ -260,18 +256,10 @@ pub(crate) fn command_docs(names: &[Bytes], out: &mut BytesMut) {
             .filter_map(|n| table::find_full_name(n))
             .collect()
     };
-    encode_array_len(out, specs.len() * 2);
+    reply.map(specs.len());
     for spec in specs {
-        encode_bulk(out, spec.name.as_bytes());
-        encode_docs(out, spec);
-    }
-}
-
-/// `CLIENT GETNAME`.
-pub(crate) fn client_name(out: &mut BytesMut, name: Option<&Bytes>) {
-    match name {
-        Some(name) => encode_bulk(out, name),
-        None => encode_null(out),
+        reply.bulk(spec.name.as_bytes());
+        encode_docs(reply, spec);
     }
 }
 

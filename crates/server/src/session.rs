@@ -5,10 +5,10 @@
 //! commands read only its selected database.
 
 use bytes::{Bytes, BytesMut};
+use sharedkv_commands::Reply;
 use sharedkv_db::DbIndex;
-use sharedkv_resp::{encode_array_len, encode_bulk, encode_integer, encode_null, encode_simple};
 
-use crate::command::{SessionCommand, is_printable_word};
+use crate::command::{HelloOption, SessionCommand, is_printable_word};
 use crate::error::CommandError;
 use crate::pubsub::Subscriptions;
 use crate::{Config, Shared, introspect};
@@ -25,6 +25,10 @@ pub(crate) struct Session {
     /// `SELECT`: the database this connection's data commands act on.
     pub(crate) selected: DbIndex,
     pub(crate) subscriptions: Subscriptions,
+    /// Whether the client chose RESP3 (`HELLO 3`): every reply to it,
+    /// pub/sub messages included, is written in RESP3 then, and it may run
+    /// any command while subscribed. `HELLO 2` and `RESET` go back to RESP2.
+    pub(crate) resp3: bool,
 }
 
 /// Whether the connection goes on after a session command.
@@ -44,7 +48,13 @@ impl Session {
             name: None,
             selected: DbIndex::ZERO,
             subscriptions: Subscriptions::new(shared.pubsub.clone()),
+            resp3: false,
         }
+    }
+
+    /// A writer for a reply to this client, in the protocol it speaks now.
+    pub(crate) fn reply<'a>(&self, out: &'a mut BytesMut) -> Reply<'a> {
+        Reply::new(out, 0).resp3(self.resp3)
     }
 
     /// Runs a command on the connection's own state, writing its reply to
@@ -56,57 +66,70 @@ impl Session {
         out: &mut BytesMut,
     ) -> Result<Done, CommandError> {
         match command {
-            SessionCommand::Ping(message) if self.subscriptions.is_active() => {
+            SessionCommand::Ping(message) if self.subscriptions.is_active() && !self.resp3 => {
                 // In subscribe mode a RESP2 PING answers in the shape of a
-                // message, so clients can tell it from published ones.
-                encode_array_len(out, 2);
-                encode_bulk(out, b"pong");
-                encode_bulk(out, message.as_deref().unwrap_or_default());
+                // message, so clients can tell it from published ones. (A
+                // RESP3 client tells them apart by the push type.)
+                let mut reply = self.reply(out);
+                reply.array(2);
+                reply.bulk(b"pong");
+                reply.bulk(message.as_deref().unwrap_or_default());
             }
-            SessionCommand::Ping(Some(message)) => encode_bulk(out, &message),
-            SessionCommand::Ping(None) => encode_simple(out, b"PONG"),
+            SessionCommand::Ping(Some(message)) => self.reply(out).bulk(&message),
+            SessionCommand::Ping(None) => self.reply(out).simple(b"PONG"),
             SessionCommand::Quit => {
-                encode_simple(out, b"OK");
+                self.reply(out).ok();
                 return Ok(Done::Close);
             }
             SessionCommand::ClientId => {
-                encode_integer(out, i64::try_from(self.id).unwrap_or(i64::MAX));
+                self.reply(out)
+                    .int(i64::try_from(self.id).unwrap_or(i64::MAX));
             }
-            SessionCommand::ClientGetName => introspect::client_name(out, self.name.as_ref()),
-            SessionCommand::ClientSetInfo => encode_simple(out, b"OK"),
+            SessionCommand::ClientGetName => self.reply(out).bulk_or_null(self.name.as_deref()),
+            SessionCommand::ClientSetInfo => self.reply(out).ok(),
             SessionCommand::ClientSetName(name) => {
                 self.set_name(name)?;
-                encode_simple(out, b"OK");
+                self.reply(out).ok();
             }
             SessionCommand::Reset => {
                 self.subscriptions.clear();
                 self.name = None;
                 self.selected = DbIndex::ZERO;
                 self.authenticated = config.requirepass.is_none();
-                encode_simple(out, b"RESET");
+                self.resp3 = false;
+                self.reply(out).simple(b"RESET");
             }
             SessionCommand::Auth { username, password } => {
                 check_password(config, username.as_deref(), &password)?;
                 self.authenticated = true;
-                encode_simple(out, b"OK");
+                self.reply(out).ok();
             }
-            SessionCommand::Hello { auth, setname } => {
-                if let Some((username, password)) = auth {
-                    check_password(config, Some(&username), &password)?;
-                    self.authenticated = true;
+            SessionCommand::Hello { resp3, options } => {
+                // As Redis does: each option in turn (an AUTH that succeeds
+                // holds even if a later option is bad), then the check that
+                // the client is authenticated, then the switch.
+                for option in options {
+                    match option {
+                        HelloOption::Auth(username, password) => {
+                            check_password(config, Some(&username), &password)?;
+                            self.authenticated = true;
+                        }
+                        HelloOption::SetName(name) => self.set_name(name)?,
+                        HelloOption::Invalid(word) => return Err(CommandError::HelloSyntax(word)),
+                    }
                 }
                 if !self.authenticated {
                     return Err(CommandError::HelloNoAuth);
                 }
-                if let Some(name) = setname {
-                    self.set_name(name)?;
+                if let Some(resp3) = resp3 {
+                    self.resp3 = resp3;
                 }
-                introspect::hello(out, self.id);
+                introspect::hello(&mut self.reply(out), self.id);
             }
             SessionCommand::Subscribe(channels) => {
                 for channel in channels {
                     let count = self.subscriptions.subscribe(&channel);
-                    encode_subscription(out, b"subscribe", Some(&channel), count);
+                    subscription(&mut self.reply(out), b"subscribe", Some(&channel), count);
                 }
             }
             SessionCommand::Unsubscribe(mut channels) => {
@@ -114,11 +137,11 @@ impl Session {
                     channels = self.subscriptions.channels();
                 }
                 if channels.is_empty() {
-                    encode_subscription(out, b"unsubscribe", None, 0);
+                    subscription(&mut self.reply(out), b"unsubscribe", None, 0);
                 }
                 for channel in channels {
                     let count = self.subscriptions.unsubscribe(&channel);
-                    encode_subscription(out, b"unsubscribe", Some(&channel), count);
+                    subscription(&mut self.reply(out), b"unsubscribe", Some(&channel), count);
                 }
             }
         }
@@ -152,15 +175,13 @@ fn check_password(
     }
 }
 
-/// `*3`, the kind, the channel (or a null), the subscription count.
-fn encode_subscription(out: &mut BytesMut, kind: &[u8], channel: Option<&[u8]>, count: usize) {
-    encode_array_len(out, 3);
-    encode_bulk(out, kind);
-    match channel {
-        Some(channel) => encode_bulk(out, channel),
-        None => encode_null(out),
-    }
-    encode_integer(out, i64::try_from(count).unwrap_or(i64::MAX));
+/// A subscription's confirmation: the kind, the channel (or a null), the
+/// subscription count; a push in RESP3, an array of 3 in RESP2.
+fn subscription(reply: &mut Reply<'_>, kind: &[u8], channel: Option<&[u8]>, count: usize) {
+    reply.push(3);
+    reply.bulk(kind);
+    reply.bulk_or_null(channel);
+    reply.count(count);
 }
 
 /// Compares a password attempt with the secret in time that depends only

@@ -73,9 +73,9 @@ impl CommandId {
         })
     }
 
-    /// Whether a RESP2 client may run this while subscribed to a channel.
-    /// Redis checks the command's implementation, not a flag, so this is a
-    /// list too.
+    /// Whether a RESP2 client may run this while subscribed to a channel
+    /// (a RESP3 client may run anything). Redis checks the command's
+    /// implementation, not a flag, so this is a list too.
     pub(crate) fn allowed_while_subscribed(self) -> bool {
         matches!(
             self,

@@ -420,7 +420,7 @@ async fn select_and_client<D: Db>(db: D) {
     server.stop().await;
 }
 
-/// HELLO and HELLO 2 answer with the server map; HELLO 3 is refused with NOPROTO.
+/// HELLO and HELLO 2 answer with the server map as an array; HELLO 3 as a RESP3 map (more in `resp3.rs`).
 async fn hello<D: Db>(db: D) {
     let server = start(db).await;
     let mut c = server.client().await;
@@ -438,11 +438,18 @@ async fn hello<D: Db>(db: D) {
         assert_eq!(map[5], sharedkv_resp::Frame::Integer(2));
     }
     c.command(&["CLIENT", "GETNAME"], &bulk("me")).await;
-    c.command(
-        &["HELLO", "3"],
-        b"-NOPROTO sorry, this protocol version is not supported.\r\n",
-    )
-    .await;
+    c.send_command(&["HELLO", "3"]).await;
+    let sharedkv_resp::Frame::Map(map) = c.read_frame().await else {
+        panic!("not a map")
+    };
+    assert_eq!(map.len(), 7);
+    assert_eq!(
+        map[2],
+        (
+            sharedkv_resp::Frame::Bulk("proto".into()),
+            sharedkv_resp::Frame::Integer(3)
+        )
+    );
     c.command(
         &["HELLO", "1"],
         b"-NOPROTO unsupported protocol version\r\n",

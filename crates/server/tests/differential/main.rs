@@ -33,7 +33,13 @@
 //! PROPTEST_RNG_SEED=123 cargo test -p sharedkv-server --test differential   # replay a seed
 //! SHAREDKV_DIFF_SHOW=1 ... -- --nocapture        # print every sequence and its replies
 //! SHAREDKV_DIFF_ONLY=lpush,lpop,llen,del ...      # generate only these commands
+//! cargo test -p sharedkv-server --test differential resp3   # only the RESP3 runs
 //! ```
+//!
+//! Each strategy is checked twice: `matches_redis` on RESP2 connections,
+//! `matches_redis_resp3` on connections that sent `HELLO 3` first (32
+//! cases by default), where maps compare as pairs in any order where
+//! [`Check::Pairs`] says so and sets as [`Check::Unordered`] does.
 //!
 //! Without `redis-server` on `PATH` every test prints `SKIPPED` and passes,
 //! except under `CI`, where it fails: CI installs it (`.ci/run`).
@@ -63,6 +69,10 @@ const WAIT: Duration = Duration::from_secs(10);
 
 /// Cases per test unless `SHAREDKV_DIFF_CASES` says otherwise.
 const DEFAULT_CASES: u32 = 64;
+
+/// Cases per RESP3 test unless `SHAREDKV_DIFF_CASES` says otherwise: the
+/// RESP2 runs already cover the commands; these check the encoding.
+const DEFAULT_CASES_RESP3: u32 = 32;
 
 /// The keys every generated command draws from: few, so that commands meet
 /// each other's keys, and two odd ones (empty, non-UTF-8).
@@ -133,9 +143,10 @@ enum Check {
     Ttl,
     /// An integer only as an integer (`OBJECT IDLETIME`).
     AnyInteger,
-    /// An array as a multiset of its elements (`KEYS`).
+    /// An array (or a RESP3 set) as a multiset of its elements (`KEYS`).
     Unordered,
-    /// An array as a multiset of pairs of elements (`HGETALL`).
+    /// An array as a multiset of pairs of elements (`HGETALL`), or a RESP3
+    /// map as a set of its pairs.
     Pairs,
     /// A whole `SCAN` from cursor 0, as the set of keys it returned.
     Scan,
@@ -784,6 +795,8 @@ struct Conn {
     addr: SocketAddr,
     stream: TcpStream,
     buf: BytesMut,
+    /// Whether it speaks RESP3 (sent `HELLO 3`), again after a reconnect.
+    resp3: bool,
 }
 
 impl Conn {
@@ -797,14 +810,34 @@ impl Conn {
             addr,
             stream,
             buf: BytesMut::new(),
+            resp3: false,
         })
     }
 
     /// A fresh connection to the same server: after an error nothing that
     /// was buffered can be trusted.
     fn reconnect(&mut self) -> Result<(), String> {
+        let resp3 = self.resp3;
         *self = Conn::connect(self.label, self.addr)
             .map_err(|e| format!("{}: reconnecting to {}: {e}", self.label, self.addr))?;
+        if resp3 {
+            self.hello3()?;
+        }
+        Ok(())
+    }
+
+    /// Switches to RESP3 with `HELLO 3`. Its reply, a map, is not compared:
+    /// the servers' versions and client ids differ.
+    fn hello3(&mut self) -> Result<(), String> {
+        let reply = self.call(&[b"HELLO".to_vec(), b"3".to_vec()])?;
+        if !matches!(reply.frame, Frame::Map(_)) {
+            return Err(format!(
+                "{}: HELLO 3 answered {}",
+                self.label,
+                show(&reply.raw)
+            ));
+        }
+        self.resp3 = true;
         Ok(())
     }
 
@@ -913,12 +946,28 @@ fn normalise(check: Check, reply: &Reply) -> Vec<u8> {
     match (check, &reply.frame) {
         (Check::Ttl, Frame::Integer(n)) if *n > 0 => b":<positive>\r\n".to_vec(),
         (Check::AnyInteger, Frame::Integer(_)) => b":<integer>\r\n".to_vec(),
-        (Check::Unordered, Frame::Array(items)) => {
+        (Check::Unordered, Frame::Array(items) | Frame::Set(items)) => {
             let mut items: Vec<Vec<u8>> = items.iter().map(frame_bytes).collect();
             items.sort();
             [
                 format!("<any order>*{}\r\n", items.len()).into_bytes(),
                 items.concat(),
+            ]
+            .concat()
+        }
+        // RESP3's arrays of pairs (`HRANDFIELD ... WITHVALUES`): each pair
+        // is an array of two.
+        (Check::Pairs, Frame::Array(items))
+            if !items.is_empty()
+                && items
+                    .iter()
+                    .all(|item| matches!(item, Frame::Array(pair) if pair.len() == 2)) =>
+        {
+            let mut pairs: Vec<Vec<u8>> = items.iter().map(frame_bytes).collect();
+            pairs.sort();
+            [
+                format!("<pairs in any order>*{}\r\n", items.len()).into_bytes(),
+                pairs.concat(),
             ]
             .concat()
         }
@@ -930,6 +979,18 @@ fn normalise(check: Check, reply: &Reply) -> Vec<u8> {
             pairs.sort();
             [
                 format!("<pairs in any order>*{}\r\n", items.len()).into_bytes(),
+                pairs.concat(),
+            ]
+            .concat()
+        }
+        (Check::Pairs, Frame::Map(map)) => {
+            let mut pairs: Vec<Vec<u8>> = map
+                .iter()
+                .map(|(k, v)| [frame_bytes(k), frame_bytes(v)].concat())
+                .collect();
+            pairs.sort();
+            [
+                format!("<pairs in any order>%{}\r\n", map.len()).into_bytes(),
                 pairs.concat(),
             ]
             .concat()
@@ -978,7 +1039,7 @@ impl Pair {
                 }
             }
             Check::RandomKey => match (&a.frame, &b.frame) {
-                (Frame::Null, Frame::Null) => Ok(Ok("nil".into())),
+                (Frame::Null, Frame::Null) | (Frame::Nil, Frame::Nil) => Ok(Ok("nil".into())),
                 (Frame::Bulk(x), Frame::Bulk(y)) => {
                     let (x, y) = (x.to_vec(), y.to_vec());
                     for (conn, k) in [(&mut self.reference, &x), (&mut self.candidate, &y)] {
@@ -1191,6 +1252,7 @@ fn check_all(what: &str, pair: Pair, entries: &[&'static Entry]) {
         Ok(n) => n
             .parse()
             .unwrap_or_else(|_| panic!("SHAREDKV_DIFF_CASES={n:?} is not a number of cases")),
+        Err(_) if pair.reference.resp3 => DEFAULT_CASES_RESP3,
         Err(_) => DEFAULT_CASES,
     };
     let seed = match std::env::var("PROPTEST_RNG_SEED") {
@@ -1380,19 +1442,26 @@ fn sharedkv_entries() -> Vec<&'static Entry> {
 }
 
 /// Generated sequences get the same replies from sharedkv over `new`'s
-/// store as from redis-server.
-fn differential<D: Db>(strategy: &str, new: impl FnOnce() -> D) {
+/// store as from redis-server, on RESP3 connections if `resp3`.
+fn differential<D: Db>(strategy: &str, new: impl FnOnce() -> D, resp3: bool) {
     let Some(redis) = RedisServer::start() else {
         return;
     };
     let ours = Sharedkv::start(new);
-    let pair = Pair {
+    let mut pair = Pair {
         reference: Conn::connect("redis-server", redis.addr)
             .unwrap_or_else(|e| panic!("connecting to redis-server on {}: {e}", redis.addr)),
         candidate: Conn::connect("sharedkv", ours.addr)
             .unwrap_or_else(|e| panic!("connecting to sharedkv on {}: {e}", ours.addr)),
     };
-    check_all(strategy, pair, &sharedkv_entries());
+    let what = if resp3 {
+        pair.reference.hello3().expect("HELLO 3 to redis-server");
+        pair.candidate.hello3().expect("HELLO 3 to sharedkv");
+        format!("{strategy} (RESP3)")
+    } else {
+        strategy.to_owned()
+    };
+    check_all(&what, pair, &sharedkv_entries());
     ours.stop();
     drop(redis);
 }
@@ -1402,17 +1471,37 @@ fn differential<D: Db>(strategy: &str, new: impl FnOnce() -> D) {
 /// commands alone, not by timing or order.
 #[test]
 fn redis_against_itself() {
+    redis_against_itself_in(false);
+}
+
+/// The same on RESP3 connections: under RESP3 too, the checks decide by
+/// the commands alone (a set or map compared as the checks say).
+#[test]
+fn redis_against_itself_resp3() {
+    redis_against_itself_in(true);
+}
+
+fn redis_against_itself_in(resp3: bool) {
     let Some(first) = RedisServer::start() else {
         return;
     };
     let Some(second) = RedisServer::start() else {
         return;
     };
-    let pair = Pair {
+    let mut pair = Pair {
         reference: Conn::connect("redis-server", first.addr).expect("connect to redis-server"),
         candidate: Conn::connect("second redis", second.addr).expect("connect to redis-server"),
     };
-    check_all("redis against itself", pair, &entries());
+    if resp3 {
+        pair.reference.hello3().expect("HELLO 3");
+        pair.candidate.hello3().expect("HELLO 3");
+    }
+    let what = if resp3 {
+        "redis against itself (RESP3)"
+    } else {
+        "redis against itself"
+    };
+    check_all(what, pair, &entries());
 }
 
 macro_rules! stamp {
@@ -1422,7 +1511,13 @@ macro_rules! stamp {
             /// over this strategy as from redis-server.
             #[test]
             fn matches_redis() {
-                super::differential(stringify!($strategy), || $new);
+                super::differential(stringify!($strategy), || $new, false);
+            }
+
+            /// The same on RESP3 connections (`HELLO 3` first).
+            #[test]
+            fn matches_redis_resp3() {
+                super::differential(stringify!($strategy), || $new, true);
             }
         }
     };
