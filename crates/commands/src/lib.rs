@@ -33,6 +33,7 @@ pub mod keyspace;
 pub mod lists;
 mod reply;
 pub mod sets;
+pub mod sort;
 mod spec;
 mod stored;
 pub mod strings;
@@ -144,6 +145,7 @@ registry! {
         SUnion, SDiff, SInterStore, SUnionStore, SDiffStore, SInterCard, SScan,
     },
     zsets::{},
+    sort::{Sort, SortRo},
 }
 
 /// How many words a command's name takes in a request: 2 for a

@@ -5,6 +5,8 @@
 
 use super::*;
 use sharedkv_testsuite::commands::hashes;
+use sharedkv_testsuite::commands::sort::{self, SortOptions, SortOutcome};
+use sharedkv_testsuite::db::{Entry, List, Value};
 
 const DB0: DbIndex = DbIndex::ZERO;
 
@@ -234,7 +236,9 @@ async fn hash_writes_keep_no_byte_of_the_read_buffer<D: Db>(db: D) {
         (&["HINCRBYFLOAT", "h5", "f", "1.5"], "$3\r\n1.5\r\n"),
         (&["HDEL", "h1", "a", "zz"], ":1\r\n"),
         (&["HINCRBY", "h1", "c", "1"], ":1\r\n"),
+        (&["SORT", "src", "BY", "h*->n", "GET", "#", "STORE", "sorted"], ":2\r\n"),
     ];
+    put_list(&db, "src", &["4", "5"]).await;
     let mut text = Vec::new();
     let mut spans = Vec::new();
     for (words, _) in requests {
@@ -283,6 +287,150 @@ async fn hash_writes_keep_no_byte_of_the_read_buffer<D: Db>(db: D) {
     let mut h1 = hashes::hgetall(&db, DB0, &b("h1")).await.unwrap();
     h1.sort();
     assert_eq!(h1, vec![(b("bb"), b(&v80)), (b("c"), b("1"))]);
+    assert_eq!(stored_list(&db, "sorted").await, Some(fields(&["5", "4"])));
+}
+
+// ----------------------------------------------------------- SORT ... STORE
+
+/// Puts a list under `key`, as the list commands would.
+async fn put_list<D: Db>(db: &D, key: &str, items: &[&str]) {
+    let list: List = items.iter().map(b).collect();
+    db.update(DB0, &b(key), move |slot| {
+        slot.put(Entry::new(Value::List(Box::new(list.clone()))))
+    })
+    .await;
+}
+
+/// The list stored under `key`, if it holds one.
+async fn stored_list<D: Db>(db: &D, key: &str) -> Option<Vec<Bytes>> {
+    db.read(DB0, &b(key), |e| match e.map(|e| &e.value) {
+        Some(Value::List(list)) => Some(list.iter().cloned().collect()),
+        _ => None,
+    })
+    .await
+}
+
+fn store(dst: &str) -> SortOptions {
+    SortOptions {
+        store: Some(b(dst)),
+        ..SortOptions::default()
+    }
+}
+
+/// SORT ... STORE writes the sorted elements (or their GETs) as a list, replacing a value of any type and its TTL, and deletes the destination when the result is empty.
+async fn sort_store_writes_a_list<D: Db>(db: D) {
+    put_list(&db, "l", &["3", "1", "2"]).await;
+    db.mset(vec![
+        (b("w_1"), b("30")),
+        (b("w_2"), b("20")),
+        (b("w_3"), b("10")),
+    ])
+    .await;
+    hashes::hset(&db, DB0, b("dst"), vec![(b("f"), b("v"))])
+        .await
+        .unwrap();
+    assert!(
+        db.expire(
+            &b("dst"),
+            Instant::now() + TEN_S,
+            keyspace::ExpireCondition::ALWAYS
+        )
+        .await
+    );
+    assert_eq!(
+        sort::sort(&db, DB0, b("l"), store("dst")).await,
+        Ok(SortOutcome::Stored(3))
+    );
+    assert_eq!(
+        stored_list(&db, "dst").await,
+        Some(fields(&["1", "2", "3"]))
+    );
+    assert_eq!(db.ttl(&b("dst")).await, Ttl::Persistent);
+
+    let by_weight = SortOptions {
+        by: Some(b("w_*")),
+        get: vec![b("#"), b("w_*"), b("nothing_*")],
+        ..store("dst")
+    };
+    assert_eq!(
+        sort::sort(&db, DB0, b("l"), by_weight).await,
+        Ok(SortOutcome::Stored(9))
+    );
+    assert_eq!(
+        stored_list(&db, "dst").await,
+        Some(fields(&["3", "10", "", "2", "20", "", "1", "30", ""]))
+    );
+
+    // Into itself.
+    let desc = SortOptions {
+        desc: true,
+        ..store("l")
+    };
+    assert_eq!(
+        sort::sort(&db, DB0, b("l"), desc).await,
+        Ok(SortOutcome::Stored(3))
+    );
+    assert_eq!(stored_list(&db, "l").await, Some(fields(&["3", "2", "1"])));
+
+    // An empty result deletes the destination.
+    let none = SortOptions {
+        limit: Some((5, 10)),
+        ..store("dst")
+    };
+    assert_eq!(
+        sort::sort(&db, DB0, b("l"), none).await,
+        Ok(SortOutcome::Stored(0))
+    );
+    assert_eq!(db.exists(&[b("dst")]).await, 0);
+    set(&db, "dst", "x").await;
+    assert_eq!(
+        sort::sort(&db, DB0, b("absent"), store("dst")).await,
+        Ok(SortOutcome::Stored(0))
+    );
+    assert_eq!(db.exists(&[b("dst")]).await, 0);
+
+    // The key to sort must be a list, a set or a sorted set; nothing is stored otherwise.
+    set(&db, "str", "x").await;
+    assert_eq!(
+        sort::sort(&db, DB0, b("str"), store("dst")).await,
+        Err(Error::WRONG_TYPE)
+    );
+    put_list(&db, "words", &["b", "a"]).await;
+    assert_eq!(
+        sort::sort(&db, DB0, b("words"), store("dst"))
+            .await
+            .unwrap_err()
+            .text(),
+        "ERR One or more scores can't be converted into double"
+    );
+    assert_eq!(db.exists(&[b("dst")]).await, 0);
+}
+
+/// SORT ... STORE over more pattern keys than one step may name reads them in batches and stores the same list.
+async fn sort_store_in_batches<D: Db>(db: D) {
+    let n = sort::ATOMIC_LOOKUPS + 5;
+    let items: Vec<String> = (0..n).map(|i| i.to_string()).collect();
+    let refs: Vec<&str> = items.iter().map(String::as_str).collect();
+    put_list(&db, "big", &refs).await;
+    // Weights that reverse the order.
+    let pairs = (0..n)
+        .map(|i| (b(format!("w{i}")), b((n - i).to_string())))
+        .collect();
+    db.mset(pairs).await;
+    let options = SortOptions {
+        by: Some(b("w*")),
+        get: vec![b("#"), b("w*")],
+        limit: Some((0, 4)),
+        ..store("dst")
+    };
+    assert_eq!(
+        sort::sort(&db, DB0, b("big"), options).await,
+        Ok(SortOutcome::Stored(8))
+    );
+    let expected: Vec<Bytes> = (1..=4)
+        .flat_map(|k| [b((n - k).to_string()), b(k.to_string())])
+        .collect();
+    assert_eq!(stored_list(&db, "dst").await, Some(expected));
 }
 
 macro_rules! stamp {
@@ -296,6 +444,8 @@ macro_rules! stamp {
                 #[tokio::test] hmget_answers_per_field,
                 #[tokio::test(start_paused = true)] hash_counters_keep_the_ttl,
                 #[tokio::test] hash_writes_keep_no_byte_of_the_read_buffer,
+                #[tokio::test(start_paused = true)] sort_store_writes_a_list,
+                #[tokio::test] sort_store_in_batches,
             }
         }
     };
