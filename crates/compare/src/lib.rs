@@ -754,6 +754,10 @@ pub struct Meta {
     pub loadgen_secs: f64,
     /// Seconds each redis-benchmark test aims at.
     pub redis_benchmark_secs: f64,
+    /// Seconds each redis-benchmark collection test aims at (absent before
+    /// they existed).
+    #[serde(default)]
+    pub redis_benchmark_test_secs: f64,
     /// Keys of the memory scenario.
     pub memory_keys: u64,
     /// Elements each memory-types scenario writes (absent before they

@@ -203,13 +203,23 @@ fn compact_table(
             let redis = median_of(rows, REDIS, s.id, figure);
             line += &format!(" {}", cell(rows, name, s.id, value, figure));
             line += &match (value, redis) {
-                (Some(v), Some(r)) if r > 0.0 && name != REDIS => format!(" ({:.2}) |", v / r),
+                (Some(v), Some(r)) if r > 0.0 && name != REDIS => format!(" ({}) |", ratio(v / r)),
                 _ => " |".to_owned(),
             };
         }
         let _ = writeln!(out, "{line}");
     }
     let _ = writeln!(out);
+}
+
+/// A ratio with two decimals, or three below 0.1 (a copy-on-write
+/// strategy's collection writes run at a few thousandths of Redis's).
+fn ratio(r: f64) -> String {
+    if r < 0.1 {
+        format!("{r:.3}")
+    } else {
+        format!("{r:.2}")
+    }
 }
 
 /// The scenarios of one group.
