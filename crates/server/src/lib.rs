@@ -23,7 +23,10 @@
 //! - `connection`: the per-connection I/O loop: reads, batches, writes,
 //!   output and idle limits, shutdown.
 //! - `session`: the connection's own state (id, authentication, name,
-//!   selected database, subscriptions) and the commands on it.
+//!   selected database, subscriptions, protocol) and the commands on it.
+//!   Every reply, the server's own and the data commands', is written
+//!   through a `sharedkv_commands::Reply` made for the session's protocol:
+//!   RESP2, or RESP3 after `HELLO 3`.
 //! - `table`: the server's own commands' specs; resolves a request's name,
 //!   looking at `sharedkv_commands` first.
 //! - `command`: the server's own commands, typed.

@@ -1,5 +1,5 @@
 //! One connection's session: who the client is and what it chose (its id,
-//! authentication, name, selected database, subscriptions), and the
+//! authentication, name, selected database, subscriptions, protocol), and the
 //! commands that read or change only that. The connection's I/O loop
 //! (`connection.rs`) owns a `Session` and hands it these commands; the data
 //! commands read only its selected database.
