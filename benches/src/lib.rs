@@ -49,6 +49,7 @@
 //! read `contention/zipf/dashmap/8`; `bench-summary` parses them from
 //! criterion's `benchmark.json` files.
 
+pub mod collections;
 pub mod hol;
 pub mod run;
 pub mod settings;
