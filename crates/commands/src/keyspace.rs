@@ -207,6 +207,9 @@ pub fn encoding(value: &Value) -> &'static str {
     const LISTPACK_VALUE: usize = 64;
     /// Redis's default `set-max-intset-entries`.
     const INTSET_ENTRIES: usize = 512;
+    /// Redis's default `zset-max-listpack-entries` (its
+    /// `zset-max-listpack-value` is 64, as the hash's).
+    const ZSET_LISTPACK_ENTRIES: usize = 128;
     match value {
         Value::Int(_) => "int",
         Value::Str(bytes) if bytes.len() <= EMBSTR_MAX => "embstr",
@@ -236,6 +239,17 @@ pub fn encoding(value: &Value) -> &'static str {
             "intset"
         }
         Value::Set(_) => "hashtable",
+        // `listpack` while there are at most `zset-max-listpack-entries`
+        // (128) members of at most `zset-max-listpack-value` (64) bytes
+        // each, else `skiplist`. Redis's choice is sticky (a sorted set
+        // that once outgrew the limits stays `skiplist` after `ZREM`); here
+        // it is judged from the members as they are now.
+        Value::ZSet(zset)
+            if zset.len() <= ZSET_LISTPACK_ENTRIES
+                && zset.iter().all(|(m, _)| m.len() <= LISTPACK_VALUE) =>
+        {
+            "listpack"
+        }
         Value::ZSet(_) => "skiplist",
     }
 }

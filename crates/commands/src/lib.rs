@@ -144,7 +144,13 @@ registry! {
         SAdd, SIsMember, SMembers, SCard, SRem, SPop, SRandMember, SMIsMember, SMove, SInter,
         SUnion, SDiff, SInterStore, SUnionStore, SDiffStore, SInterCard, SScan,
     },
-    zsets::{},
+    zsets::{
+        ZAdd, ZScore, ZRange, ZCard, ZRem, ZIncrBy, ZRank, ZRevRank, ZRevRange, ZRangeByScore,
+        ZRevRangeByScore, ZCount, ZMScore, ZPopMin, ZPopMax, ZRandMember, ZScan, ZRangeByLex,
+        ZRevRangeByLex, ZLexCount, ZRemRangeByRank, ZRemRangeByScore, ZRemRangeByLex,
+        ZRangeStore, ZUnionStore, ZInterStore, ZDiffStore, ZUnion, ZInter, ZDiff, ZInterCard,
+        ZMPop,
+    },
     sort::{Sort, SortRo},
 }
 
