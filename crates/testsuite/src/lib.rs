@@ -3,9 +3,9 @@
 //! enumerate.
 //!
 //! Each check is written once, as an `async fn` generic over
-//! [`Db`](sharedkv_db::Db), in `tests/conformance.rs` (single-task semantics,
+//! [`Db`](sharedkv_db::Db), in `tests/conformance/` (single-task semantics,
 //! compared with Redis's documented behaviour, expiry on paused time) and
-//! `tests/stress.rs` (many tasks on a multi-threaded runtime, checks inside
+//! `tests/stress/` (many tasks on a multi-threaded runtime, checks inside
 //! the loop), and `tests/maps.rs` (what the four `MapDb` strategies share:
 //! steps on copies and in place, deadline hints). [`for_each_strategy!`] stamps every check into one module per
 //! strategy, the way tokio's `rt_test!` stamps its tests per runtime, so a
