@@ -13,8 +13,8 @@
 //! small one (listpack) does, since that is what every set of up to 128
 //! members gets: `-0` is stored as `0`, `ZSCAN` returns everything in one
 //! call, `ZRANGEBYLEX` on members of different scores scans in score order
-//! (see [`range`]). Scores are read and written as Redis reads and writes
-//! doubles ([`score`]).
+//! (see `range.rs`). Scores are read and written as Redis reads and writes
+//! doubles (`score.rs`).
 //!
 //! The set operations and `ZMPOP` are one multi-key step
 //! ([`Db::read_many`], [`Db::update_many`]): atomic where the strategy says
@@ -44,9 +44,6 @@ pub use setops::{
     Aggregate, Combine, SetOp, ZDiff, ZDiffStore, ZInter, ZInterCard, ZInterStore, ZUnion,
     ZUnionStore, combine, combine_store, zintercard,
 };
-
-/// `ERR value is not a valid float`
-const NOT_A_FLOAT: Error = Error::NOT_A_FLOAT;
 
 /// `ERR resulting score is not a number (NaN)`
 const NAN_SCORE: Error = Error::Fixed("ERR resulting score is not a number (NaN)");
@@ -183,6 +180,10 @@ fn add(
             None => {}
         }
     }
+    if set.is_empty() {
+        // Only a new key given no pairs: no empty sorted set is kept.
+        slot.remove();
+    }
     Ok(done)
 }
 
@@ -301,7 +302,7 @@ fn parse_zadd(words: &[Bytes], mut incr: bool) -> Result<ParsedZAdd, Error> {
     let pairs = rest
         .chunks_exact(2)
         .map(|pair| {
-            let score = score::parse_score(&pair[0]).ok_or(NOT_A_FLOAT)?;
+            let score = score::parse_score(&pair[0]).ok_or(Error::NOT_A_FLOAT)?;
             Ok((score, stored(pair[1].clone())))
         })
         .collect::<Result<Vec<_>, Error>>()?;

@@ -56,8 +56,10 @@ impl ScoreRange {
         max_excluded: false,
     };
 
-    /// The range `min` to `max` as `ZRANGEBYSCORE` reads them (see
-    /// [`parse_bound`]); `ERR min or max is not a float` otherwise.
+    /// The range `min` to `max` as `ZRANGEBYSCORE` reads them (Redis's
+    /// `zslParseRange`: a `(` excludes a bound, then `strtod` must read the
+    /// rest up to a NUL, not NaN); `ERR min or max is not a float`
+    /// otherwise.
     pub fn parse(min: &[u8], max: &[u8]) -> Result<ScoreRange, Error> {
         let (min, min_excluded) = parse_bound(min).ok_or(BAD_SCORE_RANGE)?;
         let (max, max_excluded) = parse_bound(max).ok_or(BAD_SCORE_RANGE)?;

@@ -166,6 +166,11 @@ fn combine_options(store: bool) -> Args {
     many(either(options), 0..=3)
 }
 
+/// `part` one time in four, else nothing.
+fn sometimes(part: Args) -> Args {
+    prop_oneof![3 => Just(Vec::new()).boxed(), 1 => part].boxed()
+}
+
 /// A key that no generated command writes: `ZRANDMEMBER`'s absent-key
 /// answers.
 fn absent() -> Args {
@@ -174,6 +179,18 @@ fn absent() -> Args {
 
 /// The sorted-set commands.
 pub static ENTRIES: &[Entry] = &[
+    // Mostly valid: at most one option of each kind, now and then.
+    entry("zadd", || {
+        seq(vec![
+            key(),
+            sometimes(either(vec![word("NX"), word("XX")])),
+            sometimes(either(vec![word("GT"), word("LT")])),
+            sometimes(word("CH")),
+            many(seq(vec![score(), member()]), 1..=3),
+        ])
+    })
+    .weight(8),
+    // INCR, with one pair, or options thrown together (their errors).
     entry("zadd", || {
         seq(vec![
             key(),
@@ -188,10 +205,13 @@ pub static ENTRIES: &[Entry] = &[
                 ]),
                 0..=2,
             ),
-            many(seq(vec![score(), member()]), 1..=3),
+            either(vec![
+                seq(vec![word("INCR"), score(), member()]),
+                many(seq(vec![score(), member()]), 1..=2),
+            ]),
         ])
     })
-    .weight(8),
+    .weight(3),
     entry("zincrby", || seq(vec![key(), score(), member()])).weight(3),
     entry("zscore", || seq(vec![key(), member()])).weight(1),
     entry("zmscore", || seq(vec![key(), many(member(), 1..=3)])).weight(1),
