@@ -239,51 +239,9 @@ async fn hash_writes_keep_no_byte_of_the_read_buffer<D: Db>(db: D) {
         (&["SORT", "src", "BY", "h*->n", "GET", "#", "STORE", "sorted"], ":2\r\n"),
     ];
     put_list(&db, "src", &["4", "5"]).await;
-    let mut text = Vec::new();
-    let mut spans = Vec::new();
-    for (words, _) in requests {
-        let request: Vec<_> = words
-            .iter()
-            .map(|word| {
-                let start = text.len();
-                text.extend_from_slice(word.as_bytes());
-                start..text.len()
-            })
-            .collect();
-        spans.push(request);
-    }
-    let freed = Arc::new(AtomicBool::new(false));
-    let buffer = Bytes::from_owner(Tracked {
-        bytes: text,
-        freed: freed.clone(),
-    });
-    for ((words, expected), spans) in requests.iter().zip(spans) {
-        let argv: Vec<Bytes> = spans.into_iter().map(|r| buffer.slice(r)).collect();
-        let id = find(&argv)
-            .expect("a data command")
-            .expect("a valid request");
-        let mut out = BytesMut::new();
-        let mut cx = Ctx {
-            db: &db,
-            selected: DB0,
-            reply: Reply::new(&mut out, 0),
-        };
-        if let Err(e) = run(id, &mut cx, argv).await {
-            cx.reply.error(&e);
-        }
-        assert_eq!(String::from_utf8_lossy(&out), *expected, "{words:?}");
-    }
-    drop(buffer);
-    for _ in 0..1000 {
-        if freed.load(Ordering::Acquire) {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(1)).await;
-    }
-    assert!(
-        freed.load(Ordering::Acquire),
-        "a stored key, field or value still points into the read buffer"
-    );
+    let (buffer, argvs, freed) = one_read_buffer(requests);
+    run_requests(&db, requests, argvs).await;
+    assert_freed(buffer, &freed, "key, field or value").await;
     let mut h1 = hashes::hgetall(&db, DB0, &b("h1")).await.unwrap();
     h1.sort();
     assert_eq!(h1, vec![(b("bb"), b(&v80)), (b("c"), b("1"))]);

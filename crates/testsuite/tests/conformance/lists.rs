@@ -197,53 +197,9 @@ async fn list_writes_keep_no_byte_of_the_read_buffer<D: Db>(db: D) {
         (&["LMPOP", "2", "none", "l1", "LEFT"], "*2\r\n$2\r\nl1\r\n*1\r\n$1\r\na\r\n"),
         (&["LRANGE", "l1", "0", "-1"], "*1\r\n$3\r\nins\r\n"),
     ];
-    let mut text = Vec::new();
-    let mut spans = Vec::new();
-    for (words, _) in requests {
-        let request: Vec<_> = words
-            .iter()
-            .map(|word| {
-                let start = text.len();
-                text.extend_from_slice(word.as_bytes());
-                start..text.len()
-            })
-            .collect();
-        spans.push(request);
-    }
-    let freed = Arc::new(AtomicBool::new(false));
-    let buffer = Bytes::from_owner(Tracked {
-        bytes: text,
-        freed: freed.clone(),
-    });
-    for ((words, expected), spans) in requests.iter().zip(spans) {
-        let argv: Vec<Bytes> = spans.into_iter().map(|r| buffer.slice(r)).collect();
-        let id = find(&argv)
-            .expect("a data command")
-            .expect("a valid request");
-        let mut out = BytesMut::new();
-        let mut cx = Ctx {
-            db: &db,
-            selected: DB0,
-            reply: Reply::new(&mut out, 0),
-        };
-        if let Err(e) = run(id, &mut cx, argv).await {
-            cx.reply.error(&e);
-        }
-        assert_eq!(String::from_utf8_lossy(&out), *expected, "{words:?}");
-    }
-    drop(buffer);
-    // A strategy may drop a finished step a moment after it answered (an
-    // actor's task), so give it a few ticks.
-    for _ in 0..1000 {
-        if freed.load(Ordering::Acquire) {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(1)).await;
-    }
-    assert!(
-        freed.load(Ordering::Acquire),
-        "a stored key or element still points into the read buffer"
-    );
+    let (buffer, argvs, freed) = one_read_buffer(requests);
+    run_requests(&db, requests, argvs).await;
+    assert_freed(buffer, &freed, "key or element").await;
     assert_eq!(range(&db, "l1").await, elements(&["ins"]));
     assert_eq!(range(&db, "l2").await, elements(&["z"]));
     assert_eq!(range(&db, "l3").await, elements(&["bb"]));

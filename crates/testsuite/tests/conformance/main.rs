@@ -841,6 +841,74 @@ impl Drop for Tracked {
     }
 }
 
+/// Every word of `requests` copied into one tracked buffer, as a
+/// connection's read buffer holds the requests it decodes: the buffer, each
+/// request's arguments as slices of it, and the flag its drop sets.
+fn one_read_buffer(requests: &[(&[&str], &str)]) -> (Bytes, Vec<Vec<Bytes>>, Arc<AtomicBool>) {
+    let mut text = Vec::new();
+    let mut spans = Vec::new();
+    for (words, _) in requests {
+        let request: Vec<_> = words
+            .iter()
+            .map(|word| {
+                let start = text.len();
+                text.extend_from_slice(word.as_bytes());
+                start..text.len()
+            })
+            .collect();
+        spans.push(request);
+    }
+    let freed = Arc::new(AtomicBool::new(false));
+    let buffer = Bytes::from_owner(Tracked {
+        bytes: text,
+        freed: freed.clone(),
+    });
+    let argvs = spans
+        .into_iter()
+        .map(|request| request.into_iter().map(|r| buffer.slice(r)).collect())
+        .collect();
+    (buffer, argvs, freed)
+}
+
+/// Runs each request through the command layer (`SELECT` carries over to
+/// the next) and checks its reply against the expected RESP text.
+async fn run_requests<D: Db>(db: &D, requests: &[(&[&str], &str)], argvs: Vec<Vec<Bytes>>) {
+    let mut selected = DbIndex::ZERO;
+    for ((words, expected), argv) in requests.iter().zip(argvs) {
+        let id = find(&argv)
+            .expect("a data command")
+            .expect("a valid request");
+        let mut out = BytesMut::new();
+        let mut cx = Ctx {
+            db,
+            selected,
+            reply: Reply::new(&mut out, 0),
+        };
+        if let Err(e) = run(id, &mut cx, argv).await {
+            cx.reply.error(&e);
+        }
+        selected = cx.selected;
+        assert_eq!(String::from_utf8_lossy(&out), *expected, "{words:?}");
+    }
+}
+
+/// Drops `buffer` and checks that it is freed: no stored byte points into
+/// it. A strategy may drop a finished step a moment after it answered (an
+/// actor's task), so it gets a few ticks.
+async fn assert_freed(buffer: Bytes, freed: &AtomicBool, what: &str) {
+    drop(buffer);
+    for _ in 0..1000 {
+        if freed.load(Ordering::Acquire) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(1)).await;
+    }
+    assert!(
+        freed.load(Ordering::Acquire),
+        "a stored {what} still points into the read buffer"
+    );
+}
+
 /// Write commands run through the command layer, with every argument a slice of one read buffer, keep no byte of it: once the arguments and the buffer are dropped, the buffer is freed (the `stored` rule).
 async fn write_commands_keep_no_byte_of_the_read_buffer<D: Db>(db: D) {
     let (v30, v80, v500) = ("a".repeat(30), "b".repeat(80), "c".repeat(500));
@@ -874,46 +942,9 @@ async fn write_commands_keep_no_byte_of_the_read_buffer<D: Db>(db: D) {
         (&["EXPIRE", "m1", "100"], ":1\r\n"),
         (&["SETEX", "m3", "100", &v80], "+OK\r\n"),
     ];
-    // One buffer holding every word, as a connection's read buffer holds
-    // the requests it decodes; each argument is a slice of it.
-    let mut text = Vec::new();
-    let mut spans = Vec::new();
-    for (words, _) in requests {
-        let request: Vec<_> = words
-            .iter()
-            .map(|word| {
-                let start = text.len();
-                text.extend_from_slice(word.as_bytes());
-                start..text.len()
-            })
-            .collect();
-        spans.push(request);
-    }
-    assert!(text.len() < READ_CHUNK, "all short enough to be copied");
-    let freed = Arc::new(AtomicBool::new(false));
-    let buffer = Bytes::from_owner(Tracked {
-        bytes: text,
-        freed: freed.clone(),
-    });
-
-    let mut selected = DbIndex::ZERO;
-    for ((words, expected), spans) in requests.iter().zip(spans) {
-        let argv: Vec<Bytes> = spans.into_iter().map(|r| buffer.slice(r)).collect();
-        let id = find(&argv)
-            .expect("a data command")
-            .expect("a valid request");
-        let mut out = BytesMut::new();
-        let mut cx = Ctx {
-            db: &db,
-            selected,
-            reply: Reply::new(&mut out, 0),
-        };
-        if let Err(e) = run(id, &mut cx, argv).await {
-            cx.reply.error(&e);
-        }
-        selected = cx.selected;
-        assert_eq!(String::from_utf8_lossy(&out), *expected, "{words:?}");
-    }
+    let (buffer, argvs, freed) = one_read_buffer(requests);
+    assert!(buffer.len() < READ_CHUNK, "all short enough to be copied");
+    run_requests(&db, requests, argvs).await;
     let stored = db
         .mget(&[
             b("k1"),
@@ -934,19 +965,7 @@ async fn write_commands_keep_no_byte_of_the_read_buffer<D: Db>(db: D) {
         "the buffer is still held here"
     );
 
-    drop(buffer);
-    // A strategy may drop a finished step a moment after it answered (an
-    // actor's task), so give it a few ticks.
-    for _ in 0..1000 {
-        if freed.load(Ordering::Acquire) {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(1)).await;
-    }
-    assert!(
-        freed.load(Ordering::Acquire),
-        "a stored key or value still points into the read buffer"
-    );
+    assert_freed(buffer, &freed, "key or value").await;
     let again = db.mget(&[b("k1"), b(&v80)]).await;
     assert_eq!(again, [Some(b("v1b")), Some(b(&v500))]);
 }
