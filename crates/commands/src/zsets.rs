@@ -143,6 +143,11 @@ fn add(
     let gt = options.comparison == Some(Comparison::Gt);
     let lt = options.comparison == Some(Comparison::Lt);
     let exists = zset_of(slot.entry())?.is_some();
+    // The parser never makes a NaN; a typed caller gets Redis's answer to
+    // one, before anything changes.
+    if pairs.iter().any(|(score, _)| score.is_nan()) {
+        return Err(NAN_SCORE);
+    }
     if !exists {
         if xx {
             return Ok(Added::default());
