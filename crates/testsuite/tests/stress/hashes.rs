@@ -5,6 +5,8 @@
 
 use super::*;
 use sharedkv_testsuite::commands::hashes;
+use sharedkv_testsuite::commands::sort::{self, SortOptions, SortOutcome};
+use sharedkv_testsuite::db::{Entry, List, Value};
 
 const DB0: DbIndex = DbIndex::ZERO;
 
@@ -140,6 +142,95 @@ async fn concurrent_hset_of_distinct_fields_keeps_them_all<D: Db>(db: D) {
     }
 }
 
+/// SORT BY w_* GET w_* (replied, and stored) racing MSETs that give every weight one new generation: with ATOMIC_MULTI_KEY every SORT sees one generation; without, each weight is one some MSET wrote.
+async fn concurrent_sort_sees_one_generation_as_declared<D: Db>(db: D) {
+    const ITEMS: usize = 32;
+    const WRITERS: usize = 2;
+    const READERS: usize = 2;
+    const ROUNDS: usize = 300 * SCALE;
+    let _running = watchdog(
+        "concurrent_sort_sees_one_generation_as_declared",
+        type_name::<D>(),
+    );
+    let list: List = (0..ITEMS).map(|i| b(i.to_string())).collect();
+    db.update(DB0, &b("items"), move |slot| {
+        slot.put(Entry::new(Value::List(Box::new(list.clone()))))
+    })
+    .await;
+    let generation = |g: usize| -> Vec<(Bytes, Bytes)> {
+        (0..ITEMS)
+            .map(|i| (b(format!("w_{i}")), b(g.to_string())))
+            .collect()
+    };
+    db.mset(generation(0)).await;
+    let barrier = Arc::new(Barrier::new(WRITERS + READERS));
+    let writers_left = Arc::new(AtomicUsize::new(WRITERS));
+    let mut tasks = Vec::new();
+    for w in 0..WRITERS {
+        let (db, barrier, left) = (db.clone(), barrier.clone(), writers_left.clone());
+        tasks.push(tokio::spawn(async move {
+            barrier.wait().await;
+            for r in 1..=ROUNDS {
+                db.mset(generation(w * ROUNDS + r)).await;
+                // The store's futures are ready at once: yield, so that a
+                // task waiting in this worker's LIFO slot gets to run.
+                tokio::task::yield_now().await;
+            }
+            left.fetch_sub(1, Ordering::Release);
+        }));
+    }
+    for reader in 0..READERS {
+        let (db, barrier, left) = (db.clone(), barrier.clone(), writers_left.clone());
+        tasks.push(tokio::spawn(async move {
+            barrier.wait().await;
+            let dst = b(format!("sorted{reader}"));
+            let mut sorts = 0;
+            while left.load(Ordering::Acquire) > 0 || sorts == 0 {
+                let mut options = SortOptions {
+                    by: Some(b("w_*")),
+                    get: vec![b("w_*")],
+                    ..SortOptions::default()
+                };
+                if sorts % 2 == 1 {
+                    options.store = Some(dst.clone());
+                }
+                let values: Vec<Bytes> = match sort::sort(&db, DB0, b("items"), options)
+                    .await
+                    .expect("SORT failed")
+                {
+                    SortOutcome::Reply(values) => values.into_iter().flatten().collect(),
+                    SortOutcome::Stored(n) => {
+                        assert_eq!(n, ITEMS);
+                        db.read(DB0, &dst, |e| match e.map(|e| &e.value) {
+                            Some(Value::List(list)) => list.iter().cloned().collect(),
+                            _ => Vec::new(),
+                        })
+                        .await
+                    }
+                };
+                assert_eq!(values.len(), ITEMS, "a weight went missing");
+                let max = WRITERS * ROUNDS;
+                for v in &values {
+                    let g: usize = std::str::from_utf8(v)
+                        .ok()
+                        .and_then(|t| t.parse().ok())
+                        .expect("a generation");
+                    assert!(g <= max, "a weight no MSET wrote: {g}");
+                }
+                if D::ATOMIC_MULTI_KEY {
+                    assert!(
+                        values.iter().all(|v| *v == values[0]),
+                        "SORT saw two generations: {values:?}"
+                    );
+                }
+                sorts += 1;
+                tokio::task::yield_now().await;
+            }
+        }));
+    }
+    join_all(tasks).await;
+}
+
 macro_rules! stamp {
     ($strategy:ident, $new:expr) => {
         /// The hash stress checks, run on this strategy.
@@ -151,6 +242,8 @@ macro_rules! stamp {
                 concurrent_hincr_by_float_loses_no_update,
                 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
                 concurrent_hset_of_distinct_fields_keeps_them_all,
+                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+                concurrent_sort_sees_one_generation_as_declared,
             }
         }
     };
