@@ -47,6 +47,23 @@
 //! the elements, then the keys their patterns name, in batches of
 //! [`BATCH`]: each batch is one step, the whole is not. Redis's SORT is
 //! always atomic; this is a deliberate difference for those two cases.
+//!
+//! # What Redis does that is not copied
+//!
+//! - redis-server 7.0 tests `errno` after `strtod` without clearing it
+//!   first, so an `ERANGE` that an earlier command left behind (`ZADD k
+//!   1e-310 m`, `HINCRBYFLOAT h f 1e5000`) fails its next numeric sort of
+//!   valid numbers, until something clears it (`SCAN 0` does). Here each
+//!   SORT is judged by its own numbers.
+//! - Redis's SORT converts a small sorted set to its big encoding
+//!   (skiplist) for good; a `-0` score written to it afterwards then reads
+//!   back as `-0`, where sharedkv, which keeps no encoding, reads `0`.
+//! - With a locale in its environment (`LC_COLLATE`), Redis's `ALPHA`
+//!   without `STORE` follows it; here it is always the bytes.
+//! - `STORE` whose `GET`s multiply the elements past [`MAX_STORED`] is
+//!   refused (`ERR the list SORT would store is too long`), where Redis
+//!   would build the list until memory runs out. A reply of that size is
+//!   cut off at the client's output limit instead, as every reply is.
 
 use std::cmp::Ordering;
 use std::collections::HashSet;
@@ -804,27 +821,57 @@ fn attempt(
     Ok(Attempt::Done(Sorted { rows, columns }))
 }
 
-/// The list `STORE` writes: per element, its `GET`s (an absent value is an
-/// empty string), or the element itself without any.
-fn stored_list(sorted: &Sorted, gets: &[Get]) -> List {
-    let mut list = List::with_capacity(sorted.rows.len().saturating_mul(gets.len().max(1)));
-    for (i, row) in sorted.rows.iter().enumerate() {
+/// The most elements `STORE` writes when its `GET`s multiply them (a
+/// hundred `GET #` over a long list): past it, and past the elements
+/// sorted, SORT refuses with [`TOO_LONG_TO_STORE`] rather than fill the
+/// memory. Redis has no such limit.
+pub const MAX_STORED: usize = 1 << 26;
+
+const TOO_LONG_TO_STORE: Error = Error::Fixed("ERR the list SORT would store is too long");
+
+/// What one `GET` gives for row `i`: the element, or what its pattern read
+/// (`columns` holds one value per row for each read pattern).
+fn cell<'r>(
+    get: Get,
+    row: &'r Bytes,
+    columns: &'r [Vec<Option<Bytes>>],
+    i: usize,
+) -> Option<&'r Bytes> {
+    match get {
+        Get::Element => Some(row),
+        Get::Nothing => None,
+        Get::Read(c) => columns.get(c)?.get(i)?.as_ref(),
+    }
+}
+
+/// Appends the rows to the list `STORE` writes: per element, its `GET`s (an
+/// absent value is an empty string), or the element itself without any.
+fn append_rows(list: &mut List, rows: &[Bytes], columns: &[Vec<Option<Bytes>>], gets: &[Get]) {
+    for (i, row) in rows.iter().enumerate() {
         if gets.is_empty() {
             list.push_back(row.clone());
         }
-        for get in gets {
-            list.push_back(match get {
-                Get::Element => row.clone(),
-                Get::Nothing => Bytes::new(),
-                Get::Read(c) => sorted
-                    .columns
-                    .get(*c)
-                    .and_then(|column| column.get(i).cloned().flatten())
-                    .unwrap_or_default(),
-            });
+        for &get in gets {
+            list.push_back(cell(get, row, columns, i).cloned().unwrap_or_default());
         }
     }
-    list
+}
+
+/// [`TOO_LONG_TO_STORE`] if storing `rows` with `gets` passes [`MAX_STORED`].
+fn check_store_size(rows: usize, gets: &[Get]) -> Result<usize, Error> {
+    let total = rows.saturating_mul(gets.len().max(1));
+    if total > rows.max(MAX_STORED) {
+        return Err(TOO_LONG_TO_STORE);
+    }
+    Ok(total)
+}
+
+/// The list `STORE` writes for `sorted`.
+fn stored_list(sorted: &Sorted, gets: &[Get]) -> Result<List, Error> {
+    let total = check_store_size(sorted.rows.len(), gets)?;
+    let mut list = List::with_capacity(total.min(BATCH * BATCH));
+    append_rows(&mut list, &sorted.rows, &sorted.columns, gets);
+    Ok(list)
 }
 
 /// Writes `list` to `dst` (removes `dst` if empty); its length.
@@ -840,11 +887,15 @@ fn store_list(view: &mut dyn Keys, index: DbIndex, dst: &Bytes, list: List) -> u
 
 // ---------------------------------------------------------------- running
 
-/// The answer of a SORT: the rows to reply, or how many elements `STORE`
-/// wrote.
+/// The answer of a SORT.
 #[derive(Debug)]
 enum Outcome {
+    /// The rows and what their `GET`s read, in one step.
     Reply(Sorted),
+    /// The rows, whose `GET`s are read batch by batch as the reply is
+    /// written ([`batches`]).
+    Rows(Arc<Plan>, Vec<Bytes>),
+    /// How many elements `STORE` wrote.
     Stored(usize),
 }
 
@@ -873,7 +924,7 @@ async fn run_plan<D: Db>(db: &D, plan: Plan) -> Result<Outcome, Error> {
                 db.update_many(&names, move |view: &mut dyn Keys| {
                     Ok::<_, Error>(match attempt(&mut *view, &plan2, &seen)? {
                         Attempt::Done(sorted) => {
-                            let list = stored_list(&sorted, &plan2.gets);
+                            let list = stored_list(&sorted, &plan2.gets)?;
                             let n = store_list(view, plan2.index, &dst, list);
                             Attempt::Done(Outcome::Stored(n))
                         }
@@ -890,106 +941,135 @@ async fn run_plan<D: Db>(db: &D, plan: Plan) -> Result<Outcome, Error> {
             Attempt::TooMany => break,
         }
     }
-    in_batches(db, &plan).await
+    in_batches(db, plan).await
 }
 
-/// SORT with its pattern keys read in batches of [`BATCH`] elements, each
-/// batch one step: the elements, then the `BY` keys, then the `GET` keys.
-async fn in_batches<D: Db>(db: &D, plan: &Arc<Plan>) -> Result<Outcome, Error> {
+/// SORT with its pattern keys read in [`batches`], each batch one step:
+/// the elements, then the `BY` keys, then (with `STORE`) the `GET` keys,
+/// which a reply otherwise reads as it is written.
+async fn in_batches<D: Db>(db: &D, plan: Arc<Plan>) -> Result<Outcome, Error> {
     let reading = plan.clone();
     let found = db
         .read(plan.index, &plan.key, move |e| elements(e, &reading))
         .await?;
     let (sort, alpha, by) = plan.for_value(found.is_set);
     let by_values = match by {
-        Some(pattern) if sort => Some(read_batched(db, plan, pattern, &found.items).await),
+        Some(pattern) if sort => {
+            let mut values = Vec::with_capacity(found.items.len());
+            for batch in batches(&found.items, &[pattern]) {
+                let read = read_batch(db, plan.index, std::slice::from_ref(pattern), batch).await;
+                values.extend(read.into_iter().next().unwrap_or_default());
+            }
+            Some(values)
+        }
         _ => None,
     };
     let rows = if found.windowed {
         found.items
     } else if sort {
-        sort_window(found.items, by_values, alpha, plan)?
+        sort_window(found.items, by_values, alpha, &plan)?
     } else {
         let (start, n) = window(found.items.len(), plan.limit);
         found.items.into_iter().skip(start).take(n).collect()
     };
-    let mut columns = Vec::with_capacity(plan.reads.len());
-    for pattern in &plan.reads {
-        columns.push(read_batched(db, plan, pattern, &rows).await);
+    let Some(dst) = &plan.store else {
+        return Ok(Outcome::Rows(plan, rows));
+    };
+    let total = check_store_size(rows.len(), &plan.gets)?;
+    let mut list = List::with_capacity(total.min(BATCH * BATCH));
+    let reads: Vec<&Pattern> = plan.reads.iter().collect();
+    for batch in batches(&rows, &reads) {
+        let columns = read_batch(db, plan.index, &plan.reads, batch).await;
+        append_rows(&mut list, batch, &columns, &plan.gets);
     }
-    let sorted = Sorted { rows, columns };
-    match &plan.store {
-        None => Ok(Outcome::Reply(sorted)),
-        Some(dst) => {
-            let list = stored_list(&sorted, &plan.gets);
-            let (index, key) = (plan.index, dst.clone());
-            let n = db
-                .update_many(std::slice::from_ref(dst), move |view: &mut dyn Keys| {
-                    store_list(view, index, &key, list)
-                })
-                .await;
-            Ok(Outcome::Stored(n))
-        }
-    }
+    let (index, key) = (plan.index, dst.clone());
+    let n = db
+        .update_many(std::slice::from_ref(dst), move |view: &mut dyn Keys| {
+            store_list(view, index, &key, list)
+        })
+        .await;
+    Ok(Outcome::Stored(n))
 }
 
-/// What `pattern` reads for each of `elements`, one step per batch.
-async fn read_batched<D: Db>(
-    db: &D,
-    plan: &Arc<Plan>,
-    pattern: &Pattern,
-    elements: &[Bytes],
-) -> Vec<Option<Bytes>> {
-    let mut values = Vec::with_capacity(elements.len());
-    for chunk in elements.chunks(BATCH) {
-        let names: HashSet<Bytes> = chunk.iter().filter_map(|e| pattern.name(e)).collect();
-        let keys: Vec<Bytes> = names.iter().cloned().collect();
-        let (index, pattern, chunk) = (plan.index, pattern.clone(), chunk.to_vec());
-        let read = db
-            .read_many(&keys, move |view: &mut dyn ReadKeys| {
-                let mut reader = Reader {
-                    view,
-                    index,
-                    declared: &names,
-                    missed: false,
-                };
-                reader.read_all(&pattern, &chunk)
-            })
-            .await;
-        values.extend(read);
+/// `elements` cut into runs of at most [`BATCH`] whose key names, through
+/// `patterns`, take about [`ATOMIC_NAME_BYTES`] at most (a run has one
+/// element at least, however long its names).
+fn batches<'e>(elements: &'e [Bytes], patterns: &[&Pattern]) -> Vec<&'e [Bytes]> {
+    let mut runs = Vec::new();
+    let (mut start, mut bytes) = (0, 0usize);
+    for (i, element) in elements.iter().enumerate() {
+        let len = patterns
+            .iter()
+            .fold(0usize, |n, p| n.saturating_add(p.name_len(element)));
+        if i > start && (i - start >= BATCH || bytes.saturating_add(len) > ATOMIC_NAME_BYTES) {
+            runs.push(&elements[start..i]);
+            (start, bytes) = (i, 0);
+        }
+        bytes = bytes.saturating_add(len);
     }
-    values
+    if start < elements.len() {
+        runs.push(&elements[start..]);
+    }
+    runs
+}
+
+/// What each of `patterns` reads for each of `batch`, in one step.
+async fn read_batch<D: Db>(
+    db: &D,
+    index: DbIndex,
+    patterns: &[Pattern],
+    batch: &[Bytes],
+) -> Vec<Vec<Option<Bytes>>> {
+    if patterns.is_empty() {
+        return Vec::new();
+    }
+    let names: HashSet<Bytes> = patterns
+        .iter()
+        .flat_map(|p| batch.iter().filter_map(|e| p.name(e)))
+        .collect();
+    let keys: Vec<Bytes> = names.iter().cloned().collect();
+    let (patterns, batch) = (patterns.to_vec(), batch.to_vec());
+    db.read_many(&keys, move |view: &mut dyn ReadKeys| {
+        let mut reader = Reader {
+            view,
+            index,
+            declared: &names,
+            missed: false,
+        };
+        patterns
+            .iter()
+            .map(|pattern| reader.read_all(pattern, &batch))
+            .collect()
+    })
+    .await
 }
 
 /// Writes the rows: per element, its `GET`s, or the element itself
 /// without any; stops at the output limit (a few `GET #` over a long list
-/// make a reply far larger than the request).
-fn write_rows(reply: &mut Reply<'_>, sorted: &Sorted, gets: &[Get]) {
-    let per_row = gets.len().max(1);
-    reply.array(sorted.rows.len().saturating_mul(per_row));
-    for (i, row) in sorted.rows.iter().enumerate() {
+/// make a reply far larger than the request) and says so (`false`).
+fn write_rows(
+    reply: &mut Reply<'_>,
+    rows: &[Bytes],
+    columns: &[Vec<Option<Bytes>>],
+    gets: &[Get],
+) -> bool {
+    for (i, row) in rows.iter().enumerate() {
         if gets.is_empty() {
             if reply.over_limit() {
                 reply.cut_off();
-                return;
+                return false;
             }
             reply.bulk(row);
         }
-        for get in gets {
+        for &get in gets {
             if reply.over_limit() {
                 reply.cut_off();
-                return;
+                return false;
             }
-            match get {
-                Get::Element => reply.bulk(row),
-                Get::Nothing => reply.null(),
-                Get::Read(c) => {
-                    let value = sorted.columns.get(*c).and_then(|column| column.get(i));
-                    reply.bulk_or_null(value.and_then(Option::as_deref));
-                }
-            }
+            reply.bulk_or_null(cell(get, row, columns, i).map(|b| &b[..]));
         }
     }
+    true
 }
 
 // ---------------------------------------------------------------- typed
@@ -1017,28 +1097,29 @@ pub async fn sort<D: Db>(
 ) -> Result<SortOutcome, Error> {
     let plan = Plan::new(index, key, options);
     let gets = plan.gets.clone();
-    Ok(match run_plan(db, plan).await? {
-        Outcome::Stored(n) => SortOutcome::Stored(n),
-        Outcome::Reply(sorted) => {
-            let mut out = Vec::new();
-            for (i, row) in sorted.rows.iter().enumerate() {
-                if gets.is_empty() {
-                    out.push(Some(row.clone()));
-                }
-                for get in &gets {
-                    out.push(match get {
-                        Get::Element => Some(row.clone()),
-                        Get::Nothing => None,
-                        Get::Read(c) => sorted
-                            .columns
-                            .get(*c)
-                            .and_then(|column| column.get(i).cloned().flatten()),
-                    });
-                }
+    let collect = |out: &mut Vec<Option<Bytes>>, rows: &[Bytes], columns: &[Vec<Option<Bytes>>]| {
+        for (i, row) in rows.iter().enumerate() {
+            if gets.is_empty() {
+                out.push(Some(row.clone()));
             }
-            SortOutcome::Reply(out)
+            for &get in &gets {
+                out.push(cell(get, row, columns, i).cloned());
+            }
         }
-    })
+    };
+    let mut out = Vec::new();
+    match run_plan(db, plan).await? {
+        Outcome::Stored(n) => return Ok(SortOutcome::Stored(n)),
+        Outcome::Reply(sorted) => collect(&mut out, &sorted.rows, &sorted.columns),
+        Outcome::Rows(plan, rows) => {
+            let reads: Vec<&Pattern> = plan.reads.iter().collect();
+            for batch in batches(&rows, &reads) {
+                let columns = read_batch(db, plan.index, &plan.reads, batch).await;
+                collect(&mut out, batch, &columns);
+            }
+        }
+    }
+    Ok(SortOutcome::Reply(out))
 }
 
 // ---------------------------------------------------------------- commands
@@ -1052,9 +1133,27 @@ async fn run_sort<D: Db>(
     let options = SortOptions::parse(args, read_only)?;
     let plan = Plan::new(cx.selected, key, options);
     let gets = plan.gets.clone();
+    let per_row = gets.len().max(1);
     match run_plan(cx.db, plan).await? {
         Outcome::Stored(n) => cx.reply.count(n),
-        Outcome::Reply(sorted) => write_rows(&mut cx.reply, &sorted, &gets),
+        Outcome::Reply(sorted) => {
+            cx.reply.array(sorted.rows.len().saturating_mul(per_row));
+            write_rows(&mut cx.reply, &sorted.rows, &sorted.columns, &gets);
+        }
+        Outcome::Rows(plan, rows) => {
+            cx.reply.array(rows.len().saturating_mul(per_row));
+            let reads: Vec<&Pattern> = plan.reads.iter().collect();
+            for batch in batches(&rows, &reads) {
+                if cx.reply.over_limit() {
+                    cx.reply.cut_off();
+                    break;
+                }
+                let columns = read_batch(cx.db, plan.index, &plan.reads, batch).await;
+                if !write_rows(&mut cx.reply, batch, &columns, &gets) {
+                    break;
+                }
+            }
+        }
     }
     Ok(())
 }

@@ -500,3 +500,29 @@ async fn typed_sort_matches_the_command() {
         Ok(SortOutcome::Stored(4))
     );
 }
+
+/// STORE refuses a list that its GETs would multiply past MAX_STORED, and writes nothing.
+#[tokio::test]
+async fn store_refuses_a_multiplied_list_too_long() {
+    use sharedkv_commands::sort::MAX_STORED;
+    let mut s = Session::new(StdMutexDb::new());
+    let n = MAX_STORED / 1000 + 1;
+    let items: Vec<String> = (0..n).map(|i| i.to_string()).collect();
+    let refs: Vec<&str> = items.iter().map(String::as_str).collect();
+    put(&s, "l", list(&refs)).await;
+    let mut argv = vec!["SORT", "l", "BY", "nosort"];
+    for _ in 0..1000 {
+        argv.extend(["GET", "#"]);
+    }
+    argv.extend(["STORE", "dst"]);
+    assert_eq!(
+        s.call(&argv).await,
+        "-ERR the list SORT would store is too long\r\n"
+    );
+    assert_eq!(s.call(&["EXISTS", "dst"]).await, ":0\r\n");
+    // Storing the elements themselves is never refused.
+    assert_eq!(
+        s.call(&["SORT", "l", "BY", "nosort", "STORE", "dst"]).await,
+        format!(":{n}\r\n")
+    );
+}
