@@ -1,5 +1,5 @@
-//! `SORT` and `SORT_RO`'s generators, over the lists, sets and sorted sets
-//! the other families' entries create in the same sequence.
+//! `SORT` and `SORT_RO`'s generators, over the lists and sets the other
+//! families' entries create in the same sequence.
 //!
 //! The patterns name keys of the pool: `*` is the element itself (`a`,
 //! `b`, `c` and the empty key are elements too), `k:*` is `k:1` for the
@@ -23,6 +23,11 @@
 //! it first, so an `ERANGE` that any earlier command left (a `ZADD` of
 //! `1e-310`) makes it fail a numeric sort of valid numbers: every entry is
 //! sent after a `SCAN` that clears it ([`Entry::fresh_errno`]).
+//!
+//! A SORT whose key holds a sorted set is not sent ([`Entry::not_on`]):
+//! Redis's SORT converts a small sorted set to its big encoding, which
+//! shows later (a `-0` score then reads back as `-0`, where sharedkv says
+//! `0`). The in-process tests sort sorted sets, with Redis's answers.
 
 use super::*;
 
@@ -95,7 +100,8 @@ fn numeric_options(stores: bool) -> Args {
 pub static ENTRIES: &[Entry] = &[
     entry("sort", || seq(vec![key(), numeric_options(true)]))
         .weight(3)
-        .fresh_errno(),
+        .fresh_errno()
+        .not_on("zset"),
     entry("sort_ro", || {
         seq(vec![
             key(),
@@ -105,7 +111,8 @@ pub static ENTRIES: &[Entry] = &[
         ])
     })
     .weight(1)
-    .fresh_errno(),
+    .fresh_errno()
+    .not_on("zset"),
     // ALPHA without BY.
     entry("sort", || {
         seq(vec![
@@ -115,7 +122,8 @@ pub static ENTRIES: &[Entry] = &[
         ])
     })
     .weight(2)
-    .fresh_errno(),
+    .fresh_errno()
+    .not_on("zset"),
     // ALPHA by a pattern: ties in Redis's own order.
     entry("sort", || {
         seq(vec![
@@ -128,7 +136,8 @@ pub static ENTRIES: &[Entry] = &[
     })
     .weight(1)
     .check(Check::Unordered)
-    .fresh_errno(),
+    .fresh_errno()
+    .not_on("zset"),
     // BY without `*`, stored: a set is sorted ALPHA first.
     entry("sort", || {
         seq(vec![
@@ -140,7 +149,8 @@ pub static ENTRIES: &[Entry] = &[
         ])
     })
     .weight(1)
-    .fresh_errno(),
+    .fresh_errno()
+    .not_on("zset"),
     // BY without `*`, replied: a set in its own order.
     entry("sort", || {
         seq(vec![
@@ -152,5 +162,6 @@ pub static ENTRIES: &[Entry] = &[
     })
     .weight(1)
     .check(Check::Unordered)
-    .fresh_errno(),
+    .fresh_errno()
+    .not_on("zset"),
 ];
