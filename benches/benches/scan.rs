@@ -19,7 +19,7 @@ use sharedkv_testsuite::for_each_strategy;
 
 const SIZES: [usize; 2] = [250_000, 1_000_000];
 
-/// The sizes under `--test` (CI runs every benchmark once): small, so the
+/// The sizes in test mode (CI runs every benchmark once): small, so the
 /// smoke run stays short.
 const TEST_SIZES: [usize; 2] = [2_500, 10_000];
 const COUNT: usize = 1000;

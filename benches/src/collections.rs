@@ -105,7 +105,7 @@ pub const IN_PLACE_SIZES: [u32; 2] = [10, 100_000];
 /// took 5.8× longer at 100,000 than at 10 that way).
 pub const IN_PLACE_FIELDS: u32 = 16;
 
-/// The sizes under `--test` (CI runs every benchmark once): small, so that
+/// The sizes in test mode (CI runs every benchmark once): small, so that
 /// filling a hundred stores stays quick.
 pub const TEST_IN_PLACE_SIZES: [u32; 2] = [10, 1_000];
 
@@ -470,7 +470,7 @@ pub fn in_place_hash(n: u32) -> Scenario {
     }
 }
 
-/// The `in-place` sizes for this run: small under `--test`.
+/// The `in-place` sizes for this run: small in test mode.
 pub fn in_place_sizes() -> [u32; 2] {
     if crate::test_mode() {
         TEST_IN_PLACE_SIZES

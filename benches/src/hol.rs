@@ -64,6 +64,16 @@ use crate::workload::{KeySpace, MAX_KEYS, SEED};
 /// Keys in the store.
 pub const HOL_KEYS: u32 = MAX_KEYS;
 
+/// Keys in the store for this run: [`HOL_KEYS`], or a small store in
+/// [`test_mode`](crate::test_mode), where each benchmark only runs once.
+fn store_keys() -> u32 {
+    if crate::test_mode() {
+        crate::run::TEST_KEYS * 10
+    } else {
+        HOL_KEYS
+    }
+}
+
 /// Reader tasks.
 pub const READERS: usize = 8;
 
@@ -151,7 +161,7 @@ pub fn bench_head_of_line<D: Db>(
                 let make = make.take().expect("built once");
                 rt.block_on(async {
                     let db = make();
-                    fill(&db, plan.keys, HOL_KEYS, FILL_BATCH).await;
+                    fill(&db, plan.keys, store_keys(), FILL_BATCH).await;
                     db
                 })
             });
@@ -220,12 +230,9 @@ impl<D: Db> Stage<D> {
         });
         let hog_task = (hog != Hog::None).then(|| {
             let mut rng = StdRng::seed_from_u64(SEED);
+            let n = store_keys();
             let batches: Vec<Vec<u32>> = (0..16)
-                .map(|_| {
-                    (0..HOG_BATCH)
-                        .map(|_| rng.random_range(0..HOL_KEYS))
-                        .collect()
-                })
+                .map(|_| (0..HOG_BATCH).map(|_| rng.random_range(0..n)).collect())
                 .collect();
             rt.spawn(hog_loop(
                 db.clone(),
@@ -337,7 +344,7 @@ async fn hog_loop<D: Db>(
                 let start = Instant::now();
                 db.clear(None).await;
                 let took = start.elapsed();
-                fill(&db, keys, HOL_KEYS, REFILL_BATCH).await;
+                fill(&db, keys, store_keys(), REFILL_BATCH).await;
                 took
             }
         };

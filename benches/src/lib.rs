@@ -6,7 +6,7 @@
 //!
 //! ```text
 //! cargo bench -p sharedkv-benches                     # everything, about 7 minutes on 2 cores
-//! cargo bench -p sharedkv-benches -- --test           # every benchmark once (CI smoke)
+//! cargo test --workspace --bench '*'                  # every benchmark once (CI smoke)
 //! cargo bench -p sharedkv-benches --bench contention -- 'contention/zipf/'
 //! SHAREDKV_BENCH_FULL=1 cargo bench -p sharedkv-benches   # longer, careful settings
 //! scripts/bench-summary                               # the markdown table from target/criterion
@@ -58,10 +58,12 @@ pub mod workload;
 
 use std::path::PathBuf;
 
-/// Whether criterion was started with `--test` (each benchmark runs once,
-/// as a smoke test): its numbers mean nothing and are not written.
+/// Whether criterion runs each benchmark once, as a smoke test: under
+/// `cargo test --benches` (no `--bench` argument) or `cargo bench -- --test`.
+/// Its numbers mean nothing then and are not written.
 pub fn test_mode() -> bool {
-    std::env::args().any(|a| a == "--test")
+    let bench = std::env::args().any(|a| a == "--bench");
+    !bench || std::env::args().any(|a| a == "--test")
 }
 
 /// The directory criterion writes to, found as criterion finds it:

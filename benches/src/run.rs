@@ -72,8 +72,13 @@ pub struct Plan {
 }
 
 impl Plan {
-    /// Generates `workload`'s stream (seeded) and the keyspace.
-    pub fn new(workload: Workload, yield_every: u64) -> Self {
+    /// Generates `workload`'s stream (seeded) and the keyspace. In
+    /// [`test_mode`](crate::test_mode) the workload has at most
+    /// [`TEST_KEYS`] keys, so that each benchmark's prefill is quick.
+    pub fn new(mut workload: Workload, yield_every: u64) -> Self {
+        if crate::test_mode() {
+            workload.keys = workload.keys.min(TEST_KEYS);
+        }
         Self {
             workload,
             ops: workload.generate(),
@@ -105,6 +110,9 @@ pub async fn prefill<S: Store>(store: &mut S, plan: &Plan) {
         store.set_many(counters.collect()).await;
     }
 }
+
+/// The most keys a workload has in [`test_mode`](crate::test_mode).
+pub const TEST_KEYS: u32 = 1_000;
 
 /// Keys per `MSET` of a prefill.
 const PREFILL_BATCH: usize = 10_000;
