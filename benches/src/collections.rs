@@ -539,6 +539,7 @@ pub async fn call<D: Db>(db: &D, argv: Argv) -> Vec<u8> {
                 db,
                 selected: DbIndex::ZERO,
                 reply,
+                settings: sharedkv_commands::Settings::defaults(),
             };
             if let Err(e) = run(id, &mut cx, argv).await {
                 cx.reply.error(&e);
@@ -571,6 +572,7 @@ pub async fn drive<D: Db>(db: &D, part: &Part, requests: u64) -> Tally {
                     db,
                     selected: DbIndex::ZERO,
                     reply,
+                    settings: sharedkv_commands::Settings::defaults(),
                 };
                 // `argv` moves into the command; the tally needs it only
                 // for the first error's text.

@@ -13,7 +13,7 @@ use std::time::Duration;
 use bytes::Bytes;
 use sharedkv_db::{Db, DbIndex, Entry, Instant, Keys, ReadKeys, Slot, Value, parse_i64};
 
-use crate::{Args, Command, Ctx, Error, Spec, arg, c_str, glob, is, stored, token};
+use crate::{Args, Command, Ctx, Error, Spec, Thresholds, arg, c_str, glob, is, stored, token};
 
 /// Whether `word` is `keyword` as C's `strcasecmp` sees it: up to its first
 /// NUL, ignoring ASCII case. Redis compares options that way.
@@ -192,33 +192,29 @@ impl Command for Type {
 // ---------------------------------------------------------------- OBJECT
 
 /// How Redis 7.0 would encode `value`, as `OBJECT ENCODING` names it,
-/// worked out from the value as it is now, with Redis's default limits.
+/// worked out from the value as it is now, under the encoding thresholds
+/// `limits` (the `*-max-listpack-*` and `set-max-intset-entries` of
+/// `CONFIG SET`; Redis's defaults unless changed).
 /// That is Redis's answer for a value written whole (`SET`, `MSET`,
 /// `HSET`). Redis also remembers how a value came to be, which sharedkv
 /// does not: a string changed in place (`APPEND`, `SETRANGE`, `SETBIT`) is
 /// `raw` there, and a hash that once outgrew the limits stays `hashtable`;
 /// here they are named by what they hold (`int`, `embstr`, `listpack`).
-pub fn encoding(value: &Value) -> &'static str {
+pub fn encoding(value: &Value, limits: &Thresholds) -> &'static str {
     /// Redis's `OBJ_ENCODING_EMBSTR_SIZE_LIMIT`.
     const EMBSTR_MAX: usize = 44;
-    /// Redis's default `hash-max-listpack-entries` and
-    /// `hash-max-listpack-value`.
-    const LISTPACK_ENTRIES: usize = 512;
-    const LISTPACK_VALUE: usize = 64;
-    /// Redis's default `set-max-intset-entries`.
-    const INTSET_ENTRIES: usize = 512;
-    /// Redis's default `zset-max-listpack-entries` (its
-    /// `zset-max-listpack-value` is 64, as the hash's).
-    const ZSET_LISTPACK_ENTRIES: usize = 128;
+    // Lengths compared as u64, so a threshold past usize (it is set by
+    // `CONFIG SET`, up to i64::MAX) never truncates.
+    let at_most = |len: usize, limit: u64| u64::try_from(len).is_ok_and(|len| len <= limit);
     match value {
         Value::Int(_) => "int",
         Value::Str(bytes) if bytes.len() <= EMBSTR_MAX => "embstr",
         Value::Str(_) => "raw",
         Value::Hash(hash)
-            if hash.len() <= LISTPACK_ENTRIES
-                && hash
-                    .iter()
-                    .all(|(f, v)| f.len() <= LISTPACK_VALUE && v.len() <= LISTPACK_VALUE) =>
+            if at_most(hash.len(), limits.hash_entries)
+                && hash.iter().all(|(f, v)| {
+                    at_most(f.len(), limits.hash_value) && at_most(v.len(), limits.hash_value)
+                }) =>
         {
             "listpack"
         }
@@ -229,24 +225,27 @@ pub fn encoding(value: &Value) -> &'static str {
         Value::List(_) => "quicklist",
         // `intset` while every member reads as an integer (`string2ll`, as
         // `parse_i64`) and there are at most `set-max-intset-entries`
-        // (512) of them; Redis 7.0 has no listpack sets. Redis's choice is
+        // (512 by default) of them; Redis 7.0 has no listpack sets. Redis's choice is
         // sticky (a set that once held a non-integer stays `hashtable`
         // after `SREM`, as does what an `SPOP` leaves of one); here it is
         // judged from the members as they are now.
         Value::Set(set)
-            if set.len() <= INTSET_ENTRIES && set.iter().all(|m| parse_i64(m).is_some()) =>
+            if at_most(set.len(), limits.set_intset_entries)
+                && set.iter().all(|m| parse_i64(m).is_some()) =>
         {
             "intset"
         }
         Value::Set(_) => "hashtable",
         // `listpack` while there are at most `zset-max-listpack-entries`
-        // (128) members of at most `zset-max-listpack-value` (64) bytes
+        // (128 by default) members of at most `zset-max-listpack-value` (64) bytes
         // each, else `skiplist`. Redis's choice is sticky (a sorted set
         // that once outgrew the limits stays `skiplist` after `ZREM`); here
         // it is judged from the members as they are now.
         Value::ZSet(zset)
-            if zset.len() <= ZSET_LISTPACK_ENTRIES
-                && zset.iter().all(|(m, _)| m.len() <= LISTPACK_VALUE) =>
+            if at_most(zset.len(), limits.zset_entries)
+                && zset
+                    .iter()
+                    .all(|(m, _)| at_most(m.len(), limits.zset_value)) =>
         {
             "listpack"
         }
@@ -336,10 +335,17 @@ impl Command for ObjectEncoding {
         ..Spec::BASE
     };
 
-    async fn run<D: Db>(cx: &mut Ctx<'_, D>, args: Args) -> Result<(), Error> {
-        if let Some(name) = object_of(cx, args, encoding).await? {
-            cx.reply.bulk(name.as_bytes());
-        }
+    async fn run<D: Db>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
+        // Read before the step, which gets a copy: it is `'static`.
+        let limits = cx.settings.thresholds();
+        let key = args.required()?;
+        let found = cx
+            .db
+            .read(cx.selected, &key, move |e| {
+                e.map(|e| encoding(&e.value, &limits))
+            })
+            .await;
+        cx.reply.bulk_or_null(found.map(str::as_bytes));
         Ok(())
     }
 }

@@ -33,6 +33,7 @@ pub mod keyspace;
 pub mod lists;
 mod reply;
 pub mod sets;
+mod settings;
 pub mod sort;
 mod spec;
 mod stored;
@@ -49,6 +50,7 @@ pub use sharedkv_db::{Db, DbIndex};
 pub use args::{Args, is};
 pub use error::{Error, c_str};
 pub use reply::Reply;
+pub use settings::{Settings, Thresholds};
 pub use spec::{Arg, ArgKind, Spec, encode_docs, encode_info};
 pub use stored::{READ_CHUNK, stored};
 pub use time::{deadline_at_unix, deadline_in, unix_millis_at, unix_now_millis};
@@ -64,6 +66,9 @@ pub struct Ctx<'a, D> {
     pub selected: DbIndex,
     /// Where the answer goes.
     pub reply: Reply<'a>,
+    /// The settings `CONFIG SET` changes that commands read (the encoding
+    /// thresholds), shared by every connection.
+    pub settings: &'a Settings,
 }
 
 /// One command: its spec and its code.

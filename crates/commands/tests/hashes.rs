@@ -408,6 +408,7 @@ async fn hrandfield_huge_negative_count_is_cut_off() {
             db: &s.db,
             selected: DbIndex::ZERO,
             reply: Reply::new(&mut out, 1 << 16),
+            settings: sharedkv_commands::Settings::defaults(),
         };
         run(id, &mut cx, argv).await.expect("no error");
         assert!(cx.reply.was_cut_off());

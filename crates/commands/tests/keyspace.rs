@@ -9,6 +9,7 @@ mod support;
 use std::collections::HashSet;
 
 use bytes::Bytes;
+use sharedkv_commands::Thresholds;
 use sharedkv_commands::keyspace::{encoding, refcount};
 use sharedkv_db::{Db, DbIndex, Entry, Hash, Value};
 use sharedkv_std_mutex::StdMutexDb;
@@ -812,6 +813,7 @@ fn object_encoding_of_hashes() {
         });
         Value::Hash(Box::new(entries.collect()))
     };
+    let encoding = |value: &Value| encoding(value, &Thresholds::DEFAULT);
     assert_eq!(encoding(&hash(1, 1, 1)), "listpack");
     assert_eq!(encoding(&hash(512, 3, 64)), "listpack");
     assert_eq!(encoding(&hash(513, 3, 1)), "hashtable");

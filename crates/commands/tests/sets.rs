@@ -343,6 +343,7 @@ async fn srandmember_huge_negative_count_stops_at_the_output_limit() {
         db: &db,
         selected: DbIndex::ZERO,
         reply: Reply::new(&mut out, LIMIT),
+        settings: sharedkv_commands::Settings::defaults(),
     };
     run(id, &mut cx, argv).await.unwrap();
     assert!(cx.reply.was_cut_off());

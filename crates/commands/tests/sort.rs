@@ -425,6 +425,7 @@ async fn a_huge_reply_is_cut_off() {
         db: &s.db,
         selected: DbIndex::ZERO,
         reply: Reply::new(&mut out, 1 << 20),
+        settings: sharedkv_commands::Settings::defaults(),
     };
     run(id, &mut cx, argv).await.expect("no error");
     assert!(cx.reply.was_cut_off());

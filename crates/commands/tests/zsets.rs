@@ -81,6 +81,7 @@ async fn zrandmember_stops_at_the_output_limit() {
         db: &db,
         selected: DbIndex::ZERO,
         reply: Reply::new(&mut out, 1 << 20),
+        settings: sharedkv_commands::Settings::defaults(),
     };
     run(id, &mut cx, argv).await.expect("no error");
     assert!(cx.reply.was_cut_off());

@@ -124,7 +124,8 @@ pub mod group {
     /// The string scenarios: redis-benchmark SET/GET, loadgen, the
     /// head-of-line hogs and the 1M-key memory scenario.
     pub const CORE: &str = "core";
-    /// redis-benchmark's collection tests at `-P 16`.
+    /// redis-benchmark's collection tests at `-P 16`, and loadgen's
+    /// application workloads on collections (`lg-*-p16`).
     pub const COLLECTIONS: &str = "collections";
     /// The same at `-P 1`.
     pub const COLLECTIONS_P1: &str = "collections-p1";
@@ -184,6 +185,24 @@ const fn rb_test(
         } else {
             group::COLLECTIONS
         },
+        runs,
+        fresh: false,
+    }
+}
+
+/// A loadgen application workload (`queue`, `session`, `tags`,
+/// `leaderboard`) at `-c 50 -P 16`, in the collections group.
+const fn lg_app(id: &'static str, title: &'static str, what: &'static str, runs: Runs) -> Scenario {
+    Scenario {
+        id,
+        title,
+        what,
+        tool: Tool::Loadgen,
+        connections: 50,
+        pipeline: 16,
+        metric: Metric::Throughput,
+        multi_key: false,
+        group: group::COLLECTIONS,
         runs,
         fresh: false,
     }
@@ -361,6 +380,30 @@ pub const SCENARIOS: &[Scenario] = &[
         "lrange_600",
         16,
         "the same with `LRANGE mylist 0 599`, redis-benchmark's `lrange_600`: the whole list",
+        Runs::Full,
+    ),
+    lg_app(
+        "lg-queue-p16",
+        "loadgen queue",
+        "loadgen `--workload queue --connections 50 --pipeline 16`: job queues, 50% LPUSH of a 16-byte job onto one of 16 lists, 50% RPOP from one (lists uniform), each list prefilled with 1,000 jobs",
+        Runs::Always,
+    ),
+    lg_app(
+        "lg-session-p16",
+        "loadgen session",
+        "loadgen `--workload session`: a session store over 100,000 prefilled hashes (zipf:0.99), 45% HSET of both fields (`user`, `token`, 16-byte values), 45% HGET of one, 10% HGETALL",
+        Runs::Full,
+    ),
+    lg_app(
+        "lg-tags-p16",
+        "loadgen tags",
+        "loadgen `--workload tags`: 1,000 sets of 1,000 prefilled items each (zipf:0.99 over the sets, items uniform), 20% SADD, 80% SISMEMBER",
+        Runs::Full,
+    ),
+    lg_app(
+        "lg-leaderboard-p16",
+        "loadgen leaderboard",
+        "loadgen `--workload leaderboard`: 8 boards of 1,000 prefilled players (boards and players uniform), 90% ZINCRBY by 1, 10% ZREVRANGE 0 9 WITHSCORES",
         Runs::Full,
     ),
     rb_test(
@@ -904,7 +947,25 @@ mod tests {
             ids(&["memory-1m", "rb-p16"], false),
             ["rb-p16", "memory-1m"]
         );
-        assert_eq!(ids(&[group::COLLECTIONS], false).len(), 11);
+        assert_eq!(ids(&[group::COLLECTIONS], false).len(), 15);
+        let lg = [
+            "lg-queue-p16",
+            "lg-session-p16",
+            "lg-tags-p16",
+            "lg-leaderboard-p16",
+        ];
+        for id in lg {
+            let s = scenario(id).unwrap();
+            assert_eq!(s.group, group::COLLECTIONS, "{id}");
+            assert_eq!((s.connections, s.pipeline), (50, 16), "{id}");
+            assert_eq!(s.tool, Tool::Loadgen, "{id}");
+            assert_eq!(s.metric, Metric::Throughput, "{id}");
+            assert!(full.contains(&id), "{id}");
+        }
+        // Quick (CI) runs one of them, and all four when named.
+        let quick_lg: Vec<&str> = quick.iter().copied().filter(|id| lg.contains(id)).collect();
+        assert_eq!(quick_lg, ["lg-queue-p16"]);
+        assert_eq!(ids(&lg, true), lg);
         assert_eq!(ids(&[group::COLLECTIONS_P1], true).len(), 11);
         assert_eq!(ids(&[group::MEMORY_TYPES, "hol-del"], true).len(), 5);
         assert!(select(&["nope".to_owned()], false).is_err());

@@ -4,7 +4,7 @@ use std::fmt::Write as _;
 
 use sharedkv_resp::Frame;
 
-use crate::workload::{Keyspace, Op};
+use crate::workload::{Keyspace, Op, SESSION_FIELDS, Space, Step, TOP};
 
 /// Error replies and wrong replies, over the whole run (prefill, warmup and
 /// the hog included). Either makes the run fail.
@@ -12,8 +12,10 @@ use crate::workload::{Keyspace, Op};
 pub struct Problems {
     /// Replies of type error (`-ERR ...`).
     pub error_replies: u64,
-    /// Replies of the wrong type, or a `GET` after `--prefill` whose value
-    /// is not the one written (or is missing).
+    /// Replies of the wrong type or out of their possible range (an
+    /// `SISMEMBER` of 2, an odd-length `ZREVRANGE ... WITHSCORES`), or,
+    /// after `--prefill`, a value that is not the one written (or is
+    /// missing).
     pub wrong_replies: u64,
     /// The first problem seen, described.
     pub first: Option<String>,
@@ -73,7 +75,8 @@ pub(crate) struct Checker {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Reply {
     Fine,
-    /// A `GET` of a missing key (allowed without a prefill).
+    /// Nothing there: a `GET`, `HGET` or `HGETALL` of a missing key
+    /// (allowed without a prefill), an `RPOP` of an empty queue.
     Miss,
     Bad,
 }
@@ -87,61 +90,157 @@ impl Checker {
         }
     }
 
-    /// Judges the reply to `op` on key index `key`.
-    pub(crate) fn step(
-        &mut self,
-        op: Op,
-        key: u64,
-        frame: Frame,
-        problems: &mut Problems,
-    ) -> Reply {
+    /// Judges the reply to `step`.
+    ///
+    /// What is known without a model of the server: a value is the one its
+    /// key (or field) always gets, since every writer writes the same
+    /// bytes (checked after a prefill, which makes it so for every key);
+    /// counts and flags are in their possible range; after a prefill every
+    /// session has both fields, every tag every item, every board every
+    /// player, so `HSET` and `SADD` add nothing and `SISMEMBER` is 1. Scores
+    /// only grow from 0 by 1, so `ZINCRBY` returns a whole number of at
+    /// least 1, and a top ten is in descending order of whole scores.
+    pub(crate) fn step(&mut self, step: Step, frame: Frame, problems: &mut Problems) -> Reply {
         let keyspace = self.keyspace;
-        let what = move || describe(&keyspace, op, key);
-        match (op, frame) {
+        let Step { op, key, member } = step;
+        let key = u64::from(key);
+        let what = move || describe(&keyspace, step);
+        let verify = self.verify;
+        let fine = |ok: bool| if ok { Reply::Fine } else { Reply::Bad };
+        let reply = match (op, &frame) {
             (_, Frame::Error(message)) => {
-                problems.error(what, &message);
-                Reply::Bad
+                problems.error(what, message);
+                return Reply::Bad;
             }
             (Op::Set, Frame::Simple(s)) if s == "OK" => Reply::Fine,
-            (Op::Get, Frame::Null) if !self.verify => Reply::Miss,
-            (Op::Get, Frame::Null) => {
+            (Op::Get | Op::Hget, Frame::Null) if !verify => Reply::Miss,
+            (Op::Get | Op::Hget, Frame::Null) => {
                 problems.wrong(what, || "missing after the prefill".into());
-                Reply::Bad
+                return Reply::Bad;
             }
-            (Op::Get, Frame::Bulk(value)) => {
-                if !self.verify || self.keyspace.value_matches(key, &value, &mut self.scratch) {
+            (Op::Get | Op::Rpop | Op::Hget, Frame::Bulk(value)) => {
+                let index = if op == Op::Hget {
+                    key + u64::from(member) * keyspace.keys()
+                } else {
+                    key
+                };
+                if !verify || keyspace.value_matches(index, value, &mut self.scratch) {
                     Reply::Fine
                 } else {
-                    let expected = self.keyspace.value(key);
+                    let expected = keyspace.value(index);
                     problems.wrong(what, || {
-                        format!("expected \"{}\", got \"{}\"", show(&expected), show(&value))
+                        format!("expected \"{}\", got \"{}\"", show(&expected), show(value))
                     });
-                    Reply::Bad
+                    return Reply::Bad;
                 }
             }
             // After a prefill to 0 every INCR returns at least 1.
-            (Op::Incr, Frame::Integer(n)) if !self.verify || n >= 1 => Reply::Fine,
-            (_, other) => {
-                problems.wrong(what, || format!("unexpected reply {}", show_frame(&other)));
-                Reply::Bad
-            }
+            (Op::Incr, Frame::Integer(n)) => fine(!verify || *n >= 1),
+            (Op::Lpush, Frame::Integer(n)) => fine(*n >= 1),
+            (Op::Rpop, Frame::Null) => Reply::Miss,
+            // Both fields are always written together: both new, or none.
+            (Op::Hset, Frame::Integer(n)) => fine(*n == 0 || (!verify && *n == 2)),
+            (Op::Hgetall, Frame::Array(items)) if items.is_empty() && !verify => Reply::Miss,
+            (Op::Hgetall, Frame::Array(items)) => fine(self.session(key, items)),
+            (Op::Sadd, Frame::Integer(n)) => fine(*n == 0 || (!verify && *n == 1)),
+            (Op::Sismember, Frame::Integer(n)) => fine(*n == 1 || (!verify && *n == 0)),
+            (Op::Zincrby, Frame::Bulk(score)) => fine(whole_score(score).is_some_and(|s| s >= 1.0)),
+            (Op::Zrevrange, Frame::Array(items)) => fine(self.top(items)),
+            _ => Reply::Bad,
+        };
+        if reply == Reply::Bad {
+            problems.wrong(what, || format!("unexpected reply {}", show_frame(&frame)));
         }
+        reply
     }
 
-    /// Judges the reply to the prefill's `SET` of key index `key` in the
-    /// namespace of `op`.
-    pub(crate) fn prefill(&mut self, op: Op, key: u64, frame: Frame, problems: &mut Problems) {
+    /// Whether `items`, an `HGETALL` reply in RESP2's flat form, is the
+    /// whole of `session:<key>`: each field once, each with its value
+    /// (checked after a prefill), in any order.
+    fn session(&mut self, key: u64, items: &[Frame]) -> bool {
+        if items.len() != 2 * SESSION_FIELDS.len() {
+            return false;
+        }
+        let mut seen = [false; SESSION_FIELDS.len()];
+        for pair in items.chunks(2) {
+            let [Frame::Bulk(field), Frame::Bulk(value)] = pair else {
+                return false;
+            };
+            let Some(i) = SESSION_FIELDS.iter().position(|f| f == field) else {
+                return false;
+            };
+            if std::mem::replace(&mut seen[i], true) {
+                return false;
+            }
+            let index = key + i as u64 * self.keyspace.keys();
+            if self.verify && !self.keyspace.value_matches(index, value, &mut self.scratch) {
+                return false;
+            }
+        }
+        true
+    }
+
+    /// Whether `items`, a `ZREVRANGE 0 9 WITHSCORES` reply in RESP2's flat
+    /// form, can be a top ten: player-score pairs, at most ten, players of
+    /// the board's range, whole scores of at least 0 in descending order;
+    /// after a prefill, exactly `min(10, members)` of them.
+    fn top(&self, items: &[Frame]) -> bool {
+        if !items.len().is_multiple_of(2) || items.len() > 2 * TOP {
+            return false;
+        }
+        let full = (TOP as u64).min(self.keyspace.members()) as usize;
+        if self.verify && items.len() != 2 * full {
+            return false;
+        }
+        let mut last = f64::INFINITY;
+        for pair in items.chunks(2) {
+            let [Frame::Bulk(player), Frame::Bulk(score)] = pair else {
+                return false;
+            };
+            let in_range = player
+                .strip_prefix(b"player:")
+                .and_then(|digits| std::str::from_utf8(digits).ok()?.parse::<u64>().ok())
+                .is_some_and(|j| j < self.keyspace.members());
+            match whole_score(score) {
+                Some(s) if in_range && s >= 0.0 && s <= last => last = s,
+                _ => return false,
+            }
+        }
+        true
+    }
+
+    /// Judges the reply to a prefill command on key index `key` of
+    /// `space`: `+OK` for a `SET`, an integer for the collections' adds.
+    pub(crate) fn prefill(
+        &mut self,
+        space: Space,
+        key: u64,
+        frame: Frame,
+        problems: &mut Problems,
+    ) {
         let keyspace = self.keyspace;
         let what = move || {
+            let op = match space {
+                Space::Key => Op::Set,
+                Space::Ctr => Op::Incr,
+                Space::Queue => Op::Lpush,
+                Space::Session => Op::Hset,
+                Space::Tags => Op::Sadd,
+                Space::Board => Op::Zincrby,
+            };
             format!(
-                "prefill SET {}",
+                "prefill of {}",
                 String::from_utf8_lossy(&keyspace.key(op, key))
             )
         };
-        match frame {
-            Frame::Simple(s) if s == "OK" => {}
-            Frame::Error(message) => problems.error(what, &message),
-            other => problems.wrong(what, || format!("unexpected reply {}", show_frame(&other))),
+        match (space, frame) {
+            (Space::Key | Space::Ctr, Frame::Simple(s)) if s == "OK" => {}
+            (Space::Queue | Space::Session | Space::Tags | Space::Board, Frame::Integer(n))
+                if n >= 0 => {}
+            (_, Frame::Error(message)) => problems.error(what, &message),
+            (_, other) => {
+                problems.wrong(what, || format!("unexpected reply {}", show_frame(&other)));
+            }
         }
     }
 
@@ -190,13 +289,30 @@ impl Checker {
     }
 }
 
-/// `GET key:000042`.
-fn describe(keyspace: &Keyspace, op: Op, key: u64) -> String {
-    format!(
-        "{} {}",
-        op.command(),
-        String::from_utf8_lossy(&keyspace.key(op, key))
-    )
+/// `GET key:000042`, `SADD tags:000003 item:000017`.
+fn describe(keyspace: &Keyspace, step: Step) -> String {
+    let key = String::from_utf8_lossy(&keyspace.key(step.op, step.key.into())).into_owned();
+    let member = u64::from(step.member);
+    let arg = match step.op {
+        Op::Sadd | Op::Sismember | Op::Zincrby => {
+            String::from_utf8_lossy(&keyspace.member(step.op.space(), member)).into_owned()
+        }
+        Op::Hget => SESSION_FIELDS
+            .get(step.member as usize)
+            .map_or_else(String::new, |f| String::from_utf8_lossy(f).into_owned()),
+        _ => String::new(),
+    };
+    if arg.is_empty() {
+        format!("{} {key}", step.op.command())
+    } else {
+        format!("{} {key} {arg}", step.op.command())
+    }
+}
+
+/// A score that is a whole number: scores here start at 0 and grow by 1.
+fn whole_score(bytes: &[u8]) -> Option<f64> {
+    let score: f64 = std::str::from_utf8(bytes).ok()?.parse().ok()?;
+    (score.is_finite() && score.fract() == 0.0).then_some(score)
 }
 
 /// At most 64 bytes of `bytes`, escaped.
@@ -220,5 +336,190 @@ fn show_frame(frame: &Frame) -> String {
         // RESP3: the load generator speaks RESP2, so these mean a confused
         // server.
         other => format!("a RESP3 frame: {other:?}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use bytes::Bytes;
+
+    use super::*;
+
+    fn bulk(bytes: &[u8]) -> Frame {
+        Frame::Bulk(Bytes::copy_from_slice(bytes))
+    }
+
+    fn step(op: Op, key: u32, member: u32) -> Step {
+        Step { op, key, member }
+    }
+
+    /// Judges `frame` as the reply to `step`, with or without a prefill,
+    /// over 16 keys of 16-byte values and 20 members; returns the verdict
+    /// and the problems found.
+    fn judge(verify: bool, step: Step, frame: Frame) -> (Reply, Problems) {
+        let space = Keyspace::new(16, 16).with_members(20);
+        let mut problems = Problems::default();
+        let reply = Checker::new(space, verify).step(step, frame, &mut problems);
+        (reply, problems)
+    }
+
+    /// A flat array of player-score pairs.
+    fn top(pairs: &[(u32, &str)]) -> Frame {
+        let space = Keyspace::new(16, 16).with_members(20);
+        Frame::Array(
+            pairs
+                .iter()
+                .flat_map(|&(j, score)| {
+                    [
+                        bulk(&space.member(Space::Board, j.into())),
+                        bulk(score.as_bytes()),
+                    ]
+                })
+                .collect(),
+        )
+    }
+
+    /// Replies that Redis gives to the application workloads pass; with a
+    /// prefill, those that say nothing was there do not.
+    #[test]
+    fn right_replies_pass() {
+        let space = Keyspace::new(16, 16).with_members(20);
+        let user = space.value(3);
+        let token = space.value(16 + 3);
+        let session = Frame::Array(vec![
+            bulk(b"token"),
+            bulk(&token),
+            bulk(b"user"),
+            bulk(&user),
+        ]);
+        for (verify, step, frame, want) in [
+            (true, step(Op::Lpush, 3, 0), Frame::Integer(1), Reply::Fine),
+            (true, step(Op::Rpop, 3, 0), bulk(&user), Reply::Fine),
+            (true, step(Op::Rpop, 3, 0), Frame::Null, Reply::Miss),
+            (false, step(Op::Hset, 3, 0), Frame::Integer(2), Reply::Fine),
+            (true, step(Op::Hset, 3, 0), Frame::Integer(0), Reply::Fine),
+            (true, step(Op::Hget, 3, 1), bulk(&token), Reply::Fine),
+            (false, step(Op::Hget, 3, 0), Frame::Null, Reply::Miss),
+            (true, step(Op::Hgetall, 3, 0), session, Reply::Fine),
+            (
+                false,
+                step(Op::Hgetall, 3, 0),
+                Frame::Array(vec![]),
+                Reply::Miss,
+            ),
+            (false, step(Op::Sadd, 3, 5), Frame::Integer(1), Reply::Fine),
+            (
+                false,
+                step(Op::Sismember, 3, 5),
+                Frame::Integer(0),
+                Reply::Fine,
+            ),
+            (
+                true,
+                step(Op::Sismember, 3, 5),
+                Frame::Integer(1),
+                Reply::Fine,
+            ),
+            (true, step(Op::Zincrby, 3, 5), bulk(b"17"), Reply::Fine),
+            (
+                false,
+                step(Op::Zrevrange, 3, 0),
+                top(&[(4, "3"), (19, "3"), (0, "1")]),
+                Reply::Fine,
+            ),
+            (
+                false,
+                step(Op::Zrevrange, 3, 0),
+                Frame::Array(vec![]),
+                Reply::Fine,
+            ),
+        ] {
+            let (got, problems) = judge(verify, step, frame);
+            assert_eq!(got, want, "{step:?}: {problems}");
+            assert!(problems.is_empty(), "{step:?}: {problems}");
+        }
+        let full: Vec<(u32, &str)> = (0..10).map(|j| (j, "0")).collect();
+        let (got, problems) = judge(true, step(Op::Zrevrange, 3, 0), top(&full));
+        assert_eq!(got, Reply::Fine, "{problems}");
+    }
+
+    /// Each kind of wrong reply is flagged once, as wrong, and described
+    /// with its command and key.
+    #[test]
+    fn wrong_replies_are_flagged() {
+        let space = Keyspace::new(16, 16).with_members(20);
+        let user = space.value(3);
+        let other = space.value(4);
+        for (verify, step, frame) in [
+            (false, step(Op::Lpush, 3, 0), Frame::Integer(0)),
+            (false, step(Op::Lpush, 3, 0), bulk(b"1")),
+            (true, step(Op::Rpop, 3, 0), bulk(&other)),
+            (false, step(Op::Rpop, 3, 0), Frame::Integer(1)),
+            (false, step(Op::Hset, 3, 0), Frame::Integer(1)),
+            (true, step(Op::Hset, 3, 0), Frame::Integer(2)),
+            (true, step(Op::Hget, 3, 0), Frame::Null),
+            (true, step(Op::Hget, 3, 1), bulk(&user)),
+            (true, step(Op::Hgetall, 3, 0), Frame::Array(vec![])),
+            (
+                false,
+                step(Op::Hgetall, 3, 0),
+                Frame::Array(vec![bulk(b"user"), bulk(&user), bulk(b"user"), bulk(&user)]),
+            ),
+            (
+                false,
+                step(Op::Hgetall, 3, 0),
+                Frame::Array(vec![bulk(b"user"), bulk(&user)]),
+            ),
+            (false, step(Op::Sadd, 3, 5), Frame::Integer(2)),
+            (true, step(Op::Sadd, 3, 5), Frame::Integer(1)),
+            (false, step(Op::Sismember, 3, 5), Frame::Integer(-1)),
+            (true, step(Op::Sismember, 3, 5), Frame::Integer(0)),
+            (false, step(Op::Sismember, 3, 5), Frame::Null),
+            (false, step(Op::Zincrby, 3, 5), bulk(b"0")),
+            (false, step(Op::Zincrby, 3, 5), bulk(b"1.5")),
+            (false, step(Op::Zincrby, 3, 5), bulk(b"inf")),
+            (false, step(Op::Zincrby, 3, 5), Frame::Integer(1)),
+            (
+                false,
+                step(Op::Zrevrange, 3, 0),
+                Frame::Array(vec![bulk(b"player:000001")]),
+            ),
+            (false, step(Op::Zrevrange, 3, 0), top(&[(1, "1"), (2, "2")])),
+            (false, step(Op::Zrevrange, 3, 0), top(&[(20, "1")])),
+            (false, step(Op::Zrevrange, 3, 0), top(&[(2, "-1")])),
+            (false, step(Op::Zrevrange, 3, 0), top(&[(0, "1"); 11])),
+            (true, step(Op::Zrevrange, 3, 0), top(&[(0, "1"); 9])),
+        ] {
+            let (got, problems) = judge(verify, step, frame.clone());
+            assert_eq!(got, Reply::Bad, "{step:?} {frame:?} passed");
+            assert_eq!(
+                (problems.error_replies, problems.wrong_replies),
+                (0, 1),
+                "{step:?}"
+            );
+            let first = problems.first.unwrap();
+            let key = String::from_utf8(space.key(step.op, 3)).unwrap();
+            assert!(
+                first.starts_with(&format!("{} {key}", step.op.command())),
+                "{first}"
+            );
+        }
+    }
+
+    /// An error reply to any of the new commands counts as an error reply,
+    /// with its text.
+    #[test]
+    fn error_replies_are_counted() {
+        let frame = Frame::Error(Bytes::from_static(
+            b"WRONGTYPE Operation against a key holding the wrong kind of value",
+        ));
+        let (got, problems) = judge(false, step(Op::Zincrby, 1, 2), frame);
+        assert_eq!(got, Reply::Bad);
+        assert_eq!((problems.error_replies, problems.wrong_replies), (1, 0));
+        let first = problems.first.unwrap();
+        assert!(
+            first.starts_with("ZINCRBY board:000001 player:000002: error reply -WRONGTYPE"),
+            "{first}"
+        );
     }
 }

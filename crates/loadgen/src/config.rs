@@ -122,11 +122,21 @@ pub struct Config {
     pub keys: u64,
     /// How keys are picked.
     pub dist: KeyDist,
+    /// Members per tag set or leaderboard (`tags`, `leaderboard`: drawn
+    /// uniformly from `0..members`), and jobs per queue at prefill
+    /// (`queue`).
+    pub members: u64,
     /// Bytes per value.
     pub value_size: usize,
-    /// Write every key once before measuring (so `GET`s hit), and then
-    /// require every `GET` reply to be exactly that key's value.
+    /// Write every key once before measuring (so `GET`s hit; for the
+    /// application workloads, see [`Workload`]), and then require every
+    /// value read to be exactly the one written.
     pub prefill: bool,
+    /// The keys were prefilled before, by a run of the same workload, keys,
+    /// members and value size: check every reply as after a prefill,
+    /// without writing one (so that a caller can keep the prefill out of
+    /// what it measures around [`run`](crate::run)).
+    pub assume_prefilled: bool,
     /// Run the workload this long before measuring; nothing of it is
     /// recorded.
     pub warmup: Duration,
@@ -154,8 +164,10 @@ impl Default for Config {
             workload: Workload::READ_HEAVY,
             keys: 100_000,
             dist: KeyDist::Uniform,
+            members: Keyspace::DEFAULT_MEMBERS,
             value_size: 16,
             prefill: false,
+            assume_prefilled: false,
             warmup: Duration::ZERO,
             threads: 1,
             seed: 0,
@@ -178,6 +190,12 @@ impl Config {
         if !(1..=Keyspace::MAX_KEYS).contains(&self.keys) {
             return Err(Error::config(format!(
                 "--keys must be from 1 to {}",
+                Keyspace::MAX_KEYS
+            )));
+        }
+        if !(1..=Keyspace::MAX_KEYS).contains(&self.members) {
+            return Err(Error::config(format!(
+                "--members must be from 1 to {}",
                 Keyspace::MAX_KEYS
             )));
         }

@@ -10,13 +10,15 @@ use sharedkv_loadgen::{
 };
 
 /// RESP load generator: many connections, pipelined batches, a GET/SET/INCR
-/// mix over uniform or zipf keys, and per-request latency percentiles.
+/// mix or an application workload on lists, hashes, sets or sorted sets,
+/// over uniform or zipf keys, and per-request latency percentiles.
 ///
 /// Every request's latency is measured (its reply's arrival minus the write
 /// of its batch), pipelined or not; redis-benchmark with -P times only the
 /// first reply of each batch and records that time for all of them. Any
-/// error reply, and with --prefill any GET
-/// that does not return exactly the value written, makes the exit status 1.
+/// error reply, any reply of the wrong type or out of its possible range,
+/// and with --prefill any value read that is not exactly the one written,
+/// makes the exit status 1.
 #[derive(Debug, Parser)]
 #[command(name = "sharedkv-loadgen", version)]
 struct Args {
@@ -45,13 +47,25 @@ struct Args {
 
     /// Operation mix: read-heavy (95% GET, 5% SET), mixed (50/50),
     /// write-heavy (10/90), incr (INCR only, on ctr:* keys), a bare number
-    /// (that GET percentage, the rest SET), or get=A,set=B,incr=C.
+    /// (that GET percentage, the rest SET), or get=A,set=B,incr=C. Or an
+    /// application workload: queue (50% LPUSH onto one of the queue:* lists,
+    /// 50% RPOP), session (45% HSET of a session:* hash's two fields, 45%
+    /// HGET of one, 10% HGETALL), tags (20% SADD of an item to a tags:* set,
+    /// 80% SISMEMBER) or leaderboard (90% ZINCRBY of a player by 1 on a
+    /// board:* sorted set, 10% ZREVRANGE 0 9 WITHSCORES).
     #[arg(long, default_value = "read-heavy")]
     workload: Workload,
 
-    /// Number of distinct keys, named key:000000, key:000001, ...
-    #[arg(long, default_value_t = 100_000)]
-    keys: u64,
+    /// Number of distinct keys, named key:000000, key:000001, ... (default
+    /// 100000; with queue 16 lists, with tags 1000 sets, with leaderboard 8
+    /// boards).
+    #[arg(long)]
+    keys: Option<u64>,
+
+    /// Members per tags set or leaderboard (item:*, player:*, drawn
+    /// uniformly), and jobs per list that --prefill pushes with queue.
+    #[arg(long, default_value_t = 1000)]
+    members: u64,
 
     /// Key distribution: uniform, or zipf:<s> (e.g. zipf:0.99; key:000000 is
     /// the hottest).
@@ -63,7 +77,13 @@ struct Args {
     value_size: usize,
 
     /// Write every key once before measuring, pipelined, so that GETs hit;
-    /// every GET reply must then equal the value written.
+    /// every GET reply must then equal the value written. With queue, push
+    /// --members jobs onto every list; with session, write both fields of
+    /// every session (every HSET must then add nothing, every HGET and
+    /// HGETALL find the values written); with tags, add every item to every
+    /// set (SADD then adds nothing, SISMEMBER is always 1); with
+    /// leaderboard, add every player to every board at score 0 (every top
+    /// ten is then full).
     #[arg(long)]
     prefill: bool,
 
@@ -121,10 +141,12 @@ fn main() -> ExitCode {
             (None, None) => Limit::Duration(Duration::from_secs(10)),
         },
         workload: args.workload,
-        keys: args.keys,
+        keys: args.keys.unwrap_or_else(|| args.workload.default_keys()),
+        members: args.members,
         dist: args.dist,
         value_size: args.value_size,
         prefill: args.prefill,
+        assume_prefilled: false,
         warmup: args.warmup,
         threads: args.threads,
         seed: args.seed.unwrap_or_else(Config::random_seed),

@@ -25,6 +25,11 @@ pub struct Counts {
     /// `GET`s answered with a null (key missing); only possible without
     /// `--prefill`.
     pub get_misses: u64,
+    /// Requests by operation, indexed by `op as usize` (see [`Op::ALL`]).
+    pub by_op: [u64; Op::ALL.len()],
+    /// Replies that found nothing, `GET` misses included: an `RPOP` of an
+    /// empty queue, an `HGET` or `HGETALL` of a session not written yet.
+    pub empty: u64,
 }
 
 impl Counts {
@@ -34,10 +39,20 @@ impl Counts {
             Op::Get => self.gets += 1,
             Op::Set => self.sets += 1,
             Op::Incr => self.incrs += 1,
+            _ => {}
         }
+        self.by_op[op as usize] += 1;
         if reply == Reply::Miss {
-            self.get_misses += 1;
+            self.empty += 1;
+            if op == Op::Get {
+                self.get_misses += 1;
+            }
         }
+    }
+
+    /// Requests of `op`.
+    pub fn of(&self, op: Op) -> u64 {
+        self.by_op[op as usize]
     }
 
     pub(crate) fn merge(&mut self, other: &Counts) {
@@ -46,6 +61,10 @@ impl Counts {
         self.sets += other.sets;
         self.incrs += other.incrs;
         self.get_misses += other.get_misses;
+        for (mine, theirs) in self.by_op.iter_mut().zip(other.by_op) {
+            *mine += theirs;
+        }
+        self.empty += other.empty;
     }
 }
 
@@ -97,7 +116,8 @@ impl Report {
     pub const CSV_HEADER: &'static str = "addr,connections,pipeline,threads,workload,get_pct,\
         set_pct,incr_pct,keys,dist,value_size,prefill,warmup_s,duration_limit_s,request_limit,\
         seed,hog,requests,gets,sets,incrs,get_misses,elapsed_s,ops_per_sec,p50_us,p90_us,p99_us,\
-        p999_us,max_us,mean_us,error_replies,wrong_replies,hog_ops,hog_p50_us,hog_max_us,ok";
+        p999_us,max_us,mean_us,error_replies,wrong_replies,hog_ops,hog_p50_us,hog_max_us,ok,members,\
+        empty_replies,by_command";
 
     /// Measured requests per second.
     pub fn throughput(&self) -> f64 {
@@ -138,12 +158,20 @@ impl Report {
             "target      {}, {} connections, pipeline {}, {} {threads}",
             config.addr, config.connections, config.pipeline, config.threads
         );
+        let mix: Vec<String> = w
+            .mix()
+            .iter()
+            .map(|(op, pct)| format!("{pct}% {}", op.command()))
+            .collect();
+        let members = if w.app_name().is_some() {
+            format!(", {} members", config.members)
+        } else {
+            String::new()
+        };
         let _ = writeln!(
             out,
-            "workload    {w} ({}% GET, {}% SET, {}% INCR), {} over {} keys, {}-byte values, seed {}",
-            w.get_pct(),
-            w.set_pct(),
-            w.incr_pct(),
+            "workload    {w} ({}), {} over {} keys{members}, {}-byte values, seed {}",
+            mix.join(", "),
             config.dist,
             config.keys,
             config.value_size,
@@ -158,21 +186,37 @@ impl Report {
             );
         }
         let c = &self.counts;
-        let _ = writeln!(
-            out,
-            "requests    {} in {:.3} s (GET {}, SET {}, INCR {}; GET misses {}){}",
-            c.requests,
-            self.elapsed.as_secs_f64(),
-            c.gets,
-            c.sets,
-            c.incrs,
-            c.get_misses,
-            if config.warmup.is_zero() {
-                String::new()
-            } else {
-                format!(", after {:.1} s of warmup", config.warmup.as_secs_f64())
-            }
-        );
+        let warmup = if config.warmup.is_zero() {
+            String::new()
+        } else {
+            format!(", after {:.1} s of warmup", config.warmup.as_secs_f64())
+        };
+        if w.app_name().is_some() {
+            let by: Vec<String> = w
+                .mix()
+                .iter()
+                .map(|&(op, _)| format!("{} {}", op.command(), c.of(op)))
+                .collect();
+            let _ = writeln!(
+                out,
+                "requests    {} in {:.3} s ({}; empty replies {}){warmup}",
+                c.requests,
+                self.elapsed.as_secs_f64(),
+                by.join(", "),
+                c.empty,
+            );
+        } else {
+            let _ = writeln!(
+                out,
+                "requests    {} in {:.3} s (GET {}, SET {}, INCR {}; GET misses {}){warmup}",
+                c.requests,
+                self.elapsed.as_secs_f64(),
+                c.gets,
+                c.sets,
+                c.incrs,
+                c.get_misses,
+            );
+        }
         let _ = writeln!(out, "throughput  {:.0} ops/s", self.throughput());
         let _ = write!(out, "latency µs  ");
         for (name, q) in PERCENTILES {
@@ -226,6 +270,7 @@ impl Report {
             "incr_pct": config.workload.incr_pct(),
             "keys": config.keys,
             "dist": config.dist.to_string(),
+            "members": config.members,
             "value_size": config.value_size,
             "prefill": config.prefill,
             "warmup_s": config.warmup.as_secs_f64(),
@@ -245,6 +290,8 @@ impl Report {
             "sets": self.counts.sets,
             "incrs": self.counts.incrs,
             "get_misses": self.counts.get_misses,
+            "empty_replies": self.counts.empty,
+            "by_command": self.by_command_json(),
             "elapsed_s": self.elapsed.as_secs_f64(),
             "ops_per_sec": self.throughput(),
             "max_us": self.latency.max(),
@@ -313,12 +360,34 @@ impl Report {
                 .map(|h| h.latency.max().to_string())
                 .unwrap_or_default(),
             self.is_ok().to_string(),
+            config.members.to_string(),
+            self.counts.empty.to_string(),
+            self.by_command(),
         ];
         fields
             .iter()
             .map(|f| csv_field(f))
             .collect::<Vec<_>>()
             .join(",")
+    }
+
+    /// Requests by command, of the commands sent: `LPUSH=51;RPOP=49`.
+    fn by_command(&self) -> String {
+        Op::ALL
+            .iter()
+            .filter(|&&op| self.counts.of(op) > 0)
+            .map(|&op| format!("{}={}", op.command(), self.counts.of(op)))
+            .collect::<Vec<_>>()
+            .join(";")
+    }
+
+    fn by_command_json(&self) -> serde_json::Value {
+        Op::ALL
+            .iter()
+            .filter(|&&op| self.counts.of(op) > 0)
+            .map(|&op| (op.command().to_owned(), json!(self.counts.of(op))))
+            .collect::<serde_json::Map<_, _>>()
+            .into()
     }
 
     fn per_second(&self, n: u64) -> f64 {

@@ -18,7 +18,7 @@ use crate::client::Conn;
 use crate::config::{Config, Hog, HogKind, Limit, Progress};
 use crate::error::{Error, ErrorKind};
 use crate::report::{Counts, HogReport, PrefillReport, Report};
-use crate::workload::{Keyspace, Op, Step, Workload, sequence, splitmix64};
+use crate::workload::{Keyspace, Op, SESSION_FIELDS, Space, Step, Workload, sequence, splitmix64};
 
 /// Connections opened at once; more would overflow the server's listen
 /// backlog and wait out SYN retransmits.
@@ -70,7 +70,7 @@ pub async fn run(config: &Config) -> Result<Report, Error> {
                 config.addr.clone(),
             )
         })?;
-    let keyspace = Keyspace::new(config.keys, config.value_size);
+    let keyspace = Keyspace::new(config.keys, config.value_size).with_members(config.members);
     let chatty = config.progress != Progress::Off;
 
     let mut conns = connect_all(addr, config.connections).await?;
@@ -108,7 +108,13 @@ pub async fn run(config: &Config) -> Result<Report, Error> {
     let sequences: Vec<Vec<Step>> = (0..conns.len())
         .map(|i| {
             let mut rng = StdRng::seed_from_u64(connection_seed(config.seed, i));
-            sequence(&config.workload, &sampler, config.sequence_len, &mut rng)
+            sequence(
+                &config.workload,
+                &sampler,
+                config.members,
+                config.sequence_len,
+                &mut rng,
+            )
         })
         .collect();
     let quotas: Vec<Option<u64>> = match config.limit {
@@ -126,7 +132,7 @@ pub async fn run(config: &Config) -> Result<Report, Error> {
     let plan = Arc::new(Plan {
         keyspace,
         pipeline: config.pipeline,
-        verify: config.prefill,
+        verify: config.prefill || config.assume_prefilled,
         measure_from,
         deadline: match config.limit {
             Limit::Duration(d) => Some(measure_from + d),
@@ -238,7 +244,7 @@ async fn worker(
         last_reply: None,
     };
     let mut checker = Checker::new(plan.keyspace, plan.verify);
-    let (mut key, mut value) = (Vec::new(), Vec::new());
+    let mut scratch = Scratch::default();
     let mut pos = 0;
     loop {
         let now = Instant::now();
@@ -256,7 +262,7 @@ async fn worker(
         conn.wbuf.clear();
         for i in 0..n {
             let step = steps[(pos + i) % steps.len()];
-            encode_step(&mut conn.wbuf, &plan.keyspace, step, &mut key, &mut value);
+            encode_step(&mut conn.wbuf, &plan.keyspace, step, &mut scratch);
         }
         let WorkerOut {
             latency,
@@ -266,7 +272,7 @@ async fn worker(
         } = &mut out;
         conn.round_trip(n, |i, frame, took| {
             let step = steps[(pos + i) % steps.len()];
-            let reply = checker.step(step.op, step.key.into(), frame, problems);
+            let reply = checker.step(step, frame, problems);
             if measuring {
                 record(latency, took);
                 counts.record(step.op, reply);
@@ -286,23 +292,69 @@ async fn worker(
     Ok(out)
 }
 
-/// Appends the request for `step`. `key` and `value` are scratch buffers.
-fn encode_step(
-    wbuf: &mut bytes::BytesMut,
-    keyspace: &Keyspace,
-    step: Step,
-    key: &mut Vec<u8>,
-    value: &mut Vec<u8>,
-) {
+/// `ZREVRANGE`'s stop index: the last of the [`TOP`](crate::workload::TOP) ranks.
+const TOP_STOP: &[u8] = b"9";
+
+/// Buffers reused to build requests: a key, a member, two values.
+#[derive(Default)]
+struct Scratch {
+    key: Vec<u8>,
+    member: Vec<u8>,
+    value: Vec<u8>,
+    other: Vec<u8>,
+}
+
+/// Appends the request for `step`.
+fn encode_step(wbuf: &mut bytes::BytesMut, keyspace: &Keyspace, step: Step, s: &mut Scratch) {
     let index = u64::from(step.key);
-    keyspace.key_into(step.op, index, key);
+    let member = u64::from(step.member);
+    keyspace.key_into(step.op, index, &mut s.key);
+    let key = &s.key[..];
     match step.op {
         Op::Get => encode_request(wbuf, &[&b"GET"[..], key]),
         Op::Set => {
-            keyspace.value_into(index, value);
-            encode_request(wbuf, &[&b"SET"[..], key, value]);
+            keyspace.value_into(index, &mut s.value);
+            encode_request(wbuf, &[&b"SET"[..], key, &s.value]);
         }
         Op::Incr => encode_request(wbuf, &[&b"INCR"[..], key]),
+        Op::Lpush => {
+            keyspace.value_into(index, &mut s.value);
+            encode_request(wbuf, &[&b"LPUSH"[..], key, &s.value]);
+        }
+        Op::Rpop => encode_request(wbuf, &[&b"RPOP"[..], key]),
+        Op::Hset => {
+            keyspace.field_value_into(index, 0, &mut s.value);
+            keyspace.field_value_into(index, 1, &mut s.other);
+            let [user, token] = SESSION_FIELDS;
+            encode_request(wbuf, &[&b"HSET"[..], key, user, &s.value, token, &s.other]);
+        }
+        Op::Hget => {
+            let field = SESSION_FIELDS
+                .get(step.member as usize)
+                .copied()
+                .unwrap_or(SESSION_FIELDS[0]);
+            encode_request(wbuf, &[&b"HGET"[..], key, field]);
+        }
+        Op::Hgetall => encode_request(wbuf, &[&b"HGETALL"[..], key]),
+        Op::Sadd | Op::Sismember => {
+            keyspace.member_into(Space::Tags, member, &mut s.member);
+            let name: &[u8] = if step.op == Op::Sadd {
+                b"SADD"
+            } else {
+                b"SISMEMBER"
+            };
+            encode_request(wbuf, &[name, key, &s.member]);
+        }
+        Op::Zincrby => {
+            keyspace.member_into(Space::Board, member, &mut s.member);
+            encode_request(wbuf, &[&b"ZINCRBY"[..], key, b"1", &s.member]);
+        }
+        Op::Zrevrange => {
+            encode_request(
+                wbuf,
+                &[&b"ZREVRANGE"[..], key, b"0", TOP_STOP, b"WITHSCORES"],
+            );
+        }
     }
 }
 
@@ -329,34 +381,30 @@ async fn connect_all(addr: std::net::SocketAddr, count: usize) -> Result<Vec<Con
     Ok(conns)
 }
 
-/// Writes every key once, pipelined, each connection taking a contiguous
-/// slice of the key range: `key:<i>` gets its value when the workload has
-/// `GET`s or `SET`s, `ctr:<i>` gets `0` when it has `INCR`s. Returns the
-/// connections, the number of keys written and any bad replies.
+/// Writes every key of the workload's namespaces once, pipelined, each
+/// connection taking a contiguous slice of the key range: `key:<i>` gets
+/// its value, `ctr:<i>` gets `0`, `queue:<i>` gets `members` jobs (each the
+/// value of `i`), `session:<i>` both its fields, `tags:<i>` every item and
+/// `board:<i>` every player at score 0. Returns the connections, the number
+/// of keys written and any bad replies.
 async fn prefill(
     conns: Vec<Conn>,
     keyspace: Keyspace,
     workload: Workload,
 ) -> Result<(Vec<Conn>, u64, Problems), Error> {
-    let mut namespaces = Vec::new();
-    if workload.get_pct() > 0 || workload.set_pct() > 0 {
-        namespaces.push(Op::Set);
-    }
-    if workload.incr_pct() > 0 {
-        namespaces.push(Op::Incr);
-    }
+    let spaces = workload.spaces();
     let keys = keyspace.keys();
     let n = conns.len() as u64;
     let mut tasks = JoinSet::new();
     for (i, conn) in conns.into_iter().enumerate() {
         let i = i as u64;
         let range = keys * i / n..keys * (i + 1) / n;
-        let namespaces = namespaces.clone();
+        let spaces = spaces.clone();
         tasks.spawn(async move {
             let mut conn = conn;
             let mut problems = Problems::default();
-            for op in namespaces {
-                prefill_range(&mut conn, keyspace, op, range.clone(), &mut problems)
+            for space in spaces {
+                prefill_range(&mut conn, keyspace, space, range.clone(), &mut problems)
                     .await
                     .map_err(|kind| Error::new(kind, format!("prefill connection {i}")))?;
             }
@@ -370,41 +418,108 @@ async fn prefill(
         conns.push(conn);
         problems.merge(found);
     }
-    Ok((conns, keys * namespaces.len() as u64, problems))
+    Ok((conns, keys * spaces.len() as u64, problems))
 }
 
-/// `SET`s every key of `range` in the namespace of `op`.
+/// Elements per prefill command of a collection (an `LPUSH`, `SADD` or
+/// `ZADD` of up to this many).
+const PREFILL_CHUNK: u64 = 1000;
+
+/// Appends the `chunk`-th prefill command of key `index` in `space`;
+/// `false` (and nothing appended) when the key has no such chunk.
+fn encode_prefill(
+    wbuf: &mut bytes::BytesMut,
+    keyspace: &Keyspace,
+    space: Space,
+    index: u64,
+    chunk: u64,
+    s: &mut Scratch,
+) -> bool {
+    let members = keyspace.members();
+    let elements = chunk * PREFILL_CHUNK..((chunk + 1) * PREFILL_CHUNK).min(members);
+    let single = matches!(space, Space::Key | Space::Ctr | Space::Session);
+    if (single && chunk > 0) || (!single && elements.is_empty()) {
+        return false;
+    }
+    let op = match space {
+        Space::Key => Op::Set,
+        Space::Ctr => Op::Incr,
+        Space::Queue => Op::Lpush,
+        Space::Session => Op::Hset,
+        Space::Tags => Op::Sadd,
+        Space::Board => Op::Zincrby,
+    };
+    keyspace.key_into(op, index, &mut s.key);
+    match space {
+        Space::Key => {
+            keyspace.value_into(index, &mut s.value);
+            encode_request(wbuf, &[&b"SET"[..], &s.key, &s.value]);
+        }
+        Space::Ctr => encode_request(wbuf, &[&b"SET"[..], &s.key, b"0"]),
+        Space::Session => encode_step(
+            wbuf,
+            keyspace,
+            Step {
+                op: Op::Hset,
+                key: u32::try_from(index).unwrap_or(u32::MAX),
+                member: 0,
+            },
+            s,
+        ),
+        Space::Queue => {
+            keyspace.value_into(index, &mut s.value);
+            let mut args: Vec<&[u8]> = vec![b"LPUSH", &s.key];
+            args.extend(elements.map(|_| &s.value[..]));
+            encode_request(wbuf, &args);
+        }
+        Space::Tags | Space::Board => {
+            let names: Vec<Vec<u8>> = elements.map(|j| keyspace.member(space, j)).collect();
+            let mut args: Vec<&[u8]> = Vec::with_capacity(2 + 2 * names.len());
+            if space == Space::Tags {
+                args.extend([&b"SADD"[..], &s.key]);
+                args.extend(names.iter().map(Vec::as_slice));
+            } else {
+                args.extend([&b"ZADD"[..], &s.key]);
+                for name in &names {
+                    args.extend([&b"0"[..], name]);
+                }
+            }
+            encode_request(wbuf, &args);
+        }
+    }
+    true
+}
+
+/// Writes every key of `range` in `space`.
 async fn prefill_range(
     conn: &mut Conn,
     keyspace: Keyspace,
-    op: Op,
+    space: Space,
     range: Range<u64>,
     problems: &mut Problems,
 ) -> Result<(), ErrorKind> {
     let mut checker = Checker::new(keyspace, false);
-    let (mut key, mut value) = (Vec::new(), Vec::new());
-    let mut next = range.start;
+    let mut scratch = Scratch::default();
+    // The next command: key `next`, chunk `chunk` of it.
+    let (mut next, mut chunk) = (range.start, 0);
+    let mut sent: Vec<u64> = Vec::new();
     while next < range.end {
-        let first = next;
         conn.wbuf.clear();
+        sent.clear();
         while next < range.end
-            && next - first < PREFILL_BATCH as u64
+            && sent.len() < PREFILL_BATCH
             && conn.wbuf.len() < PREFILL_BATCH_BYTES
         {
-            keyspace.key_into(op, next, &mut key);
-            match op {
-                Op::Incr => {
-                    value.clear();
-                    value.push(b'0');
-                }
-                _ => keyspace.value_into(next, &mut value),
+            if encode_prefill(&mut conn.wbuf, &keyspace, space, next, chunk, &mut scratch) {
+                sent.push(next);
+                chunk += 1;
+            } else {
+                next += 1;
+                chunk = 0;
             }
-            encode_request(&mut conn.wbuf, &[&b"SET"[..], &key, &value]);
-            next += 1;
         }
-        let n = (next - first) as usize;
-        conn.round_trip(n, |i, frame, _| {
-            checker.prefill(op, first + i as u64, frame, problems);
+        conn.round_trip(sent.len(), |i, frame, _| {
+            checker.prefill(space, sent[i], frame, problems);
         })
         .await?;
     }
@@ -608,6 +723,13 @@ fn task_failed(e: JoinError) -> Error {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `ZREVRANGE`'s stop index asks for exactly the top ten.
+    #[test]
+    fn top_stop_matches_top() {
+        let top = crate::workload::TOP;
+        assert_eq!(TOP_STOP, (top - 1).to_string().as_bytes());
+    }
 
     /// Latency histograms grow to hold any latency instead of clamping it,
     /// and merge.

@@ -36,6 +36,11 @@ pub(crate) enum ServerCommand {
     Info(Vec<Bytes>),
     /// `CONFIG GET parameter [parameter ...]`.
     ConfigGet(Vec<Bytes>),
+    /// `CONFIG SET parameter value [parameter value ...]`: the words after
+    /// `SET`, an even number of them.
+    ConfigSet(Vec<Bytes>),
+    ConfigResetStat,
+    ConfigRewrite,
     /// `COMMAND`, or `COMMAND INFO` with no names.
     CommandAll,
     CommandCount,
@@ -110,6 +115,14 @@ impl Command {
             }
             CommandId::Info => S::Info(rest(args)),
             CommandId::ConfigGet => S::ConfigGet(rest(rest(args))),
+            // Redis checks that names and values pair up before anything
+            // else, with a syntax error.
+            CommandId::ConfigSet if args.len() % 2 == 1 => {
+                return Err(sharedkv_commands::Error::SYNTAX.into());
+            }
+            CommandId::ConfigSet => S::ConfigSet(rest(rest(args))),
+            CommandId::ConfigResetStat => S::ConfigResetStat,
+            CommandId::ConfigRewrite => S::ConfigRewrite,
             CommandId::Command => S::CommandAll,
             CommandId::CommandCount => S::CommandCount,
             CommandId::CommandList => S::CommandList,
@@ -180,6 +193,12 @@ fn help_text(name: &str) -> &'static [&'static str] {
             "CONFIG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
             "GET <pattern> [<pattern> ...]",
             "    Return the parameters whose names match the glob-style patterns, with their values.",
+            "SET <directive> <value> [<directive> <value> ...]",
+            "    Set each configuration <directive> to its <value>: all of them, or none if one is invalid.",
+            "RESETSTAT",
+            "    Zero the counters the INFO command reports.",
+            "REWRITE",
+            "    Rewrite the configuration file (there is none: always an error).",
             "HELP",
             "    Print this help.",
         ],

@@ -17,7 +17,9 @@
 //!   now stays in `output` and is written when the socket is writable, while
 //!   the connection goes on reading and answering, as Redis does. Unwritten
 //!   replies are bounded as by Redis's `client-output-buffer-limit`: once
-//!   they exceed [`Config::client_output_buffer_limit`] when the next
+//!   they exceed the hard limit of `client-output-buffer-limit` (normal
+//!   class, or pubsub for a subscriber; seeded from
+//!   [`Config::client_output_buffer_limit`]) when the next
 //!   request is about to run (or a pub/sub message arrives), the client is
 //!   disconnected, its replies discarded. So a client that sends and never
 //!   reads costs at most the limit plus one reply, then is gone. An `MGET`,
@@ -27,8 +29,14 @@
 //! - **Input.** The decoder holds at most one incomplete request and never
 //!   allocates from a declared length; a line without its end is cut off at
 //!   64 KiB (see `sharedkv_resp::Limits`).
-//! - **Time.** With [`Config::timeout`], a client idle that long is closed,
-//!   as Redis's `timeout` does (subscribers excepted).
+//! - **Time.** With a `timeout` (seeded from [`Config::timeout`], settable
+//!   by `CONFIG SET`), a client idle that long is closed, as Redis's
+//!   `timeout` does (subscribers excepted).
+//!
+//! The settable parameters are read from `Shared::live` as they are now:
+//! the output limit before each request, the timeout each time the loop
+//! waits (a `CONFIG SET` wakes every waiting connection), the bulk length
+//! limit once per batch.
 //!
 //! [`Config::client_output_buffer_limit`]: crate::Config::client_output_buffer_limit
 //! [`Config::timeout`]: crate::Config::timeout
@@ -45,6 +53,7 @@ use sharedkv_db::Db;
 use sharedkv_resp::{Limits, RequestDecoder, encode_error};
 use tokio::io::{AsyncWriteExt, Interest};
 use tokio::net::TcpStream;
+use tokio::sync::watch;
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
@@ -107,11 +116,14 @@ pub(crate) struct Connection<D> {
     /// so that waiting on it touches nothing other connections share.
     shutdown: CancellationToken,
     /// When the client last did something: sent a complete request, or took
-    /// some reply bytes. Read only with [`Config::timeout`] set, and then
-    /// kept up to date.
-    ///
-    /// [`Config::timeout`]: crate::Config::timeout
+    /// some reply bytes. Kept up to date once per batch whether or not a
+    /// timeout is set, since `CONFIG SET timeout` may set one at any time.
     last_active: Instant,
+    /// Wakes the loop when a `CONFIG SET` succeeds, so that a timeout set
+    /// while the client waits applies to it.
+    config_changed: watch::Receiver<u64>,
+    /// The `Live::generation` the decoder's limits were last set for.
+    seen_generation: u64,
 }
 
 impl<D: Db> Connection<D> {
@@ -122,6 +134,8 @@ impl<D: Db> Connection<D> {
         shutdown: CancellationToken,
     ) -> Self {
         let session = Session::new(id, &shared);
+        let config_changed = shared.live.subscribe();
+        let seen_generation = shared.live.generation();
         let mut connection = Connection {
             socket,
             input: BytesMut::new(),
@@ -131,6 +145,8 @@ impl<D: Db> Connection<D> {
             executed: 0,
             shutdown,
             last_active: Instant::now(),
+            config_changed,
+            seen_generation,
             shared,
         };
         connection.apply_limits();
@@ -144,6 +160,11 @@ impl<D: Db> Connection<D> {
         let token = self.shutdown.clone();
         let mut shutdown = pin!(token.cancelled());
         loop {
+            let generation = self.shared.live.generation();
+            if generation != self.seen_generation {
+                self.seen_generation = generation;
+                self.apply_limits();
+            }
             match self.answer_buffered().await? {
                 Flow::Continue => {}
                 Flow::Close => return self.flush().await,
@@ -191,19 +212,24 @@ impl<D: Db> Connection<D> {
                     tracing::debug!(id = self.session.id, "closing an idle client");
                     return Ok(());
                 }
+                // Around the loop again, to read the new configuration.
+                Ok(()) = self.config_changed.changed() => {}
             }
         }
     }
 
     /// Decodes and answers every complete request in the input buffer.
     async fn answer_buffered(&mut self) -> io::Result<Flow> {
+        let mut active = false;
         loop {
             match self.decoder.decode(&mut self.input) {
                 Ok(Some(args)) => {
                     if self.over_output_limit() {
                         return Ok(Flow::Disconnect);
                     }
-                    if self.shared.config.timeout.is_some() {
+                    // Once per batch: the clock is read off the hot path.
+                    if !active {
+                        active = true;
                         self.last_active = Instant::now();
                     }
                     match self.handle(args).await {
@@ -255,7 +281,7 @@ impl<D: Db> Connection<D> {
     /// Whether the unwritten replies exceed the output buffer limit; logs
     /// the disconnection that follows, as Redis does.
     fn over_output_limit(&self) -> bool {
-        let limit = self.shared.config.client_output_buffer_limit;
+        let limit = self.output_limit();
         let over = limit != 0 && self.output.len() > limit;
         if over {
             tracing::warn!(
@@ -271,7 +297,7 @@ impl<D: Db> Connection<D> {
     /// When the connection times out if nothing happens first: `None`
     /// without a timeout, and for subscribers, which Redis never times out.
     fn idle_deadline(&self) -> Option<Instant> {
-        let timeout = self.shared.config.timeout?;
+        let timeout = self.shared.live.timeout()?;
         if self.session.subscriptions.is_active() {
             return None;
         }
@@ -289,7 +315,14 @@ impl<D: Db> Connection<D> {
         };
         let spec = resolved.spec();
         if !self.session.authenticated && !spec.has_flag("no_auth") {
-            return self.reject(CommandError::NoAuth);
+            // As Redis's `authRequired`: the password is looked at as it is
+            // now, so a client connected while one was set runs commands
+            // once `CONFIG SET requirepass ""` has removed it.
+            if self.shared.live.requirepass().is_some() {
+                return self.reject(CommandError::NoAuth);
+            }
+            self.session.authenticated = true;
+            self.apply_limits();
         }
         let allowed = matches!(resolved, Resolved::Server(id, _) if id.allowed_while_subscribed());
         if self.session.subscriptions.is_active() && !self.session.resp3 && !allowed {
@@ -300,11 +333,12 @@ impl<D: Db> Connection<D> {
             Resolved::Data(id) => {
                 // Written here rather than in a helper: one async layer less
                 // on every data command (see README, "Profile").
-                let limit = self.shared.config.client_output_buffer_limit;
+                let limit = self.output_limit();
                 let mut cx = Ctx {
                     db: &self.shared.db,
                     selected: self.session.selected,
                     reply: Reply::new(&mut self.output, limit).resp3(self.session.resp3),
+                    settings: &self.shared.live.settings,
                 };
                 if let Err(e) = sharedkv_commands::run(id, &mut cx, args).await {
                     cx.reply.error(&e);
@@ -336,6 +370,14 @@ impl<D: Db> Connection<D> {
         }
     }
 
+    /// The output buffer hard limit for this client now: the pubsub class's
+    /// while it is subscribed, else the normal class's; 0 is none.
+    fn output_limit(&self) -> usize {
+        self.shared
+            .live
+            .output_limit(self.session.subscriptions.is_active())
+    }
+
     fn reject(&mut self, error: CommandError) -> Flow {
         error.encode(&mut self.output);
         Flow::Continue
@@ -347,7 +389,7 @@ impl<D: Db> Connection<D> {
         let was_authenticated = self.session.authenticated;
         let result = self
             .session
-            .run(command, &self.shared.config, &mut self.output);
+            .run(command, &self.shared.live, &mut self.output);
         if self.session.authenticated != was_authenticated {
             self.apply_limits();
         }
@@ -360,7 +402,10 @@ impl<D: Db> Connection<D> {
     /// The decoder's limits for the session's authentication state.
     fn apply_limits(&mut self) {
         let limits = if self.session.authenticated {
-            self.shared.config.limits
+            Limits {
+                max_bulk_len: self.shared.live.proto_max_bulk_len(),
+                ..self.shared.config.limits
+            }
         } else {
             Limits::UNAUTHENTICATED
         };
@@ -385,20 +430,27 @@ impl<D: Db> Connection<D> {
         // Taken before writing: `advance` moves the buffer's start, so its
         // `capacity` shrinks as it is written.
         let span = self.output.capacity();
-        while !self.output.is_empty() {
+        let mut written = false;
+        let result = loop {
+            if self.output.is_empty() {
+                break Ok(());
+            }
             match self.socket.try_write(&self.output) {
-                Ok(0) => return Err(io::ErrorKind::WriteZero.into()),
+                Ok(0) => break Err(io::ErrorKind::WriteZero.into()),
                 Ok(n) => {
                     self.output.advance(n);
-                    if self.shared.config.timeout.is_some() {
-                        self.last_active = Instant::now();
-                    }
+                    written = true;
                 }
-                Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Ok(()),
-                Err(e) => return Err(e),
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => break Ok(()),
+                Err(e) => break Err(e),
             }
+        };
+        // Once per call: the clock is read off the hot path.
+        if written {
+            self.last_active = Instant::now();
         }
-        if span > MAX_IDLE_BUFFER {
+        result?;
+        if self.output.is_empty() && span > MAX_IDLE_BUFFER {
             self.output = BytesMut::new();
         }
         Ok(())
@@ -419,7 +471,7 @@ impl<D: Db> Connection<D> {
             token.cancelled().await;
             tokio::time::sleep(SHUTDOWN_WRITE_GRACE).await;
         };
-        let timeout = self.shared.config.timeout;
+        let timeout = self.shared.live.timeout();
         let mut stalled = pin!(tokio::time::sleep(timeout.unwrap_or(Duration::MAX)));
         let mut grace_over = pin!(grace_over);
         while !self.output.is_empty() {

@@ -8,10 +8,10 @@ use sharedkv_db::Db;
 
 use crate::Shared;
 use crate::command::ServerCommand;
-use crate::introspect;
+use crate::{config_params, introspect};
 
-/// Runs `command` and writes its reply. None of these commands fails once
-/// parsed.
+/// Runs `command` and writes its reply, an error one for a `CONFIG SET` or
+/// `CONFIG REWRITE` that fails.
 pub(crate) async fn execute<D: Db>(
     shared: &Shared<D>,
     command: ServerCommand,
@@ -25,6 +25,9 @@ pub(crate) async fn execute<D: Db>(
         }
         ServerCommand::Info(sections) => introspect::info(shared, &sections, reply).await,
         ServerCommand::ConfigGet(patterns) => introspect::config_get(shared, &patterns, reply),
+        ServerCommand::ConfigSet(words) => introspect::config_set(shared, &words, reply),
+        ServerCommand::ConfigResetStat => introspect::config_resetstat(shared, reply),
+        ServerCommand::ConfigRewrite => reply.error(&config_params::NO_CONFIG_FILE),
         ServerCommand::CommandAll => introspect::command_all(reply),
         ServerCommand::CommandCount => introspect::command_count(reply),
         ServerCommand::CommandList => introspect::command_list(reply),

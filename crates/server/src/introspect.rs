@@ -1,5 +1,5 @@
 //! Replies that describe the server rather than the data: `INFO`,
-//! `CONFIG GET`, `HELLO`, and the `COMMAND` family. None is on the hot path,
+//! `CONFIG` (its parameters are `config_params`'), `HELLO`, and the `COMMAND` family. None is on the hot path,
 //! so these build their text plainly.
 
 use std::fmt::Write as _;
@@ -10,7 +10,7 @@ use sharedkv_commands::{Reply, Spec, encode_docs, encode_info};
 use sharedkv_db::{Db, DbIndex};
 
 use crate::Shared;
-
+use crate::config_params::{self, Effect};
 use crate::table;
 
 /// The Redis version the server reports, so that clients enable the
@@ -51,7 +51,7 @@ pub(crate) async fn info<D: Db>(shared: &Shared<D>, sections: &[Bytes], reply: &
     if wants("clients") {
         let mut s = String::from("# Clients\r\n");
         line(&mut s, "connected_clients", shared.connected_clients());
-        line(&mut s, "maxclients", shared.config.max_clients);
+        line(&mut s, "maxclients", shared.live.max_clients());
         parts.push(s);
     }
     if wants("memory") {
@@ -123,35 +123,38 @@ fn line(s: &mut String, key: &str, value: impl std::fmt::Display) {
     let _ = write!(s, "{key}:{value}\r\n");
 }
 
-/// `CONFIG GET pattern [pattern ...]`: the few parameters clients and
-/// `redis-benchmark` read, as a map of names to values.
+/// `CONFIG GET pattern [pattern ...]`: every parameter whose name (or
+/// alias, listed as a name of its own, as Redis 7.0 does) matches one of
+/// the glob patterns, each at most once, as a map of names to values.
 pub(crate) fn config_get<D: Db>(shared: &Shared<D>, patterns: &[Bytes], reply: &mut Reply<'_>) {
-    let config = &shared.config;
-    let timeout = config.timeout.map_or(0, |t| t.as_secs());
-    let output_limit = config.client_output_buffer_limit;
-    let params: [(&str, String); 9] = [
-        ("save", String::new()),
-        ("appendonly", "no".into()),
-        ("databases", "1".into()),
-        ("maxclients", config.max_clients.to_string()),
-        ("port", shared.port.to_string()),
-        ("timeout", timeout.to_string()),
-        ("maxmemory", "0".into()),
-        ("proto-max-bulk-len", config.limits.max_bulk_len.to_string()),
-        (
-            "client-output-buffer-limit",
-            format!("normal {output_limit} 0 0 replica 0 0 0 pubsub {output_limit} 0 0"),
-        ),
-    ];
-    let matching: Vec<&(&str, String)> = params
-        .iter()
-        .filter(|(name, _)| patterns.iter().any(|p| glob_match(p, name.as_bytes())))
+    let matching: Vec<(usize, &str)> = config_params::names()
+        .filter(|(_, name)| patterns.iter().any(|p| glob_match(p, name.as_bytes())))
         .collect();
     reply.map(matching.len());
-    for (name, value) in matching {
+    for (i, name) in matching {
+        let value = match config_params::PARAMS.get(i).map(|p| p.effect) {
+            // The port actually listened on, not a stored value.
+            Some(Effect::Port) => shared.port.to_string(),
+            _ => shared.live.value(i),
+        };
         reply.bulk(name.as_bytes());
         reply.bulk(value.as_bytes());
     }
+}
+
+/// `CONFIG SET parameter value [parameter value ...]`: all of them, or none
+/// and Redis's error for the first problem.
+pub(crate) fn config_set<D: Db>(shared: &Shared<D>, words: &[Bytes], reply: &mut Reply<'_>) {
+    match shared.live.set(words) {
+        Ok(()) => reply.ok(),
+        Err(e) => reply.error(&e),
+    }
+}
+
+/// `CONFIG RESETSTAT`: zeroes what `INFO`'s stats section counts.
+pub(crate) fn config_resetstat<D: Db>(shared: &Shared<D>, reply: &mut Reply<'_>) {
+    shared.stats.reset();
+    reply.ok();
 }
 
 /// Redis's glob match, case-insensitive, for `*` and `?`. Iterative, with

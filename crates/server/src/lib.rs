@@ -43,6 +43,7 @@
 //! waits for them.
 
 mod command;
+mod config_params;
 mod connection;
 mod error;
 mod execute;
@@ -54,21 +55,24 @@ mod table;
 use std::future::Future;
 use std::io;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::Duration;
 
 use sharedkv_db::Db;
 pub use sharedkv_resp::Limits;
 use tokio::io::AsyncWriteExt;
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::Semaphore;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
+use crate::config_params::{ClientSlot, Live};
 use crate::connection::Connection;
 use crate::pubsub::PubSub;
 
-/// The server's settings.
+/// The server's settings at start-up (the binary's flags). They seed the
+/// live configuration, which `CONFIG SET` changes at run time:
+/// `max_clients`, `requirepass`, the bulk length of `limits`,
+/// `client_output_buffer_limit` and `timeout` are all settable there.
 #[derive(Clone, Debug)]
 pub struct Config {
     /// The strategy's name, reported by `INFO` as `sharedkv_backend`.
@@ -124,10 +128,15 @@ impl Default for Config {
 pub(crate) struct Shared<D> {
     pub(crate) db: D,
     pub(crate) pubsub: PubSub,
+    /// The start-up configuration. What `CONFIG SET` can change is read
+    /// from `live` instead.
     pub(crate) config: Config,
-    /// One permit per connected client. A connection holds its permit until
-    /// its task ends, so the permits left tell how many are connected.
-    pub(crate) clients: Arc<Semaphore>,
+    /// The configuration as it is now: `CONFIG GET` and `CONFIG SET`, and
+    /// the values connections read (`maxclients`, `timeout`, ...).
+    pub(crate) live: Live,
+    /// Clients connected now. Each connection holds a [`ClientSlot`] on it
+    /// until its task ends.
+    pub(crate) clients: Arc<AtomicUsize>,
     pub(crate) stats: Stats,
     /// The listening port, for `INFO` and `CONFIG GET port`.
     pub(crate) port: u16,
@@ -137,17 +146,18 @@ pub(crate) struct Shared<D> {
 
 impl<D> Shared<D> {
     pub(crate) fn connected_clients(&self) -> usize {
-        self.config
-            .max_clients
-            .saturating_sub(self.clients.available_permits())
+        self.clients.load(Ordering::Relaxed)
     }
 }
 
-/// The counters `INFO` reports. Relaxed atomics: they order nothing.
+/// The counters `INFO` reports, and the client ids. Relaxed atomics: they
+/// order nothing.
 #[derive(Debug, Default)]
 pub(crate) struct Stats {
-    /// Connections accepted, rejected ones included; also the source of
-    /// client ids.
+    /// The last client id given: not a statistic, so `CONFIG RESETSTAT`
+    /// leaves it, and ids stay unique for the server's lifetime.
+    pub(crate) last_client_id: AtomicU64,
+    /// Connections accepted, rejected ones included.
     pub(crate) connections: AtomicU64,
     /// Commands run, added by each connection once per batch. Unknown
     /// commands, wrong arities and commands refused before `AUTH` or in
@@ -155,7 +165,15 @@ pub(crate) struct Stats {
     pub(crate) commands: AtomicU64,
 }
 
-/// The reply to a connection beyond [`Config::max_clients`].
+impl Stats {
+    /// `CONFIG RESETSTAT`: every counter back to 0.
+    pub(crate) fn reset(&self) {
+        self.connections.store(0, Ordering::Relaxed);
+        self.commands.store(0, Ordering::Relaxed);
+    }
+}
+
+/// The reply to a connection beyond `maxclients`.
 const MAX_CLIENTS_REPLY: &[u8] = b"-ERR max number of clients reached\r\n";
 
 /// How long a rejected connection gets to take its error reply.
@@ -198,7 +216,7 @@ pub async fn run<D: Db>(
 /// share this one state. Clones share it too.
 ///
 /// Everything here works from any runtime: the `Db`, pub/sub's broadcast
-/// channels and the client-limit semaphore are runtime-agnostic. Only the
+/// channels and the client counter are runtime-agnostic. Only the
 /// tasks a `Db` spawns when it is created (its expiry sweep, an actor
 /// strategy's actors) are tied to the runtime that created it, which must
 /// therefore keep running until every `serve` has returned.
@@ -221,9 +239,8 @@ impl<D: Db> Server<D> {
         let shared = Arc::new(Shared {
             db,
             pubsub: PubSub::default(),
-            clients: Arc::new(Semaphore::new(
-                config.max_clients.min(Semaphore::MAX_PERMITS),
-            )),
+            live: Live::new(&config),
+            clients: Arc::new(AtomicUsize::new(0)),
             config,
             stats: Stats::default(),
             port,
@@ -272,8 +289,9 @@ async fn accept_loop<D: Db>(
                 continue;
             }
         };
-        let id = shared.stats.connections.fetch_add(1, Ordering::Relaxed) + 1;
-        let Ok(permit) = Arc::clone(&shared.clients).try_acquire_owned() else {
+        shared.stats.connections.fetch_add(1, Ordering::Relaxed);
+        let id = shared.stats.last_client_id.fetch_add(1, Ordering::Relaxed) + 1;
+        let Some(permit) = ClientSlot::acquire(&shared.clients, shared.live.max_clients()) else {
             tracing::debug!(%peer, "rejected: max number of clients reached");
             tracker.spawn(reject(socket));
             continue;

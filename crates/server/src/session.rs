@@ -9,16 +9,20 @@ use sharedkv_commands::Reply;
 use sharedkv_db::DbIndex;
 
 use crate::command::{HelloOption, SessionCommand, is_printable_word};
+use crate::config_params::Live;
 use crate::error::CommandError;
 use crate::pubsub::Subscriptions;
-use crate::{Config, Shared, introspect};
+use crate::{Shared, introspect};
 
 /// A connection's own state. `RESET` returns every field but `id` to what
 /// a new connection has.
 pub(crate) struct Session {
     /// `CLIENT ID`: unique for the server's lifetime.
     pub(crate) id: u64,
-    /// False until `AUTH` succeeds when a password is configured.
+    /// False until `AUTH` succeeds when a password is configured when the
+    /// connection starts. A client connected before `CONFIG SET
+    /// requirepass` stays authenticated, as in Redis; one not authenticated
+    /// is let through once the password is removed (see `connection.rs`).
     pub(crate) authenticated: bool,
     /// `CLIENT SETNAME`.
     pub(crate) name: Option<Bytes>,
@@ -44,7 +48,7 @@ impl Session {
     pub(crate) fn new<D>(id: u64, shared: &Shared<D>) -> Self {
         Session {
             id,
-            authenticated: shared.config.requirepass.is_none(),
+            authenticated: shared.live.requirepass().is_none(),
             name: None,
             selected: DbIndex::ZERO,
             subscriptions: Subscriptions::new(shared.pubsub.clone()),
@@ -62,7 +66,7 @@ impl Session {
     pub(crate) fn run(
         &mut self,
         command: SessionCommand,
-        config: &Config,
+        config: &Live,
         out: &mut BytesMut,
     ) -> Result<Done, CommandError> {
         match command {
@@ -95,7 +99,7 @@ impl Session {
                 self.subscriptions.clear();
                 self.name = None;
                 self.selected = DbIndex::ZERO;
-                self.authenticated = config.requirepass.is_none();
+                self.authenticated = config.requirepass().is_none();
                 self.resp3 = false;
                 self.reply(out).simple(b"RESET");
             }
@@ -159,18 +163,19 @@ impl Session {
     }
 }
 
-/// Checks `AUTH [username] password` against the configuration. Without
-/// a password the `default` user accepts any (Redis's `nopass`).
+/// Checks `AUTH [username] password` against the configuration as it is
+/// now. Without a password the `default` user accepts any (Redis's
+/// `nopass`).
 fn check_password(
-    config: &Config,
+    config: &Live,
     username: Option<&[u8]>,
     password: &[u8],
 ) -> Result<(), CommandError> {
     let is_default = username.is_none_or(|u| u == b"default");
-    match (&config.requirepass, username) {
+    match (config.requirepass(), username) {
         (None, None) => Err(CommandError::AuthNotConfigured),
         (None, Some(_)) if is_default => Ok(()),
-        (Some(secret), _) if is_default && constant_time_eq(password, secret.as_bytes()) => Ok(()),
+        (Some(secret), _) if is_default && constant_time_eq(password, &secret) => Ok(()),
         _ => Err(CommandError::WrongPass),
     }
 }

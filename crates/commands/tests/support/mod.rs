@@ -43,6 +43,7 @@ impl<D: Db> Session<D> {
             db: &self.db,
             selected: self.selected,
             reply: Reply::new(&mut out, 0),
+            settings: sharedkv_commands::Settings::defaults(),
         };
         if let Err(e) = run(id, &mut cx, argv).await {
             cx.reply.error(&e);

@@ -883,6 +883,7 @@ async fn run_requests<D: Db>(db: &D, requests: &[(&[&str], &str)], argvs: Vec<Ve
             db,
             selected,
             reply: Reply::new(&mut out, 0),
+            settings: sharedkv_commands::Settings::defaults(),
         };
         if let Err(e) = run(id, &mut cx, argv).await {
             cx.reply.error(&e);

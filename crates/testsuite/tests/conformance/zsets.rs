@@ -202,6 +202,7 @@ async fn zunionstore_combines_and_replaces_the_destination<D: Db>(db: D) {
         db: &db,
         selected: DB0,
         reply: Reply::new(&mut out, 0),
+        settings: sharedkv_commands::Settings::defaults(),
     };
     let argv: Vec<Bytes> = ["SADD", "st", "a", "q"].iter().map(b).collect();
     if let Some(Ok(id)) = find(&argv) {
