@@ -43,6 +43,9 @@ fn row_order() -> Vec<String> {
 }
 const WORKLOAD_ORDER: [&str; 5] = ["read-heavy", "mixed", "write-heavy", "zipf", "hot-incr"];
 const HOG_ORDER: [&str; 5] = ["none", "mget", "mset", "len", "clear"];
+const COLLECTION_ORDER: [&str; 4] = ["queue", "hash-1000", "leaderboard", "set-membership"];
+/// The prefix of the in-place groups, `collections/in-place/list-100000`.
+const IN_PLACE: &str = "collections/in-place/";
 
 /// (group, strategy, tasks), e.g. ("contention/zipf", "dashmap", 8).
 type Key = (String, String, u64);
@@ -366,6 +369,8 @@ fn render(data: &BTreeMap<Key, Samples>, runs: usize) -> String {
     render_uncontended(&s, &mut md);
     render_contention(&s, &mut md);
     render_head_of_line(&s, &mut md);
+    render_collections(&s, &mut md);
+    render_in_place(&s, &mut md);
     render_noise(&s, &mut md);
     md
 }
@@ -429,9 +434,35 @@ fn render_contention(s: &Summary<'_>, md: &mut String) {
         "### Contention: tasks on a multi-thread runtime, one worker per core\n\n\
          Each cell: Mops/s (÷ {BASELINE} at the same task count, ÷ the floor's one task).\n"
     );
+    render_task_groups(s, md, &groups);
+}
+
+/// The `collections/*` groups but `in-place`: one table per group, as the
+/// contention tables.
+fn render_collections(s: &Summary<'_>, md: &mut String) {
+    let groups: Vec<String> = s
+        .groups("collections", &COLLECTION_ORDER)
+        .into_iter()
+        .filter(|g| !g.starts_with(IN_PLACE))
+        .collect();
+    if groups.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        md,
+        "### Collections: one hot key through the command layer, multi-thread runtime\n\n\
+         Requests per second in millions. Each cell: Mops/s (÷ {BASELINE} at the same task \
+         count, ÷ the floor's one task). The floor is the same operations on unsynchronised \
+         std collections with no command layer.\n"
+    );
+    render_task_groups(s, md, &groups);
+}
+
+/// One table per group: a row per strategy, a column per task count.
+fn render_task_groups(s: &Summary<'_>, md: &mut String, groups: &[String]) {
     for g in groups {
-        let tasks = s.tasks(&g);
-        let floor = s.ops(&g, FLOOR, 1);
+        let tasks = s.tasks(g);
+        let floor = s.ops(g, FLOOR, 1);
         let _ = writeln!(md, "#### `{g}`\n");
         let mut header = "| strategy |".to_owned();
         let mut rule = "|---|".to_owned();
@@ -440,15 +471,15 @@ fn render_contention(s: &Summary<'_>, md: &mut String) {
             rule.push_str("---:|");
         }
         let _ = writeln!(md, "{header}\n{rule}");
-        for row in s.rows(&g) {
+        for row in s.rows(g) {
             let mut line = format!("| {} |", label(&row));
             for &t in &tasks {
-                let cell = match s.ops(&g, &row, t) {
+                let cell = match s.ops(g, &row, t) {
                     None => "–".to_owned(),
                     Some(x) if row == FLOOR => s.mops(x),
                     Some(x) => {
                         let base = s
-                            .ops(&g, BASELINE, t)
+                            .ops(g, BASELINE, t)
                             .map_or("–".to_owned(), |b| s.ratio(x, b));
                         let fl = floor.map_or("–".to_owned(), |f| s.ratio(x, f));
                         format!("{} ({base}, {fl})", s.mops(x))
@@ -460,6 +491,102 @@ fn render_contention(s: &Summary<'_>, md: &mut String) {
         }
         md.push('\n');
     }
+}
+
+/// `collections/in-place/{list,hash}-<N>`: time per request at the small
+/// and the large N, and large ÷ small, computed per run and then taken as
+/// the median (so the spread is the ratio's own).
+fn render_in_place(s: &Summary<'_>, md: &mut String) {
+    // kind → sizes seen, ascending.
+    let mut kinds: BTreeMap<String, BTreeSet<u64>> = BTreeMap::new();
+    for (g, _, _) in s.data.keys() {
+        let Some(rest) = g.strip_prefix(IN_PLACE) else {
+            continue;
+        };
+        if let Some((kind, n)) = rest.rsplit_once('-')
+            && let Ok(n) = n.parse::<u64>()
+        {
+            kinds.entry(kind.to_owned()).or_default().insert(n);
+        }
+    }
+    let mut pairs = Vec::new();
+    for (kind, sizes) in &kinds {
+        if let (Some(small), Some(large)) = (sizes.first(), sizes.last())
+            && small != large
+        {
+            pairs.push((kind.clone(), *small, *large));
+        }
+    }
+    if pairs.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        md,
+        "### Changing one big collection in place\n\n\
+         One task. `list`: an `LPUSH` + `RPOP` pair on a list of N elements; `hash`: an \
+         `HSET` of an existing field of an N-field hash. Time per request (median over runs, \
+         `±` its spread), and N-large ÷ N-small computed per run (then its median and \
+         spread): about 1 for a strategy that changes the collection in place, about \
+         N-large ÷ N-small for one that copies it per write. `÷ floor` divides that by the \
+         floor's own ratio (the floor's list walks its ring buffer through memory at the \
+         large N, so it slows down too).\n"
+    );
+    let mut header = "| strategy |".to_owned();
+    let mut rule = "|---|".to_owned();
+    for (kind, small, large) in &pairs {
+        let _ = write!(
+            header,
+            " {kind} N={small} | {kind} N={large} | {kind} ratio | {kind} ÷ floor |"
+        );
+        rule.push_str("---:|---:|---:|---:|");
+    }
+    let _ = writeln!(md, "{header}\n{rule}");
+    let group = |kind: &str, n: u64| format!("{IN_PLACE}{kind}-{n}");
+    let mut rows = BTreeSet::new();
+    for (kind, small, large) in &pairs {
+        for g in [group(kind, *small), group(kind, *large)] {
+            rows.extend(s.rows(&g));
+        }
+    }
+    let rows = sorted(rows.iter().map(String::as_str).collect(), &row_order());
+    let ratio_of = |kind: &str, small: u64, large: u64, row: &str| -> Option<Stat> {
+        let a = s.data.get(&(group(kind, small), row.to_owned(), 1))?;
+        let b = s.data.get(&(group(kind, large), row.to_owned(), 1))?;
+        // Time ratio large ÷ small = throughput small ÷ large, run by run.
+        let per_run: Vec<f64> = a.ops.iter().zip(&b.ops).map(|(x, y)| x / y).collect();
+        stat(&per_run)
+    };
+    for row in rows {
+        let mut line = format!("| {} |", label(&row));
+        for (kind, small, large) in &pairs {
+            for n in [*small, *large] {
+                let cell = s.ops(&group(kind, n), &row, 1).map_or("–".to_owned(), |x| {
+                    let mut t = human(1e9 / x.median);
+                    if s.runs > 1 {
+                        let _ = write!(t, " ±{:.0}%", x.spread * 100.0);
+                    }
+                    t
+                });
+                let _ = write!(line, " {cell} |");
+            }
+            let r = ratio_of(kind, *small, *large, &row);
+            let f = ratio_of(kind, *small, *large, FLOOR);
+            let ratio = r.map_or("–".to_owned(), |r| {
+                let mut t = format!("{:.2}×", r.median);
+                if s.runs > 1 {
+                    let _ = write!(t, " ±{:.0}%", r.spread * 100.0);
+                }
+                t
+            });
+            let vs_floor = match (r, f) {
+                (Some(r), Some(f)) if row != FLOOR => format!("{:.2}×", r.median / f.median),
+                _ => "–".to_owned(),
+            };
+            let _ = write!(line, " {ratio} | {vs_floor} |");
+        }
+        let _ = writeln!(md, "{line}");
+    }
+    md.push('\n');
 }
 
 fn render_head_of_line(s: &Summary<'_>, md: &mut String) {
