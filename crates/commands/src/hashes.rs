@@ -11,15 +11,21 @@
 //! The fields of a hash come back in the map's order (`HKEYS`, `HVALS`,
 //! `HGETALL`, `HSCAN`, the whole hash from `HRANDFIELD`), where Redis's
 //! small hashes (listpack) keep insertion order: the same fields, in
-//! another order.
+//! another order (insertion order until a field is deleted: [`Hash`]
+//! fills the hole with its last field).
+//!
+//! The map reaches a field by position in O(1), so `HRANDFIELD` costs O(1)
+//! a field picked, and `HSCAN` pages a big hash by position
+//! ([`scan_page`], shared with `SSCAN`).
 
 use bytes::Bytes;
+use rand::Rng;
 use sharedkv_db::{Db, DbIndex, Entry, Hash, Slot, Value, parse_i64};
 
-use crate::keyspace::{parse_cursor, parse_scan_options};
+use crate::keyspace::{ScanOptions, encoding, parse_cursor, parse_scan_options};
 use crate::strings::float::LongDouble;
 use crate::strings::is_option;
-use crate::{Args, Command, Ctx, Error, Spec, arg, glob, stored, token};
+use crate::{Args, Command, Ctx, Error, Spec, Thresholds, arg, glob, stored, token};
 
 /// `HINCRBY` on a field that holds no integer.
 const NOT_AN_INTEGER_FIELD: Error = Error::Fixed("ERR hash value is not an integer");
@@ -344,7 +350,10 @@ impl Command for HDel {
                 let Some(Value::Hash(hash)) = slot.value_mut() else {
                     return Ok(0);
                 };
-                let removed = fields.iter().filter(|f| hash.remove(*f).is_some()).count();
+                let removed = fields
+                    .iter()
+                    .filter(|f| hash.swap_remove(*f).is_some())
+                    .count();
                 if hash.is_empty() {
                     slot.remove();
                 }
@@ -738,7 +747,7 @@ impl Command for HRandField {
                 .read(cx.selected, &key, |e| {
                     Ok::<_, Error>(hash_of(e)?.and_then(|h| {
                         let pick = rand::random_range(0..h.len().max(1));
-                        h.keys().nth(pick).cloned()
+                        h.get_index(pick).map(|(field, _)| field.clone())
                     }))
                 })
                 .await?;
@@ -774,7 +783,7 @@ impl Command for HRandField {
             }
         };
         let (n, pairs, repeat) = match &picked {
-            Picked::Distinct(pairs) => (pairs.len(), pairs, false),
+            Picked::Chosen(pairs) => (pairs.len(), pairs, false),
             Picked::Repeated(pairs, _) if pairs.is_empty() => (0, pairs, false),
             Picked::Repeated(pairs, n) => (*n, pairs, true),
         };
@@ -804,8 +813,8 @@ impl Command for HRandField {
 
 /// What `HRANDFIELD` with a count read from the hash.
 enum Picked {
-    /// The fields to reply, each once.
-    Distinct(Vec<(Bytes, Bytes)>),
+    /// The fields to reply, in this order (distinct for a count >= 0).
+    Chosen(Vec<(Bytes, Bytes)>),
     /// Every field of the hash, to draw this many from, independently.
     Repeated(Vec<(Bytes, Bytes)>, usize),
 }
@@ -820,21 +829,41 @@ async fn pick_fields<D: Db>(
     key: &Bytes,
     count: i64,
 ) -> Result<Picked, Error> {
-    use rand::seq::IteratorRandom;
     let wanted = usize::try_from(count.unsigned_abs()).unwrap_or(usize::MAX);
     db.read(index, key, move |e| {
         let Some(hash) = hash_of(e)? else {
-            return Ok(Picked::Distinct(Vec::new()));
+            return Ok(Picked::Chosen(Vec::new()));
         };
-        let pairs = hash.iter().map(|(f, v)| (f.clone(), v.clone()));
-        Ok(if count < 0 {
-            Picked::Repeated(pairs.collect(), wanted)
-        } else if wanted >= hash.len() {
-            Picked::Distinct(pairs.collect())
+        let n = hash.len();
+        let pair = |at: usize| hash.get_index(at).map(|(f, v)| (f.clone(), v.clone()));
+        let mut rng = rand::rng();
+        Ok(if count < 0 && wanted <= n {
+            // No more draws than fields: drawn here, O(1) each.
+            Picked::Chosen(
+                (0..wanted)
+                    .filter_map(|_| pair(rng.random_range(0..n)))
+                    .collect(),
+            )
+        } else if count < 0 {
+            // More draws than fields: the fields are copied once (shared
+            // handles, fewer than the reply's) and drawn from as the
+            // reply is written.
+            Picked::Repeated(
+                hash.iter().map(|(f, v)| (f.clone(), v.clone())).collect(),
+                wanted,
+            )
+        } else if wanted >= n {
+            Picked::Chosen(hash.iter().map(|(f, v)| (f.clone(), v.clone())).collect())
         } else {
-            // `wanted` is below the hash's size here: the sample's buffer
-            // is bounded by what is stored.
-            Picked::Distinct(pairs.choose_multiple(&mut rand::rng(), wanted))
+            // `wanted` is below the hash's size here: the sample is bounded
+            // by what is stored, and O(`wanted`) expected (see `rand`'s
+            // `index::sample`).
+            Picked::Chosen(
+                rand::seq::index::sample(&mut rng, n, wanted)
+                    .into_iter()
+                    .filter_map(pair)
+                    .collect(),
+            )
         })
     })
     .await
@@ -850,7 +879,7 @@ pub async fn hrandfield<D: Db>(
     count: i64,
 ) -> Result<Vec<(Bytes, Bytes)>, Error> {
     Ok(match pick_fields(db, index, key, count).await? {
-        Picked::Distinct(pairs) => pairs,
+        Picked::Chosen(pairs) => pairs,
         Picked::Repeated(pairs, _) if pairs.is_empty() => pairs,
         Picked::Repeated(pairs, n) => (0..n)
             .filter_map(|_| pairs.get(rand::random_range(0..pairs.len())).cloned())
@@ -860,18 +889,66 @@ pub async fn hrandfield<D: Db>(
 
 // ----------------------------------------------------------------- HSCAN
 
+/// The positions one call of `HSCAN` or `SSCAN` returns from a collection
+/// of `len` elements at `cursor`, and the cursor to answer (0 when the
+/// iteration is done).
+///
+/// A collection ([`Hash`], [`Set`](sharedkv_db::Set)) is a vector of its
+/// elements under a hash index, and the cursor is a position in that
+/// vector. The scan goes from the top down: cursor `c` (non-zero) means
+/// the positions `[0, c)` are still to be returned; a call returns
+/// `[c - n, c)` (`n` the `COUNT`, `c` first clamped to `len`) and answers
+/// `c - n`. Cursor 0 starts at `len`.
+///
+/// Why top down: Redis guarantees that a full iteration returns every
+/// element present from its start to its end at least once, whatever is
+/// added or removed between calls (elements may repeat). Removal here is
+/// `swap_remove`: the element at position `i` goes and the last element
+/// moves into `i`. The last element sits at the top, so if `i < c` it
+/// comes from `[c, len)`, already returned, and may be returned again
+/// (allowed); if `i >= c` nothing below `c` moves. An element not yet
+/// returned never moves up, so it is still below the cursor when the scan
+/// gets there, and a shrinking collection only pulls the top down to
+/// `len` (the clamp). Inserts append at the top, where the scan has been
+/// (or, after removals, below `c`, where it is going): they may be missed
+/// or returned, as Redis allows. A bottom-up scan would lose exactly what
+/// this keeps: the last element, not yet returned, moved into a hole the
+/// cursor has passed.
+///
+/// Nothing else reorders a stored collection: an insert of an existing
+/// element keeps its position, and nothing calls `shift_remove`, `sort`
+/// or `swap_indices` on one. A cursor past the end clamps to it.
+pub(crate) fn scan_page(len: usize, cursor: u64, count: usize) -> (std::ops::Range<usize>, u64) {
+    let top = match usize::try_from(cursor) {
+        Ok(0) | Err(_) => len,
+        Ok(c) => c.min(len),
+    };
+    let bottom = top.saturating_sub(count.max(1));
+    // `bottom` is below `len`, a `usize`: it fits a `u64` on every target.
+    (bottom..top, u64::try_from(bottom).unwrap_or(0))
+}
+
+/// Whether Redis would hold the hash in `entry` as a listpack under
+/// `limits` (`OBJECT ENCODING`'s judgement, see [`encoding`]): then
+/// `HSCAN` answers it whole, as Redis does.
+fn is_listpack(entry: &Entry, limits: &Thresholds) -> bool {
+    encoding(&entry.value, limits) == "listpack"
+}
+
 /// `HSCAN key cursor [MATCH pattern] [COUNT count]`
 ///
-/// Every matching field and its value come in one reply, with the next
-/// cursor 0, whatever the cursor and `COUNT`: what Redis does for a small
-/// hash (listpack), which it walks whole. A big Redis hash is paged
-/// instead; a full iteration of either gives the same fields, so a client
-/// that follows the cursor cannot tell. The reply is the hash's size at
-/// most, however big the hash: a full iteration costs the same.
+/// A hash Redis keeps as a listpack (by default at most 512 fields, none
+/// and no value over 64 bytes; `CONFIG SET hash-max-listpack-*` changes
+/// both) comes whole, every matching field with its value, and
+/// the next cursor 0, whatever the cursor and `COUNT`, as in Redis. A
+/// bigger one is paged: `COUNT` (default 10) fields a call, from the top
+/// of the map down, which keeps Redis's guarantee for a full iteration
+/// (see [`scan_page`]). `MATCH` filters after the page is picked, as in
+/// Redis, so a page may be empty with a cursor that is not 0.
 ///
-/// As in Redis, the cursor is checked first, then the key (an absent key
-/// is an empty, finished scan; its options are not looked at), then the
-/// options; `TYPE` is not one of them.
+/// As in Redis, the cursor is checked first (`ERR invalid cursor`), then
+/// the key (an absent key is an empty, finished scan; its options are not
+/// looked at), then the options; `TYPE` is not one of them.
 pub struct HScan;
 
 impl Command for HScan {
@@ -896,21 +973,22 @@ impl Command for HScan {
 
     async fn run<D: Db>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
         let key = args.required()?;
-        parse_cursor(&args.required()?)?;
+        let cursor = parse_cursor(&args.required()?)?;
         // Parsed now, judged once the key is known to hold a hash.
         let options = parse_scan_options(args, false);
-        let found = cx
+        let limits = cx.settings.thresholds();
+        let (next, found) = cx
             .db
             .read(cx.selected, &key, move |e| {
                 let Some(hash) = hash_of(e)? else {
-                    return Ok(Vec::new());
+                    return Ok((0, Vec::new()));
                 };
-                let pattern = options?.pattern.filter(|p| !glob::matches_everything(p));
-                Ok::<_, Error>(matching_pairs(hash, pattern.as_deref()))
+                let small = e.is_some_and(|e| is_listpack(e, &limits));
+                Ok::<_, Error>(scan_hash(hash, small, cursor, options?))
             })
             .await?;
         cx.reply.array(2);
-        cx.reply.bulk(b"0");
+        cx.reply.bulk(itoa::Buffer::new().format(next).as_bytes());
         cx.reply.array(2 * found.len());
         for (field, value) in &found {
             cx.reply.bulk(field);
@@ -920,26 +998,45 @@ impl Command for HScan {
     }
 }
 
-/// The pairs whose field matches `pattern` (every pair without one).
-fn matching_pairs(hash: &Hash, pattern: Option<&[u8]>) -> Vec<(Bytes, Bytes)> {
-    hash.iter()
-        .filter(|(field, _)| pattern.is_none_or(|p| glob::matches(p, field)))
+/// One call of `HSCAN` on `hash`: the pairs of the page at `cursor` (the
+/// whole hash if it is `small`) whose field matches, and the next cursor.
+fn scan_hash(
+    hash: &Hash,
+    small: bool,
+    cursor: u64,
+    options: ScanOptions,
+) -> (u64, Vec<(Bytes, Bytes)>) {
+    let pattern = options.pattern.filter(|p| !glob::matches_everything(p));
+    let (range, next) = if small {
+        (0..hash.len(), 0)
+    } else {
+        scan_page(hash.len(), cursor, options.count)
+    };
+    let found = hash
+        .get_range(range)
+        .into_iter()
+        .flatten()
+        .filter(|(field, _)| pattern.as_ref().is_none_or(|p| glob::matches(p, field)))
         .map(|(f, v)| (f.clone(), v.clone()))
-        .collect()
+        .collect();
+    (next, found)
 }
 
-/// `HSCAN`, typed: a whole iteration, which is one call here (see
-/// [`HScan`]): every field matching the glob `pattern` (all without one)
-/// with its value.
+/// `HSCAN`, typed: from `cursor` (0 to start), the field/value pairs of one
+/// call whose field matches `options.pattern`, and the cursor to continue
+/// from (0 when done); a hash that is a listpack under `limits` comes
+/// whole. See [`HScan`].
 pub async fn hscan<D: Db>(
     db: &D,
     index: DbIndex,
     key: &Bytes,
-    pattern: Option<Bytes>,
-) -> Result<Vec<(Bytes, Bytes)>, Error> {
-    let pattern = pattern.filter(|p| !glob::matches_everything(p));
+    cursor: u64,
+    options: ScanOptions,
+    limits: Thresholds,
+) -> Result<(u64, Vec<(Bytes, Bytes)>), Error> {
     db.read(index, key, move |e| {
-        Ok(hash_of(e)?.map_or_else(Vec::new, |h| matching_pairs(h, pattern.as_deref())))
+        let small = e.is_some_and(|e| is_listpack(e, &limits));
+        Ok(hash_of(e)?.map_or((0, Vec::new()), |h| scan_hash(h, small, cursor, options)))
     })
     .await
 }

@@ -17,17 +17,17 @@
 //! and a `*STORE` then leaves its destination alone.
 //!
 //! `SPOP` and `SRANDMEMBER` choose with the `rand` crate's thread-local
-//! generator. The set behind a value is std's `HashSet`, which has no
-//! random access, so they walk the set once: O(N) in the set's size where
-//! Redis's are O(1) per member chosen.
+//! generator, by position: the set behind a value ([`Set`]) reaches a
+//! member by index in O(1), so each member chosen costs O(1), as in Redis.
+//! `SSCAN` pages a big set by position too (see [`scan_page`]).
 
 use bytes::Bytes;
 use rand::Rng;
-use rand::seq::SliceRandom;
 use sharedkv_db::{Db, DbIndex, Entry, Keys, ReadKeys, Set, Slot, Value};
 
-use crate::keyspace::{ScanOptions, parse_cursor, parse_scan_options};
-use crate::{Args, Command, Ctx, Error, Reply, Spec, arg, c_str, glob, is, stored};
+use crate::hashes::scan_page;
+use crate::keyspace::{ScanOptions, encoding, parse_cursor, parse_scan_options};
+use crate::{Args, Command, Ctx, Error, Reply, Spec, Thresholds, arg, c_str, glob, is, stored};
 
 /// `SPOP`'s count, negative or not an integer.
 const NOT_POSITIVE: Error = Error::Fixed("ERR value is out of range, must be positive");
@@ -82,7 +82,7 @@ fn remove_members(slot: &mut Slot<'_>, members: &[Bytes]) -> Result<usize, Error
     let Some(Value::Set(set)) = slot.value_mut() else {
         return Ok(0);
     };
-    let removed = members.iter().filter(|m| set.remove(*m)).count();
+    let removed = members.iter().filter(|m| set.swap_remove(*m)).count();
     if set.is_empty() {
         slot.remove();
     }
@@ -340,35 +340,22 @@ impl Command for SCard {
 // ----------------------------------------------------- SPOP, SRANDMEMBER
 
 /// `amount` distinct members of `set`, chosen at random; `amount` is less
-/// than the set's size (so the list is bounded by what is stored). One
-/// walk of the set, in its order.
+/// than the set's size (so the list is bounded by what is stored). The
+/// positions are sampled in O(`amount`) expected (`rand`'s
+/// `index::sample` picks Floyd's method, rejection or a partial shuffle by
+/// how `amount` compares with the size), and each is reached in O(1).
 fn pick_distinct(set: &Set, amount: usize) -> Vec<Bytes> {
-    let mut at = rand::seq::index::sample(&mut rand::rng(), set.len(), amount).into_vec();
-    at.sort_unstable();
-    pick_at(set, &at)
+    rand::seq::index::sample(&mut rand::rng(), set.len(), amount)
+        .into_iter()
+        .filter_map(|at| set.get_index(at).cloned())
+        .collect()
 }
 
-/// The members of `set` at the positions `at` (ascending, repeats
-/// allowed) of its iteration order.
-fn pick_at(set: &Set, at: &[usize]) -> Vec<Bytes> {
-    let mut picked = Vec::with_capacity(at.len());
-    let mut at = at.iter().peekable();
-    for (i, member) in set.iter().enumerate() {
-        while at.next_if(|&&n| n == i).is_some() {
-            picked.push(member.clone());
-        }
-        if at.peek().is_none() {
-            break;
-        }
-    }
-    picked
-}
-
-/// A member of `set` chosen at random, if it has one.
+/// A member of `set` chosen at random, if it has one: O(1).
 fn pick_one(set: &Set) -> Option<Bytes> {
     match set.len() {
         0 => None,
-        n => set.iter().nth(rand::rng().random_range(0..n)).cloned(),
+        n => set.get_index(rand::rng().random_range(0..n)).cloned(),
     }
 }
 
@@ -377,11 +364,19 @@ fn pick_one(set: &Set) -> Option<Bytes> {
 /// `key` is stored as given (see [`stored()`]).
 pub async fn spop_one<D: Db>(db: &D, index: DbIndex, key: Bytes) -> Result<Option<Bytes>, Error> {
     db.update(index, &key, |slot| {
-        let Some(member) = set_of(slot.entry())?.and_then(pick_one) else {
+        let n = match set_of(slot.entry())? {
+            Some(set) if !set.is_empty() => set.len(),
+            _ => return Ok(None),
+        };
+        let at = rand::rng().random_range(0..n);
+        let Some(Value::Set(set)) = slot.value_mut() else {
             return Ok(None);
         };
-        remove_members(slot, std::slice::from_ref(&member))?;
-        Ok(Some(member))
+        let member = set.swap_remove_index(at);
+        if set.is_empty() {
+            slot.remove();
+        }
+        Ok(member)
     })
     .await
 }
@@ -407,8 +402,18 @@ pub async fn spop<D: Db>(
             slot.remove();
             return Ok(all);
         }
-        let popped = pick_distinct(set, count);
-        remove_members(slot, &popped)?;
+        // Each pop is a random position, removed by moving the last member
+        // into it: O(1) a member, and distinct since a popped one is gone.
+        let Some(Value::Set(set)) = slot.value_mut() else {
+            return Ok(Vec::new());
+        };
+        let mut rng = rand::rng();
+        let popped = (0..count)
+            .filter_map(|_| {
+                let at = rng.random_range(0..set.len());
+                set.swap_remove_index(at)
+            })
+            .collect();
         Ok(popped)
     })
     .await
@@ -527,15 +532,15 @@ pub async fn srandmember<D: Db>(
         } else if distinct {
             pick_distinct(set, wanted)
         } else if wanted <= n {
-            // Positions drawn with repeats, then one walk of the set;
-            // shuffled, since the walk puts repeats side by side.
+            // Positions drawn with repeats, each member reached in O(1).
             let mut rng = rand::rng();
-            let mut at: Vec<usize> = (0..wanted).map(|_| rng.random_range(0..n)).collect();
-            at.sort_unstable();
-            let mut chosen = pick_at(set, &at);
-            chosen.shuffle(&mut rng);
-            chosen
+            (0..wanted)
+                .filter_map(|_| set.get_index(rng.random_range(0..n)).cloned())
+                .collect()
         } else {
+            // More draws than members: the members are copied once (shared
+            // handles, fewer than the reply's elements) and drawn from as
+            // the reply is written.
             return Ok(Draw {
                 chosen: Vec::new().into_iter(),
                 pool: set.iter().cloned().collect(),
@@ -1070,40 +1075,64 @@ impl Command for SDiffStore {
 
 // ------------------------------------------------------------------ SSCAN
 
-/// `SSCAN`, typed: every member of the set at `key` that matches
-/// `options.pattern`, in one call, with the next cursor, always 0 (see
-/// [`SScan`]). `cursor` and `options.count` change nothing.
+/// `SSCAN`, typed: from `cursor` (0 to start), the members of one call
+/// that match `options.pattern`, and the cursor to continue from (0 when
+/// the iteration is done). A small set comes whole; a big one a page of
+/// `options.count` positions at a time (see [`SScan`]); small means an
+/// intset under `limits`.
 pub async fn sscan<D: Db>(
     db: &D,
     index: DbIndex,
     key: &Bytes,
-    _cursor: u64,
+    cursor: u64,
     options: ScanOptions,
+    limits: Thresholds,
 ) -> Result<(u64, Vec<Bytes>), Error> {
     db.read(index, key, move |e| {
-        let found = set_of(e)?.map_or_else(Vec::new, |set| matching(set, options.pattern));
-        Ok((0, found))
+        let small = e.is_some_and(|e| is_intset(e, &limits));
+        Ok(set_of(e)?.map_or((0, Vec::new()), |set| scan_set(set, small, cursor, options)))
     })
     .await
 }
 
-/// The members of `set` that match `pattern` (`None`: all).
-fn matching(set: &Set, pattern: Option<Bytes>) -> Vec<Bytes> {
-    let pattern = pattern.filter(|p| !glob::matches_everything(p));
-    set.iter()
+/// Whether Redis would hold the set in `entry` as an intset under
+/// `limits` (`OBJECT ENCODING`'s judgement, see [`encoding`]): then
+/// `SSCAN` answers it whole, as Redis does.
+fn is_intset(entry: &Entry, limits: &Thresholds) -> bool {
+    encoding(&entry.value, limits) == "intset"
+}
+
+/// One call of `SSCAN` on `set`: the matching members of the page at
+/// `cursor` (the whole set if it is `small`) and the next cursor. `MATCH`
+/// filters after the page is picked, as in Redis, so a page may come back
+/// empty with a non-zero cursor.
+fn scan_set(set: &Set, small: bool, cursor: u64, options: ScanOptions) -> (u64, Vec<Bytes>) {
+    let pattern = options.pattern.filter(|p| !glob::matches_everything(p));
+    let (range, next) = if small {
+        (0..set.len(), 0)
+    } else {
+        scan_page(set.len(), cursor, options.count)
+    };
+    let found = set
+        .get_range(range)
+        .into_iter()
+        .flatten()
         .filter(|m| pattern.as_ref().is_none_or(|p| glob::matches(p, m)))
         .cloned()
-        .collect()
+        .collect();
+    (next, found)
 }
 
 /// `SSCAN key cursor [MATCH pattern] [COUNT count]`
 ///
-/// Returns every matching member in one reply, with the next cursor 0,
-/// whatever the cursor and `COUNT`. Redis does exactly that for a set in
-/// its small encoding (an intset); a bigger one it pages, a few members a
-/// call, and a full iteration of it returns the same members as this one
-/// call. The checks come in Redis's order: the cursor, then an absent key
-/// (an empty scan, whatever the options), then the type, then the options.
+/// A set Redis keeps as an intset (all integers, by default at most 512
+/// of them: `CONFIG SET set-max-intset-entries`) comes whole, with the next cursor 0, whatever the cursor and `COUNT`,
+/// as in Redis. A bigger one is paged, `COUNT` (default 10) positions a
+/// call, from the top of the set down (see [`scan_page`] for why that
+/// order keeps Redis's guarantee). The cursor is validated as Redis does
+/// (`ERR invalid cursor`); one past the set's end starts from its top. The
+/// checks come in Redis's order: the cursor, then an absent key (an empty
+/// scan, whatever the options), then the type, then the options.
 pub struct SScan;
 
 impl Command for SScan {
@@ -1128,20 +1157,22 @@ impl Command for SScan {
 
     async fn run<D: Db>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
         let key = args.required()?;
-        parse_cursor(&args.required()?)?;
+        let cursor = parse_cursor(&args.required()?)?;
         // Parsed now, judged only once the key is known to hold a set.
         let options = parse_scan_options(args, false);
-        let found = cx
+        let limits = cx.settings.thresholds();
+        let (next, found) = cx
             .db
             .read(cx.selected, &key, move |e| {
                 let Some(set) = set_of(e)? else {
-                    return Ok(Vec::new());
+                    return Ok((0, Vec::new()));
                 };
-                Ok::<_, Error>(matching(set, options?.pattern))
+                let small = e.is_some_and(|e| is_intset(e, &limits));
+                Ok::<_, Error>(scan_set(set, small, cursor, options?))
             })
             .await?;
         cx.reply.array(2);
-        cx.reply.bulk(b"0");
+        cx.reply.bulk(itoa::Buffer::new().format(next).as_bytes());
         cx.reply.array(found.len());
         for member in &found {
             cx.reply.bulk(member);

@@ -3,6 +3,10 @@
 
 mod support;
 
+use std::collections::HashSet;
+
+use proptest::strategy::Strategy as _;
+
 use sharedkv_std_mutex::StdMutexDb;
 use support::Session;
 
@@ -542,4 +546,223 @@ async fn hash_encoding_follows_listpack_limits() {
         s.call(&["OBJECT", "ENCODING", "big"]).await,
         "$9\r\nhashtable\r\n"
     );
+}
+
+/// The cursor and the field/value pairs of one `HSCAN` reply, in order.
+fn hscan_reply(reply: &str) -> (String, Vec<(String, String)>) {
+    let mut parts = reply.splitn(4, "\r\n");
+    assert_eq!(parts.next(), Some("*2"), "{reply:?}");
+    let _length = parts.next();
+    let cursor = parts.next().expect("a cursor").to_owned();
+    let items = bulks(parts.next().expect("the pairs"));
+    assert!(items.len().is_multiple_of(2), "{reply:?}");
+    let pairs = items
+        .chunks(2)
+        .map(|p| (p[0].clone(), p[1].clone()))
+        .collect();
+    (cursor, pairs)
+}
+
+/// Follows `HSCAN key` from cursor 0 with `count`, sending the requests
+/// `between` gives after each call that is not the last; every pair
+/// returned, and how many calls it took.
+async fn hscan_all(
+    s: &mut Session<StdMutexDb>,
+    key: &str,
+    count: usize,
+    mut between: impl FnMut(&mut Vec<Vec<String>>),
+) -> (Vec<(String, String)>, usize) {
+    let (mut cursor, mut seen, mut calls) = ("0".to_owned(), Vec::new(), 0);
+    loop {
+        let count_text = count.to_string();
+        let reply = s.call(&["HSCAN", key, &cursor, "COUNT", &count_text]).await;
+        let (next, page) = hscan_reply(&reply);
+        calls += 1;
+        assert!(page.len() <= count, "a page of at most COUNT: {reply:?}");
+        seen.extend(page);
+        if next == "0" {
+            return (seen, calls);
+        }
+        let mut requests = Vec::new();
+        between(&mut requests);
+        for words in requests {
+            let words: Vec<&str> = words.iter().map(String::as_str).collect();
+            s.call(&words).await;
+        }
+        cursor = next;
+    }
+}
+
+/// HSET of `pairs` to `key`, in batches.
+async fn hset_all(s: &mut Session<StdMutexDb>, key: &str, pairs: &[(String, String)]) {
+    for batch in pairs.chunks(500) {
+        let mut words = vec!["HSET", key];
+        for (f, v) in batch {
+            words.extend([f.as_str(), v.as_str()]);
+        }
+        s.call(&words).await;
+    }
+}
+
+/// HSCAN pages a hash past the listpack limits COUNT fields at a time, each field once with its value when nothing changes; a listpack-sized hash comes whole; a long value makes even a small hash paged.
+#[tokio::test]
+async fn hscan_pages_a_big_hash_once_each() {
+    let mut s = Session::new(StdMutexDb::new());
+    let all: Vec<(String, String)> = (0..2000)
+        .map(|i| (format!("f{i}"), format!("v{i}")))
+        .collect();
+    hset_all(&mut s, "big", &all).await;
+    let expected = sorted_pairs(all.clone());
+    for count in [1, 10, 333, 2000, 10_000] {
+        let (seen, calls) = hscan_all(&mut s, "big", count, |_| {}).await;
+        assert_eq!(calls, 2000_usize.div_ceil(count), "COUNT {count}");
+        assert_eq!(
+            sorted_pairs(seen),
+            expected,
+            "COUNT {count}: every pair once"
+        );
+    }
+    let (cursor, page) = hscan_reply(&s.call(&["HSCAN", "big", "0"]).await);
+    assert_eq!(
+        (cursor.as_str(), page.len()),
+        ("1990", 10),
+        "COUNT 10 by default"
+    );
+    let (cursor, page) = hscan_reply(&s.call(&["HSCAN", "big", "99999", "MATCH", "x*"]).await);
+    assert_eq!(
+        (cursor.as_str(), page.len()),
+        ("1990", 0),
+        "MATCH after the page"
+    );
+
+    let small: Vec<(String, String)> = (0..512)
+        .map(|i| (format!("f{i}"), "v".repeat(64)))
+        .collect();
+    hset_all(&mut s, "small", &small).await;
+    let (cursor, page) = hscan_reply(&s.call(&["HSCAN", "small", "0", "COUNT", "1"]).await);
+    assert_eq!(
+        (cursor.as_str(), page.len()),
+        ("0", 512),
+        "a listpack comes whole"
+    );
+    s.call(&["HSET", "small", "f0", &"v".repeat(65)]).await;
+    let (cursor, page) = hscan_reply(&s.call(&["HSCAN", "small", "0", "COUNT", "1"]).await);
+    assert_eq!(
+        (cursor.as_str(), page.len()),
+        ("511", 1),
+        "a 65-byte value: paged"
+    );
+}
+
+fn sorted_pairs(mut pairs: Vec<(String, String)>) -> Vec<(String, String)> {
+    pairs.sort();
+    pairs
+}
+
+/// HRANDFIELD on a big hash: distinct fields for a positive count (also close to the size) with their own values, the asked number for a negative one.
+#[tokio::test]
+async fn hrandfield_on_a_big_hash() {
+    let mut s = Session::new(StdMutexDb::new());
+    let all: Vec<(String, String)> = (0..3000)
+        .map(|i| (format!("f{i}"), format!("v{i}")))
+        .collect();
+    hset_all(&mut s, "big", &all).await;
+    let valid =
+        |(f, v): &(String, String)| f.strip_prefix('f') == v.strip_prefix('v') && f.len() > 1;
+    for count in [1, 50, 1000, 2999] {
+        let reply = s
+            .call(&["HRANDFIELD", "big", &count.to_string(), "WITHVALUES"])
+            .await;
+        let picked = pairs(&reply);
+        assert_eq!(picked.len(), count);
+        assert!(picked.iter().all(valid), "each field with its value");
+        let fields: HashSet<&String> = picked.iter().map(|(f, _)| f).collect();
+        assert_eq!(fields.len(), count, "distinct");
+    }
+    for count in [100, 5000] {
+        let reply = s
+            .call(&["HRANDFIELD", "big", &format!("-{count}"), "WITHVALUES"])
+            .await;
+        let picked = pairs(&reply);
+        assert_eq!(picked.len(), count);
+        assert!(picked.iter().all(valid));
+    }
+    let fields = bulks(&s.call(&["HRANDFIELD", "big", "-40"]).await);
+    assert_eq!(fields.len(), 40);
+    assert!(fields.iter().all(|f| f.starts_with('f')));
+    assert_eq!(s.call(&["HLEN", "big"]).await, ":3000\r\n");
+}
+
+/// What happens between two pages of an HSCAN in the property below.
+#[derive(Clone, Debug)]
+enum Change {
+    /// HDEL of the n-th field of the initial hash.
+    Delete(usize),
+    /// HSET of a new field.
+    Add,
+    /// HSET of a new value for the n-th field of the initial hash.
+    Overwrite(usize),
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(48))]
+
+    /// With fields deleted, added and overwritten between pages, a full HSCAN returns every field present from its start to its end at least once, and only fields that were in the hash.
+    #[test]
+    fn hscan_survives_changes_between_pages(
+        size in 20usize..300,
+        count in 1usize..40,
+        changes in proptest::collection::vec(
+            proptest::collection::vec(
+                proptest::prop_oneof![
+                    3 => (0usize..300).prop_map(Change::Delete),
+                    2 => proptest::strategy::Just(Change::Add),
+                    1 => (0usize..300).prop_map(Change::Overwrite),
+                ],
+                0..6,
+            ),
+            0..200,
+        ),
+    ) {
+        let runtime = tokio::runtime::Builder::new_current_thread().build().expect("a runtime");
+        runtime.block_on(async {
+            let mut s = Session::new(StdMutexDb::new());
+            // One value past hash-max-listpack-value (f0's, never
+            // deleted): the hash is paged whatever its size.
+            let mut initial: Vec<(String, String)> = (0..size).map(|i| (format!("f{i}"), "v".into())).collect();
+            initial[0].1 = "x".repeat(65);
+            hset_all(&mut s, "h", &initial).await;
+            let mut rounds = changes.into_iter();
+            let (mut added, mut deleted) = (0, HashSet::new());
+            let (seen, _) = hscan_all(&mut s, "h", count, |requests| {
+                for change in rounds.next().unwrap_or_default() {
+                    match change {
+                        Change::Delete(n) => {
+                            // Never f0, the long value: the hash stays paged.
+                            let field = format!("f{}", 1 + n % (size - 1));
+                            deleted.insert(field.clone());
+                            requests.push(vec!["HDEL".into(), "h".into(), field]);
+                        }
+                        Change::Add => {
+                            added += 1;
+                            requests.push(vec!["HSET".into(), "h".into(), format!("new{added}"), "n".into()]);
+                        }
+                        Change::Overwrite(n) => requests.push(vec!["HSET".into(), "h".into(), format!("f{}", 1 + n % (size - 1)), "w".into()]),
+                    }
+                }
+            })
+            .await;
+            let seen: HashSet<String> = seen.into_iter().map(|(f, _)| f).collect();
+            for (field, _) in &initial {
+                if !deleted.contains(field) {
+                    assert!(seen.contains(field), "{field} was missed");
+                }
+            }
+            for field in &seen {
+                let known = field.strip_prefix('f').and_then(|n| n.parse::<usize>().ok()).is_some_and(|n| n < size)
+                    || field.strip_prefix("new").and_then(|n| n.parse::<usize>().ok()).is_some_and(|n| (1..=added).contains(&n));
+                assert!(known, "{field} was never in the hash");
+            }
+        });
+    }
 }

@@ -8,9 +8,11 @@ mod support;
 
 use std::collections::HashSet;
 
+use proptest::strategy::Strategy as _;
+
 use bytes::{Bytes, BytesMut};
 use sharedkv_commands::sets::{self, SetOp};
-use sharedkv_commands::{Ctx, Reply, find, run};
+use sharedkv_commands::{Ctx, Reply, Thresholds, find, run};
 use sharedkv_db::{Db, DbIndex};
 use sharedkv_std_mutex::StdMutexDb;
 use support::Session;
@@ -541,7 +543,7 @@ async fn store_forms() {
     assert_eq!(members(&mut s, "x").await, strings(&["a", "z"]));
 }
 
-/// SSCAN returns every matching member in one reply with cursor 0, and checks the cursor, the key, its type and the options in Redis's order.
+/// SSCAN returns every matching member of a small set in one reply with cursor 0 (pages of COUNT for one that is not an intset), and checks the cursor, the key, its type and the options in Redis's order.
 #[tokio::test]
 async fn sscan() {
     let mut s = session();
@@ -603,7 +605,12 @@ async fn sscan() {
         found
     };
     let all = strings(&["1", "12", "a", "ab", "b", "ba"]);
-    assert_eq!(scan(s.call(&["SSCAN", "s", "0", "COUNT", "1"]).await), all);
+    // Not an intset ("a"): COUNT 1 pages it, one member a call.
+    let (mut paged, calls) = scan_all(&mut s, "s", 1, |_| {}).await;
+    paged.sort();
+    assert_eq!((paged, calls), (all.clone(), 6));
+    // Six members fit the default COUNT 10; a cursor past the end clamps.
+    assert_eq!(scan(s.call(&["SSCAN", "s", "0"]).await), all);
     assert_eq!(scan(s.call(&["SSCAN", "s", "7"]).await), all, "any cursor");
     assert_eq!(
         scan(s.call(&["SSCAN", "s", "0", "MATCH", "a*"]).await),
@@ -704,8 +711,220 @@ async fn typed_functions() {
     assert_eq!(sets::scard(&db, i, &b("u")).await, Ok(1));
     assert!(sets::spop_one(&db, i, b("u")).await.unwrap().is_some());
     assert_eq!(db.len(i).await, 3, "x, y and v; u is gone");
-    let (cursor, found) = sets::sscan(&db, i, &b("x"), 0, Default::default())
+    let (cursor, found) = sets::sscan(&db, i, &b("x"), 0, Default::default(), DEFAULT)
         .await
         .unwrap();
     assert_eq!((cursor, sorted(found)), (0, list(&["a", "b", "c"])));
+}
+
+const DEFAULT: Thresholds = Thresholds::DEFAULT;
+
+/// The cursor and the members of one `SSCAN` (or `HSCAN`) reply.
+fn scan_reply(reply: &str) -> (String, Vec<String>) {
+    let mut parts = reply.splitn(4, "\r\n");
+    assert_eq!(parts.next(), Some("*2"), "{reply:?}");
+    let _length = parts.next();
+    let cursor = parts.next().expect("a cursor").to_owned();
+    (cursor, bulks(parts.next().expect("the elements")))
+}
+
+/// Follows `SSCAN key` from cursor 0 to the end with `count`, calling
+/// `between` after each call that is not the last; every member returned,
+/// in order, and how many calls it took.
+async fn scan_all(
+    s: &mut S,
+    key: &str,
+    count: usize,
+    mut between: impl FnMut(&mut Vec<Vec<String>>),
+) -> (Vec<String>, usize) {
+    let (mut cursor, mut seen, mut calls) = ("0".to_owned(), Vec::new(), 0);
+    loop {
+        let count = count.to_string();
+        let (next, page) = scan_reply(&s.call(&["SSCAN", key, &cursor, "COUNT", &count]).await);
+        calls += 1;
+        assert!(
+            page.len() <= count.parse().unwrap_or(0),
+            "a page of at most COUNT: {page:?}"
+        );
+        seen.extend(page);
+        if next == "0" {
+            return (seen, calls);
+        }
+        let mut requests = Vec::new();
+        between(&mut requests);
+        for words in requests {
+            let words: Vec<&str> = words.iter().map(String::as_str).collect();
+            s.call(&words).await;
+        }
+        cursor = next;
+    }
+}
+
+/// SADD of `members` to `key`, in batches.
+async fn sadd_all(s: &mut S, key: &str, members: impl IntoIterator<Item = String>) {
+    let members: Vec<String> = members.into_iter().collect();
+    for batch in members.chunks(500) {
+        let mut words = vec!["SADD", key];
+        words.extend(batch.iter().map(String::as_str));
+        s.call(&words).await;
+    }
+}
+
+/// SSCAN pages a big set COUNT members at a time and returns each member exactly once when nothing changes; a cursor past the end starts from the top.
+#[tokio::test]
+async fn sscan_pages_a_big_set_once_each() {
+    let mut s = session();
+    let all: Vec<String> = (0..2000).map(|i| format!("m{i}")).collect();
+    sadd_all(&mut s, "big", all.iter().cloned()).await;
+    for count in [1, 7, 10, 100, 1999, 2000, 5000] {
+        let (mut seen, calls) = scan_all(&mut s, "big", count, |_| {}).await;
+        assert_eq!(calls, 2000_usize.div_ceil(count), "COUNT {count}");
+        seen.sort();
+        let mut expected = all.clone();
+        expected.sort();
+        assert_eq!(seen, expected, "COUNT {count}: every member once");
+    }
+    // The default COUNT is 10; a huge cursor clamps to the set's size.
+    let (cursor, page) = scan_reply(&s.call(&["SSCAN", "big", "0"]).await);
+    assert_eq!((cursor.as_str(), page.len()), ("1990", 10));
+    let (cursor, page) = scan_reply(&s.call(&["SSCAN", "big", "18446744073709551615"]).await);
+    assert_eq!((cursor.as_str(), page.len()), ("1990", 10));
+    let (cursor, page) = scan_reply(&s.call(&["SSCAN", "big", "3", "COUNT", "10"]).await);
+    assert_eq!((cursor.as_str(), page.len()), ("0", 3));
+    // MATCH filters the page after it is picked: empty pages, cursor going on.
+    let (cursor, page) = scan_reply(&s.call(&["SSCAN", "big", "0", "MATCH", "nothing"]).await);
+    assert_eq!((cursor.as_str(), page.len()), ("1990", 0));
+    assert_eq!(
+        s.call(&["SSCAN", "big", "1.5"]).await,
+        "-ERR invalid cursor\r\n"
+    );
+}
+
+/// An intset-sized set of integers comes whole with cursor 0 whatever COUNT; one past set-max-intset-entries, or with one non-integer, is paged.
+#[tokio::test]
+async fn sscan_small_intset_whole_big_one_paged() {
+    let mut s = session();
+    sadd_all(&mut s, "ints", (0..512).map(|i| i.to_string())).await;
+    let (cursor, page) = scan_reply(&s.call(&["SSCAN", "ints", "0", "COUNT", "1"]).await);
+    assert_eq!((cursor.as_str(), page.len()), ("0", 512));
+    sadd_all(&mut s, "ints", ["512".to_owned()]).await;
+    let (cursor, page) = scan_reply(&s.call(&["SSCAN", "ints", "0", "COUNT", "1"]).await);
+    assert_eq!((cursor.as_str(), page.len()), ("512", 1));
+    sadd_all(&mut s, "mixed", ["1", "2", "3", "a"].map(String::from)).await;
+    let (cursor, page) = scan_reply(&s.call(&["SSCAN", "mixed", "0", "COUNT", "1"]).await);
+    assert_eq!((cursor.as_str(), page.len()), ("3", 1));
+}
+
+/// SPOP and SRANDMEMBER on a big set: distinct members for a positive count (also close to the size), the asked number with repeats for a negative one, all from the set; SPOP removes exactly what it returns.
+#[tokio::test]
+async fn random_picks_on_a_big_set() {
+    let mut s = session();
+    let all: HashSet<String> = (0..5000).map(|i| format!("m{i}")).collect();
+    sadd_all(&mut s, "big", all.iter().cloned()).await;
+    for count in [1, 100, 1000, 4999] {
+        let picked = bulks(&s.call(&["SRANDMEMBER", "big", &count.to_string()]).await);
+        let distinct: HashSet<String> = picked.iter().cloned().collect();
+        assert_eq!((picked.len(), distinct.len()), (count, count));
+        assert!(distinct.is_subset(&all));
+    }
+    let drawn = bulks(&s.call(&["SRANDMEMBER", "big", "-7000"]).await);
+    assert_eq!(drawn.len(), 7000);
+    assert!(drawn.iter().all(|m| all.contains(m)));
+    let drawn = bulks(&s.call(&["SRANDMEMBER", "big", "-300"]).await);
+    assert_eq!(drawn.len(), 300);
+    assert!(drawn.iter().all(|m| all.contains(m)));
+    assert_eq!(
+        s.call(&["SCARD", "big"]).await,
+        ":5000\r\n",
+        "nothing removed"
+    );
+
+    let popped = bulks(&s.call(&["SPOP", "big", "4000"]).await);
+    let popped: HashSet<String> = popped.into_iter().collect();
+    assert_eq!(popped.len(), 4000, "distinct");
+    let left: HashSet<String> = members(&mut s, "big").await.into_iter().collect();
+    assert_eq!(left.len(), 1000);
+    assert!(left.is_disjoint(&popped));
+    assert_eq!(left.union(&popped).cloned().collect::<HashSet<_>>(), all);
+    let mut singles = HashSet::new();
+    for _ in 0..999 {
+        let reply = s.call(&["SPOP", "big"]).await;
+        singles.insert(reply.split("\r\n").nth(1).expect("a bulk").to_owned());
+    }
+    assert_eq!(singles.len(), 999);
+    assert_eq!(s.call(&["SCARD", "big"]).await, ":1\r\n");
+}
+
+/// What happens between two pages of a scan in the property below.
+#[derive(Clone, Debug)]
+enum Change {
+    /// SREM of the n-th member of the initial set (if still there).
+    Remove(usize),
+    /// SADD of a new member.
+    Add,
+    /// SPOP of a random member.
+    Pop,
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(48))]
+
+    /// With members removed (SREM, SPOP) and added between pages, a full SSCAN returns every member present from its start to its end at least once, and nothing that was never in the set.
+    #[test]
+    fn sscan_survives_changes_between_pages(
+        size in 20usize..400,
+        count in 1usize..40,
+        changes in proptest::collection::vec(
+            proptest::collection::vec(
+                proptest::prop_oneof![
+                    3 => (0usize..400).prop_map(Change::Remove),
+                    2 => proptest::strategy::Just(Change::Add),
+                    1 => proptest::strategy::Just(Change::Pop),
+                ],
+                0..6,
+            ),
+            0..200,
+        ),
+    ) {
+        let runtime = tokio::runtime::Builder::new_current_thread().build().expect("a runtime");
+        runtime.block_on(async {
+            let mut s = session();
+            let initial: Vec<String> = (0..size).map(|i| format!("m{i}")).collect();
+            sadd_all(&mut s, "s", initial.iter().cloned()).await;
+            let mut rounds = changes.into_iter();
+            let mut added = 0;
+            let mut touched: HashSet<String> = HashSet::new();
+            let (seen, _) = scan_all(&mut s, "s", count, |requests| {
+                for change in rounds.next().unwrap_or_default() {
+                    match change {
+                        Change::Remove(n) => {
+                            let member = format!("m{}", n % size);
+                            touched.insert(member.clone());
+                            requests.push(vec!["SREM".into(), "s".into(), member]);
+                        }
+                        Change::Add => {
+                            added += 1;
+                            requests.push(vec!["SADD".into(), "s".into(), format!("new{added}")]);
+                        }
+                        Change::Pop => requests.push(vec!["SPOP".into(), "s".into()]),
+                    }
+                }
+            })
+            .await;
+            let seen: HashSet<String> = seen.into_iter().collect();
+            let now: HashSet<String> = members(&mut s, "s").await.into_iter().collect();
+            for member in &initial {
+                // Present throughout: never removed by SREM, still there
+                // at the end (so no SPOP took it either).
+                if !touched.contains(member) && now.contains(member) {
+                    assert!(seen.contains(member), "{member} was missed");
+                }
+            }
+            for member in &seen {
+                let known = member.strip_prefix('m').and_then(|n| n.parse::<usize>().ok()).is_some_and(|n| n < size)
+                    || member.strip_prefix("new").and_then(|n| n.parse::<usize>().ok()).is_some_and(|n| (1..=added).contains(&n));
+                assert!(known, "{member} was never in the set");
+            }
+        });
+    }
 }

@@ -41,14 +41,30 @@ pub enum Value {
     ZSet(Box<SortedSet>),
 }
 
-/// The map behind a [`Value::Hash`].
-pub type Hash = std::collections::HashMap<Bytes, Bytes, crate::BuildHasher>;
+/// The map behind a [`Value::Hash`]: a hash table over a vector of its
+/// pairs, so a field is found by hash in O(1) and also reached by position
+/// (`get_index`) in O(1), which is what `HRANDFIELD` picks with and what
+/// `HSCAN`'s cursor counts (see `sharedkv_commands::hashes`).
+///
+/// Fields are removed with `swap_remove` (the last pair moves into the
+/// hole, O(1)), never `shift_remove` (O(N)): the order is not insertion
+/// order once a field has gone.
+///
+/// The cost: more memory per field than a plain hash table (the pairs'
+/// vector and the index table, each with its own spare capacity), paid for
+/// O(1) random picks and cursors that page.
+pub type Hash = indexmap::IndexMap<Bytes, Bytes, crate::BuildHasher>;
 
 /// The deque behind a [`Value::List`]: O(1) at both ends, O(1) by index.
 pub type List = std::collections::VecDeque<Bytes>;
 
-/// The set behind a [`Value::Set`].
-pub type Set = std::collections::HashSet<Bytes, crate::BuildHasher>;
+/// The set behind a [`Value::Set`]: as [`Hash`], a hash table over a
+/// vector of the members, for O(1) membership and O(1) access by position
+/// (`SPOP`, `SRANDMEMBER`, `SSCAN`'s cursor). Members are removed with
+/// `swap_remove`, never `shift_remove`.
+///
+/// The cost: more memory per member than a plain hash set, as for [`Hash`].
+pub type Set = indexmap::IndexSet<Bytes, crate::BuildHasher>;
 
 pub use crate::zset::SortedSet;
 

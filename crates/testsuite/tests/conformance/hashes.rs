@@ -4,8 +4,9 @@
 //! except the copy-rule check, which drives the command layer itself.
 
 use super::*;
-use sharedkv_testsuite::commands::hashes;
+use sharedkv_testsuite::commands::keyspace::ScanOptions;
 use sharedkv_testsuite::commands::sort::{self, SortOptions, SortOutcome};
+use sharedkv_testsuite::commands::{Thresholds, hashes};
 use sharedkv_testsuite::db::{Entry, List, Value};
 
 const DB0: DbIndex = DbIndex::ZERO;
@@ -391,6 +392,40 @@ async fn sort_store_in_batches<D: Db>(db: D) {
     assert_eq!(stored_list(&db, "dst").await, Some(expected));
 }
 
+/// A paged HSCAN of a 2,000-field hash (past the listpack limits) returns every field once, with its value, over several calls.
+async fn hscan_pages_a_big_hash<D: Db>(db: D) {
+    let k = b("big");
+    let pairs: Vec<(Bytes, Bytes)> = (0..2000)
+        .map(|i| (b(format!("f{i}")), b(format!("v{i}"))))
+        .collect();
+    assert_eq!(
+        hashes::hset(&db, DB0, k.clone(), pairs.clone()).await,
+        Ok(2000)
+    );
+    let options = || ScanOptions {
+        count: 97,
+        ..ScanOptions::default()
+    };
+    let (mut cursor, mut seen, mut calls) = (0, Vec::new(), 0);
+    loop {
+        let (next, page) = hashes::hscan(&db, DB0, &k, cursor, options(), Thresholds::DEFAULT)
+            .await
+            .expect("a hash");
+        assert!(page.len() <= 97, "{} pairs in one call", page.len());
+        seen.extend(page);
+        calls += 1;
+        if next == 0 {
+            break;
+        }
+        cursor = next;
+    }
+    assert_eq!(calls, 2000_usize.div_ceil(97));
+    seen.sort();
+    let mut expected = pairs;
+    expected.sort();
+    assert_eq!(seen, expected);
+}
+
 macro_rules! stamp {
     ($strategy:ident, $new:expr) => {
         /// The hash checks, run on this strategy.
@@ -404,6 +439,7 @@ macro_rules! stamp {
                 #[tokio::test] hash_writes_keep_no_byte_of_the_read_buffer,
                 #[tokio::test(start_paused = true)] sort_store_writes_a_list,
                 #[tokio::test] sort_store_in_batches,
+                #[tokio::test] hscan_pages_a_big_hash,
             }
         }
     };

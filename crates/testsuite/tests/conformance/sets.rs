@@ -4,6 +4,8 @@
 //! command layer itself.
 
 use super::*;
+use sharedkv_testsuite::commands::Thresholds;
+use sharedkv_testsuite::commands::keyspace::ScanOptions;
 use sharedkv_testsuite::commands::sets::{self, SetOp};
 
 const DB0: DbIndex = DbIndex::ZERO;
@@ -242,6 +244,32 @@ async fn set_writes_keep_no_byte_of_the_read_buffer<D: Db>(db: D) {
     assert_eq!(members(&db, "s3").await, list(&["a"]));
 }
 
+/// A paged SSCAN of a 2,000-member set (not an intset) returns every member once over several calls.
+async fn sscan_pages_a_big_set<D: Db>(db: D) {
+    let k = b("big");
+    let all: Vec<Bytes> = (0..2000).map(|i| b(format!("m{i}"))).collect();
+    assert_eq!(sets::sadd(&db, DB0, k.clone(), all.clone()).await, Ok(2000));
+    let options = || ScanOptions {
+        count: 97,
+        ..ScanOptions::default()
+    };
+    let (mut cursor, mut seen, mut calls) = (0, Vec::new(), 0);
+    loop {
+        let (next, page) = sets::sscan(&db, DB0, &k, cursor, options(), Thresholds::DEFAULT)
+            .await
+            .expect("a set");
+        assert!(page.len() <= 97, "{} members in one call", page.len());
+        seen.extend(page);
+        calls += 1;
+        if next == 0 {
+            break;
+        }
+        cursor = next;
+    }
+    assert_eq!(calls, 2000_usize.div_ceil(97));
+    assert_eq!(sorted(seen), sorted(all));
+}
+
 macro_rules! stamp {
     ($strategy:ident, $new:expr) => {
         /// The set checks, run on this strategy.
@@ -253,6 +281,7 @@ macro_rules! stamp {
                 #[tokio::test] spop_count_removes_exactly_what_it_returns,
                 #[tokio::test(start_paused = true)] a_set_keeps_its_ttl_until_the_deadline,
                 #[tokio::test] set_writes_keep_no_byte_of_the_read_buffer,
+                #[tokio::test] sscan_pages_a_big_set,
             }
         }
     };
