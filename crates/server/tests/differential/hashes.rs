@@ -46,6 +46,24 @@ fn hash_value() -> Args {
     prop_oneof![4 => value(), 1 => any_of(FLOAT_VALUES)].boxed()
 }
 
+/// The field/value pairs of one bulk `HSET`: a few hundred fields, so that
+/// the hash is a listpack on Redis up to `hash-max-listpack-entries` (512)
+/// and a hash table past it, which Redis's `HSCAN` pages as sharedkv's
+/// does.
+fn bulk_pairs() -> Args {
+    proptest::sample::select(&[300usize, 512, 513, 600][..])
+        .prop_map(|n| {
+            (0..n)
+                .flat_map(|i| [lit(format!("b{i}").as_bytes()), lit(b"v")])
+                .collect()
+        })
+        .boxed()
+}
+
+/// A count that covers any generated hash (at most 600 fields from one
+/// bulk `HSET`, 3 more per other write, 40 commands a sequence).
+const COVERING: &str = "2000";
+
 /// A key that no generated command writes: HRANDFIELD's absent-key answers.
 fn absent() -> Args {
     any_of(&["nohash"])
@@ -57,6 +75,8 @@ pub static ENTRIES: &[Entry] = &[
         seq(vec![key(), many(seq(vec![field(), hash_value()]), 1..=3)])
     })
     .weight(3),
+    // Rare, so that most hashes stay small.
+    entry("hset", || seq(vec![key(), bulk_pairs()])).weight(1),
     entry("hsetnx", || seq(vec![key(), field(), hash_value()])),
     entry("hmset", || {
         seq(vec![key(), many(seq(vec![field(), hash_value()]), 1..=3)])
@@ -82,7 +102,7 @@ pub static ENTRIES: &[Entry] = &[
     .weight(3),
     // A count of 0, or one that covers any generated hash: no choice.
     entry("hrandfield", || {
-        seq(vec![key(), any_of(&["0", "50", "9223372036854775807"])])
+        seq(vec![key(), any_of(&["0", COVERING, "9223372036854775807"])])
     })
     .weight(1)
     .check(Check::Unordered)
@@ -90,7 +110,7 @@ pub static ENTRIES: &[Entry] = &[
     entry("hrandfield", || {
         seq(vec![
             key(),
-            any_of(&["0", "50", "4611686018427387903"]),
+            any_of(&["0", COVERING, "4611686018427387903"]),
             word("WITHVALUES"),
         ])
     })

@@ -46,13 +46,25 @@ fn absent() -> Args {
     any_of(&["noset"])
 }
 
-/// A count no generated set reaches (at most 4 members per `SADD`, 40
-/// commands a sequence), and the largest one.
-const COVERING: &[&str] = &["200", "9223372036854775807"];
+/// A count no generated set reaches (at most 600 members from one bulk
+/// `SADD`, 4 more per other `SADD`, 40 commands a sequence), and the
+/// largest one.
+const COVERING: &[&str] = &["2000", "9223372036854775807"];
+
+/// The members of one bulk `SADD`: a few hundred integers, so that the set
+/// is an intset on Redis up to `set-max-intset-entries` (512) and a hash
+/// table past it, which Redis's `SSCAN` pages as sharedkv's does.
+fn bulk_members() -> Args {
+    proptest::sample::select(&[300usize, 512, 513, 600][..])
+        .prop_map(|n| (0..n).map(|i| lit(i.to_string().as_bytes())).collect())
+        .boxed()
+}
 
 /// The set commands.
 pub static ENTRIES: &[Entry] = &[
     entry("sadd", || seq(vec![key(), many(member(), 1..=4)])).weight(6),
+    // Rare, so that most sets stay small.
+    entry("sadd", || seq(vec![key(), bulk_members()])).weight(1),
     entry("srem", || seq(vec![key(), many(member(), 1..=3)])).weight(2),
     entry("smembers", key).check(Check::Unordered),
     entry("sismember", || seq(vec![key(), member()])).weight(1),
