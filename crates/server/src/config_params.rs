@@ -487,7 +487,7 @@ pub(crate) fn parse_output_limits(
         .split(|c| c.is_ascii_whitespace())
         .filter(|w| !w.is_empty())
         .collect();
-    if words.len() % 4 != 0 {
+    if !words.len().is_multiple_of(4) {
         return Err("Wrong number of arguments in buffer limit configuration.".to_owned());
     }
     for group in words.chunks_exact(4) {
