@@ -232,10 +232,11 @@ fn collections(out: &mut String, rows: &[Row], names: &[String], name: &str, pip
     let scenarios = of_group(name);
     compact_table(
         out,
-        &format!("Collections: redis-benchmark `-c 50 -P {pipeline}`, ops/s per test"),
-        "Each test alone in its own redis-benchmark run, `-r 100000`, every request on one key \
-         (`mylist`, `myset`, `myhash`, `myzset`); in brackets, the ratio to redis-server's (above 1 \
-         is faster).",
+        &format!("Collections: `-c 50 -P {pipeline}`, ops/s per test"),
+        "Each redis-benchmark test alone in its own run, `-r 100000`, every request on one key \
+         (`mylist`, `myset`, `myhash`, `myzset`); the `lg-*` tests are loadgen's application \
+         workloads, over a few to 100,000 keys of each type (see Scenarios). In brackets, the \
+         ratio to redis-server's (above 1 is faster).",
         rows,
         names,
         &scenarios,
