@@ -16,7 +16,7 @@
 //!
 //! The map reaches a field by position in O(1), so `HRANDFIELD` costs O(1)
 //! a field picked, and `HSCAN` pages a big hash by position
-//! ([`scan_page`], shared with `SSCAN`).
+//! (`scan_page`, shared with `SSCAN`).
 
 use bytes::Bytes;
 use rand::Rng;
@@ -943,7 +943,7 @@ fn is_listpack(entry: &Entry, limits: &Thresholds) -> bool {
 /// the next cursor 0, whatever the cursor and `COUNT`, as in Redis. A
 /// bigger one is paged: `COUNT` (default 10) fields a call, from the top
 /// of the map down, which keeps Redis's guarantee for a full iteration
-/// (see [`scan_page`]). `MATCH` filters after the page is picked, as in
+/// (see `scan_page`). `MATCH` filters after the page is picked, as in
 /// Redis, so a page may be empty with a cursor that is not 0.
 ///
 /// As in Redis, the cursor is checked first (`ERR invalid cursor`), then

@@ -19,7 +19,7 @@
 //! `SPOP` and `SRANDMEMBER` choose with the `rand` crate's thread-local
 //! generator, by position: the set behind a value ([`Set`]) reaches a
 //! member by index in O(1), so each member chosen costs O(1), as in Redis.
-//! `SSCAN` pages a big set by position too (see [`scan_page`]).
+//! `SSCAN` pages a big set by position too (see `scan_page` in `hashes.rs`).
 
 use bytes::Bytes;
 use rand::Rng;
@@ -1126,13 +1126,14 @@ fn scan_set(set: &Set, small: bool, cursor: u64, options: ScanOptions) -> (u64, 
 /// `SSCAN key cursor [MATCH pattern] [COUNT count]`
 ///
 /// A set Redis keeps as an intset (all integers, by default at most 512
-/// of them: `CONFIG SET set-max-intset-entries`) comes whole, with the next cursor 0, whatever the cursor and `COUNT`,
-/// as in Redis. A bigger one is paged, `COUNT` (default 10) positions a
-/// call, from the top of the set down (see [`scan_page`] for why that
-/// order keeps Redis's guarantee). The cursor is validated as Redis does
-/// (`ERR invalid cursor`); one past the set's end starts from its top. The
-/// checks come in Redis's order: the cursor, then an absent key (an empty
-/// scan, whatever the options), then the type, then the options.
+/// of them: `CONFIG SET set-max-intset-entries`) comes whole, with the
+/// next cursor 0, whatever the cursor and `COUNT`, as in Redis. A bigger
+/// one is paged, `COUNT` (default 10) positions a call, from the top of the
+/// set down (see `scan_page` in `hashes.rs` for why that order keeps
+/// Redis's guarantee). The cursor is validated as Redis does (`ERR invalid
+/// cursor`); one past the set's end starts from its top. The checks come
+/// in Redis's order: the cursor, then an absent key (an empty scan,
+/// whatever the options), then the type, then the options.
 pub struct SScan;
 
 impl Command for SScan {
