@@ -56,9 +56,9 @@
 //! (operations) per second. Benchmarks are named
 //! `BenchmarkId::new(strategy, tasks)`, as `bench-summary` expects.
 //!
-//! A group whose commands are not all in `sharedkv-commands` yet (the
-//! sorted-set family is being written) runs its floor only and prints
-//! which commands it missed.
+//! A group whose commands are not all in `sharedkv-commands` (a scenario
+//! added before its commands) runs its floor only and says which commands
+//! it missed, rather than failing the whole run.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
 use std::hint::black_box;
