@@ -6,10 +6,13 @@
 //! next: option syntax and integers. It takes the decoder's argument vector
 //! by value and moves the `Bytes` out of it, so nothing is copied here.
 
+use std::time::Duration;
+
 use bytes::Bytes;
-use sharedkv_commands::{Spec, is};
+use sharedkv_commands::{Error, Spec, is};
 use sharedkv_db::parse_i64;
 
+use crate::clients::{ClientType, KillFilter, PauseMode};
 use crate::error::CommandError;
 use crate::table::CommandId;
 
@@ -22,6 +25,46 @@ pub(crate) enum Command {
     /// Reads or changes the state of this connection only: authentication,
     /// name, subscriptions. See [`crate::connection`].
     Session(SessionCommand),
+    /// Reads or changes the client registry: this connection's record and
+    /// the others'. See [`crate::clients`].
+    Client(ClientCommand),
+}
+
+/// The `CLIENT` subcommands on the registry.
+#[derive(Debug)]
+pub(crate) enum ClientCommand {
+    /// `CLIENT LIST [TYPE type]`.
+    List(Option<ClientType>),
+    /// `CLIENT LIST ID id [id ...]`.
+    ListIds(Vec<i64>),
+    Info,
+    /// `CLIENT KILL filter value [filter value ...]`.
+    Kill(KillFilter),
+    /// `CLIENT KILL ip:port`, the old form.
+    KillAddr(Bytes),
+    NoEvict(bool),
+    NoTouch(bool),
+    Pause(Duration, PauseMode),
+    Unpause,
+    /// `CLIENT UNBLOCK id [TIMEOUT|ERROR]`: no command blocks yet, so no
+    /// client is blocked and the answer is 0. The blocking commands will
+    /// take `error` (true for `ERROR`) to their waiter.
+    Unblock {
+        id: i64,
+        error: bool,
+    },
+}
+
+/// `CLIENT REPLY`'s modes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum ReplyMode {
+    On,
+    /// No replies until `CLIENT REPLY ON`.
+    Off,
+    /// Set by `CLIENT REPLY SKIP` for its own reply: becomes `Skip` after it.
+    SkipNext,
+    /// The next command's reply is dropped.
+    Skip,
 }
 
 /// Commands answered from shared state, the same on every connection.
@@ -78,8 +121,13 @@ pub(crate) enum SessionCommand {
     ClientId,
     ClientGetName,
     ClientSetName(Bytes),
-    /// `CLIENT SETINFO`: checked, then ignored (nothing reports it).
-    ClientSetInfo,
+    /// `CLIENT SETINFO LIB-NAME|LIB-VER value`: shown by `CLIENT LIST`.
+    ClientSetInfo {
+        lib_name: bool,
+        value: Bytes,
+    },
+    /// `CLIENT REPLY ON|OFF|SKIP`.
+    ClientReply(ReplyMode),
 }
 
 /// One option of `HELLO`, as Redis reads them: left to right, each acted
@@ -165,27 +213,233 @@ impl Command {
                 if !is_printable_word(&value) {
                     return Err(CommandError::InvalidLibInfo(attr));
                 }
-                return Ok(Command::Session(C::ClientSetInfo));
+                let lib_name = is(&attr, "LIB-NAME");
+                return Ok(Command::Session(C::ClientSetInfo { lib_name, value }));
             }
+            CommandId::ClientReply => {
+                let mode = match one(rest(args)) {
+                    Some(w) if is(&w, "ON") => ReplyMode::On,
+                    Some(w) if is(&w, "OFF") => ReplyMode::Off,
+                    Some(w) if is(&w, "SKIP") => ReplyMode::SkipNext,
+                    _ => return Err(Error::SYNTAX.into()),
+                };
+                return Ok(Command::Session(C::ClientReply(mode)));
+            }
+            CommandId::ClientTracking => return Err(TRACKING_UNSUPPORTED.into()),
+            CommandId::ClientList
+            | CommandId::ClientInfo
+            | CommandId::ClientKill
+            | CommandId::ClientNoEvict
+            | CommandId::ClientNoTouch
+            | CommandId::ClientPause
+            | CommandId::ClientUnpause
+            | CommandId::ClientUnblock => return parse_client(id, args).map(Command::Client),
         };
         Ok(Command::Server(server))
     }
+}
+
+/// The reply to `CLIENT TRACKING`, `CACHING`, `GETREDIR` and
+/// `TRACKINGINFO`: the server does not track keys for client-side caching.
+pub(crate) const TRACKING_UNSUPPORTED: Error =
+    Error::Fixed("ERR client-side caching (CLIENT TRACKING) is not supported by this server");
+
+/// The `CLIENT` subcommands on the registry, checked in Redis 7.0's order
+/// (see each arm).
+fn parse_client(id: CommandId, args: Vec<Bytes>) -> Result<ClientCommand, CommandError> {
+    use ClientCommand as K;
+    // `args` is `CLIENT <subcommand> ...`: the subcommand as typed, for
+    // Redis's catch-all error.
+    let typed = args.get(1).cloned().unwrap_or_default();
+    let words = rest(rest(args));
+    let catch_all = || {
+        CommandError::from(Error::with_arg(
+            "ERR unknown subcommand or wrong number of arguments for '",
+            &typed,
+            "'. Try CLIENT HELP.",
+        ))
+    };
+    Ok(match id {
+        CommandId::ClientList => match words.as_slice() {
+            [] => K::List(None),
+            [word, kind] if is(word, "TYPE") => K::List(Some(client_type(kind)?)),
+            [word, ids @ ..] if is(word, "ID") && !ids.is_empty() => K::ListIds(
+                ids.iter()
+                    .map(|id| parse_i64(id).ok_or(Error::Fixed("ERR Invalid client ID")))
+                    .collect::<Result<_, _>>()?,
+            ),
+            _ => return Err(Error::SYNTAX.into()),
+        },
+        CommandId::ClientInfo => K::Info,
+        CommandId::ClientKill => match words.as_slice() {
+            [addr] => K::KillAddr(addr.clone()),
+            _ => K::Kill(kill_filter(&words)?),
+        },
+        CommandId::ClientNoEvict => K::NoEvict(on_off(&words)?),
+        CommandId::ClientNoTouch => K::NoTouch(on_off(&words)?),
+        CommandId::ClientPause => {
+            // The mode is checked before the timeout, as Redis does.
+            let mode = match words.as_slice() {
+                [_] => PauseMode::All,
+                [_, mode] if is(mode, "WRITE") => PauseMode::Write,
+                [_, mode] if is(mode, "ALL") => PauseMode::All,
+                [_, _] => {
+                    return Err(Error::Fixed("ERR CLIENT PAUSE mode must be WRITE or ALL").into());
+                }
+                _ => return Err(catch_all()),
+            };
+            let ms = words
+                .first()
+                .and_then(|w| parse_i64(w))
+                .ok_or(Error::Fixed(
+                    "ERR timeout is not an integer or out of range",
+                ))?;
+            let ms = u64::try_from(ms).map_err(|_| Error::Fixed("ERR timeout is negative"))?;
+            K::Pause(Duration::from_millis(ms), mode)
+        }
+        CommandId::ClientUnpause => K::Unpause,
+        CommandId::ClientUnblock => {
+            let error = match words.as_slice() {
+                [_] => false,
+                [_, reason] if is(reason, "TIMEOUT") => false,
+                [_, reason] if is(reason, "ERROR") => true,
+                [_, _] => {
+                    return Err(Error::Fixed(
+                        "ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR",
+                    )
+                    .into());
+                }
+                _ => return Err(catch_all()),
+            };
+            let id = words
+                .first()
+                .and_then(|w| parse_i64(w))
+                .ok_or(Error::NOT_AN_INTEGER)?;
+            K::Unblock { id, error }
+        }
+        _ => return Err(catch_all()),
+    })
+}
+
+/// `TYPE normal|master|replica|slave|pubsub`.
+fn client_type(word: &[u8]) -> Result<ClientType, CommandError> {
+    ClientType::parse(word)
+        .ok_or_else(|| Error::with_arg("ERR Unknown client type '", word, "'").into())
+}
+
+/// `ON|OFF`, in any case.
+fn on_off(words: &[Bytes]) -> Result<bool, CommandError> {
+    match words {
+        [w] if is(w, "ON") => Ok(true),
+        [w] if is(w, "OFF") => Ok(false),
+        _ => Err(Error::SYNTAX.into()),
+    }
+}
+
+/// `CLIENT KILL`'s filters, read left to right as Redis reads them: the
+/// first bad one is the error, a word without its value a syntax error.
+fn kill_filter(words: &[Bytes]) -> Result<KillFilter, CommandError> {
+    let mut filter = KillFilter {
+        skip_me: true,
+        ..KillFilter::default()
+    };
+    for pair in words.chunks(2) {
+        let [name, value] = pair else {
+            return Err(Error::SYNTAX.into());
+        };
+        if is(name, "ID") {
+            let id = parse_i64(value)
+                .and_then(|id| u64::try_from(id).ok())
+                .filter(|&id| id > 0)
+                .ok_or(Error::Fixed("ERR client-id should be greater than 0"))?;
+            filter.id = Some(id);
+        } else if is(name, "TYPE") {
+            filter.kind = Some(client_type(value)?);
+        } else if is(name, "ADDR") {
+            filter.addr = Some(value.clone());
+        } else if is(name, "LADDR") {
+            filter.laddr = Some(value.clone());
+        } else if is(name, "USER") {
+            // The only user there is; every client is it.
+            if &value[..] != b"default" {
+                return Err(Error::with_arg("ERR No such user '", value, "'").into());
+            }
+        } else if is(name, "SKIPME") {
+            filter.skip_me = if is(value, "YES") {
+                true
+            } else if is(value, "NO") {
+                false
+            } else {
+                return Err(Error::SYNTAX.into());
+            };
+        } else {
+            return Err(Error::SYNTAX.into());
+        }
+    }
+    Ok(filter)
 }
 
 /// The `HELP` lines of a container command, in Redis's shape (a usage line,
 /// then each subcommand and an indented line on what it does), in our words.
 fn help_text(name: &str) -> &'static [&'static str] {
     match name {
+        // Redis 7.0's subcommands in its order, with 7.2's SETINFO and
+        // NO-TOUCH.
         "client|help" => &[
             "CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+            "CACHING (YES|NO)",
+            "    Client-side caching is not supported by this server: an error.",
+            "GETREDIR",
+            "    Client-side caching is not supported by this server: an error.",
             "GETNAME",
             "    Return this connection's name, or nil if it has none.",
             "ID",
             "    Return this connection's unique ID.",
+            "INFO",
+            "    Describe this connection, in the format of CLIENT LIST.",
+            "KILL <ip:port>",
+            "    Close the connection from <ip:port>.",
+            "KILL <option> <value> [<option> <value> [...]]",
+            "    Close every connection that matches all the options, and return how many. Options are:",
+            "    * ID <client-id>",
+            "      The connection of that ID.",
+            "    * ADDR (<ip:port>|<unixsocket>:0)",
+            "      Connections from that address.",
+            "    * LADDR (<ip:port>|<unixsocket>:0)",
+            "      Connections to that local address.",
+            "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
+            "      Connections of that type.",
+            "    * USER <username>",
+            "      Connections authenticated as <username>.",
+            "    * SKIPME (YES|NO)",
+            "      Whether to spare this connection (default: yes).",
+            "LIST [options ...]",
+            "    Describe every connection, one line each. Options:",
+            "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
+            "      Only connections of that type.",
+            "    * ID <client-id> [<client-id> ...]",
+            "      Only the connections of those IDs.",
+            "UNPAUSE",
+            "    End a pause now.",
+            "PAUSE <timeout> [WRITE|ALL]",
+            "    Hold the commands of every client (or only the writes) for <timeout> milliseconds.",
+            "REPLY (ON|OFF|SKIP)",
+            "    Turn this connection's replies on or off, or drop the next command's.",
             "SETINFO <LIB-NAME|LIB-VER> <value>",
             "    Record the name or version of the client library in use.",
             "SETNAME <name>",
             "    Name this connection (an empty name removes it).",
+            "UNBLOCK <clientid> [TIMEOUT|ERROR]",
+            "    Wake the client of that ID from a blocking command (none blocks yet: always 0).",
+            "TRACKING (ON|OFF) [REDIRECT <id>] [BCAST] [PREFIX <prefix> [...]]",
+            "         [OPTIN] [OPTOUT] [NOLOOP]",
+            "    Client-side caching is not supported by this server: an error.",
+            "TRACKINGINFO",
+            "    Client-side caching is not supported by this server: an error.",
+            "NO-EVICT (ON|OFF)",
+            "    Accepted and shown in CLIENT LIST (this server does not evict clients).",
+            "NO-TOUCH (ON|OFF)",
+            "    Accepted and shown in CLIENT LIST.",
             "HELP",
             "    Print this help.",
         ],

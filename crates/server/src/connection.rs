@@ -58,7 +58,8 @@ use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
 use crate::Shared;
-use crate::command::{Command, SessionCommand};
+use crate::clients::{Registered, command_code};
+use crate::command::{ClientCommand, Command, ReplyMode, SessionCommand};
 use crate::error::CommandError;
 use crate::execute::execute;
 use crate::session::{Done, Session};
@@ -96,6 +97,11 @@ enum Flow {
 
 /// The state of one client connection.
 pub(crate) struct Connection<D> {
+    /// Keeps this connection's record in the client registry until the
+    /// connection is dropped; the session holds the record itself. First,
+    /// so that it is dropped first: a client that sees its socket close
+    /// is no longer listed.
+    _registered: Registered,
     socket: TcpStream,
     shared: Arc<Shared<D>>,
     /// Bytes read and not yet decoded: at most one incomplete request
@@ -130,13 +136,14 @@ impl<D: Db> Connection<D> {
     pub(crate) fn new(
         socket: TcpStream,
         shared: Arc<Shared<D>>,
-        id: u64,
+        registered: Registered,
         shutdown: CancellationToken,
     ) -> Self {
-        let session = Session::new(id, &shared);
+        let session = Session::new(Arc::clone(&registered.client), &shared);
         let config_changed = shared.live.subscribe();
         let seen_generation = shared.live.generation();
         let mut connection = Connection {
+            _registered: registered,
             socket,
             input: BytesMut::new(),
             output: BytesMut::new(),
@@ -176,11 +183,24 @@ impl<D: Db> Connection<D> {
                 self.input = BytesMut::new();
             }
             self.input.reserve(READ_CHUNK);
+            // Once per batch, for CLIENT LIST: two relaxed stores.
+            self.session.me.set_buffers(
+                (self.input.len(), self.input.capacity()),
+                (self.output.len(), self.output.capacity()),
+            );
             let pending = !self.output.is_empty();
             let idle_deadline = self.idle_deadline();
             tokio::select! {
                 biased;
-                () = &mut shutdown => return self.drain_and_close().await,
+                // The token is the server's shutdown and CLIENT KILL both:
+                // a killed client is dropped at once, its replies unwritten,
+                // as Redis frees it.
+                () = &mut shutdown => {
+                    if self.session.me.is_killed() {
+                        return Ok(());
+                    }
+                    return self.drain_and_close().await;
+                }
                 // Written at the top of the loop.
                 ready = self.socket.writable(), if pending => ready?,
                 ready = self.socket.readable() => {
@@ -198,12 +218,15 @@ impl<D: Db> Connection<D> {
                 (channel, message) = self.session.subscriptions.next_message(),
                     if self.session.subscriptions.is_active() =>
                 {
-                    // A push in RESP3, an array of 3 in RESP2.
-                    let mut reply = self.session.reply(&mut self.output);
-                    reply.push(3);
-                    reply.bulk(b"message");
-                    reply.bulk(&channel);
-                    reply.bulk(&message);
+                    // A push in RESP3, an array of 3 in RESP2; dropped under
+                    // CLIENT REPLY OFF, as Redis 7.0 drops it.
+                    if self.session.reply_mode != ReplyMode::Off {
+                        let mut reply = self.session.reply(&mut self.output);
+                        reply.push(3);
+                        reply.bulk(b"message");
+                        reply.bulk(&channel);
+                        reply.bulk(&message);
+                    }
                     if self.over_output_limit() {
                         return Ok(());
                     }
@@ -224,15 +247,24 @@ impl<D: Db> Connection<D> {
         loop {
             match self.decoder.decode(&mut self.input) {
                 Ok(Some(args)) => {
-                    if self.over_output_limit() {
+                    // Killed by another client's CLIENT KILL: stop after the
+                    // command that was running.
+                    if self.over_output_limit() || self.session.me.is_killed() {
                         return Ok(Flow::Disconnect);
                     }
                     // Once per batch: the clock is read off the hot path.
                     if !active {
                         active = true;
                         self.last_active = Instant::now();
+                        let ms = self.shared.registry.ms(self.last_active);
+                        self.session.me.set_active(ms);
                     }
-                    match self.handle(args).await {
+                    let mark = self.output.len();
+                    let flow = self.handle(args).await;
+                    if self.session.reply_mode != ReplyMode::On {
+                        self.drop_reply(mark);
+                    }
+                    match flow {
                         Flow::Continue => {}
                         flow => return Ok(flow),
                     }
@@ -250,6 +282,18 @@ impl<D: Db> Connection<D> {
                 }
             }
         }
+    }
+
+    /// `CLIENT REPLY OFF` or `SKIP`: drops the reply of the command that
+    /// has just run, which starts at `mark` in the output, and moves
+    /// `SKIP` along (see [`ReplyMode`]).
+    fn drop_reply(&mut self, mark: usize) {
+        self.output.truncate(mark);
+        self.session.reply_mode = match self.session.reply_mode {
+            ReplyMode::SkipNext => ReplyMode::Skip,
+            ReplyMode::Skip => ReplyMode::On,
+            mode => mode,
+        };
     }
 
     /// Reads what the socket holds into `input` without waiting.
@@ -314,6 +358,8 @@ impl<D: Db> Connection<D> {
             Err(e) => return self.reject(e),
         };
         let spec = resolved.spec();
+        // One relaxed store, for CLIENT LIST's `cmd`.
+        self.session.me.set_command(command_code(resolved));
         if !self.session.authenticated && !spec.has_flag("no_auth") {
             // As Redis's `authRequired`: the password is looked at as it is
             // now, so a client connected while one was set runs commands
@@ -327,6 +373,19 @@ impl<D: Db> Connection<D> {
         let allowed = matches!(resolved, Resolved::Server(id, _) if id.allowed_while_subscribed());
         if self.session.subscriptions.is_active() && !self.session.resp3 && !allowed {
             return self.reject(CommandError::NotAllowedWhileSubscribed(spec.name));
+        }
+        // CLIENT PAUSE: checked where Redis checks it, after the name,
+        // arity, authentication and context, before the command's own
+        // syntax. One relaxed load while no pause is on.
+        if self.shared.registry.pause.is_on() {
+            // The replies of the commands before this one leave first.
+            if self.write_now().is_err() {
+                return Flow::Disconnect;
+            }
+            self.shared.registry.pause.wait(spec, &self.shutdown).await;
+            if self.session.me.is_killed() {
+                return Flow::Disconnect;
+            }
         }
         self.executed += 1;
         let id = match resolved {
@@ -344,6 +403,9 @@ impl<D: Db> Connection<D> {
                     cx.reply.error(&e);
                 }
                 let cut_off = cx.reply.was_cut_off();
+                if cx.selected != self.session.selected {
+                    self.session.me.set_db(cx.selected.get());
+                }
                 self.session.selected = cx.selected;
                 if cut_off {
                     // Logged as the limit's other disconnections are.
@@ -367,6 +429,50 @@ impl<D: Db> Connection<D> {
                 Ok(flow) => flow,
                 Err(e) => self.reject(e),
             },
+            Command::Client(command) => self.client(command),
+        }
+    }
+
+    /// Runs a `CLIENT` subcommand on the registry. A client that kills
+    /// itself gets its reply, then is closed, as in Redis.
+    fn client(&mut self, command: ClientCommand) -> Flow {
+        let registry = &self.shared.registry;
+        let me = &self.session.me;
+        let mut reply = Reply::new(&mut self.output, 0).resp3(self.session.resp3);
+        match command {
+            ClientCommand::List(kind) => reply.verbatim(registry.list(kind).as_bytes()),
+            ClientCommand::ListIds(ids) => reply.verbatim(registry.list_ids(&ids).as_bytes()),
+            ClientCommand::Info => reply.verbatim(registry.info(me).as_bytes()),
+            ClientCommand::Kill(filter) => reply.count(registry.kill(me, &filter)),
+            ClientCommand::KillAddr(addr) => {
+                if registry.kill_addr(&addr) {
+                    reply.ok();
+                } else {
+                    reply.error(&sharedkv_commands::Error::Fixed("ERR No such client"));
+                }
+            }
+            ClientCommand::NoEvict(on) => {
+                me.set_no_evict(on);
+                reply.ok();
+            }
+            ClientCommand::NoTouch(on) => {
+                me.set_no_touch(on);
+                reply.ok();
+            }
+            ClientCommand::Pause(timeout, mode) => {
+                registry.pause.pause(mode, timeout);
+                reply.ok();
+            }
+            ClientCommand::Unpause => {
+                registry.pause.unpause();
+                reply.ok();
+            }
+            ClientCommand::Unblock { id, error } => reply.count(registry.unblock(id, error)),
+        }
+        if me.is_killed() {
+            Flow::Close
+        } else {
+            Flow::Continue
         }
     }
 

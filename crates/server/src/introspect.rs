@@ -50,8 +50,18 @@ pub(crate) async fn info<D: Db>(shared: &Shared<D>, sections: &[Bytes], reply: &
     }
     if wants("clients") {
         let mut s = String::from("# Clients\r\n");
+        // Redis 7.0's fields in its order. Nothing blocks and nothing is
+        // tracked yet, so those counts are 0 and true; the buffer peaks are
+        // the largest buffers now (Redis keeps the last few seconds' peak).
+        let (max_input, max_output) = shared.registry.max_buffers();
         line(&mut s, "connected_clients", shared.connected_clients());
+        line(&mut s, "cluster_connections", 0);
         line(&mut s, "maxclients", shared.live.max_clients());
+        line(&mut s, "client_recent_max_input_buffer", max_input);
+        line(&mut s, "client_recent_max_output_buffer", max_output);
+        line(&mut s, "blocked_clients", 0);
+        line(&mut s, "tracking_clients", 0);
+        line(&mut s, "clients_in_timeout_table", 0);
         parts.push(s);
     }
     if wants("memory") {
@@ -76,6 +86,12 @@ pub(crate) async fn info<D: Db>(shared: &Shared<D>, sections: &[Bytes], reply: &
             &mut s,
             "total_commands_processed",
             stats.commands.load(Ordering::Relaxed),
+        );
+        line(&mut s, "instantaneous_ops_per_sec", shared.ops.get());
+        line(
+            &mut s,
+            "rejected_connections",
+            stats.rejected.load(Ordering::Relaxed),
         );
         parts.push(s);
     }

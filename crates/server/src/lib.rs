@@ -34,6 +34,8 @@
 //! - `execute`: the server commands on shared state (pub/sub, counters).
 //! - `introspect`: `INFO`, `CONFIG GET`, `COMMAND`, `HELLO`.
 //! - `pubsub`: channels, shared by every connection whatever the strategy.
+//! - `clients`: the client registry (one record per connection, for
+//!   `CLIENT LIST`, `KILL`, `PAUSE`) and the ops-per-second sampler.
 //!
 //! Every data command (strings, keys, hashes, ...) and the copy rule for
 //! stored bytes live in `sharedkv-commands`; this crate knows no strategy.
@@ -42,6 +44,7 @@
 //! [`CancellationToken`] tells connections to finish, a [`TaskTracker`]
 //! waits for them.
 
+mod clients;
 mod command;
 mod config_params;
 mod connection;
@@ -65,6 +68,7 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
+use crate::clients::{OpsRate, Registry};
 use crate::config_params::{ClientSlot, Live};
 use crate::connection::Connection;
 use crate::pubsub::PubSub;
@@ -137,7 +141,12 @@ pub(crate) struct Shared<D> {
     /// Clients connected now. Each connection holds a [`ClientSlot`] on it
     /// until its task ends.
     pub(crate) clients: Arc<AtomicUsize>,
+    /// One record per connection, for `CLIENT LIST`, `KILL` and `PAUSE`.
+    pub(crate) registry: Arc<Registry>,
     pub(crate) stats: Stats,
+    /// `INFO`'s `instantaneous_ops_per_sec`, sampled by a task of each
+    /// `serve`.
+    pub(crate) ops: OpsRate,
     /// The listening port, for `INFO` and `CONFIG GET port`.
     pub(crate) port: u16,
     /// For `INFO`'s uptime.
@@ -163,6 +172,8 @@ pub(crate) struct Stats {
     /// commands, wrong arities and commands refused before `AUTH` or in
     /// subscribe mode do not count, as in Redis.
     pub(crate) commands: AtomicU64,
+    /// Connections refused at `maxclients`.
+    pub(crate) rejected: AtomicU64,
 }
 
 impl Stats {
@@ -170,6 +181,7 @@ impl Stats {
     pub(crate) fn reset(&self) {
         self.connections.store(0, Ordering::Relaxed);
         self.commands.store(0, Ordering::Relaxed);
+        self.rejected.store(0, Ordering::Relaxed);
     }
 }
 
@@ -241,6 +253,8 @@ impl<D: Db> Server<D> {
             pubsub: PubSub::default(),
             live: Live::new(&config),
             clients: Arc::new(AtomicUsize::new(0)),
+            registry: Arc::default(),
+            ops: OpsRate::default(),
             config,
             stats: Stats::default(),
             port,
@@ -259,6 +273,7 @@ impl<D: Db> Server<D> {
     pub async fn serve(&self, listener: TcpListener, shutdown: impl Future<Output = ()>) {
         let token = CancellationToken::new();
         let tracker = TaskTracker::new();
+        tracker.spawn(sample_ops(Arc::clone(&self.shared), token.clone()));
         tokio::select! {
             () = accept_loop(&listener, &self.shared, &token, &tracker) => {}
             () = shutdown => tracing::info!("shutting down"),
@@ -293,19 +308,54 @@ async fn accept_loop<D: Db>(
         let id = shared.stats.last_client_id.fetch_add(1, Ordering::Relaxed) + 1;
         let Some(permit) = ClientSlot::acquire(&shared.clients, shared.live.max_clients()) else {
             tracing::debug!(%peer, "rejected: max number of clients reached");
+            shared.stats.rejected.fetch_add(1, Ordering::Relaxed);
             tracker.spawn(reject(socket));
             continue;
         };
         if let Err(e) = socket.set_nodelay(true) {
             tracing::debug!(%peer, error = %e, "could not set TCP_NODELAY");
         }
-        let connection = Connection::new(socket, Arc::clone(shared), id, token.child_token());
+        let laddr = socket.local_addr().unwrap_or(peer);
+        let connection_token = token.child_token();
+        let registered =
+            shared
+                .registry
+                .register(id, peer, laddr, raw_fd(&socket), connection_token.clone());
+        let connection = Connection::new(socket, Arc::clone(shared), registered, connection_token);
         tracker.spawn(async move {
             if let Err(e) = connection.run().await {
                 tracing::debug!(%peer, error = %e, "connection ended with an error");
             }
             drop(permit);
         });
+    }
+}
+
+/// The socket's file descriptor, for `CLIENT LIST`'s `fd`; -1 where
+/// sockets have none.
+fn raw_fd(socket: &TcpStream) -> i64 {
+    #[cfg(unix)]
+    {
+        use std::os::fd::AsRawFd;
+        i64::from(socket.as_raw_fd())
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = socket;
+        -1
+    }
+}
+
+/// Samples the command counter every [`OpsRate::PERIOD`] for `INFO`'s
+/// `instantaneous_ops_per_sec`, until `token` is cancelled.
+async fn sample_ops<D>(shared: Arc<Shared<D>>, token: CancellationToken) {
+    let mut ticks = tokio::time::interval(OpsRate::PERIOD);
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    loop {
+        tokio::select! {
+            () = token.cancelled() => return,
+            _ = ticks.tick() => shared.ops.sample(shared.stats.commands.load(Ordering::Relaxed)),
+        }
     }
 }
 

@@ -4,11 +4,14 @@
 //! (`connection.rs`) owns a `Session` and hands it these commands; the data
 //! commands read only its selected database.
 
+use std::sync::Arc;
+
 use bytes::{Bytes, BytesMut};
 use sharedkv_commands::Reply;
 use sharedkv_db::DbIndex;
 
-use crate::command::{HelloOption, SessionCommand, is_printable_word};
+use crate::clients::Client;
+use crate::command::{HelloOption, ReplyMode, SessionCommand, is_printable_word};
 use crate::config_params::Live;
 use crate::error::CommandError;
 use crate::pubsub::Subscriptions;
@@ -33,6 +36,14 @@ pub(crate) struct Session {
     /// pub/sub messages included, is written in RESP3 then, and it may run
     /// any command while subscribed. `HELLO 2` and `RESET` go back to RESP2.
     pub(crate) resp3: bool,
+    /// `CLIENT REPLY`: whether this client's replies are written. The
+    /// connection drops a command's reply after it runs unless this is
+    /// `On` (see `connection.rs`).
+    pub(crate) reply_mode: ReplyMode,
+    /// This connection's record in the client registry, which `CLIENT
+    /// LIST` reads: kept in step with the name, protocol, subscriptions
+    /// and library info here.
+    pub(crate) me: Arc<Client>,
 }
 
 /// Whether the connection goes on after a session command.
@@ -45,9 +56,11 @@ pub(crate) enum Done {
 
 impl Session {
     /// A new connection's session.
-    pub(crate) fn new<D>(id: u64, shared: &Shared<D>) -> Self {
+    pub(crate) fn new<D>(me: Arc<Client>, shared: &Shared<D>) -> Self {
         Session {
-            id,
+            id: me.id,
+            me,
+            reply_mode: ReplyMode::On,
             authenticated: shared.live.requirepass().is_none(),
             name: None,
             selected: DbIndex::ZERO,
@@ -90,7 +103,20 @@ impl Session {
                     .int(i64::try_from(self.id).unwrap_or(i64::MAX));
             }
             SessionCommand::ClientGetName => self.reply(out).bulk_or_null(self.name.as_deref()),
-            SessionCommand::ClientSetInfo => self.reply(out).ok(),
+            SessionCommand::ClientSetInfo { lib_name, value } => {
+                // Copied: it lives as long as the connection.
+                let value = (!value.is_empty()).then(|| Bytes::copy_from_slice(&value));
+                self.me.set_lib(lib_name, value);
+                self.reply(out).ok();
+            }
+            SessionCommand::ClientReply(mode) => {
+                // As Redis: SKIP while OFF changes nothing; ON answers.
+                match mode {
+                    ReplyMode::SkipNext if self.reply_mode == ReplyMode::Off => {}
+                    mode => self.reply_mode = mode,
+                }
+                self.reply(out).ok();
+            }
             SessionCommand::ClientSetName(name) => {
                 self.set_name(name)?;
                 self.reply(out).ok();
@@ -101,6 +127,8 @@ impl Session {
                 self.selected = DbIndex::ZERO;
                 self.authenticated = config.requirepass().is_none();
                 self.resp3 = false;
+                self.reply_mode = ReplyMode::On;
+                self.me.reset();
                 self.reply(out).simple(b"RESET");
             }
             SessionCommand::Auth { username, password } => {
@@ -127,6 +155,7 @@ impl Session {
                 }
                 if let Some(resp3) = resp3 {
                     self.resp3 = resp3;
+                    self.me.set_resp3(resp3);
                 }
                 introspect::hello(&mut self.reply(out), self.id);
             }
@@ -135,6 +164,7 @@ impl Session {
                     let count = self.subscriptions.subscribe(&channel);
                     subscription(&mut self.reply(out), b"subscribe", Some(&channel), count);
                 }
+                self.me.set_subscriptions(self.subscriptions.count());
             }
             SessionCommand::Unsubscribe(mut channels) => {
                 if channels.is_empty() {
@@ -147,6 +177,7 @@ impl Session {
                     let count = self.subscriptions.unsubscribe(&channel);
                     subscription(&mut self.reply(out), b"unsubscribe", Some(&channel), count);
                 }
+                self.me.set_subscriptions(self.subscriptions.count());
             }
         }
         Ok(Done::Continue)
@@ -159,6 +190,7 @@ impl Session {
         }
         // Copied: the name lives as long as the connection.
         self.name = (!name.is_empty()).then(|| Bytes::copy_from_slice(&name));
+        self.me.set_name(self.name.clone());
         Ok(())
     }
 }

@@ -33,6 +33,18 @@ pub(crate) enum CommandId {
     ClientGetName,
     ClientSetName,
     ClientSetInfo,
+    ClientList,
+    ClientInfo,
+    ClientKill,
+    ClientReply,
+    ClientNoEvict,
+    ClientNoTouch,
+    ClientPause,
+    ClientUnpause,
+    ClientUnblock,
+    /// `CLIENT TRACKING`, `CACHING`, `GETREDIR`, `TRACKINGINFO`: all
+    /// answer that tracking is not supported.
+    ClientTracking,
     Config,
     ConfigGet,
     ConfigSet,
@@ -65,6 +77,18 @@ impl CommandId {
             "client|getname" => CommandId::ClientGetName,
             "client|setname" => CommandId::ClientSetName,
             "client|setinfo" => CommandId::ClientSetInfo,
+            "client|list" => CommandId::ClientList,
+            "client|info" => CommandId::ClientInfo,
+            "client|kill" => CommandId::ClientKill,
+            "client|reply" => CommandId::ClientReply,
+            "client|no-evict" => CommandId::ClientNoEvict,
+            "client|no-touch" => CommandId::ClientNoTouch,
+            "client|pause" => CommandId::ClientPause,
+            "client|unpause" => CommandId::ClientUnpause,
+            "client|unblock" => CommandId::ClientUnblock,
+            "client|tracking" | "client|caching" | "client|getredir" | "client|trackinginfo" => {
+                CommandId::ClientTracking
+            }
             "config" => CommandId::Config,
             "config|get" => CommandId::ConfigGet,
             "config|set" => CommandId::ConfigSet,
@@ -166,6 +190,40 @@ pub(crate) fn find_full_name(name: &[u8]) -> Option<&'static Spec> {
 pub(crate) fn commands() -> Vec<&'static Spec> {
     sharedkv_commands::specs().chain(COMMANDS.iter()).collect()
 }
+
+/// Every entry of the server's own table, subcommands included.
+pub(crate) fn server_specs() -> impl Iterator<Item = &'static Spec> {
+    COMMANDS
+        .iter()
+        .flat_map(|spec| std::iter::once(spec).chain(spec.subcommands))
+}
+
+/// A `CLIENT` subcommand's entry: Redis 7.0's arity, flags and ACL
+/// categories, in the group `connection`, O(1) unless said.
+macro_rules! client_sub {
+    (@complexity) => { "O(1)" };
+    (@complexity $c:literal) => { $c };
+    ($name:literal, $arity:expr, $flags:expr, $acl:expr, $summary:literal, $since:literal,
+     [$($arg:expr),* $(,)?] $(, $complexity:literal)?) => {
+        Spec {
+            name: $name,
+            arity: $arity,
+            flags: $flags,
+            keys: (0, 0, 0),
+            acl: $acl,
+            summary: $summary,
+            since: $since,
+            group: "connection",
+            complexity: client_sub!(@complexity $($complexity)?),
+            args: &[$($arg),*],
+            subcommands: &[],
+        }
+    };
+}
+
+/// The ACL categories of the admin `CLIENT` subcommands.
+const CLIENT_ADMIN_ACL: &[&str] = &["@admin", "@slow", "@dangerous", "@connection"];
+const CLIENT_ACL: &[&str] = &["@slow", "@connection"];
 
 /// Flags shared by many entries.
 const CONNECTION_FLAGS: &[&str] = &["noscript", "loading", "stale"];
@@ -402,6 +460,188 @@ static COMMANDS: &[Spec] = &[
                 ])],
                 subcommands: &[],
             },
+            client_sub!(
+                "client|list",
+                -2,
+                ADMIN_FLAGS,
+                CLIENT_ADMIN_ACL,
+                "Get the list of client connections",
+                "2.4.0",
+                [
+                    arg!("normal_master_replica_pubsub", OneOf, token: Some("TYPE"), optional: true, args: &[
+                        arg!("normal", PureToken, token: Some("NORMAL")),
+                        arg!("master", PureToken, token: Some("MASTER")),
+                        arg!("replica", PureToken, token: Some("REPLICA")),
+                        arg!("pubsub", PureToken, token: Some("PUBSUB")),
+                    ]),
+                    arg!("id", Block, token: Some("ID"), optional: true, args: &[
+                        arg!("client-id", Integer, multiple: true),
+                    ]),
+                ],
+                "O(N) where N is the number of client connections"
+            ),
+            client_sub!(
+                "client|info",
+                2,
+                CONNECTION_FLAGS,
+                CLIENT_ACL,
+                "Returns information about the current client connection.",
+                "6.2.0",
+                []
+            ),
+            client_sub!(
+                "client|kill",
+                -3,
+                ADMIN_FLAGS,
+                CLIENT_ADMIN_ACL,
+                "Kill the connection of a client",
+                "2.4.0",
+                [
+                    arg!("ip:port", String, optional: true),
+                    arg!("client-id", Integer, token: Some("ID"), optional: true),
+                    arg!("normal_master_slave_pubsub", OneOf, token: Some("TYPE"), optional: true, args: &[
+                        arg!("normal", PureToken, token: Some("NORMAL")),
+                        arg!("master", PureToken, token: Some("MASTER")),
+                        arg!("slave", PureToken, token: Some("SLAVE")),
+                        arg!("replica", PureToken, token: Some("REPLICA")),
+                        arg!("pubsub", PureToken, token: Some("PUBSUB")),
+                    ]),
+                    arg!("username", String, token: Some("USER"), optional: true),
+                    arg!("ip:port", String, token: Some("ADDR"), optional: true),
+                    arg!("ip:port", String, token: Some("LADDR"), optional: true),
+                    arg!("yes/no", String, token: Some("SKIPME"), optional: true),
+                ],
+                "O(N) where N is the number of client connections"
+            ),
+            client_sub!(
+                "client|reply",
+                3,
+                CONNECTION_FLAGS,
+                CLIENT_ACL,
+                "Instruct the server whether to reply to commands",
+                "3.2.0",
+                [arg!("on_off_skip", OneOf, args: &[
+                    arg!("on", PureToken, token: Some("ON")),
+                    arg!("off", PureToken, token: Some("OFF")),
+                    arg!("skip", PureToken, token: Some("SKIP")),
+                ]),]
+            ),
+            client_sub!(
+                "client|no-evict",
+                3,
+                ADMIN_FLAGS,
+                CLIENT_ADMIN_ACL,
+                "Set client eviction mode for the current connection",
+                "7.0.0",
+                [arg!("enabled", OneOf, args: &[
+                    arg!("on", PureToken, token: Some("ON")),
+                    arg!("off", PureToken, token: Some("OFF")),
+                ]),]
+            ),
+            client_sub!(
+                "client|no-touch",
+                3,
+                CONNECTION_FLAGS,
+                CLIENT_ACL,
+                "Controls whether commands sent by the client will alter the LRU/LFU of the keys they access.",
+                "7.2.0",
+                [arg!("enabled", OneOf, args: &[
+                    arg!("on", PureToken, token: Some("ON")),
+                    arg!("off", PureToken, token: Some("OFF")),
+                ]),]
+            ),
+            client_sub!(
+                "client|pause",
+                -3,
+                ADMIN_FLAGS,
+                CLIENT_ADMIN_ACL,
+                "Stop processing commands from clients for some time",
+                "2.9.50",
+                [
+                    arg!("timeout", Integer),
+                    arg!("mode", OneOf, since: Some("6.2.0"), optional: true, args: &[
+                        arg!("write", PureToken, token: Some("WRITE")),
+                        arg!("all", PureToken, token: Some("ALL")),
+                    ]),
+                ]
+            ),
+            client_sub!(
+                "client|unpause",
+                2,
+                ADMIN_FLAGS,
+                CLIENT_ADMIN_ACL,
+                "Resume processing of clients that were paused",
+                "6.2.0",
+                [],
+                "O(N) Where N is the number of paused clients"
+            ),
+            client_sub!(
+                "client|unblock",
+                -3,
+                ADMIN_FLAGS,
+                CLIENT_ADMIN_ACL,
+                "Unblock a client blocked in a blocking command from a different connection",
+                "5.0.0",
+                [
+                    arg!("client-id", Integer),
+                    arg!("timeout_error", OneOf, optional: true, args: &[
+                        arg!("timeout", PureToken, token: Some("TIMEOUT")),
+                        arg!("error", PureToken, token: Some("ERROR")),
+                    ]),
+                ],
+                "O(log N) where N is the number of client connections"
+            ),
+            client_sub!(
+                "client|tracking",
+                -3,
+                CONNECTION_FLAGS,
+                CLIENT_ACL,
+                "Enable or disable server assisted client side caching support",
+                "6.0.0",
+                [
+                    arg!("status", OneOf, args: &[
+                        arg!("on", PureToken, token: Some("ON")),
+                        arg!("off", PureToken, token: Some("OFF")),
+                    ]),
+                    arg!("client-id", Integer, token: Some("REDIRECT"), optional: true),
+                    arg!("prefix", String, token: Some("PREFIX"), optional: true, multiple: true),
+                    arg!("bcast", PureToken, token: Some("BCAST"), optional: true),
+                    arg!("optin", PureToken, token: Some("OPTIN"), optional: true),
+                    arg!("optout", PureToken, token: Some("OPTOUT"), optional: true),
+                    arg!("noloop", PureToken, token: Some("NOLOOP"), optional: true),
+                ],
+                "O(1). Some options may introduce additional complexity."
+            ),
+            client_sub!(
+                "client|caching",
+                3,
+                CONNECTION_FLAGS,
+                CLIENT_ACL,
+                "Instruct the server about tracking or not keys in the next request",
+                "6.0.0",
+                [arg!("mode", OneOf, args: &[
+                    arg!("yes", PureToken, token: Some("YES")),
+                    arg!("no", PureToken, token: Some("NO")),
+                ]),]
+            ),
+            client_sub!(
+                "client|getredir",
+                2,
+                CONNECTION_FLAGS,
+                CLIENT_ACL,
+                "Get tracking notifications redirection client ID if any",
+                "6.0.0",
+                []
+            ),
+            client_sub!(
+                "client|trackinginfo",
+                2,
+                CONNECTION_FLAGS,
+                CLIENT_ACL,
+                "Return information about server assisted client side caching for the current connection",
+                "6.2.0",
+                []
+            ),
         ],
     },
     Spec {
