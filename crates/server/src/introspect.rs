@@ -69,6 +69,10 @@ pub(crate) async fn info<D: Db>(shared: &Shared<D>, sections: &[Bytes], reply: &
         // The process's resident set, as Redis reports it (Linux only: the
         // field is left out where /proc is not there to read).
         if let Some(rss) = resident_set_bytes() {
+            // There is no allocator count to report as `used_memory`, which
+            // tools (`redis-cli --stat`, dashboards) read: the resident set
+            // stands in for it, an upper bound.
+            line(&mut s, "used_memory", rss);
             line(&mut s, "used_memory_rss", rss);
         }
         line(&mut s, "maxmemory", 0);

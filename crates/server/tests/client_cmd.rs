@@ -51,7 +51,7 @@ fn field<'a>(client: &'a [(String, String)], key: &str) -> &'a str {
 }
 
 /// The line of the client with this id.
-fn by_id<'a>(clients: &'a [Vec<(String, String)>], id: i64) -> &'a [(String, String)] {
+fn by_id(clients: &[Vec<(String, String)>], id: i64) -> &[(String, String)] {
     clients
         .iter()
         .find(|c| field(c, "id") == id.to_string())
