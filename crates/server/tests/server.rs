@@ -30,7 +30,10 @@ async fn max_clients_rejects_extra_connections<D: Db>(db: D) {
         panic!("INFO replies with a bulk string");
     };
     let info = String::from_utf8_lossy(&info);
-    assert!(info.starts_with("# Clients\r\nconnected_clients:2\r\n"), "{info}");
+    assert!(
+        info.starts_with("# Clients\r\nconnected_clients:2\r\n"),
+        "{info}"
+    );
     assert!(info.contains("\r\nmaxclients:2\r\n"), "{info}");
     drop(second);
     // The slot frees once the server has seen the close: retry until then.
