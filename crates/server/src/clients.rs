@@ -695,6 +695,26 @@ mod tests {
         assert_eq!(command_name(0), "NULL");
     }
 
+    /// The rate is commands per second averaged over the last 16 samples;
+    /// samples too close together are ignored; a counter reset is no
+    /// negative rate.
+    #[tokio::test(start_paused = true)]
+    async fn ops_rate_averages_samples() {
+        let rate = OpsRate::default();
+        rate.sample(0);
+        for i in 1..=16u64 {
+            tokio::time::advance(OpsRate::PERIOD).await;
+            rate.sample(i * 1000);
+        }
+        assert_eq!(rate.get(), 10_000);
+        tokio::time::advance(Duration::from_millis(10)).await;
+        rate.sample(1_000_000);
+        assert_eq!(rate.get(), 10_000);
+        tokio::time::advance(OpsRate::PERIOD).await;
+        rate.sample(0);
+        assert_eq!(rate.get(), 10_000 * 15 / 16);
+    }
+
     /// A later pause keeps the later end and the stronger mode; UNPAUSE
     /// ends it.
     #[tokio::test(start_paused = true)]
