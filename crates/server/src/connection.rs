@@ -379,7 +379,10 @@ impl<D: Db> Connection<D> {
         // syntax. One relaxed load while no pause is on.
         if self.shared.registry.pause.is_on() {
             // The replies of the commands before this one leave first.
-            if self.write_now().is_err() {
+            // Not while replies are dropped: that needs the output buffer
+            // to stay where it was when the command began (see
+            // `drop_reply`).
+            if self.session.reply_mode == ReplyMode::On && self.write_now().is_err() {
                 return Flow::Disconnect;
             }
             self.shared.registry.pause.wait(spec, &self.shutdown).await;
