@@ -45,7 +45,7 @@ pub(crate) struct Registry {
     clients: Mutex<HashMap<u64, Arc<Client>>>,
     /// `CLIENT PAUSE`.
     pub(crate) pause: Pause,
-    /// The origin of the records' millisecond clocks.
+    /// The origin of the records' clocks (`idle`).
     epoch: Instant,
 }
 
@@ -113,9 +113,9 @@ pub(crate) struct Client {
     /// Set by `CLIENT KILL`: the connection stops after the command it is
     /// running and drops its unwritten replies. Checked once per command.
     killed: AtomicBool,
-    /// Milliseconds from the registry's epoch to the last batch the client
+    /// Seconds from the registry's epoch to the last batch the client
     /// sent: `idle`. Stored once per batch.
-    active_ms: AtomicU64,
+    active_secs: AtomicU64,
     /// The last command: see [`command_code`]. Stored once per command.
     cmd: AtomicUsize,
     /// The input buffer: bytes held (high half) and capacity (low half),
@@ -207,7 +207,7 @@ impl Registry {
             created: now,
             token,
             killed: AtomicBool::new(false),
-            active_ms: AtomicU64::new(self.ms(now)),
+            active_secs: AtomicU64::new(self.secs(now)),
             cmd: AtomicUsize::new(0),
             input: AtomicU64::new(0),
             output: AtomicU64::new(0),
@@ -223,9 +223,11 @@ impl Registry {
         }
     }
 
-    /// Milliseconds from the epoch to `at`.
-    pub(crate) fn ms(&self, at: Instant) -> u64 {
-        u64::try_from(at.saturating_duration_since(self.epoch).as_millis()).unwrap_or(u64::MAX)
+    /// Whole seconds from the epoch to `at`: `idle`'s unit, and no
+    /// division to compute.
+    #[inline]
+    pub(crate) fn secs(&self, at: Instant) -> u64 {
+        at.saturating_duration_since(self.epoch).as_secs()
     }
 
     /// Every client, by id.
@@ -366,11 +368,10 @@ impl Client {
         self.cmd.store(code, Ordering::Relaxed);
     }
 
-    /// Once per batch: when it began (ms from the registry's epoch) and the
-    /// buffers' sizes.
+    /// Once per batch: when it began (seconds from the registry's epoch).
     #[inline]
-    pub(crate) fn set_active(&self, ms: u64) {
-        self.active_ms.store(ms, Ordering::Relaxed);
+    pub(crate) fn set_active(&self, secs: u64) {
+        self.active_secs.store(secs, Ordering::Relaxed);
     }
 
     /// Once per batch, after it: the input buffer (unparsed bytes,
@@ -492,9 +493,8 @@ impl Client {
         let record = u64::try_from(std::mem::size_of::<Client>()).unwrap_or(0);
         let age = now.saturating_duration_since(self.created).as_secs();
         let idle = registry
-            .ms(now)
-            .saturating_sub(self.active_ms.load(Ordering::Relaxed))
-            / 1000;
+            .secs(now)
+            .saturating_sub(self.active_secs.load(Ordering::Relaxed));
         let events = if pending > 0 { "rw" } else { "r" };
         let resp = if flags & FLAG_RESP3 != 0 { 3 } else { 2 };
         // Writing to a String cannot fail.

@@ -256,8 +256,8 @@ impl<D: Db> Connection<D> {
                     if !active {
                         active = true;
                         self.last_active = Instant::now();
-                        let ms = self.shared.registry.ms(self.last_active);
-                        self.session.me.set_active(ms);
+                        let secs = self.shared.registry.secs(self.last_active);
+                        self.session.me.set_active(secs);
                     }
                     let mark = self.output.len();
                     let flow = self.handle(args).await;
@@ -385,7 +385,9 @@ impl<D: Db> Connection<D> {
             if self.session.reply_mode == ReplyMode::On && self.write_now().is_err() {
                 return Flow::Disconnect;
             }
-            self.shared.registry.pause.wait(spec, &self.shutdown).await;
+            // Boxed: the pause is rare, and its timer and waker would
+            // otherwise grow the future of every command.
+            Box::pin(self.shared.registry.pause.wait(spec, &self.shutdown)).await;
             if self.session.me.is_killed() {
                 return Flow::Disconnect;
             }
