@@ -41,8 +41,9 @@
 //! [`Config::client_output_buffer_limit`]: crate::Config::client_output_buffer_limit
 //! [`Config::timeout`]: crate::Config::timeout
 
+use std::future::Future;
 use std::io;
-use std::pin::pin;
+use std::pin::{Pin, pin};
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
@@ -378,16 +379,10 @@ impl<D: Db> Connection<D> {
         // arity, authentication and context, before the command's own
         // syntax. One relaxed load while no pause is on.
         if self.shared.registry.pause.is_on() {
-            // The replies of the commands before this one leave first.
-            // Not while replies are dropped: that needs the output buffer
-            // to stay where it was when the command began (see
-            // `drop_reply`).
-            if self.session.reply_mode == ReplyMode::On && self.write_now().is_err() {
-                return Flow::Disconnect;
+            match self.paused(spec) {
+                Some(wait) => wait.await,
+                None => return Flow::Disconnect,
             }
-            // Boxed: the pause is rare, and its timer and waker would
-            // otherwise grow the future of every command.
-            Box::pin(self.shared.registry.pause.wait(spec, &self.shutdown)).await;
             if self.session.me.is_killed() {
                 return Flow::Disconnect;
             }
@@ -438,8 +433,29 @@ impl<D: Db> Connection<D> {
         }
     }
 
+    /// While a pause is on: writes the replies so far, then returns the
+    /// wait for the pause to let `spec` run; `None` if the write failed.
+    /// Out of line and boxed, so that the rare pause adds neither code nor
+    /// a timer to every command's future.
+    #[cold]
+    #[inline(never)]
+    fn paused(
+        &mut self,
+        spec: &'static sharedkv_commands::Spec,
+    ) -> Option<Pin<Box<dyn Future<Output = ()> + Send + '_>>> {
+        // Not while replies are dropped: that needs the output buffer to
+        // stay where it was when the command began (see `drop_reply`).
+        if self.session.reply_mode == ReplyMode::On && self.write_now().is_err() {
+            return None;
+        }
+        Some(Box::pin(
+            self.shared.registry.pause.wait(spec, &self.shutdown),
+        ))
+    }
+
     /// Runs a `CLIENT` subcommand on the registry. A client that kills
     /// itself gets its reply, then is closed, as in Redis.
+    #[inline(never)]
     fn client(&mut self, command: ClientCommand) -> Flow {
         let registry = &self.shared.registry;
         let me = &self.session.me;
