@@ -260,6 +260,15 @@ impl<D: Db> Connection<D> {
                         let secs = self.shared.registry.secs(self.last_active);
                         self.session.me.set_active(secs);
                     }
+                    // CLIENT PAUSE: one relaxed load while no pause is on.
+                    if self.shared.registry.pause.is_on() {
+                        if let Some(wait) = self.paused(&args)? {
+                            wait.await;
+                        }
+                        if self.session.me.is_killed() {
+                            return Ok(Flow::Disconnect);
+                        }
+                    }
                     let mark = self.output.len();
                     let flow = self.handle(args).await;
                     if self.session.reply_mode != ReplyMode::On {
@@ -375,18 +384,6 @@ impl<D: Db> Connection<D> {
         if self.session.subscriptions.is_active() && !self.session.resp3 && !allowed {
             return self.reject(CommandError::NotAllowedWhileSubscribed(spec.name));
         }
-        // CLIENT PAUSE: checked where Redis checks it, after the name,
-        // arity, authentication and context, before the command's own
-        // syntax. One relaxed load while no pause is on.
-        if self.shared.registry.pause.is_on() {
-            match self.paused(spec) {
-                Some(wait) => wait.await,
-                None => return Flow::Disconnect,
-            }
-            if self.session.me.is_killed() {
-                return Flow::Disconnect;
-            }
-        }
         self.executed += 1;
         let id = match resolved {
             Resolved::Data(id) => {
@@ -433,24 +430,38 @@ impl<D: Db> Connection<D> {
         }
     }
 
-    /// While a pause is on: writes the replies so far, then returns the
-    /// wait for the pause to let `spec` run; `None` if the write failed.
-    /// Out of line and boxed, so that the rare pause adds neither code nor
-    /// a timer to every command's future.
+    /// While a pause is on: the wait for the pause to let the request
+    /// `args` run, or `None` if it need not wait. As Redis checks it: after
+    /// the name, arity, authentication and subscribe-mode checks (a request
+    /// they refuse is answered at once), before the command's own syntax.
+    /// The replies so far are written first. Out of line and boxed, so
+    /// that the rare pause adds no code, no timer and no await point to
+    /// the path of every command (`handle`).
     #[cold]
     #[inline(never)]
     fn paused(
         &mut self,
-        spec: &'static sharedkv_commands::Spec,
-    ) -> Option<Pin<Box<dyn Future<Output = ()> + Send + '_>>> {
-        // Not while replies are dropped: that needs the output buffer to
-        // stay where it was when the command began (see `drop_reply`).
-        if self.session.reply_mode == ReplyMode::On && self.write_now().is_err() {
-            return None;
+        args: &[Bytes],
+    ) -> io::Result<Option<Pin<Box<dyn Future<Output = ()> + Send + '_>>>> {
+        let Ok(resolved) = table::resolve(args) else {
+            return Ok(None);
+        };
+        let spec = resolved.spec();
+        let refused_before_auth = !self.session.authenticated
+            && !spec.has_flag("no_auth")
+            && self.shared.live.requirepass().is_some();
+        let allowed = matches!(resolved, Resolved::Server(id, _) if id.allowed_while_subscribed());
+        let refused_while_subscribed =
+            self.session.subscriptions.is_active() && !self.session.resp3 && !allowed;
+        if refused_before_auth || refused_while_subscribed {
+            return Ok(None);
         }
-        Some(Box::pin(
+        // Shown by CLIENT LIST while it waits.
+        self.session.me.set_command(command_code(resolved));
+        self.write_now()?;
+        Ok(Some(Box::pin(
             self.shared.registry.pause.wait(spec, &self.shutdown),
-        ))
+        )))
     }
 
     /// Runs a `CLIENT` subcommand on the registry. A client that kills
