@@ -532,7 +532,13 @@ pub async fn call<D: Db>(db: &D, argv: Argv) -> Vec<u8> {
     // `BytesMut`, named by `Reply::new` (this crate does not depend on
     // `bytes` itself).
     let mut out = Default::default();
-    let mut reply = Reply::new(&mut out, 0);
+    dispatch(db, argv, Reply::new(&mut out, 0)).await;
+    out.to_vec()
+}
+
+/// One request as a connection runs it: `find`, then `run` on database 0
+/// with Redis's default settings, the answer or the error into `reply`.
+async fn dispatch<D: Db>(db: &D, argv: Argv, mut reply: Reply<'_>) {
     match find(&argv) {
         Some(Ok(id)) => {
             let mut cx = Ctx {
@@ -548,7 +554,6 @@ pub async fn call<D: Db>(db: &D, argv: Argv) -> Vec<u8> {
         Some(Err(e)) => reply.error(&e),
         None => reply.error(&NOT_A_DATA_COMMAND),
     }
-    out.to_vec()
 }
 
 /// One task's loop: `requests` requests of `part`'s lane from its offset
@@ -564,25 +569,9 @@ pub async fn drive<D: Db>(db: &D, part: &Part, requests: u64) -> Tally {
     for _ in 0..requests {
         let at = pos;
         pos = if at + 1 == lane.len() { 0 } else { at + 1 };
-        let argv = lane[at].clone();
-        let mut reply = Reply::new(&mut out, 0);
-        match find(&argv) {
-            Some(Ok(id)) => {
-                let mut cx = Ctx {
-                    db,
-                    selected: DbIndex::ZERO,
-                    reply,
-                    settings: sharedkv_commands::Settings::defaults(),
-                };
-                // `argv` moves into the command; the tally needs it only
-                // for the first error's text.
-                if let Err(e) = run(id, &mut cx, argv).await {
-                    cx.reply.error(&e);
-                }
-            }
-            Some(Err(e)) => reply.error(&e),
-            None => reply.error(&NOT_A_DATA_COMMAND),
-        }
+        // The clone moves into the command; the tally reads the lane's own
+        // copy, only for the first error's text.
+        dispatch(db, lane[at].clone(), Reply::new(&mut out, 0)).await;
         tally.note(&lane[at], &out);
         black_box(&out);
         out.clear();
