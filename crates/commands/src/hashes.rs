@@ -244,7 +244,7 @@ impl Command for HGet {
     async fn run<D: Db>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
         let (key, field) = (args.required()?, args.required()?);
         let value = hget(cx.db, cx.selected, &key, field).await?;
-        cx.reply.bulk_or_null(value.as_deref());
+        cx.reply.bulk_shared_or_null(value.as_ref());
         Ok(())
     }
 }
@@ -293,7 +293,7 @@ impl Command for HMGet {
                 cx.reply.cut_off();
                 return Ok(());
             }
-            cx.reply.bulk_or_null(value.as_deref());
+            cx.reply.bulk_shared_or_null(value.as_ref());
         }
         Ok(())
     }
@@ -490,7 +490,7 @@ impl Command for HGetAll {
         cx.reply.map(pairs.len());
         for (field, value) in &pairs {
             cx.reply.bulk(field);
-            cx.reply.bulk(value);
+            cx.reply.bulk_shared(value);
         }
         Ok(())
     }
@@ -530,7 +530,7 @@ async fn hkeys_or_vals<D: Db>(
         .await?;
     cx.reply.array(items.len());
     for item in &items {
-        cx.reply.bulk(item);
+        cx.reply.bulk_shared(item);
     }
     Ok(())
 }

@@ -36,6 +36,7 @@ pub mod sets;
 mod settings;
 pub mod sort;
 mod spec;
+mod splices;
 mod stored;
 pub mod strings;
 mod time;
@@ -49,9 +50,10 @@ pub use sharedkv_db::{Db, DbIndex};
 
 pub use args::{Args, is};
 pub use error::{Error, c_str};
-pub use reply::Reply;
+pub use reply::{MAX_COPIED_OUTPUT, Reply};
 pub use settings::{Settings, Thresholds};
 pub use spec::{Arg, ArgKind, Spec, encode_docs, encode_info};
+pub use splices::{Mark, SPLICE_MIN, Splices};
 pub use stored::{READ_CHUNK, stored};
 pub use time::{deadline_at_unix, deadline_in, unix_millis_at, unix_now_millis};
 

@@ -180,7 +180,7 @@ fn write_elements(reply: &mut Reply<'_>, elements: &[Bytes]) {
             reply.cut_off();
             return;
         }
-        reply.bulk(element);
+        reply.bulk_shared(element);
     }
 }
 

@@ -1,14 +1,24 @@
 //! [`Reply`]: where a command writes its answer, typed, in the protocol the
 //! connection speaks.
 
-use bytes::BytesMut;
+use bytes::{Bytes, BytesMut};
 use sharedkv_resp::{
-    DoubleText, encode_array_len, encode_boolean, encode_bulk, encode_double, encode_integer,
-    encode_map_len, encode_nil, encode_null, encode_null_array, encode_push_len, encode_set_len,
-    encode_simple, encode_verbatim,
+    DoubleText, encode_array_len, encode_boolean, encode_bulk, encode_bulk_header, encode_double,
+    encode_integer, encode_map_len, encode_nil, encode_null, encode_null_array, encode_push_len,
+    encode_set_len, encode_simple, encode_verbatim,
 };
 
 use crate::Error;
+use crate::splices::{SPLICE_MIN, Splices};
+
+/// The most bytes an output buffer may hold copied, whatever the client's
+/// limit (none, by default, for a normal client, as in Redis): past it, a
+/// command that repeats values in its reply (`MGET` of one key named a
+/// million times, `SRANDMEMBER key -1000000000`) stops and the client is
+/// dropped, so no request of a few bytes can make the server allocate
+/// without bound. Large values do not count here: they are spliced, not
+/// copied (see [`Splices`]). 512 MiB, the default `proto-max-bulk-len`.
+pub const MAX_COPIED_OUTPUT: usize = 512 * 1024 * 1024;
 
 /// A connection's output buffer seen by a command: it says *what* it answers
 /// (an array, a map, a null, a double), and the writer chooses the bytes for
@@ -19,9 +29,13 @@ use crate::Error;
 /// stored value many times into one reply (`MGET` of a key named 10,000
 /// times) checks [`over_limit`](Reply::over_limit) as it goes and stops with
 /// [`cut_off`](Reply::cut_off).
+///
+/// Given the connection's [`Splices`], [`bulk_shared`](Reply::bulk_shared)
+/// sends a large stored value from the store's own bytes.
 #[derive(Debug)]
 pub struct Reply<'a> {
     out: &'a mut BytesMut,
+    splices: Option<&'a mut Splices>,
     limit: usize,
     cut: bool,
     /// Whether the connection speaks RESP3. Set once, by whoever makes the
@@ -36,6 +50,7 @@ impl<'a> Reply<'a> {
     pub fn new(out: &'a mut BytesMut, limit: usize) -> Self {
         Reply {
             out,
+            splices: None,
             limit,
             cut: false,
             resp3: false,
@@ -46,6 +61,14 @@ impl<'a> Reply<'a> {
     #[must_use]
     pub fn resp3(mut self, resp3: bool) -> Self {
         self.resp3 = resp3;
+        self
+    }
+
+    /// The same writer, splicing large values into `splices` rather than
+    /// copying them.
+    #[must_use]
+    pub fn splicing(mut self, splices: &'a mut Splices) -> Self {
+        self.splices = Some(splices);
         self
     }
 
@@ -77,6 +100,29 @@ impl<'a> Reply<'a> {
     /// A bulk string.
     pub fn bulk(&mut self, bytes: &[u8]) {
         encode_bulk(self.out, bytes);
+    }
+
+    /// A bulk string of stored bytes: as [`bulk`](Reply::bulk), but a value
+    /// of [`SPLICE_MIN`] bytes or more is sent from `bytes` itself, without
+    /// a copy, when the writer has [`Splices`].
+    pub fn bulk_shared(&mut self, bytes: &Bytes) {
+        match &mut self.splices {
+            Some(splices) if bytes.len() >= SPLICE_MIN => {
+                encode_bulk_header(self.out, bytes.len());
+                splices.push(self.out, bytes.clone());
+                self.out.extend_from_slice(b"\r\n");
+            }
+            _ => self.bulk(bytes),
+        }
+    }
+
+    /// [`bulk_shared`](Reply::bulk_shared), or the null bulk string for
+    /// `None`.
+    pub fn bulk_shared_or_null(&mut self, bytes: Option<&Bytes>) {
+        match bytes {
+            Some(bytes) => self.bulk_shared(bytes),
+            None => self.null(),
+        }
     }
 
     /// A bulk string holding the decimal form of `n`.
@@ -199,9 +245,12 @@ impl<'a> Reply<'a> {
         error.encode(self.out);
     }
 
-    /// Whether the output buffer is past the limit.
+    /// Whether the output is past the client's limit (spliced values
+    /// included), or its buffer past [`MAX_COPIED_OUTPUT`].
     pub fn over_limit(&self) -> bool {
-        self.limit != 0 && self.out.len() > self.limit
+        let spliced = self.splices.as_ref().map_or(0, |s| s.bytes());
+        (self.limit != 0 && self.out.len() + spliced > self.limit)
+            || self.out.len() > MAX_COPIED_OUTPUT
     }
 
     /// Stops here: the reply is incomplete and must never be sent; the

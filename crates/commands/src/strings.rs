@@ -50,7 +50,7 @@ impl Text {
 
     fn write(&self, reply: &mut crate::Reply<'_>) {
         match self {
-            Text::Bytes(bytes) => reply.bulk(bytes),
+            Text::Bytes(bytes) => reply.bulk_shared(bytes),
             Text::Int(n) => reply.bulk_int(*n),
         }
     }

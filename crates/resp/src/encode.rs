@@ -86,6 +86,13 @@ pub fn encode_bulk(dst: &mut BytesMut, b: &[u8]) {
     dst.put_slice(b"\r\n");
 }
 
+/// Appends `$<len>\r\n`, the header of a bulk string whose `len` bytes
+/// and closing `\r\n` the caller sends itself (a value written from where
+/// it is stored rather than copied).
+pub fn encode_bulk_header(dst: &mut BytesMut, len: usize) {
+    header(dst, b'$', itoa::Buffer::new().format(len));
+}
+
 /// Appends `$-1\r\n`, the null bulk string.
 pub fn encode_null(dst: &mut BytesMut) {
     dst.put_slice(b"$-1\r\n");

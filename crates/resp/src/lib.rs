@@ -40,9 +40,9 @@ mod reply;
 pub use decode::RequestDecoder;
 pub use encode::{
     DoubleText, encode, encode_array_len, encode_attribute_len, encode_big_number,
-    encode_blob_error, encode_boolean, encode_bulk, encode_double, encode_error, encode_integer,
-    encode_map_len, encode_nil, encode_null, encode_null_array, encode_push_len, encode_request,
-    encode_set_len, encode_simple, encode_verbatim,
+    encode_blob_error, encode_boolean, encode_bulk, encode_bulk_header, encode_double,
+    encode_error, encode_integer, encode_map_len, encode_nil, encode_null, encode_null_array,
+    encode_push_len, encode_request, encode_set_len, encode_simple, encode_verbatim,
 };
 pub use error::ProtocolError;
 pub use frame::Frame;

@@ -456,6 +456,58 @@ pub(crate) struct OutputLimit {
     pub(crate) seconds: i64,
 }
 
+/// Redis's default for the pubsub class: dropped past 32 MiB unsent, or
+/// past 8 MiB for more than 60 seconds.
+pub(crate) const DEFAULT_PUBSUB_LIMIT: OutputLimit = OutputLimit {
+    hard: 33_554_432,
+    soft: 8_388_608,
+    seconds: 60,
+};
+
+/// One class's limits as connections read them: atomics, since every
+/// request reads the hard one. 0 is no limit.
+#[derive(Debug)]
+pub(crate) struct ClassLimits {
+    hard: AtomicUsize,
+    soft: AtomicUsize,
+    seconds: AtomicU64,
+}
+
+impl ClassLimits {
+    fn new(limit: OutputLimit) -> Self {
+        let limits = ClassLimits {
+            hard: AtomicUsize::new(0),
+            soft: AtomicUsize::new(0),
+            seconds: AtomicU64::new(0),
+        };
+        limits.set(limit);
+        limits
+    }
+
+    fn set(&self, limit: OutputLimit) {
+        let size = |n: u64| usize::try_from(n).unwrap_or(usize::MAX);
+        self.hard.store(size(limit.hard), Ordering::Relaxed);
+        self.soft.store(size(limit.soft), Ordering::Relaxed);
+        self.seconds
+            .store(u64::try_from(limit.seconds).unwrap_or(0), Ordering::Relaxed);
+    }
+
+    /// Unsent bytes past which the client is dropped at once.
+    pub(crate) fn hard(&self) -> usize {
+        self.hard.load(Ordering::Relaxed)
+    }
+
+    /// Unsent bytes the client may stay above for [`seconds`](Self::seconds)
+    /// at most.
+    pub(crate) fn soft(&self) -> usize {
+        self.soft.load(Ordering::Relaxed)
+    }
+
+    pub(crate) fn seconds(&self) -> u64 {
+        self.seconds.load(Ordering::Relaxed)
+    }
+}
+
 /// The classes in the order Redis prints them.
 const CLASSES: [&str; 3] = ["normal", "slave", "pubsub"];
 
@@ -477,11 +529,7 @@ pub(crate) fn parse_output_limits(
             soft: 67_108_864,
             seconds: 60,
         },
-        OutputLimit {
-            hard: 33_554_432,
-            soft: 8_388_608,
-            seconds: 60,
-        },
+        DEFAULT_PUBSUB_LIMIT,
     ]);
     let words: Vec<&[u8]> = text
         .split(|c| c.is_ascii_whitespace())
@@ -578,10 +626,10 @@ pub(crate) struct Live {
     timeout_ms: AtomicU64,
     /// `None`, or an empty password, is no password.
     requirepass: RwLock<Option<Bytes>>,
-    /// The hard limits of `client-output-buffer-limit`'s normal and pubsub
-    /// classes; 0 is no limit.
-    output_limit_normal: AtomicUsize,
-    output_limit_pubsub: AtomicUsize,
+    /// `client-output-buffer-limit`'s normal and pubsub classes (no
+    /// client is a replica); see [`ClassLimits`].
+    output_limit_normal: ClassLimits,
+    output_limit_pubsub: ClassLimits,
     proto_max_bulk_len: AtomicUsize,
     /// Counts the `CONFIG SET`s that changed something connections cache
     /// (the decoder's limits), so each notices once per batch.
@@ -611,8 +659,12 @@ impl Live {
                     .as_ref()
                     .map(|p| Bytes::copy_from_slice(p.as_bytes())),
             ),
-            output_limit_normal: AtomicUsize::new(config.client_output_buffer_limit),
-            output_limit_pubsub: AtomicUsize::new(config.client_output_buffer_limit),
+            output_limit_normal: ClassLimits::new(OutputLimit {
+                hard: config.client_output_buffer_limit as u64,
+                soft: 0,
+                seconds: 0,
+            }),
+            output_limit_pubsub: ClassLimits::new(DEFAULT_PUBSUB_LIMIT),
             proto_max_bulk_len: AtomicUsize::new(config.limits.max_bulk_len),
             generation: AtomicU64::new(0),
             changed: watch::Sender::new(0),
@@ -634,7 +686,12 @@ impl Live {
             ),
             (
                 "client-output-buffer-limit",
-                format!("normal {limit} 0 0 slave 268435456 67108864 60 pubsub {limit} 0 0"),
+                format!(
+                    "normal {limit} 0 0 slave 268435456 67108864 60 pubsub {} {} {}",
+                    DEFAULT_PUBSUB_LIMIT.hard,
+                    DEFAULT_PUBSUB_LIMIT.soft,
+                    DEFAULT_PUBSUB_LIMIT.seconds
+                ),
             ),
             ("proto-max-bulk-len", config.limits.max_bulk_len.to_string()),
             ("databases", sharedkv_db::DATABASES.to_string()),
@@ -676,13 +733,13 @@ impl Live {
             .filter(|p| !p.is_empty())
     }
 
-    /// The output buffer hard limit for a client, by whether it is
-    /// subscribed (pubsub class) or not (normal class); 0 is none.
-    pub(crate) fn output_limit(&self, subscriber: bool) -> usize {
+    /// The output buffer limits for a client, by whether it is subscribed
+    /// (pubsub class) or not (normal class).
+    pub(crate) fn output_limits(&self, subscriber: bool) -> &ClassLimits {
         if subscriber {
-            self.output_limit_pubsub.load(Ordering::Relaxed)
+            &self.output_limit_pubsub
         } else {
-            self.output_limit_normal.load(Ordering::Relaxed)
+            &self.output_limit_normal
         }
     }
 
@@ -811,11 +868,8 @@ impl Live {
             }
             Effect::OutputLimit => {
                 if let Ok([normal, _, pubsub]) = parse_output_limits(printed.as_bytes(), None) {
-                    let size = |n: u64| usize::try_from(n).unwrap_or(usize::MAX);
-                    self.output_limit_normal
-                        .store(size(normal.hard), Ordering::Relaxed);
-                    self.output_limit_pubsub
-                        .store(size(pubsub.hard), Ordering::Relaxed);
+                    self.output_limit_normal.set(normal);
+                    self.output_limit_pubsub.set(pubsub);
                 }
             }
             Effect::ProtoMaxBulkLen => self.proto_max_bulk_len.store(size(), Ordering::Relaxed),

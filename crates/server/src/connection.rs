@@ -13,19 +13,31 @@
 //!
 //! # Bounds on what one client costs
 //!
-//! - **Output.** Writes never block the loop: what the socket does not take
-//!   now stays in `output` and is written when the socket is writable, while
-//!   the connection goes on reading and answering, as Redis does. Unwritten
-//!   replies are bounded as by Redis's `client-output-buffer-limit`: once
-//!   they exceed the hard limit of `client-output-buffer-limit` (normal
-//!   class, or pubsub for a subscriber; seeded from
-//!   [`Config::client_output_buffer_limit`]) when the next
-//!   request is about to run (or a pub/sub message arrives), the client is
-//!   disconnected, its replies discarded. So a client that sends and never
-//!   reads costs at most the limit plus one reply, then is gone. An `MGET`,
-//!   which can copy one large value once per repeated key, stops building
-//!   its reply once past the limit and disconnects the client at once, so
-//!   one reply costs at most the limit plus one value.
+//! - **Output: backpressure, not disconnection.** Writes never block the
+//!   loop: what the socket does not take now stays in `output` and is
+//!   written when the socket is writable. Once more than [`BACKPRESSURE`]
+//!   bytes of replies wait, the connection stops answering and reading
+//!   requests until the socket has taken them below it: the client's own
+//!   sends then stall in TCP's flow control. So a client that pipelines and
+//!   never reads costs about [`BACKPRESSURE`] plus one reply, and a client
+//!   that reads gets every reply, however large, as from Redis (which puts
+//!   no limit on normal clients).
+//! - **Large values are not copied.** A stored value of
+//!   [`SPLICE_MIN`](sharedkv_commands::SPLICE_MIN) bytes or more is written
+//!   from the store's own bytes with a vectored write (see
+//!   [`Splices`]), so one 100 MB `GET` costs the 100 MB stored, not 200.
+//! - **Limits, as Redis's `client-output-buffer-limit`.** A subscriber
+//!   cannot be paused (its messages come from publishers, who must never
+//!   wait for it), so the pubsub class's limits apply: past the hard limit
+//!   (32 MiB by default), or above the soft one (8 MiB) for longer than its
+//!   seconds (60), it is disconnected, its replies discarded. The normal
+//!   class has no limit unless one is set ([`Config::client_output_buffer_limit`]
+//!   or `CONFIG SET`), and then the same rules. Limits are checked after each
+//!   reply and each pub/sub message, as Redis checks them when a reply is
+//!   added. A command that repeats values in its reply (`MGET` of one
+//!   key named 10,000 times) stops building it once past the hard limit, or
+//!   past [`MAX_COPIED_OUTPUT`](sharedkv_commands::MAX_COPIED_OUTPUT) copied
+//!   bytes with no limit set, and the client is disconnected at once.
 //! - **Input.** The decoder holds at most one incomplete request and never
 //!   allocates from a declared length; a line without its end is cut off at
 //!   64 KiB (see `sharedkv_resp::Limits`).
@@ -48,11 +60,11 @@ use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
-use bytes::{Buf, Bytes, BytesMut};
-use sharedkv_commands::{Ctx, READ_CHUNK, Reply};
+use bytes::{Bytes, BytesMut};
+use sharedkv_commands::{Ctx, Mark, READ_CHUNK, Reply, Splices};
 use sharedkv_db::Db;
 use sharedkv_resp::{Limits, RequestDecoder, encode_error};
-use tokio::io::{AsyncWriteExt, Interest};
+use tokio::io::Interest;
 use tokio::net::TcpStream;
 use tokio::sync::watch;
 use tokio::time::Instant;
@@ -71,6 +83,14 @@ use crate::table::{self, Resolved};
 /// starts leaving before the whole batch is answered.
 const OUTPUT_FLUSH: usize = 64 * 1024;
 
+/// Unsent replies past which the connection answers and reads no more
+/// requests until the socket has taken them below it: what one client that
+/// never reads can make the server hold, beyond one reply.
+pub(crate) const BACKPRESSURE: usize = 1024 * 1024;
+
+/// The most buffer pieces and spliced values one vectored write sends.
+const MAX_IO_SLICES: usize = 64;
+
 /// An empty buffer whose capacity grew past this (one huge request or
 /// reply) is dropped, so the connection does not keep that memory.
 const MAX_IDLE_BUFFER: usize = 256 * 1024;
@@ -88,6 +108,10 @@ const SHUTDOWN_WRITE_GRACE: Duration = Duration::from_secs(5);
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Flow {
     Continue,
+    /// Stopped answering at [`BACKPRESSURE`], with requests perhaps still
+    /// buffered: answer them once the socket has taken the replies below
+    /// it, before waiting for more input.
+    Held,
     /// Close once the replies so far are written (`QUIT`, a protocol
     /// error).
     Close,
@@ -108,8 +132,13 @@ pub(crate) struct Connection<D> {
     /// Bytes read and not yet decoded: at most one incomplete request
     /// between batches. Decoded arguments are slices of it.
     input: BytesMut,
-    /// Replies not yet written, encoded in request order.
+    /// Replies not yet written, encoded in request order, but for the large
+    /// stored values in `splices`, which go out between its bytes.
     output: BytesMut,
+    splices: Splices,
+    /// Since when the unsent replies have been above the class's soft
+    /// limit, if they are.
+    over_soft_since: Option<Instant>,
     decoder: RequestDecoder,
     /// Who the client is and what it chose: id, authentication, name,
     /// database, subscriptions. While it is not authenticated, the decoder
@@ -148,6 +177,8 @@ impl<D: Db> Connection<D> {
             socket,
             input: BytesMut::new(),
             output: BytesMut::new(),
+            splices: Splices::default(),
+            over_soft_since: None,
             decoder: RequestDecoder::new(Limits::UNAUTHENTICATED),
             session,
             executed: 0,
@@ -173,13 +204,17 @@ impl<D: Db> Connection<D> {
                 self.seen_generation = generation;
                 self.apply_limits();
             }
-            match self.answer_buffered().await? {
-                Flow::Continue => {}
+            let held = match self.answer_buffered().await? {
+                Flow::Continue => false,
+                Flow::Held => true,
                 Flow::Close => return self.flush().await,
                 Flow::Disconnect => return Ok(()),
-            }
+            };
             self.count_commands();
             self.write_now()?;
+            if held && !self.backpressured() {
+                continue;
+            }
             if self.input.is_empty() && self.input.capacity() > MAX_IDLE_BUFFER {
                 self.input = BytesMut::new();
             }
@@ -189,7 +224,8 @@ impl<D: Db> Connection<D> {
                 (self.input.len(), self.input.capacity()),
                 (self.output.len(), self.output.capacity()),
             );
-            let pending = !self.output.is_empty();
+            let pending = self.pending() > 0;
+            let reading = !self.backpressured();
             let idle_deadline = self.idle_deadline();
             tokio::select! {
                 biased;
@@ -204,7 +240,7 @@ impl<D: Db> Connection<D> {
                 }
                 // Written at the top of the loop.
                 ready = self.socket.writable(), if pending => ready?,
-                ready = self.socket.readable() => {
+                ready = self.socket.readable(), if reading => {
                     ready?;
                     match self.read_available() {
                         // The client closed, perhaps mid-request, or only its
@@ -242,15 +278,19 @@ impl<D: Db> Connection<D> {
         }
     }
 
-    /// Decodes and answers every complete request in the input buffer.
+    /// Decodes and answers every complete request in the input buffer, or
+    /// as many as fit below [`BACKPRESSURE`].
     async fn answer_buffered(&mut self) -> io::Result<Flow> {
         let mut active = false;
+        if self.backpressured() {
+            return Ok(Flow::Held);
+        }
         loop {
             match self.decoder.decode(&mut self.input) {
                 Ok(Some(args)) => {
                     // Killed by another client's CLIENT KILL: stop after the
                     // command that was running.
-                    if self.over_output_limit() || self.session.me.is_killed() {
+                    if self.session.me.is_killed() {
                         return Ok(Flow::Disconnect);
                     }
                     // Once per batch: the clock is read off the hot path.
@@ -269,7 +309,7 @@ impl<D: Db> Connection<D> {
                             return Ok(Flow::Disconnect);
                         }
                     }
-                    let mark = self.output.len();
+                    let mark = self.splices.mark(&self.output);
                     let flow = self.handle(args).await;
                     if self.session.reply_mode != ReplyMode::On {
                         self.drop_reply(mark);
@@ -278,8 +318,14 @@ impl<D: Db> Connection<D> {
                         Flow::Continue => {}
                         flow => return Ok(flow),
                     }
-                    if self.output.len() >= OUTPUT_FLUSH {
+                    if self.over_output_limit() {
+                        return Ok(Flow::Disconnect);
+                    }
+                    if self.pending() >= OUTPUT_FLUSH {
                         self.write_now()?;
+                        if self.backpressured() {
+                            return Ok(Flow::Held);
+                        }
                     }
                 }
                 Ok(None) => return Ok(Flow::Continue),
@@ -297,8 +343,8 @@ impl<D: Db> Connection<D> {
     /// `CLIENT REPLY OFF` or `SKIP`: drops the reply of the command that
     /// has just run, which starts at `mark` in the output, and moves
     /// `SKIP` along (see [`ReplyMode`]).
-    fn drop_reply(&mut self, mark: usize) {
-        self.output.truncate(mark);
+    fn drop_reply(&mut self, mark: Mark) {
+        self.splices.truncate(&mut self.output, mark);
         self.session.reply_mode = match self.session.reply_mode {
             ReplyMode::SkipNext => ReplyMode::Skip,
             ReplyMode::Skip => ReplyMode::On,
@@ -332,16 +378,58 @@ impl<D: Db> Connection<D> {
         }
     }
 
-    /// Whether the unwritten replies exceed the output buffer limit; logs
-    /// the disconnection that follows, as Redis does.
-    fn over_output_limit(&self) -> bool {
-        let limit = self.output_limit();
-        let over = limit != 0 && self.output.len() > limit;
+    /// Unsent bytes of replies, spliced values included.
+    fn pending(&self) -> usize {
+        self.output.len() + self.splices.bytes()
+    }
+
+    /// Whether the connection waits for the socket to take replies before
+    /// it answers more requests.
+    fn backpressured(&self) -> bool {
+        self.pending() > BACKPRESSURE
+    }
+
+    /// Whether the unwritten replies are past the class's hard limit, or
+    /// have been above its soft limit for longer than its seconds, as
+    /// Redis's `checkClientOutputBufferLimits`; logs the disconnection that
+    /// follows, as Redis does.
+    fn over_output_limit(&mut self) -> bool {
+        let limits = self
+            .shared
+            .live
+            .output_limits(self.session.subscriptions.is_active());
+        let (hard, soft) = (limits.hard(), limits.soft());
+        // A normal client, by default: no limit.
+        if hard == 0 && soft == 0 {
+            self.over_soft_since = None;
+            return false;
+        }
+        self.check_output_limit(hard, soft)
+    }
+
+    /// [`over_output_limit`](Self::over_output_limit) with a limit set.
+    #[inline(never)]
+    fn check_output_limit(&mut self, hard: usize, soft: usize) -> bool {
+        let pending = self.pending();
+        let mut over = hard != 0 && pending > hard;
+        if soft != 0 && pending > soft {
+            let now = Instant::now();
+            let since = *self.over_soft_since.get_or_insert(now);
+            let seconds = self
+                .shared
+                .live
+                .output_limits(self.session.subscriptions.is_active())
+                .seconds();
+            over |= now.duration_since(since) > Duration::from_secs(seconds);
+        } else {
+            self.over_soft_since = None;
+        }
         if over {
             tracing::warn!(
                 id = self.session.id,
-                pending = self.output.len(),
-                limit,
+                pending,
+                hard,
+                soft,
                 "closing a client for overcoming of output buffer limits"
             );
         }
@@ -393,7 +481,9 @@ impl<D: Db> Connection<D> {
                 let mut cx = Ctx {
                     db: &self.shared.db,
                     selected: self.session.selected,
-                    reply: Reply::new(&mut self.output, limit).resp3(self.session.resp3),
+                    reply: Reply::new(&mut self.output, limit)
+                        .resp3(self.session.resp3)
+                        .splicing(&mut self.splices),
                     settings: &self.shared.live.settings,
                 };
                 if let Err(e) = sharedkv_commands::run(id, &mut cx, args).await {
@@ -513,7 +603,8 @@ impl<D: Db> Connection<D> {
     fn output_limit(&self) -> usize {
         self.shared
             .live
-            .output_limit(self.session.subscriptions.is_active())
+            .output_limits(self.session.subscriptions.is_active())
+            .hard()
     }
 
     fn reject(&mut self, error: CommandError) -> Flow {
@@ -570,13 +661,18 @@ impl<D: Db> Connection<D> {
         let span = self.output.capacity();
         let mut written = false;
         let result = loop {
-            if self.output.is_empty() {
-                break Ok(());
-            }
-            match self.socket.try_write(&self.output) {
+            let attempt = if self.splices.is_empty() {
+                if self.output.is_empty() {
+                    break Ok(());
+                }
+                self.socket.try_write(&self.output)
+            } else {
+                self.write_spliced()
+            };
+            match attempt {
                 Ok(0) => break Err(io::ErrorKind::WriteZero.into()),
                 Ok(n) => {
-                    self.output.advance(n);
+                    self.splices.advance(&mut self.output, n);
                     written = true;
                 }
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => break Ok(()),
@@ -594,6 +690,14 @@ impl<D: Db> Connection<D> {
         Ok(())
     }
 
+    /// One vectored write of the buffer and the spliced values in order.
+    #[inline(never)]
+    fn write_spliced(&self) -> io::Result<usize> {
+        let mut slices = [io::IoSlice::new(&[]); MAX_IO_SLICES];
+        let n = self.splices.io_slices(&self.output, &mut slices);
+        self.socket.try_write_vectored(&slices[..n])
+    }
+
     /// Writes every pending reply, waiting as long as it takes, before the
     /// connection closes. Once the server is shutting down, a client that
     /// does not read gets [`SHUTDOWN_WRITE_GRACE`], then is dropped, so it
@@ -601,25 +705,27 @@ impl<D: Db> Connection<D> {
     /// client that takes nothing for that long is dropped too.
     async fn flush(&mut self) -> io::Result<()> {
         self.count_commands();
-        if self.output.is_empty() {
+        if self.pending() == 0 {
             return Ok(());
         }
-        let token = &self.shutdown;
-        let grace_over = async {
+        let token = self.shutdown.clone();
+        let grace_over = async move {
             token.cancelled().await;
             tokio::time::sleep(SHUTDOWN_WRITE_GRACE).await;
         };
         let timeout = self.shared.live.timeout();
         let mut stalled = pin!(tokio::time::sleep(timeout.unwrap_or(Duration::MAX)));
         let mut grace_over = pin!(grace_over);
-        while !self.output.is_empty() {
+        while self.pending() > 0 {
             tokio::select! {
                 biased;
-                written = self.socket.write_buf(&mut self.output) => {
-                    if written? == 0 {
-                        return Err(io::ErrorKind::WriteZero.into());
-                    }
-                    if let Some(timeout) = timeout {
+                ready = self.socket.writable() => {
+                    ready?;
+                    let before = self.pending();
+                    self.write_now()?;
+                    if let Some(timeout) = timeout
+                        && self.pending() < before
+                    {
                         stalled.as_mut().reset(Instant::now() + timeout);
                     }
                 }
@@ -645,10 +751,15 @@ impl<D: Db> Connection<D> {
             self.input.reserve(READ_CHUNK);
             match self.socket.try_read_buf(&mut self.input) {
                 Ok(0) => break,
-                Ok(_) => match self.answer_buffered().await? {
-                    Flow::Continue => {}
-                    Flow::Close => break,
-                    Flow::Disconnect => return Ok(()),
+                Ok(_) => loop {
+                    match self.answer_buffered().await? {
+                        Flow::Continue => break,
+                        // Written out (within the grace) before answering
+                        // the rest.
+                        Flow::Held => self.flush().await?,
+                        Flow::Close => return self.flush().await,
+                        Flow::Disconnect => return Ok(()),
+                    }
                 },
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
                 Err(e) => return Err(e),

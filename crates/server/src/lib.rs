@@ -89,16 +89,13 @@ pub struct Config {
     /// The decoder's limits once a client is authenticated. Before, it is
     /// held to [`Limits::UNAUTHENTICATED`].
     pub limits: Limits,
-    /// Most bytes of replies a client may leave unwritten (because it does
-    /// not read them) before it is disconnected: the hard limit of Redis's
-    /// `client-output-buffer-limit` for normal and pub/sub clients. 0 means
-    /// no limit. It is checked before each request runs, so one reply may
-    /// take it over by itself (a `GET` of a value larger than the limit still
-    /// works for a client that reads it).
-    ///
-    /// **Default 64 MiB**, where Redis's default for normal clients is no
-    /// limit: without one, a client that pipelines requests and never reads
-    /// makes the server buffer replies until it runs out of memory.
+    /// Most bytes of replies a normal client may leave unwritten before it
+    /// is disconnected: the hard limit of Redis's `client-output-buffer-limit`
+    /// for the normal class. **0, the default as in Redis, means none**: a
+    /// client that does not read is not dropped, the server stops reading
+    /// its requests instead (see `connection`), so it costs a bounded amount
+    /// of memory anyway. Subscribers have the pubsub class's limits, Redis's
+    /// `32mb 8mb 60` unless `CONFIG SET` changes them.
     pub client_output_buffer_limit: usize,
     /// Close a client that has sent no complete request and taken no reply
     /// bytes for this long (Redis's `timeout`). `None`, the default, as in
@@ -109,13 +106,14 @@ pub struct Config {
 }
 
 impl Config {
-    /// The default [`Config::client_output_buffer_limit`]: 64 MiB.
-    pub const DEFAULT_CLIENT_OUTPUT_BUFFER_LIMIT: usize = 64 * 1024 * 1024;
+    /// The default [`Config::client_output_buffer_limit`]: none, as in
+    /// Redis.
+    pub const DEFAULT_CLIENT_OUTPUT_BUFFER_LIMIT: usize = 0;
 }
 
 impl Default for Config {
     /// Redis's defaults: 10,000 clients, no password, Redis's limits, no
-    /// idle timeout; but a 64 MiB output buffer limit (Redis has none).
+    /// idle timeout, no output buffer limit for normal clients.
     fn default() -> Self {
         Config {
             backend: String::from("unknown"),

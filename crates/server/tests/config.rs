@@ -146,7 +146,7 @@ async fn set_several_and_read_back() {
         ("notify-keyspace-events", "AKE"),
         (
             "client-output-buffer-limit",
-            "normal 67108864 0 0 slave 268435456 67108864 60 pubsub 1048576 0 0",
+            "normal 0 0 0 slave 268435456 67108864 60 pubsub 1048576 0 0",
         ),
     ] {
         assert_eq!(value(&mut c, name).await, expected, "{name}");

@@ -193,6 +193,50 @@ async fn mget_reply_past_the_limit_disconnects<D: Db>(db: D) {
     server.stop().await;
 }
 
+/// A pipeline of ten GETs of 10 MB values and one MGET of all ten (a
+/// 100 MB reply) arrives whole and in order: 200 MB of replies, far past
+/// what the server holds unsent at a time, since no normal client has an
+/// output limit by default and the large values are sent from the store.
+async fn big_replies_arrive_whole<D: Db>(db: D) {
+    const LEN: usize = 10_000_000;
+    let server = start(db).await;
+    let mut c = server.client().await;
+    let values: Vec<Vec<u8>> = (0..10u8).map(|i| vec![b'a' + i; LEN]).collect();
+    let mut pipeline = Vec::new();
+    let mut mget = b"*11\r\n$4\r\nMGET\r\n".to_vec();
+    let mut expected = Vec::with_capacity(2 * 10 * (LEN + 16) + 8);
+    let mut mget_reply = b"*10\r\n".to_vec();
+    for (i, value) in values.iter().enumerate() {
+        let mut set = format!("*3\r\n$3\r\nSET\r\n$2\r\nk{i}\r\n${LEN}\r\n").into_bytes();
+        set.extend_from_slice(value);
+        set.extend_from_slice(b"\r\n");
+        c.roundtrip(&set, b"+OK\r\n").await;
+        pipeline.extend_from_slice(format!("GET k{i}\r\n").as_bytes());
+        mget.extend_from_slice(format!("$2\r\nk{i}\r\n").as_bytes());
+        let mut reply = format!("${LEN}\r\n").into_bytes();
+        reply.extend_from_slice(value);
+        reply.extend_from_slice(b"\r\n");
+        expected.extend_from_slice(&reply);
+        mget_reply.extend_from_slice(&reply);
+    }
+    pipeline.extend_from_slice(&mget);
+    expected.extend_from_slice(&mget_reply);
+    let (mut reader, mut writer) = c.into_split();
+    writer.write_all(&pipeline).await.expect("write");
+    let mut got = vec![0; expected.len()];
+    tokio::time::timeout(WAIT * 4, reader.read_exact(&mut got))
+        .await
+        .expect("the replies did not all arrive")
+        .expect("read");
+    // Compared whole, not printed: 200 MB.
+    assert!(got == expected, "the replies differ from the values stored");
+    writer.write_all(b"PING\r\n").await.expect("write");
+    let mut pong = [0; 7];
+    reader.read_exact(&mut pong).await.expect("read");
+    assert_eq!(&pong, b"+PONG\r\n");
+    server.stop().await;
+}
+
 macro_rules! stamp {
     ($strategy:ident, $new:expr) => {
         mod $strategy {
@@ -203,6 +247,8 @@ macro_rules! stamp {
                 client_that_never_reads_is_disconnected,
                 #[tokio::test] slow_reader_under_the_limit_gets_everything,
                 #[tokio::test] mget_reply_past_the_limit_disconnects,
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                big_replies_arrive_whole,
             }
         }
     };
@@ -351,4 +397,113 @@ async fn read_until_closed(mut reader: tokio::net::tcp::OwnedReadHalf) -> usize 
             Err(_) => panic!("still open after {got} bytes"),
         }
     }
+}
+
+/// A client subscribed to `news`, which will read nothing more.
+async fn subscriber(server: &TestServer) -> RawClient {
+    let mut c = server.client().await;
+    c.command(
+        &["SUBSCRIBE", "news"],
+        b"*3\r\n$9\r\nsubscribe\r\n$4\r\nnews\r\n:1\r\n",
+    )
+    .await;
+    c
+}
+
+/// Publishes `message` on `channel` and returns how many received it. The
+/// reply must come within [`WAIT`], however the subscribers read: a
+/// publisher is never made to wait for them.
+async fn publish(c: &mut RawClient, channel: &str, message: &str) -> i64 {
+    c.send_command(&["PUBLISH", channel, message]).await;
+    match c.read_frame().await {
+        sharedkv_resp::Frame::Integer(n) => n,
+        other => panic!("PUBLISH answered {other:?}"),
+    }
+}
+
+/// A subscriber that stops reading is dropped once its unsent messages
+/// pass the pubsub class's hard limit (Redis's default, 32 MiB), while the
+/// publisher is answered at once throughout; a reading subscriber of the
+/// same channel keeps every message.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn subscriber_that_stops_reading_is_dropped_at_the_pubsub_limit() {
+    let server = start(StdMutexDb::new()).await;
+    let stalled = subscriber(&server).await;
+    let mut publisher = server.client().await;
+    let message = "m".repeat(1024 * 1024);
+    let mut published = 0;
+    // 32 MiB of messages, plus what the kernel's buffers take, plus
+    // slack: a server without the limit would get here.
+    while published < 200 {
+        let receivers = publish(&mut publisher, "news", &message).await;
+        published += 1;
+        if receivers == 0 {
+            break;
+        }
+        assert_eq!(receivers, 1);
+    }
+    assert!(
+        (32..200).contains(&published),
+        "dropped after {published} messages of 1 MiB"
+    );
+    let (reader, _writer) = stalled.into_split();
+    let got = read_until_closed(reader).await;
+    assert!(
+        got < published * message.len(),
+        "the dropped subscriber got {got} bytes"
+    );
+    server.stop().await;
+}
+
+/// The soft limit of the pubsub class: a subscriber above it for longer
+/// than its seconds is dropped when the next message comes, as in Redis.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn subscriber_over_the_soft_limit_too_long_is_dropped() {
+    let server = start(StdMutexDb::new()).await;
+    let mut publisher = server.client().await;
+    publisher
+        .command(
+            &[
+                "CONFIG",
+                "SET",
+                "client-output-buffer-limit",
+                "pubsub 0 1mb 1",
+            ],
+            b"+OK\r\n",
+        )
+        .await;
+    let stalled = subscriber(&server).await;
+    // Enough to fill the kernel's buffers and stay above 1 MiB unsent.
+    let message = "m".repeat(1024 * 1024);
+    for _ in 0..24 {
+        assert_eq!(publish(&mut publisher, "news", &message).await, 1);
+    }
+    // Above the soft limit, but not yet for a second: still subscribed.
+    assert_eq!(publish(&mut publisher, "news", "x").await, 1);
+    tokio::time::sleep(Duration::from_millis(2_100)).await;
+    // The next message finds it above the limit for 2 seconds: dropped.
+    publish(&mut publisher, "news", "x").await;
+    let deadline = Instant::now() + WAIT;
+    while publish(&mut publisher, "news", "x").await != 0 {
+        assert!(Instant::now() < deadline, "never dropped");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    server.stop().await;
+}
+
+/// `CLIENT REPLY SKIP` and `OFF` drop a reply sent from the store (a value
+/// of 16 KiB or more, spliced rather than copied) as they drop any other.
+#[tokio::test]
+async fn skipped_replies_of_large_values_are_dropped() {
+    let server = start(StdMutexDb::new()).await;
+    let mut c = server.client().await;
+    let value = "v".repeat(64 * 1024);
+    c.command(&["SET", "big", &value], b"+OK\r\n").await;
+    c.send(b"CLIENT REPLY SKIP\r\nGET big\r\nCLIENT REPLY OFF\r\nMGET big big\r\nGET big\r\nCLIENT REPLY ON\r\nGET big\r\n")
+        .await;
+    let mut expected = b"+OK\r\n".to_vec();
+    expected.extend_from_slice(&bulk(&value));
+    c.expect(&expected).await;
+    c.roundtrip(b"PING\r\n", b"+PONG\r\n").await;
+    server.stop().await;
 }

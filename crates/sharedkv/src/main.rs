@@ -110,10 +110,14 @@ struct Args {
     #[arg(long, value_name = "SECONDS", default_value_t = 0)]
     timeout: u32,
 
-    /// Disconnect a client whose unread replies exceed this many bytes
-    /// (Redis's client-output-buffer-limit, hard limit; units as in
-    /// redis.conf: 64mb, 512kb, 1gb); 0 means no limit.
-    #[arg(long, value_name = "BYTES", default_value = "64mb", value_parser = parse_memory)]
+    /// Disconnect a normal client whose unread replies exceed this many
+    /// bytes (the hard limit of Redis's client-output-buffer-limit, normal
+    /// class; units as in redis.conf: 64mb, 512kb, 1gb). 0, the default as
+    /// in Redis, means none: a client that stops reading is not dropped, the
+    /// server stops reading its requests until it catches up. Subscribers
+    /// keep Redis's pubsub limits (32mb, or 8mb for 60 s); CONFIG SET
+    /// client-output-buffer-limit changes every class at run time.
+    #[arg(long, value_name = "BYTES", default_value = "0", value_parser = parse_memory)]
     client_output_buffer_limit: usize,
 
     /// Print the name of every backend, one per line, and exit.
