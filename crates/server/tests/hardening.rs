@@ -472,7 +472,7 @@ async fn subscriber_over_the_soft_limit_too_long_is_dropped() {
             b"+OK\r\n",
         )
         .await;
-    let stalled = subscriber(&server).await;
+    let _stalled = subscriber(&server).await;
     // Enough to fill the kernel's buffers and stay above 1 MiB unsent.
     let message = "m".repeat(1024 * 1024);
     for _ in 0..24 {
