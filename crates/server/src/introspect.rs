@@ -147,9 +147,23 @@ fn line(s: &mut String, key: &str, value: impl std::fmt::Display) {
 /// alias, listed as a name of its own, as Redis 7.0 does) matches one of
 /// the glob patterns, each at most once, as a map of names to values.
 pub(crate) fn config_get<D: Db>(shared: &Shared<D>, patterns: &[Bytes], reply: &mut Reply<'_>) {
-    let matching: Vec<(usize, &str)> = config_params::names()
-        .filter(|(_, name)| patterns.iter().any(|p| glob_match(p, name.as_bytes())))
-        .collect();
+    // As Redis 7.0: a name without glob characters is looked up and
+    // answered as the client spelled it; a pattern answers every name and
+    // alias it matches. Each name once, compared ignoring case.
+    let mut matching: Vec<(usize, &[u8])> = Vec::new();
+    for pattern in patterns {
+        if pattern.iter().any(|c| matches!(c, b'*' | b'?' | b'[')) {
+            for (i, name) in config_params::names() {
+                if glob_match(pattern, name.as_bytes()) {
+                    add_once(&mut matching, i, name.as_bytes());
+                }
+            }
+        } else if let Some((i, _)) =
+            config_params::names().find(|(_, name)| name.as_bytes().eq_ignore_ascii_case(pattern))
+        {
+            add_once(&mut matching, i, pattern);
+        }
+    }
     reply.map(matching.len());
     for (i, name) in matching {
         let value = match config_params::PARAMS.get(i).map(|p| p.effect) {
@@ -157,8 +171,15 @@ pub(crate) fn config_get<D: Db>(shared: &Shared<D>, patterns: &[Bytes], reply: &
             Some(Effect::Port) => shared.port.to_string(),
             _ => shared.live.value(i),
         };
-        reply.bulk(name.as_bytes());
+        reply.bulk(name);
         reply.bulk(value.as_bytes());
+    }
+}
+
+/// Adds `name` unless a spelling of it is there already.
+fn add_once<'a>(matching: &mut Vec<(usize, &'a [u8])>, i: usize, name: &'a [u8]) {
+    if !matching.iter().any(|(_, n)| n.eq_ignore_ascii_case(name)) {
+        matching.push((i, name));
     }
 }
 

@@ -797,7 +797,128 @@ static ENTRIES: &[Entry] = &[
     entry("ping", || opt(value())).server().weight(1),
     entry("echo", value).server().weight(1),
     entry("nosuchcommand", || keys(0..=2)).server().weight(1),
+    entry("config|get", || {
+        many(
+            either(vec![
+                any_of(CONFIG_NAMES),
+                any_of(&["nosuchparam", "*maxmemory-p*"]),
+            ]),
+            1..=3,
+        )
+    })
+    .server()
+    .check(Check::Pairs),
+    // Without junk: junk could name a parameter that changes the server
+    // itself (`dir`, `requirepass`).
+    entry("config|set", || {
+        many(
+            either(vec![
+                config_setting(),
+                config_setting(),
+                any_of(&["nosuchparam", "hz", "save"]),
+            ]),
+            1..=3,
+        )
+    })
+    .server()
+    .no_junk(),
+    entry("config|resetstat", || Just(Vec::new()).boxed())
+        .server()
+        .weight(1),
+    entry("config|rewrite", || Just(Vec::new()).boxed())
+        .server()
+        .weight(1),
 ];
+
+/// Parameters whose values both servers print alike: every one sharedkv
+/// knows, but those of the process itself (`port`, `dir`, `bind`,
+/// `daemonize`), and some aliases.
+const CONFIG_NAMES: &[&str] = &[
+    "maxmemory",
+    "maxmemory-policy",
+    "maxmemory-samples",
+    "maxclients",
+    "timeout",
+    "requirepass",
+    "databases",
+    "save",
+    "appendonly",
+    "appendfsync",
+    "hz",
+    "dynamic-hz",
+    "notify-keyspace-events",
+    "client-output-buffer-limit",
+    "proto-max-bulk-len",
+    "hash-max-listpack-entries",
+    "hash-max-ziplist-value",
+    "set-max-intset-entries",
+    "zset-max-listpack-entries",
+    "zset-max-ziplist-value",
+    "list-max-listpack-size",
+    "slowlog-log-slower-than",
+    "slowlog-max-len",
+    "latency-monitor-threshold",
+    "lua-time-limit",
+    "busy-reply-threshold",
+    "activerehashing",
+    "lazyfree-lazy-eviction",
+    "lfu-log-factor",
+    "tcp-keepalive",
+    "loglevel",
+    "MAXMEMORY-POLICY",
+];
+
+/// `parameter value` pairs for `CONFIG SET`, valid and not, among the
+/// parameters whose effect on later replies is the same on both servers.
+/// Not the zset thresholds: past them redis-server keeps a `-0` score as
+/// `-0` (see [`Entry::not_on`]).
+fn config_setting() -> Args {
+    prop_oneof![
+        seq(vec![
+            any_of(&["hash-max-listpack-entries", "hash-max-ziplist-entries"]),
+            any_of(&["0", "1", "2", "128", "-1", "abc", "1k"]),
+        ]),
+        seq(vec![
+            any_of(&["hash-max-listpack-value", "set-max-intset-entries"]),
+            any_of(&["1", "3", "64", "512", "-5"]),
+        ]),
+        seq(vec![
+            word("maxmemory-policy"),
+            any_of(&["allkeys-lru", "noeviction", "VOLATILE-TTL", "bogus"]),
+        ]),
+        seq(vec![
+            any_of(&[
+                "slowlog-max-len",
+                "slowlog-log-slower-than",
+                "hz",
+                "lfu-log-factor"
+            ]),
+            any_of(&["0", "10", "500", "-1", "10000", "x"]),
+        ]),
+        seq(vec![
+            any_of(&["activerehashing", "lazyfree-lazy-eviction", "dynamic-hz"]),
+            any_of(&["yes", "no", "NO", "maybe"]),
+        ]),
+        seq(vec![
+            word("notify-keyspace-events"),
+            any_of(&["", "KEA", "Kx", "gE$", "bogus"]),
+        ]),
+        seq(vec![
+            word("client-output-buffer-limit"),
+            any_of(&[
+                "pubsub 64mb 16mb 120",
+                "normal 0 0 0",
+                "normal 1 2",
+                "bogus 1 2 3"
+            ]),
+        ]),
+        seq(vec![
+            word("loglevel"),
+            any_of(&["notice", "warning", "loud"])
+        ]),
+    ]
+    .boxed()
+}
 
 /// A sequence of 1 to 40 commands drawn from `entries`.
 fn sequence(entries: &[&'static Entry]) -> BoxedStrategy<Vec<Cmd>> {
