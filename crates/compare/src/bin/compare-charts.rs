@@ -259,9 +259,15 @@ fn draw(
     let max = found.iter().copied().fold(0.0, f64::max).max(1e-9);
     let n = names.len() as f64;
     if chart.log {
+        // With no figure at all (every row failed) the axis spans 1 to 10:
+        // an empty or inverted log range would never finish its ticks.
         let min = found.iter().copied().fold(f64::INFINITY, f64::min);
-        let lo = 10f64.powf(min.max(1e-3).log10().floor());
-        let hi = 10f64.powf((max * 1.5).log10().ceil());
+        let lo = if min.is_finite() {
+            10f64.powf(min.max(1e-3).log10().floor())
+        } else {
+            1.0
+        };
+        let hi = 10f64.powf((max * 1.5).log10().ceil()).max(lo * 10.0);
         bars(&body, chart, &cells, names, (lo..hi).log_scale(), lo, n)
     } else {
         bars(&body, chart, &cells, names, 0.0..max * 1.18, 0.0, n)
