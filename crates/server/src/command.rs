@@ -28,6 +28,9 @@ pub(crate) enum Command {
     /// Reads or changes the client registry: this connection's record and
     /// the others'. See [`crate::clients`].
     Client(ClientCommand),
+    /// An operator's or a tool's command (`TIME`, `SHUTDOWN`, `MONITOR`,
+    /// `MEMORY`, `DEBUG`, ...). See [`crate::admin`].
+    Admin(crate::admin::AdminCommand),
 }
 
 /// The `CLIENT` subcommands on the registry.
@@ -180,6 +183,9 @@ impl Command {
             },
             CommandId::CommandDocs => S::CommandDocs(rest(rest(args))),
             CommandId::Help => S::Help(help_text(spec.name)),
+            CommandId::Admin(id) => {
+                return crate::admin::parse(id, spec, args).map(Command::Admin);
+            }
             // Containers reach here only with a subcommand, which `resolve`
             // resolved to its own entry; keep the arity error as a fallback.
             CommandId::Client | CommandId::Config => return Err(arity()),

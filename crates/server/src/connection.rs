@@ -131,6 +131,8 @@ pub(crate) struct Connection<D> {
     config_changed: watch::Receiver<u64>,
     /// The `Live::generation` the decoder's limits were last set for.
     seen_generation: u64,
+    /// After `MONITOR`: the lines of every command run, to write.
+    monitor: Option<crate::admin::monitor::Receiver>,
 }
 
 impl<D: Db> Connection<D> {
@@ -156,6 +158,7 @@ impl<D: Db> Connection<D> {
             config_changed,
             seen_generation,
             shared,
+            monitor: None,
         };
         connection.apply_limits();
         connection
@@ -232,6 +235,11 @@ impl<D: Db> Connection<D> {
                         return Ok(());
                     }
                 }
+                line = next_line(&mut self.monitor), if self.monitor.is_some() => {
+                    // None: dropped for not reading its lines.
+                    let Some(line) = line else { return Ok(()) };
+                    self.output.extend_from_slice(&line);
+                }
                 () = sleep_until(idle_deadline), if idle_deadline.is_some() => {
                     tracing::debug!(id = self.session.id, "closing an idle client");
                     return Ok(());
@@ -270,7 +278,12 @@ impl<D: Db> Connection<D> {
                         }
                     }
                     let mark = self.output.len();
+                    // MONITOR: one relaxed load while no monitor is on.
+                    let monitored = self.shared.admin.monitors.any().then(|| args.clone());
                     let flow = self.handle(args).await;
+                    if let Some(args) = monitored {
+                        self.feed_monitors(&args);
+                    }
                     if self.session.reply_mode != ReplyMode::On {
                         self.drop_reply(mark);
                     }
@@ -427,7 +440,57 @@ impl<D: Db> Connection<D> {
                 Err(e) => self.reject(e),
             },
             Command::Client(command) => self.client(command),
+            Command::Admin(command) => self.admin(command).await,
         }
+    }
+
+    /// Runs a command of `admin`: `SHUTDOWN` closes the connection,
+    /// `MONITOR` makes it a monitor.
+    #[inline(never)]
+    async fn admin(&mut self, command: crate::admin::AdminCommand) -> Flow {
+        let mut cx = crate::admin::Cx {
+            shared: &self.shared,
+            selected: self.session.selected,
+            resp3: self.session.resp3,
+            monitoring: self.monitor.is_some(),
+            cancelled: &self.shutdown,
+            out: &mut self.output,
+        };
+        match crate::admin::run(&mut cx, command).await {
+            crate::admin::Next::Continue => Flow::Continue,
+            crate::admin::Next::Close => Flow::Close,
+            crate::admin::Next::Monitor(receiver) => {
+                self.monitor = Some(receiver);
+                Flow::Continue
+            }
+        }
+    }
+
+    /// Sends the command `args` that has just run to the monitors, unless
+    /// Redis would not show it: one refused before it ran (unknown, wrong
+    /// arity, before `AUTH`, in subscribe mode), or an admin command.
+    #[cold]
+    #[inline(never)]
+    fn feed_monitors(&self, args: &[Bytes]) {
+        let Ok(resolved) = table::resolve(args) else {
+            return;
+        };
+        let spec = resolved.spec();
+        let allowed = matches!(resolved, Resolved::Server(id, _) if id.allowed_while_subscribed());
+        if spec.has_flag("admin")
+            || spec.has_flag("skip_monitor")
+            || (!self.session.authenticated && !spec.has_flag("no_auth"))
+            || (self.session.subscriptions.is_active() && !self.session.resp3 && !allowed)
+        {
+            return;
+        }
+        let redact_from = crate::admin::monitor::redact_from(spec.name, args);
+        self.shared.admin.monitors.feed(
+            self.session.selected.get(),
+            self.session.me.addr(),
+            args,
+            redact_from,
+        );
     }
 
     /// While a pause is on: the wait for the pause to let the request
@@ -655,6 +718,14 @@ impl<D: Db> Connection<D> {
             }
         }
         self.flush().await
+    }
+}
+
+/// The next line of a monitor, or never for a connection that is none.
+async fn next_line(monitor: &mut Option<crate::admin::monitor::Receiver>) -> Option<Bytes> {
+    match monitor {
+        Some(receiver) => receiver.recv().await,
+        None => std::future::pending().await,
     }
 }
 

@@ -44,6 +44,7 @@
 //! [`CancellationToken`] tells connections to finish, a [`TaskTracker`]
 //! waits for them.
 
+mod admin;
 mod clients;
 mod command;
 mod config_params;
@@ -151,6 +152,8 @@ pub(crate) struct Shared<D> {
     pub(crate) port: u16,
     /// For `INFO`'s uptime.
     pub(crate) started: std::time::Instant,
+    /// `SHUTDOWN`'s token, the monitors, `LASTSAVE`: see [`admin::State`].
+    pub(crate) admin: admin::State,
 }
 
 impl<D> Shared<D> {
@@ -259,6 +262,7 @@ impl<D: Db> Server<D> {
             stats: Stats::default(),
             port,
             started: std::time::Instant::now(),
+            admin: admin::State::default(),
         });
         Server { shared }
     }
@@ -277,6 +281,7 @@ impl<D: Db> Server<D> {
         tokio::select! {
             () = accept_loop(&listener, &self.shared, &token, &tracker) => {}
             () = shutdown => tracing::info!("shutting down"),
+            () = self.shared.admin.shutdown.cancelled() => tracing::info!("shutting down on SHUTDOWN"),
         }
         drop(listener);
         token.cancel();

@@ -1,0 +1,223 @@
+//! The server commands an operator or a tool sends (`TIME`, `LASTSAVE`,
+//! `ROLE`, `WAIT`, `LOLWUT`, `FUNCTION`, `SHUTDOWN`, `MONITOR`, `MEMORY`,
+//! `DEBUG`, `COMMAND GETKEYS`, `RESET`) over a real server, with Redis
+//! 7.0.15's replies and error texts, read off redis-server. Mostly on
+//! std-mutex: these commands are the server's, not the strategy's.
+
+mod support;
+
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use sharedkv_resp::Frame;
+use sharedkv_testsuite::strategies::StdMutexDb;
+use support::{RawClient, bulk, start};
+use tokio::net::TcpStream;
+
+fn error(text: &str) -> Vec<u8> {
+    format!("-{text}\r\n").into_bytes()
+}
+
+fn now_secs() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+}
+
+/// The integer a bulk string holds.
+fn bulk_int(frame: &Frame) -> i64 {
+    match frame {
+        Frame::Bulk(b) => std::str::from_utf8(b)
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or_else(|| panic!("not an integer: {b:?}")),
+        other => panic!("not a bulk string: {other:?}"),
+    }
+}
+
+/// Sends a command whose reply is a bulk (or verbatim) string and returns
+/// its text.
+async fn text(c: &mut RawClient, args: &[&str]) -> String {
+    c.send_command(args).await;
+    match c.read_frame().await {
+        Frame::Bulk(b) => String::from_utf8(b.to_vec()).expect("utf-8"),
+        Frame::Verbatim { text: b, .. } => String::from_utf8(b.to_vec()).expect("utf-8"),
+        other => panic!("{args:?}: not a bulk string: {other:?}"),
+    }
+}
+
+/// TIME is now, in seconds and microseconds; LASTSAVE is the start, and
+/// not in the future.
+#[tokio::test]
+async fn time_and_lastsave() {
+    let before = now_secs();
+    let server = start(StdMutexDb::new()).await;
+    let mut c = server.client().await;
+    c.send_command(&["TIME"]).await;
+    let Frame::Array(parts) = c.read_frame().await else {
+        panic!("TIME is no array");
+    };
+    assert_eq!(parts.len(), 2);
+    let (secs, micros) = (bulk_int(&parts[0]), bulk_int(&parts[1]));
+    assert!((before..=now_secs()).contains(&secs), "{secs}");
+    assert!((0..1_000_000).contains(&micros), "{micros}");
+    c.send_command(&["LASTSAVE"]).await;
+    let Frame::Integer(lastsave) = c.read_frame().await else {
+        panic!("LASTSAVE is no integer");
+    };
+    assert!((before..=now_secs()).contains(&lastsave), "{lastsave}");
+    c.command(&["TIME", "x"], &error("ERR wrong number of arguments for 'time' command"))
+        .await;
+    server.stop().await;
+}
+
+/// ROLE says master with no replicas; WAIT answers 0 at once, with
+/// Redis's argument errors.
+#[tokio::test]
+async fn role_and_wait() {
+    let server = start(StdMutexDb::new()).await;
+    let mut c = server.client().await;
+    c.command(&["ROLE"], b"*3\r\n$6\r\nmaster\r\n:0\r\n*0\r\n").await;
+    c.command(&["WAIT", "0", "0"], b":0\r\n").await;
+    c.command(&["WAIT", "1", "0"], b":0\r\n").await;
+    c.command(&["WAIT", "a", "0"], &error("ERR value is not an integer or out of range"))
+        .await;
+    c.command(&["WAIT", "a", "a"], &error("ERR timeout is not an integer or out of range"))
+        .await;
+    c.command(&["WAIT", "0", "-1"], &error("ERR timeout is negative"))
+        .await;
+    c.command(&["WAIT", "0"], &error("ERR wrong number of arguments for 'wait' command"))
+        .await;
+    server.stop().await;
+}
+
+/// LOLWUT's last line names the version, as Redis's does, and its
+/// VERSION must be an integer; in RESP3 it is a verbatim string.
+#[tokio::test]
+async fn lolwut() {
+    let server = start(StdMutexDb::new()).await;
+    let mut c = server.client().await;
+    for (args, caption) in [
+        (&["LOLWUT"][..], "Redis ver. "),
+        (&["LOLWUT", "VERSION", "5", "10"], "Georg Nees - schotter, plotter on paper, 1968. Redis ver. "),
+        (&["lolwut", "version", "6"], "Original 8 bit image from Plaguemon by hikikomori. Redis ver. "),
+        (&["LOLWUT", "foo"], "Redis ver. "),
+    ] {
+        let text = text(&mut c, args).await;
+        assert!(text.ends_with('\n'), "{text:?}");
+        let last = text.trim_end_matches('\n').lines().last().unwrap_or_default();
+        assert!(last.starts_with(caption), "{args:?}: {text:?}");
+    }
+    c.command(&["LOLWUT", "VERSION", "x"], &error("ERR value is not an integer or out of range"))
+        .await;
+    c.command(&["LOLWUT", "VERSION", "5", "x"], &error("ERR value is not an integer or out of range"))
+        .await;
+    c.command(&["HELLO", "3"], b"").await;
+    let _ = c.read_frame().await;
+    c.send_command(&["LOLWUT"]).await;
+    assert!(matches!(c.read_frame().await, Frame::Verbatim { .. }));
+    server.stop().await;
+}
+
+/// FUNCTION LIST and FLUSH answer as an empty library set, with Redis's
+/// errors; what needs scripts says it is not supported.
+#[tokio::test]
+async fn functions() {
+    let server = start(StdMutexDb::new()).await;
+    let mut c = server.client().await;
+    c.command(&["FUNCTION", "LIST"], b"*0\r\n").await;
+    c.command(&["FUNCTION", "LIST", "WITHCODE", "LIBRARYNAME", "x*"], b"*0\r\n")
+        .await;
+    c.command(&["FUNCTION", "LIST", "foo"], &error("ERR Unknown argument foo"))
+        .await;
+    c.command(&["FUNCTION", "LIST", "withcode", "withcode"], &error("ERR Unknown argument withcode"))
+        .await;
+    c.command(&["FUNCTION", "LIST", "LIBRARYNAME"], &error("ERR library name argument was not given"))
+        .await;
+    c.command(&["FUNCTION", "FLUSH"], b"+OK\r\n").await;
+    c.command(&["FUNCTION", "FLUSH", "async"], b"+OK\r\n").await;
+    c.command(&["FUNCTION", "FLUSH", "SYNC"], b"+OK\r\n").await;
+    c.command(&["FUNCTION", "FLUSH", "foo"], &error("ERR FUNCTION FLUSH only supports SYNC|ASYNC option"))
+        .await;
+    c.command(
+        &["FUNCTION", "flush", "a", "b"],
+        &error("ERR unknown subcommand or wrong number of arguments for 'flush'. Try FUNCTION HELP."),
+    )
+    .await;
+    c.command(&["FUNCTION", "foo"], &error("ERR unknown subcommand 'foo'. Try FUNCTION HELP."))
+        .await;
+    let unsupported = error("ERR functions (FUNCTION LOAD, FCALL) are not supported by this server");
+    for args in [
+        &["FUNCTION", "LOAD", "code"][..],
+        &["FUNCTION", "DELETE", "lib"],
+        &["FUNCTION", "DUMP"],
+        &["FUNCTION", "RESTORE", "x"],
+        &["FUNCTION", "STATS"],
+        &["FUNCTION", "KILL"],
+        &["FCALL", "f", "0"],
+        &["FCALL_RO", "f", "1", "k"],
+    ] {
+        c.command(args, &unsupported).await;
+    }
+    c.send_command(&["FUNCTION", "HELP"]).await;
+    let Frame::Array(lines) = c.read_frame().await else {
+        panic!("FUNCTION HELP is no array");
+    };
+    assert!(lines.len() > 4);
+    server.stop().await;
+}
+
+/// SHUTDOWN's argument checks: SAVE has nothing to save to, ABORT has no
+/// shutdown to abort, bad words and combinations are syntax errors; and
+/// none of them stops the server.
+#[tokio::test]
+async fn shutdown_arguments() {
+    let server = start(StdMutexDb::new()).await;
+    let mut c = server.client().await;
+    c.command(&["SHUTDOWN", "ABORT"], &error("ERR No shutdown in progress."))
+        .await;
+    for args in [
+        &["SHUTDOWN", "foo"][..],
+        &["SHUTDOWN", "NOSAVE", "SAVE"],
+        &["SHUTDOWN", "ABORT", "NOW"],
+        &["SHUTDOWN", "FORCE", "ABORT"],
+    ] {
+        c.command(args, &error("ERR syntax error")).await;
+    }
+    c.command(
+        &["SHUTDOWN", "SAVE"],
+        &error("ERR SHUTDOWN SAVE is not supported: this server has no persistence (nothing to save)"),
+    )
+    .await;
+    c.command(&["PING"], b"+PONG\r\n").await;
+    server.stop().await;
+}
+
+/// SHUTDOWN stops the server as SIGTERM does: the client that sent it
+/// sees its replies so far then the close, another client's pipeline sent
+/// before is answered whole, and the listener closes.
+#[tokio::test]
+async fn shutdown_stops_the_server() {
+    for args in [&["SHUTDOWN"][..], &["shutdown", "nosave", "now", "force"]] {
+        let server = start(StdMutexDb::new()).await;
+        let mut other = server.client().await;
+        other.command(&["SET", "k", "v"], b"+OK\r\n").await;
+        // A pipeline the other client has sent, unread, when SHUTDOWN
+        // comes: every reply is delivered before its connection closes.
+        let pipeline: Vec<u8> = (0..100)
+            .flat_map(|_| b"*2\r\n$3\r\nGET\r\n$1\r\nk\r\n".iter().copied())
+            .collect();
+        other.send(&pipeline).await;
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        let mut c = server.client().await;
+        c.send_command(&["PING"]).await;
+        c.send_command(args).await;
+        c.send_command(&["PING"]).await;
+        c.expect(b"+PONG\r\n").await;
+        c.expect_closed().await;
+        other.expect(&bulk("v").repeat(100)).await;
+        other.expect_closed().await;
+        let addr = server.addr;
+        server.stop().await;
+        assert!(TcpStream::connect(addr).await.is_err(), "still listening");
+    }
+}
