@@ -484,12 +484,12 @@ impl<D: Db> Connection<D> {
         {
             return;
         }
-        let redact_from = crate::admin::monitor::redact_from(spec.name, args);
+        let redacted = crate::admin::monitor::redacted(spec.name, args);
         self.shared.admin.monitors.feed(
             self.session.selected.get(),
             self.session.me.addr(),
             args,
-            redact_from,
+            redacted,
         );
     }
 

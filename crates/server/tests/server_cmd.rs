@@ -221,3 +221,74 @@ async fn shutdown_stops_the_server() {
         assert!(TcpStream::connect(addr).await.is_err(), "still listening");
     }
 }
+
+/// The arguments of a monitor line (its text, as a client shows it: no
+/// `+`), checked to start with a time of six decimals, then the client's
+/// database and loopback address.
+fn monitor_args(line: &str, db: u32) -> String {
+    let rest = line;
+    let (time, rest) = rest.split_once(' ').unwrap_or_else(|| panic!("{line:?}"));
+    let (secs, micros) = time.split_once('.').unwrap_or_else(|| panic!("{line:?}"));
+    assert!((now_secs() - 60..=now_secs()).contains(&secs.parse().expect("secs")));
+    assert_eq!(micros.len(), 6, "{line:?}");
+    let prefix = format!("[{db} 127.0.0.1:");
+    assert!(rest.starts_with(&prefix), "{line:?}");
+    let (_, args) = rest.split_once("] ").unwrap_or_else(|| panic!("{line:?}"));
+    args.to_owned()
+}
+
+/// The next monitor line a monitor client receives.
+async fn monitor_line(m: &mut RawClient) -> String {
+    match m.read_frame().await {
+        Frame::Simple(line) => String::from_utf8(line.to_vec()).expect("utf-8"),
+        other => panic!("not a monitor line: {other:?}"),
+    }
+}
+
+/// A monitor sees every command other clients run from the moment its
+/// MONITOR returns OK, as Redis formats it: escaped, in the database the
+/// command left, AUTH and HELLO's password redacted; not commands refused
+/// before they run, nor admin ones.
+#[tokio::test]
+async fn monitor_streams_commands() {
+    let server = start(StdMutexDb::new()).await;
+    let mut c = server.client().await;
+    c.command(&["SET", "before", "x"], b"+OK\r\n").await;
+    let mut m = server.client().await;
+    m.command(&["MONITOR"], b"+OK\r\n").await;
+    c.command(&["SET", "k", "a b\"\\\n\u{e9}"], b"+OK\r\n").await;
+    c.command(&["GET"], &error("ERR wrong number of arguments for 'get' command"))
+        .await;
+    c.command(&["NOSUCH"], &error("ERR unknown command 'NOSUCH', with args beginning with: "))
+        .await;
+    c.send_command(&["CONFIG", "GET", "maxclients"]).await;
+    let _ = c.read_frame().await;
+    c.send_command(&["AUTH", "secret"]).await;
+    let _ = c.read_frame().await;
+    c.send_command(&["HELLO", "2", "AUTH", "default", "pw", "SETNAME", "n"]).await;
+    let _ = c.read_frame().await;
+    c.command(&["SELECT", "2"], b"+OK\r\n").await;
+    c.command(&["INCR", "n"], b":1\r\n").await;
+    let expected = [
+        (0, r#""SET" "k" "a b\"\\\n\xc3\xa9""#),
+        (0, r#""AUTH" "(redacted)""#),
+        (0, r#""HELLO" "2" "AUTH" "(redacted)" "(redacted)" "SETNAME" "n""#),
+        (2, r#""SELECT" "2""#),
+        (2, r#""INCR" "n""#),
+    ];
+    for (db, args) in expected {
+        assert_eq!(monitor_args(&monitor_line(&mut m).await, db), args);
+    }
+    // A second MONITOR is ignored, as in Redis; the monitor may still run
+    // commands, and sees its own after its reply, as in Redis, which
+    // feeds monitors once a command has run.
+    m.send_command(&["MONITOR"]).await;
+    m.send_command(&["PING"]).await;
+    m.expect(b"+PONG\r\n").await;
+    assert_eq!(monitor_args(&monitor_line(&mut m).await, 0), r#""PING""#);
+    // Once the monitor has gone, commands run as before.
+    drop(m);
+    c.command(&["GET", "n"], &bulk("1")).await;
+    c.command(&["GET", "n"], &bulk("1")).await;
+    server.stop().await;
+}

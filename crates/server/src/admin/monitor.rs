@@ -23,6 +23,7 @@
 //! which by default has no limit at all).
 
 use std::net::SocketAddr;
+use std::ops::Range;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -97,8 +98,8 @@ impl Monitors {
     /// dropping those past the limit.
     #[cold]
     #[inline(never)]
-    pub(crate) fn feed(&self, db: usize, addr: SocketAddr, argv: &[Bytes], redact_from: usize) {
-        let line = format_line(SystemTime::now(), db, addr, argv, redact_from);
+    pub(crate) fn feed(&self, db: usize, addr: SocketAddr, argv: &[Bytes], redacted: Range<usize>) {
+        let line = format_line(SystemTime::now(), db, addr, argv, redacted);
         let mut list = self.lock();
         list.retain(|monitor| {
             let pending = monitor.pending.load(Ordering::Relaxed);
@@ -120,14 +121,14 @@ impl Monitors {
 }
 
 /// A monitor line: `+<secs>.<micros> [<db> <addr>] "arg" ...` and CRLF,
-/// each argument escaped as Redis's `sdscatrepr` does; from index
-/// `redact_from` on, arguments show as `"(redacted)"`.
+/// each argument escaped as Redis's `sdscatrepr` does; those at the
+/// indexes `redacted` show as `"(redacted)"`.
 fn format_line(
     at: SystemTime,
     db: usize,
     addr: SocketAddr,
     argv: &[Bytes],
-    redact_from: usize,
+    redacted: Range<usize>,
 ) -> Bytes {
     let since = at.duration_since(UNIX_EPOCH).unwrap_or_default();
     let mut line = BytesMut::with_capacity(64 + argv.iter().map(|a| a.len() + 3).sum::<usize>());
@@ -141,7 +142,7 @@ fn format_line(
     );
     for (i, arg) in argv.iter().enumerate() {
         line.put_u8(b' ');
-        if i >= redact_from {
+        if redacted.contains(&i) {
             line.put_slice(b"\"(redacted)\"");
         } else {
             repr(&mut line, arg);
@@ -171,17 +172,16 @@ pub(crate) fn repr(out: &mut BytesMut, bytes: &[u8]) {
     out.put_u8(b'"');
 }
 
-/// From which argument on a command's line is redacted, as Redis 7.0
-/// hides passwords: every argument of `AUTH`, the two after `HELLO`'s
-/// `AUTH`. `usize::MAX` for none.
-pub(crate) fn redact_from(name: &str, argv: &[Bytes]) -> usize {
+/// Which arguments of a command's line are redacted, as Redis 7.0 hides
+/// passwords: every argument of `AUTH`, the two after `HELLO`'s `AUTH`.
+pub(crate) fn redacted(name: &str, argv: &[Bytes]) -> Range<usize> {
     match name {
-        "auth" => 1,
+        "auth" => 1..usize::MAX,
         "hello" => argv
             .iter()
             .position(|a| a.eq_ignore_ascii_case(b"AUTH"))
-            .map_or(usize::MAX, |i| i + 1),
-        _ => usize::MAX,
+            .map_or(0..0, |i| i + 1..i + 3),
+        _ => 0..0,
     }
 }
 
@@ -202,7 +202,7 @@ mod tests {
         let addr: SocketAddr = "127.0.0.1:60866".parse().unwrap();
         let argv = args(&[b"set", b"a b", b"x\"y\\z\nw\r\t\x07\x08", b"\xff\x01\xc3\xa9"]);
         assert_eq!(
-            &format_line(at, 3, addr, &argv, usize::MAX)[..],
+            &format_line(at, 3, addr, &argv, 0..0)[..],
             &b"+1339518083.007412 [3 127.0.0.1:60866] \"set\" \"a b\" \
                \"x\\\"y\\\\z\\nw\\r\\t\\a\\b\" \"\\xff\\x01\\xc3\\xa9\"\r\n"[..]
         );
@@ -215,14 +215,15 @@ mod tests {
         let addr: SocketAddr = "127.0.0.1:1".parse().unwrap();
         let auth = args(&[b"auth", b"user", b"secret"]);
         assert_eq!(
-            &format_line(at, 0, addr, &auth, redact_from("auth", &auth))[..],
+            &format_line(at, 0, addr, &auth, redacted("auth", &auth))[..],
             &b"+0.000000 [0 127.0.0.1:1] \"auth\" \"(redacted)\" \"(redacted)\"\r\n"[..]
         );
         let hello = args(&[b"hello", b"3", b"auth", b"u", b"p", b"setname", b"n"]);
-        assert_eq!(redact_from("hello", &hello), 3);
-        let line = format_line(at, 0, addr, &hello[..5], 3);
-        assert!(line.ends_with(b"\"hello\" \"3\" \"auth\" \"(redacted)\" \"(redacted)\"\r\n"));
-        assert_eq!(redact_from("get", &hello), usize::MAX);
+        let line = format_line(at, 0, addr, &hello, redacted("hello", &hello));
+        assert!(line.ends_with(
+            b"\"hello\" \"3\" \"auth\" \"(redacted)\" \"(redacted)\" \"setname\" \"n\"\r\n"
+        ));
+        assert_eq!(redacted("get", &hello), 0..0);
     }
 
     /// A monitor that reads nothing is dropped once its lines pass the
@@ -237,7 +238,7 @@ mod tests {
         let argv = vec![Bytes::from_static(b"set"), Bytes::from_static(b"k"), big];
         let mut sent = 0;
         while monitors.any() {
-            monitors.feed(0, addr, &argv, usize::MAX);
+            monitors.feed(0, addr, &argv, 0..0);
             sent += 1;
             assert!(sent < 64, "never dropped");
         }
