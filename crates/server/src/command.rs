@@ -91,6 +91,9 @@ pub(crate) enum ServerCommand {
     CommandAll,
     CommandCount,
     CommandList,
+    /// `COMMAND LIST FILTERBY MODULE|ACLCAT|PATTERN value`: the kind's
+    /// word, and its value.
+    CommandListBy(Bytes, Bytes),
     /// `COMMAND INFO name [name ...]`.
     CommandInfo(Vec<Bytes>),
     /// `COMMAND DOCS [name ...]`; no names means all.
@@ -176,7 +179,16 @@ impl Command {
             CommandId::ConfigRewrite => S::ConfigRewrite,
             CommandId::Command => S::CommandAll,
             CommandId::CommandCount => S::CommandCount,
-            CommandId::CommandList => S::CommandList,
+            CommandId::CommandList => match rest(rest(args)).as_slice() {
+                [] => S::CommandList,
+                [by, kind, value]
+                    if is(by, "FILTERBY")
+                        && (is(kind, "MODULE") || is(kind, "ACLCAT") || is(kind, "PATTERN")) =>
+                {
+                    S::CommandListBy(kind.clone(), value.clone())
+                }
+                _ => return Err(Error::SYNTAX.into()),
+            },
             CommandId::CommandInfo => match rest(rest(args)) {
                 names if names.is_empty() => S::CommandAll,
                 names => S::CommandInfo(names),
@@ -472,8 +484,13 @@ fn help_text(name: &str) -> &'static [&'static str] {
             "    Return the documentation of the named commands, or of all of them.",
             "INFO [<command-name> ...]",
             "    Describe the named commands, or all of them.",
-            "LIST",
-            "    Return the name of every command and subcommand.",
+            "LIST [FILTERBY (MODULE <module-name>|ACLCAT <category>|PATTERN <pattern>)]",
+            "    Return the name of every command and subcommand, or of those in the module",
+            "    (there are none), in the ACL category, or matching the glob-style pattern.",
+            "GETKEYS <full-command>",
+            "    Return the keys in a full command.",
+            "GETKEYSANDFLAGS <full-command>",
+            "    Return the keys in a full command, each with what the command does to it.",
             "HELP",
             "    Print this help.",
         ],

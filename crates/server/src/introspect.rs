@@ -256,6 +256,34 @@ pub(crate) fn command_list(reply: &mut Reply<'_>) {
     }
 }
 
+/// `COMMAND LIST FILTERBY kind value`: the names, subcommands included,
+/// of the module `value` (there are no modules: none), of the ACL category
+/// `value` (a name without its `@`, as Redis takes it), or matching the
+/// glob-style pattern `value`, ignoring case.
+pub(crate) fn command_list_by(kind: &[u8], value: &[u8], reply: &mut Reply<'_>) {
+    let pattern = value.to_ascii_lowercase();
+    let names: Vec<&str> = table::commands()
+        .into_iter()
+        .flat_map(|spec| std::iter::once(spec).chain(spec.subcommands))
+        .filter(|spec| {
+            if kind.eq_ignore_ascii_case(b"ACLCAT") {
+                spec.acl
+                    .iter()
+                    .any(|cat| cat.strip_prefix('@').is_some_and(|c| c.as_bytes().eq_ignore_ascii_case(value)))
+            } else if kind.eq_ignore_ascii_case(b"PATTERN") {
+                sharedkv_commands::glob_matches(&pattern, spec.name.as_bytes())
+            } else {
+                false
+            }
+        })
+        .map(|spec| spec.name)
+        .collect();
+    reply.array(names.len());
+    for name in names {
+        reply.bulk(name.as_bytes());
+    }
+}
+
 /// `COMMAND INFO name ...`: one entry per name, a null for unknown ones
 /// (as Redis replies).
 pub(crate) fn command_info(names: &[Bytes], reply: &mut Reply<'_>) {

@@ -30,7 +30,7 @@ use sharedkv_commands::{Error, Reply, Spec, is};
 use sharedkv_db::{Db, DbIndex, parse_i64};
 use tokio_util::sync::CancellationToken;
 
-pub(crate) use getkeys::key_specs_of;
+
 
 use crate::Shared;
 use crate::error::CommandError;

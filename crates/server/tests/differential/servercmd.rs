@@ -1,0 +1,55 @@
+//! The server commands whose replies are decided by the request alone:
+//! `COMMAND GETKEYS` and `GETKEYSANDFLAGS` over the commands both servers
+//! know (with and without keys, movable keys, options that change the
+//! flags), `COMMAND LIST FILTERBY` (as a set: Redis lists in hash order;
+//! only categories and patterns whose every command sharedkv has),
+//! and `DEBUG PROTOCOL`'s typed replies.
+//!
+//! Commands sharedkv does not have (`EVAL`, `GEORADIUS`, ...) are not
+//! asked about: Redis finds their keys where sharedkv knows no command.
+
+use super::*;
+
+/// Commands sharedkv knows, each a different kind of key spec: none, one
+/// key, a range, every other argument, a key count, a store key, flags
+/// that follow the options.
+const NAMES: &[&str] = &[
+    "get", "set", "SET", "mset", "del", "rename", "lmove", "copy", "zunionstore", "zinterstore",
+    "zunion", "zdiff", "sintercard", "zintercard", "lmpop", "zmpop", "sort", "sort_ro", "bitfield",
+    "bitfield_ro", "bitop", "lcs", "object", "memory", "ping", "client", "echo", "hset", "smove",
+    "zrangestore", "msetnx", "config", "command", "nosuch",
+];
+
+/// Words that meet the commands' options and counts.
+const WORDS: &[&str] = &[
+    "0", "1", "2", "3", "-1", "x", "STORE", "store", "GET", "get", "BY", "LIMIT", "WEIGHTS",
+    "left", "encoding", "usage", "help", "SET", "OVERFLOW", "u8", "DB", "list", "id",
+];
+
+fn getkeys_args() -> Args {
+    seq(vec![
+        any_of(NAMES),
+        many(either(vec![key(), any_of(WORDS)]), 0..=6),
+    ])
+}
+
+pub(super) static ENTRIES: &[Entry] = &[
+    entry("command|getkeys", getkeys_args).server(),
+    entry("command|getkeysandflags", getkeys_args).server(),
+    entry("command|list", || {
+        seq(vec![
+            any_of(&["FILTERBY", "filterby", "FOO"]),
+            any_of(&["ACLCAT", "pattern", "MODULE", "foo"]),
+            any_of(&[
+                "hash", "Set", "string", "bitmap", "@hash", "nosuch", "h*", "OBJECT|*",
+                "[b-c]it*", "inc*", "z?add", "",
+            ]),
+        ])
+    })
+    .server()
+    .check(Check::Unordered)
+    // Junk would make it a plain COMMAND LIST: every command, which the
+    // two servers do not share.
+    .no_junk()
+    .weight(1),
+];
