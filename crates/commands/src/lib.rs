@@ -39,6 +39,7 @@ mod spec;
 mod stored;
 pub mod strings;
 mod time;
+pub mod usage;
 pub mod zsets;
 
 use std::future::Future;

@@ -292,3 +292,120 @@ async fn monitor_streams_commands() {
     c.command(&["GET", "n"], &bulk("1")).await;
     server.stop().await;
 }
+
+/// Sends a command whose reply is an integer and returns it.
+async fn int(c: &mut RawClient, args: &[&str]) -> i64 {
+    c.send_command(args).await;
+    match c.read_frame().await {
+        Frame::Integer(n) => n,
+        other => panic!("{args:?}: not an integer: {other:?}"),
+    }
+}
+
+/// MEMORY USAGE grows with what a key holds, for every type, counts at
+/// least the bytes stored, and has Redis's errors; a missing key is nil.
+async fn memory_usage_grows<D: sharedkv_db::Db>(db: D) {
+    let server = start(db).await;
+    let mut c = server.client().await;
+    c.command(&["MEMORY", "USAGE", "nokey"], b"$-1\r\n").await;
+    c.command(&["SET", "s", "v"], b"+OK\r\n").await;
+    let small = int(&mut c, &["MEMORY", "USAGE", "s"]).await;
+    let big_value = "x".repeat(10_000);
+    c.command(&["SET", "s", &big_value], b"+OK\r\n").await;
+    let big = int(&mut c, &["MEMORY", "USAGE", "s"]).await;
+    assert!(small > 0 && big >= small + 9_999, "{small} {big}");
+    for (add, key) in [
+        (&["HSET", "h", "f{}", "value-value-value-{}"][..], "h"),
+        (&["RPUSH", "l", "element-element-{}"], "l"),
+        (&["SADD", "t", "member-member-{}"], "t"),
+        (&["ZADD", "z", "{}", "member-member-{}"], "z"),
+    ] {
+        let mut sizes = Vec::new();
+        for round in 0..3 {
+            for i in 0..100 {
+                let n = (round * 100 + i).to_string();
+                let args: Vec<String> = add.iter().map(|a| a.replace("{}", &n)).collect();
+                let args: Vec<&str> = args.iter().map(String::as_str).collect();
+                c.send_command(&args).await;
+                assert!(matches!(c.read_frame().await, Frame::Integer(_)), "{args:?}");
+            }
+            sizes.push(int(&mut c, &["MEMORY", "USAGE", key, "SAMPLES", "0"]).await);
+        }
+        assert!(sizes[1] >= sizes[0] + 1500 && sizes[2] >= sizes[1] + 1500, "{key}: {sizes:?}");
+        let sampled = int(&mut c, &["memory", "usage", key, "samples", "3"]).await;
+        assert!(sampled > sizes[0], "{key}: {sampled} {sizes:?}");
+    }
+    c.command(&["MEMORY", "USAGE", "s", "SAMPLES"], &error("ERR syntax error"))
+        .await;
+    c.command(&["MEMORY", "USAGE", "s", "SAMPLES", "-1"], &error("ERR syntax error"))
+        .await;
+    c.command(&["MEMORY", "USAGE", "s", "SAMPLES", "a"], &error("ERR value is not an integer or out of range"))
+        .await;
+    c.command(&["MEMORY", "USAGE", "s", "FOO"], &error("ERR syntax error"))
+        .await;
+    server.stop().await;
+}
+
+macro_rules! stamp {
+    ($strategy:ident, $new:expr) => {
+        mod $strategy {
+            sharedkv_testsuite::stamp_checks! { $new =>
+                #[tokio::test] memory_usage_grows,
+            }
+        }
+    };
+}
+
+sharedkv_testsuite::for_each_strategy!(stamp);
+
+/// MEMORY STATS has Redis's fields, a map in RESP3, with the true key
+/// count; DOCTOR, MALLOC-STATS, PURGE and HELP answer.
+#[tokio::test]
+async fn memory_stats() {
+    let server = start(StdMutexDb::new()).await;
+    let mut c = server.client().await;
+    for i in 0..10 {
+        c.command(&["SET", &format!("k{i}"), "v"], b"+OK\r\n").await;
+    }
+    c.command(&["SELECT", "3"], b"+OK\r\n").await;
+    c.command(&["SET", "x", "v"], b"+OK\r\n").await;
+    c.command(&["HELLO", "3"], b"").await;
+    let _ = c.read_frame().await;
+    c.send_command(&["MEMORY", "STATS"]).await;
+    let Frame::Map(pairs) = c.read_frame().await else {
+        panic!("MEMORY STATS is no map in RESP3");
+    };
+    let field = |name: &str| {
+        pairs
+            .iter()
+            .find(|(k, _)| *k == Frame::Bulk(name.to_owned().into()))
+            .map(|(_, v)| v.clone())
+            .unwrap_or_else(|| panic!("no {name}"))
+    };
+    assert_eq!(pairs.len(), 29, "Redis 7.0's 27 fields and two databases");
+    assert_eq!(field("keys.count"), Frame::Integer(11));
+    for name in [
+        "peak.allocated",
+        "total.allocated",
+        "startup.allocated",
+        "overhead.total",
+        "dataset.bytes",
+        "keys.bytes-per-key",
+        "allocator.allocated",
+    ] {
+        assert!(matches!(field(name), Frame::Integer(n) if n >= 0), "{name}");
+    }
+    assert!(matches!(field("dataset.percentage"), Frame::Double(_)));
+    assert!(matches!(field("db.0"), Frame::Map(m) if m.len() == 3));
+    assert!(matches!(field("db.3"), Frame::Map(_)));
+    c.send_command(&["MEMORY", "DOCTOR"]).await;
+    assert!(matches!(c.read_frame().await, Frame::Verbatim { .. }));
+    c.send_command(&["MEMORY", "MALLOC-STATS"]).await;
+    assert!(matches!(c.read_frame().await, Frame::Verbatim { .. }));
+    c.command(&["MEMORY", "PURGE"], b"+OK\r\n").await;
+    c.send_command(&["MEMORY", "HELP"]).await;
+    assert!(matches!(c.read_frame().await, Frame::Array(lines) if lines.len() > 4));
+    c.command(&["MEMORY", "FOO"], &error("ERR unknown subcommand 'FOO'. Try MEMORY HELP."))
+        .await;
+    server.stop().await;
+}

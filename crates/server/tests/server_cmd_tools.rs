@@ -154,3 +154,51 @@ async fn run_cli(cli: PathBuf, args: Vec<String>) -> String {
     .await
     .expect("redis-cli thread")
 }
+
+/// `redis-cli --memkeys` names the biggest key of each type by MEMORY
+/// USAGE, and counts every key: a big string, hash and list among small
+/// strings are found as the biggest of their types.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn redis_cli_memkeys() {
+    let Some(cli) = redis_cli() else { return };
+    let server = start(StdMutexDb::new()).await;
+    let mut c = server.client().await;
+    for i in 0..50 {
+        c.command(&["SET", &format!("small:{i}"), "v"], b"+OK\r\n").await;
+    }
+    c.command(&["SET", "big:string", &"x".repeat(5000)], b"+OK\r\n").await;
+    for i in 0..20 {
+        let field = format!("f{i}");
+        c.command(&["HSET", "big:hash", &field, &"y".repeat(100)], b":1\r\n").await;
+        c.send_command(&["RPUSH", "big:list", &"z".repeat(100)]).await;
+        let _ = c.read_frame().await;
+    }
+    let out = run_cli(
+        cli,
+        vec!["-p".into(), server.addr.port().to_string(), "--memkeys".into()],
+    )
+    .await;
+    for needle in [
+        "Biggest string found '\"big:string\"' has ",
+        "Biggest   list found '\"big:list\"' has ",
+        "Biggest   hash found '\"big:hash\"' has ",
+        "51 strings with ",
+        "1 lists with ",
+        "1 hashs with ",
+    ] {
+        assert!(out.contains(needle), "{needle:?} not in:\n{out}");
+    }
+    // The byte counts are MEMORY USAGE's: the big string at least its value.
+    let line = out
+        .lines()
+        .find(|l| l.contains("Biggest string found"))
+        .expect("the biggest string");
+    let bytes: usize = line
+        .split_whitespace()
+        .rev()
+        .nth(1)
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("{line:?}"));
+    assert!(bytes >= 5000, "{line}");
+    server.stop().await;
+}

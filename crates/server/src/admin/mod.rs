@@ -46,6 +46,9 @@ pub(crate) struct State {
     /// When the server started, in Unix seconds: `LASTSAVE`, as Redis
     /// reports it when it has never saved.
     started_unix: i64,
+    /// The process's resident set when the server started: `MEMORY
+    /// STATS`' `startup.allocated`.
+    pub(crate) startup_rss: u64,
     pub(crate) monitors: monitor::Monitors,
 }
 
@@ -54,6 +57,7 @@ impl Default for State {
         State {
             shutdown: CancellationToken::new(),
             started_unix: unix_now().0,
+            startup_rss: crate::introspect::resident_set_bytes().unwrap_or(0),
             monitors: monitor::Monitors::default(),
         }
     }
