@@ -37,10 +37,15 @@ fn value_usage(value: &Value, samples: usize) -> usize {
         Value::Hash(hash) => {
             // IndexMap: a vector of (hash, field, value), and an index
             // table of positions.
-            let table = hash.capacity() * (size_of::<(u64, Bytes, Bytes)>() + hashed(size_of::<usize>()));
+            let table =
+                hash.capacity() * (size_of::<(u64, Bytes, Bytes)>() + hashed(size_of::<usize>()));
             size_of::<sharedkv_db::Hash>()
                 + table
-                + sampled(hash.iter().map(|(f, v)| f.len() + v.len()), hash.len(), samples)
+                + sampled(
+                    hash.iter().map(|(f, v)| f.len() + v.len()),
+                    hash.len(),
+                    samples,
+                )
         }
         Value::List(list) => {
             size_of::<sharedkv_db::List>()
@@ -97,16 +102,29 @@ mod tests {
         let hash = |n: usize| {
             let mut h = sharedkv_db::Hash::default();
             for i in 0..n {
-                h.insert(Bytes::from(format!("field:{i}")), Bytes::from(vec![b'v'; 100]));
+                h.insert(
+                    Bytes::from(format!("field:{i}")),
+                    Bytes::from(vec![b'v'; 100]),
+                );
             }
             usage(Value::Hash(Box::new(h)))
         };
         assert!(hash(100) >= hash(1) + 99 * 100);
 
-        let list = |n: usize| usage(Value::List(Box::new((0..n).map(|_| Bytes::from(vec![b'e'; 50])).collect())));
+        let list = |n: usize| {
+            usage(Value::List(Box::new(
+                (0..n).map(|_| Bytes::from(vec![b'e'; 50])).collect(),
+            )))
+        };
         assert!(list(100) >= list(1) + 99 * 50);
 
-        let set = |n: usize| usage(Value::Set(Box::new((0..n).map(|i| Bytes::from(format!("member:{i:040}"))).collect())));
+        let set = |n: usize| {
+            usage(Value::Set(Box::new(
+                (0..n)
+                    .map(|i| Bytes::from(format!("member:{i:040}")))
+                    .collect(),
+            )))
+        };
         assert!(set(100) >= set(1) + 99 * 47);
 
         let zset = |n: usize| {

@@ -238,7 +238,10 @@ impl<D: Db> Connection<D> {
                 line = next_line(&mut self.monitor), if self.monitor.is_some() => {
                     // None: dropped for not reading its lines.
                     let Some(line) = line else { return Ok(()) };
-                    self.output.extend_from_slice(&line);
+                    // Dropped under CLIENT REPLY OFF, as Redis drops it.
+                    if self.session.reply_mode != ReplyMode::Off {
+                        self.output.extend_from_slice(&line);
+                    }
                 }
                 () = sleep_until(idle_deadline), if idle_deadline.is_some() => {
                     tracing::debug!(id = self.session.id, "closing an idle client");
@@ -587,6 +590,10 @@ impl<D: Db> Connection<D> {
     /// Runs a session command and keeps the decoder's limits in step with
     /// the authentication it may have changed.
     fn session(&mut self, command: SessionCommand) -> Result<Flow, CommandError> {
+        // RESET ends MONITOR too, as in Redis.
+        if matches!(command, SessionCommand::Reset) {
+            self.monitor = None;
+        }
         let was_authenticated = self.session.authenticated;
         let result = self
             .session

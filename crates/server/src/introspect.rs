@@ -267,9 +267,10 @@ pub(crate) fn command_list_by(kind: &[u8], value: &[u8], reply: &mut Reply<'_>) 
         .flat_map(|spec| std::iter::once(spec).chain(spec.subcommands))
         .filter(|spec| {
             if kind.eq_ignore_ascii_case(b"ACLCAT") {
-                spec.acl
-                    .iter()
-                    .any(|cat| cat.strip_prefix('@').is_some_and(|c| c.as_bytes().eq_ignore_ascii_case(value)))
+                spec.acl.iter().any(|cat| {
+                    cat.strip_prefix('@')
+                        .is_some_and(|c| c.as_bytes().eq_ignore_ascii_case(value))
+                })
             } else if kind.eq_ignore_ascii_case(b"PATTERN") {
                 sharedkv_commands::glob_matches(&pattern, spec.name.as_bytes())
             } else {

@@ -837,11 +837,13 @@ static COMMANDS: &[Spec] = &[
                 since: "7.0.0",
                 group: "server",
                 complexity: "O(N) where N is the total number of Redis commands",
-                args: &[arg!("filterby", OneOf, token: Some("FILTERBY"), optional: true, args: &[
-                    arg!("module-name", String, token: Some("MODULE")),
-                    arg!("category", String, token: Some("ACLCAT")),
-                    arg!("pattern", Pattern, token: Some("PATTERN")),
-                ])],
+                args: &[
+                    arg!("filterby", OneOf, token: Some("FILTERBY"), optional: true, args: &[
+                        arg!("module-name", String, token: Some("MODULE")),
+                        arg!("category", String, token: Some("ACLCAT")),
+                        arg!("pattern", Pattern, token: Some("PATTERN")),
+                    ]),
+                ],
                 subcommands: &[],
             },
         ],

@@ -65,8 +65,11 @@ async fn time_and_lastsave() {
         panic!("LASTSAVE is no integer");
     };
     assert!((before..=now_secs()).contains(&lastsave), "{lastsave}");
-    c.command(&["TIME", "x"], &error("ERR wrong number of arguments for 'time' command"))
-        .await;
+    c.command(
+        &["TIME", "x"],
+        &error("ERR wrong number of arguments for 'time' command"),
+    )
+    .await;
     server.stop().await;
 }
 
@@ -76,17 +79,27 @@ async fn time_and_lastsave() {
 async fn role_and_wait() {
     let server = start(StdMutexDb::new()).await;
     let mut c = server.client().await;
-    c.command(&["ROLE"], b"*3\r\n$6\r\nmaster\r\n:0\r\n*0\r\n").await;
+    c.command(&["ROLE"], b"*3\r\n$6\r\nmaster\r\n:0\r\n*0\r\n")
+        .await;
     c.command(&["WAIT", "0", "0"], b":0\r\n").await;
     c.command(&["WAIT", "1", "0"], b":0\r\n").await;
-    c.command(&["WAIT", "a", "0"], &error("ERR value is not an integer or out of range"))
-        .await;
-    c.command(&["WAIT", "a", "a"], &error("ERR timeout is not an integer or out of range"))
-        .await;
+    c.command(
+        &["WAIT", "a", "0"],
+        &error("ERR value is not an integer or out of range"),
+    )
+    .await;
+    c.command(
+        &["WAIT", "a", "a"],
+        &error("ERR timeout is not an integer or out of range"),
+    )
+    .await;
     c.command(&["WAIT", "0", "-1"], &error("ERR timeout is negative"))
         .await;
-    c.command(&["WAIT", "0"], &error("ERR wrong number of arguments for 'wait' command"))
-        .await;
+    c.command(
+        &["WAIT", "0"],
+        &error("ERR wrong number of arguments for 'wait' command"),
+    )
+    .await;
     server.stop().await;
 }
 
@@ -98,19 +111,35 @@ async fn lolwut() {
     let mut c = server.client().await;
     for (args, caption) in [
         (&["LOLWUT"][..], "Redis ver. "),
-        (&["LOLWUT", "VERSION", "5", "10"], "Georg Nees - schotter, plotter on paper, 1968. Redis ver. "),
-        (&["lolwut", "version", "6"], "Original 8 bit image from Plaguemon by hikikomori. Redis ver. "),
+        (
+            &["LOLWUT", "VERSION", "5", "10"],
+            "Georg Nees - schotter, plotter on paper, 1968. Redis ver. ",
+        ),
+        (
+            &["lolwut", "version", "6"],
+            "Original 8 bit image from Plaguemon by hikikomori. Redis ver. ",
+        ),
         (&["LOLWUT", "foo"], "Redis ver. "),
     ] {
         let text = text(&mut c, args).await;
         assert!(text.ends_with('\n'), "{text:?}");
-        let last = text.trim_end_matches('\n').lines().last().unwrap_or_default();
+        let last = text
+            .trim_end_matches('\n')
+            .lines()
+            .last()
+            .unwrap_or_default();
         assert!(last.starts_with(caption), "{args:?}: {text:?}");
     }
-    c.command(&["LOLWUT", "VERSION", "x"], &error("ERR value is not an integer or out of range"))
-        .await;
-    c.command(&["LOLWUT", "VERSION", "5", "x"], &error("ERR value is not an integer or out of range"))
-        .await;
+    c.command(
+        &["LOLWUT", "VERSION", "x"],
+        &error("ERR value is not an integer or out of range"),
+    )
+    .await;
+    c.command(
+        &["LOLWUT", "VERSION", "5", "x"],
+        &error("ERR value is not an integer or out of range"),
+    )
+    .await;
     c.command(&["HELLO", "3"], b"").await;
     let _ = c.read_frame().await;
     c.send_command(&["LOLWUT"]).await;
@@ -125,27 +154,48 @@ async fn functions() {
     let server = start(StdMutexDb::new()).await;
     let mut c = server.client().await;
     c.command(&["FUNCTION", "LIST"], b"*0\r\n").await;
-    c.command(&["FUNCTION", "LIST", "WITHCODE", "LIBRARYNAME", "x*"], b"*0\r\n")
-        .await;
-    c.command(&["FUNCTION", "LIST", "foo"], &error("ERR Unknown argument foo"))
-        .await;
-    c.command(&["FUNCTION", "LIST", "withcode", "withcode"], &error("ERR Unknown argument withcode"))
-        .await;
-    c.command(&["FUNCTION", "LIST", "LIBRARYNAME"], &error("ERR library name argument was not given"))
-        .await;
+    c.command(
+        &["FUNCTION", "LIST", "WITHCODE", "LIBRARYNAME", "x*"],
+        b"*0\r\n",
+    )
+    .await;
+    c.command(
+        &["FUNCTION", "LIST", "foo"],
+        &error("ERR Unknown argument foo"),
+    )
+    .await;
+    c.command(
+        &["FUNCTION", "LIST", "withcode", "withcode"],
+        &error("ERR Unknown argument withcode"),
+    )
+    .await;
+    c.command(
+        &["FUNCTION", "LIST", "LIBRARYNAME"],
+        &error("ERR library name argument was not given"),
+    )
+    .await;
     c.command(&["FUNCTION", "FLUSH"], b"+OK\r\n").await;
     c.command(&["FUNCTION", "FLUSH", "async"], b"+OK\r\n").await;
     c.command(&["FUNCTION", "FLUSH", "SYNC"], b"+OK\r\n").await;
-    c.command(&["FUNCTION", "FLUSH", "foo"], &error("ERR FUNCTION FLUSH only supports SYNC|ASYNC option"))
-        .await;
     c.command(
-        &["FUNCTION", "flush", "a", "b"],
-        &error("ERR unknown subcommand or wrong number of arguments for 'flush'. Try FUNCTION HELP."),
+        &["FUNCTION", "FLUSH", "foo"],
+        &error("ERR FUNCTION FLUSH only supports SYNC|ASYNC option"),
     )
     .await;
-    c.command(&["FUNCTION", "foo"], &error("ERR unknown subcommand 'foo'. Try FUNCTION HELP."))
-        .await;
-    let unsupported = error("ERR functions (FUNCTION LOAD, FCALL) are not supported by this server");
+    c.command(
+        &["FUNCTION", "flush", "a", "b"],
+        &error(
+            "ERR unknown subcommand or wrong number of arguments for 'flush'. Try FUNCTION HELP.",
+        ),
+    )
+    .await;
+    c.command(
+        &["FUNCTION", "foo"],
+        &error("ERR unknown subcommand 'foo'. Try FUNCTION HELP."),
+    )
+    .await;
+    let unsupported =
+        error("ERR functions (FUNCTION LOAD, FCALL) are not supported by this server");
     for args in [
         &["FUNCTION", "LOAD", "code"][..],
         &["FUNCTION", "DELETE", "lib"],
@@ -173,8 +223,11 @@ async fn functions() {
 async fn shutdown_arguments() {
     let server = start(StdMutexDb::new()).await;
     let mut c = server.client().await;
-    c.command(&["SHUTDOWN", "ABORT"], &error("ERR No shutdown in progress."))
-        .await;
+    c.command(
+        &["SHUTDOWN", "ABORT"],
+        &error("ERR No shutdown in progress."),
+    )
+    .await;
     for args in [
         &["SHUTDOWN", "foo"][..],
         &["SHUTDOWN", "NOSAVE", "SAVE"],
@@ -185,7 +238,9 @@ async fn shutdown_arguments() {
     }
     c.command(
         &["SHUTDOWN", "SAVE"],
-        &error("ERR SHUTDOWN SAVE is not supported: this server has no persistence (nothing to save)"),
+        &error(
+            "ERR SHUTDOWN SAVE is not supported: this server has no persistence (nothing to save)",
+        ),
     )
     .await;
     c.command(&["PING"], b"+PONG\r\n").await;
@@ -256,23 +311,34 @@ async fn monitor_streams_commands() {
     c.command(&["SET", "before", "x"], b"+OK\r\n").await;
     let mut m = server.client().await;
     m.command(&["MONITOR"], b"+OK\r\n").await;
-    c.command(&["SET", "k", "a b\"\\\n\u{e9}"], b"+OK\r\n").await;
-    c.command(&["GET"], &error("ERR wrong number of arguments for 'get' command"))
+    c.command(&["SET", "k", "a b\"\\\n\u{e9}"], b"+OK\r\n")
         .await;
-    c.command(&["NOSUCH"], &error("ERR unknown command 'NOSUCH', with args beginning with: "))
-        .await;
+    c.command(
+        &["GET"],
+        &error("ERR wrong number of arguments for 'get' command"),
+    )
+    .await;
+    c.command(
+        &["NOSUCH"],
+        &error("ERR unknown command 'NOSUCH', with args beginning with: "),
+    )
+    .await;
     c.send_command(&["CONFIG", "GET", "maxclients"]).await;
     let _ = c.read_frame().await;
     c.send_command(&["AUTH", "secret"]).await;
     let _ = c.read_frame().await;
-    c.send_command(&["HELLO", "2", "AUTH", "default", "pw", "SETNAME", "n"]).await;
+    c.send_command(&["HELLO", "2", "AUTH", "default", "pw", "SETNAME", "n"])
+        .await;
     let _ = c.read_frame().await;
     c.command(&["SELECT", "2"], b"+OK\r\n").await;
     c.command(&["INCR", "n"], b":1\r\n").await;
     let expected = [
         (0, r#""SET" "k" "a b\"\\\n\xc3\xa9""#),
         (0, r#""AUTH" "(redacted)""#),
-        (0, r#""HELLO" "2" "AUTH" "(redacted)" "(redacted)" "SETNAME" "n""#),
+        (
+            0,
+            r#""HELLO" "2" "AUTH" "(redacted)" "(redacted)" "SETNAME" "n""#,
+        ),
         (2, r#""SELECT" "2""#),
         (2, r#""INCR" "n""#),
     ];
@@ -327,20 +393,35 @@ async fn memory_usage_grows<D: sharedkv_db::Db>(db: D) {
                 let args: Vec<String> = add.iter().map(|a| a.replace("{}", &n)).collect();
                 let args: Vec<&str> = args.iter().map(String::as_str).collect();
                 c.send_command(&args).await;
-                assert!(matches!(c.read_frame().await, Frame::Integer(_)), "{args:?}");
+                assert!(
+                    matches!(c.read_frame().await, Frame::Integer(_)),
+                    "{args:?}"
+                );
             }
             sizes.push(int(&mut c, &["MEMORY", "USAGE", key, "SAMPLES", "0"]).await);
         }
-        assert!(sizes[1] >= sizes[0] + 1500 && sizes[2] >= sizes[1] + 1500, "{key}: {sizes:?}");
+        assert!(
+            sizes[1] >= sizes[0] + 1500 && sizes[2] >= sizes[1] + 1500,
+            "{key}: {sizes:?}"
+        );
         let sampled = int(&mut c, &["memory", "usage", key, "samples", "3"]).await;
         assert!(sampled > sizes[0], "{key}: {sampled} {sizes:?}");
     }
-    c.command(&["MEMORY", "USAGE", "s", "SAMPLES"], &error("ERR syntax error"))
-        .await;
-    c.command(&["MEMORY", "USAGE", "s", "SAMPLES", "-1"], &error("ERR syntax error"))
-        .await;
-    c.command(&["MEMORY", "USAGE", "s", "SAMPLES", "a"], &error("ERR value is not an integer or out of range"))
-        .await;
+    c.command(
+        &["MEMORY", "USAGE", "s", "SAMPLES"],
+        &error("ERR syntax error"),
+    )
+    .await;
+    c.command(
+        &["MEMORY", "USAGE", "s", "SAMPLES", "-1"],
+        &error("ERR syntax error"),
+    )
+    .await;
+    c.command(
+        &["MEMORY", "USAGE", "s", "SAMPLES", "a"],
+        &error("ERR value is not an integer or out of range"),
+    )
+    .await;
     c.command(&["MEMORY", "USAGE", "s", "FOO"], &error("ERR syntax error"))
         .await;
     server.stop().await;
@@ -405,7 +486,225 @@ async fn memory_stats() {
     c.command(&["MEMORY", "PURGE"], b"+OK\r\n").await;
     c.send_command(&["MEMORY", "HELP"]).await;
     assert!(matches!(c.read_frame().await, Frame::Array(lines) if lines.len() > 4));
-    c.command(&["MEMORY", "FOO"], &error("ERR unknown subcommand 'FOO'. Try MEMORY HELP."))
+    c.command(
+        &["MEMORY", "FOO"],
+        &error("ERR unknown subcommand 'FOO'. Try MEMORY HELP."),
+    )
+    .await;
+    server.stop().await;
+}
+
+/// DEBUG SLEEP sleeps this connection only: another client is answered
+/// meanwhile. Its seconds are read as Redis's strtod reads them.
+#[tokio::test]
+async fn debug_sleep_blocks_only_its_client() {
+    let server = start(StdMutexDb::new()).await;
+    let mut sleeper = server.client().await;
+    let mut other = server.client().await;
+    let started = std::time::Instant::now();
+    sleeper.send_command(&["DEBUG", "SLEEP", "0.5"]).await;
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    other.command(&["PING"], b"+PONG\r\n").await;
+    other.command(&["SET", "k", "v"], b"+OK\r\n").await;
+    sleeper.expect(b"+OK\r\n").await;
+    assert!(started.elapsed() >= Duration::from_millis(500));
+    sleeper.command(&["DEBUG", "SLEEP", "a"], b"+OK\r\n").await;
+    sleeper.command(&["DEBUG", "SLEEP", "-1"], b"+OK\r\n").await;
+    sleeper.command(&["DEBUG", "SLEEP", "0"], b"+OK\r\n").await;
+    server.stop().await;
+}
+
+/// DEBUG OBJECT gives Redis's line with our encoding names; DEBUG's
+/// other answers and errors are Redis's, or say what is not supported.
+#[tokio::test]
+async fn debug_object_and_errors() {
+    let server = start(StdMutexDb::new()).await;
+    let mut c = server.client().await;
+    c.command(&["SET", "n", "123"], b"+OK\r\n").await;
+    c.command(&["SET", "s", "hello"], b"+OK\r\n").await;
+    c.command(&["RPUSH", "l", "a", "b"], b":2\r\n").await;
+    for (key, want) in [
+        (
+            "n",
+            " refcount:2147483647 encoding:int serializedlength:2 lru:0 lru_seconds_idle:0",
+        ),
+        (
+            "s",
+            " refcount:1 encoding:embstr serializedlength:6 lru:0 lru_seconds_idle:0",
+        ),
+        (
+            "l",
+            " refcount:1 encoding:quicklist serializedlength:5 lru:0 lru_seconds_idle:0",
+        ),
+    ] {
+        c.send_command(&["DEBUG", "OBJECT", key]).await;
+        let Frame::Simple(line) = c.read_frame().await else {
+            panic!("DEBUG OBJECT {key}: no status line");
+        };
+        let line = String::from_utf8(line.to_vec()).expect("utf-8");
+        let rest = line
+            .strip_prefix("Value at:0x")
+            .unwrap_or_else(|| panic!("{line:?}"));
+        let (address, rest) = rest.split_once(' ').unwrap_or_else(|| panic!("{line:?}"));
+        assert!(u64::from_str_radix(address, 16).is_ok(), "{line:?}");
+        assert_eq!(format!(" {rest}"), want);
+    }
+    c.command(&["DEBUG", "OBJECT", "nokey"], &error("ERR no such key"))
         .await;
+    for sub in ["foo", "object", "sleep", "set-active-expire", "protocol"] {
+        c.command(
+            &["DEBUG", sub],
+            &error(&format!(
+                "ERR unknown subcommand or wrong number of arguments for '{sub}'. Try DEBUG HELP."
+            )),
+        )
+        .await;
+    }
+    c.command(
+        &["DEBUG", "reload"],
+        &error("ERR DEBUG RELOAD is not supported by this server"),
+    )
+    .await;
+    c.command(
+        &["DEBUG", "JMAP"],
+        &error("ERR DEBUG JMAP is not supported by this server"),
+    )
+    .await;
+    c.command(
+        &["DEBUG", "PROTOCOL", "foo"],
+        &error("ERR Wrong protocol type name. Please use one of the following: string|integer|double|bignum|null|array|set|map|attrib|push|verbatim|true|false"),
+    )
+    .await;
+    c.command(
+        &["DEBUG"],
+        &error("ERR wrong number of arguments for 'debug' command"),
+    )
+    .await;
+    c.send_command(&["DEBUG", "HELP"]).await;
+    assert!(matches!(c.read_frame().await, Frame::Array(lines) if lines.len() > 4));
+    server.stop().await;
+}
+
+/// DEBUG PROTOCOL answers every type as Redis 7.0.15 does, in RESP2 and
+/// RESP3 (the bytes read off redis-server), attributes and pushes too.
+#[tokio::test]
+async fn debug_protocol_every_type() {
+    let server = start(StdMutexDb::new()).await;
+    let mut c = server.client().await;
+    let cases: &[(&str, &[u8], &[u8])] = &[
+        ("string", b"$11\r\nHello World\r\n", b"$11\r\nHello World\r\n"),
+        ("integer", b":12345\r\n", b":12345\r\n"),
+        ("double", b"$5\r\n3.141\r\n", b",3.141\r\n"),
+        (
+            "bignum",
+            b"$37\r\n1234567999999999999999999999999999999\r\n",
+            b"(1234567999999999999999999999999999999\r\n",
+        ),
+        ("null", b"$-1\r\n", b"_\r\n"),
+        ("array", b"*3\r\n:0\r\n:1\r\n:2\r\n", b"*3\r\n:0\r\n:1\r\n:2\r\n"),
+        ("set", b"*3\r\n:0\r\n:1\r\n:2\r\n", b"~3\r\n:0\r\n:1\r\n:2\r\n"),
+        (
+            "map",
+            b"*6\r\n:0\r\n:0\r\n:1\r\n:1\r\n:2\r\n:0\r\n",
+            b"%3\r\n:0\r\n#f\r\n:1\r\n#t\r\n:2\r\n#f\r\n",
+        ),
+        (
+            "attrib",
+            b"$39\r\nSome real reply following the attribute\r\n",
+            b"|1\r\n$14\r\nkey-popularity\r\n*2\r\n$7\r\nkey:123\r\n:90\r\n$39\r\nSome real reply following the attribute\r\n",
+        ),
+        (
+            "push",
+            b"-ERR RESP2 is not supported by this command\r\n",
+            b">2\r\n$16\r\nserver-cpu-usage\r\n:42\r\n$40\r\nSome real reply following the push reply\r\n",
+        ),
+        (
+            "verbatim",
+            b"$25\r\nThis is a verbatim\nstring\r\n",
+            b"=29\r\ntxt:This is a verbatim\nstring\r\n",
+        ),
+        ("true", b":1\r\n", b"#t\r\n"),
+        ("false", b":0\r\n", b"#f\r\n"),
+    ];
+    for (kind, resp2, _) in cases {
+        c.command(&["DEBUG", "PROTOCOL", kind], resp2).await;
+    }
+    c.command(&["HELLO", "3"], b"").await;
+    let _ = c.read_frame().await;
+    for (kind, _, resp3) in cases {
+        c.command(&["debug", "protocol", &kind.to_uppercase()], resp3)
+            .await;
+    }
+    server.stop().await;
+}
+
+/// DEBUG SET-ACTIVE-EXPIRE 0 leaves an expired key in place (DBSIZE still
+/// counts it, as Redis's does) until it is turned on again.
+#[tokio::test]
+async fn debug_set_active_expire() {
+    let server = start(StdMutexDb::new()).await;
+    let mut c = server.client().await;
+    c.command(&["DEBUG", "SET-ACTIVE-EXPIRE", "0"], b"+OK\r\n")
+        .await;
+    c.command(&["SET", "k", "v", "PX", "20"], b"+OK\r\n").await;
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    c.command(&["DBSIZE"], b":1\r\n").await;
+    c.command(&["DEBUG", "SET-ACTIVE-EXPIRE", "1"], b"+OK\r\n")
+        .await;
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        c.send_command(&["DBSIZE"]).await;
+        if c.read_frame().await == Frame::Integer(0) {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "never swept");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    server.stop().await;
+}
+
+/// RESET restores what a new connection has, as Redis 7.0 does: database
+/// 0, no name, RESP2, replies on, no subscriptions, not authenticated
+/// when a password is set, no longer a monitor; NO-EVICT stays, as in
+/// Redis 7.0.15.
+#[tokio::test]
+async fn reset_restores_connection_state() {
+    let server = support::start_with(StdMutexDb::new(), support::with_password("pw")).await;
+    let mut c = server.client().await;
+    c.command(&["AUTH", "pw"], b"+OK\r\n").await;
+    c.command(&["SELECT", "2"], b"+OK\r\n").await;
+    c.command(&["SET", "in2", "v"], b"+OK\r\n").await;
+    c.command(&["CLIENT", "SETNAME", "named"], b"+OK\r\n").await;
+    c.command(&["CLIENT", "NO-EVICT", "on"], b"+OK\r\n").await;
+    c.command(&["MONITOR"], b"+OK\r\n").await;
+    c.send_command(&["HELLO", "3"]).await;
+    let _ = c.read_frame().await;
+    let _ = c.read_frame().await; // The monitor's line for HELLO.
+    c.command(
+        &["SUBSCRIBE", "ch"],
+        b">3\r\n$9\r\nsubscribe\r\n$2\r\nch\r\n:1\r\n",
+    )
+    .await;
+    let _ = c.read_frame().await; // The monitor's line for SUBSCRIBE.
+    // Its own line is dropped: replies are off by then.
+    c.command(&["CLIENT", "REPLY", "OFF"], b"").await;
+    c.command(&["RESET"], b"+RESET\r\n").await;
+    // Not authenticated again.
+    c.command(&["GET", "in2"], &error("NOAUTH Authentication required."))
+        .await;
+    c.command(&["AUTH", "pw"], b"+OK\r\n").await;
+    // Database 0, RESP2 (a null is $-1), no name, not a monitor (no line
+    // for the commands above), replies on.
+    c.command(&["GET", "in2"], b"$-1\r\n").await;
+    c.command(&["CLIENT", "GETNAME"], b"$-1\r\n").await;
+    // No subscriptions: PUBLISH reaches nobody, and commands run.
+    let mut other = server.client().await;
+    other.command(&["AUTH", "pw"], b"+OK\r\n").await;
+    other.command(&["PUBLISH", "ch", "m"], b":0\r\n").await;
+    let info = text(&mut c, &["CLIENT", "INFO"]).await;
+    for field in [" db=0 ", " name= ", " resp=2 ", " sub=0 ", " flags=e "] {
+        assert!(info.contains(field), "{field:?} not in {info:?}");
+    }
+    c.command(&["PING"], b"+PONG\r\n").await;
     server.stop().await;
 }

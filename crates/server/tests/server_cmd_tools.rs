@@ -93,7 +93,8 @@ async fn redis_cli_monitor() {
     });
     let mut c = server.client().await;
     wait_for_cmd(&mut c, "monitor").await;
-    c.command(&["SET", "greeting", "hi there\n"], b"+OK\r\n").await;
+    c.command(&["SET", "greeting", "hi there\n"], b"+OK\r\n")
+        .await;
     c.command(&["SELECT", "1"], b"+OK\r\n").await;
     c.command(&["DEL", "greeting"], b":0\r\n").await;
     let expected = [
@@ -164,18 +165,26 @@ async fn redis_cli_memkeys() {
     let server = start(StdMutexDb::new()).await;
     let mut c = server.client().await;
     for i in 0..50 {
-        c.command(&["SET", &format!("small:{i}"), "v"], b"+OK\r\n").await;
+        c.command(&["SET", &format!("small:{i}"), "v"], b"+OK\r\n")
+            .await;
     }
-    c.command(&["SET", "big:string", &"x".repeat(5000)], b"+OK\r\n").await;
+    c.command(&["SET", "big:string", &"x".repeat(5000)], b"+OK\r\n")
+        .await;
     for i in 0..20 {
         let field = format!("f{i}");
-        c.command(&["HSET", "big:hash", &field, &"y".repeat(100)], b":1\r\n").await;
-        c.send_command(&["RPUSH", "big:list", &"z".repeat(100)]).await;
+        c.command(&["HSET", "big:hash", &field, &"y".repeat(100)], b":1\r\n")
+            .await;
+        c.send_command(&["RPUSH", "big:list", &"z".repeat(100)])
+            .await;
         let _ = c.read_frame().await;
     }
     let out = run_cli(
         cli,
-        vec!["-p".into(), server.addr.port().to_string(), "--memkeys".into()],
+        vec![
+            "-p".into(),
+            server.addr.port().to_string(),
+            "--memkeys".into(),
+        ],
     )
     .await;
     for needle in [

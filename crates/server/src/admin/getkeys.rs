@@ -45,9 +45,7 @@ pub(crate) fn run(reply: &mut Reply<'_>, argv: &[Bytes], with_flags: bool) {
         Some(keys) if !keys.is_empty() => keys,
         _ if spec.has_flag("no_mandatory_keys") => Vec::new(),
         _ => {
-            return reply.error(&Error::Fixed(
-                "ERR Invalid arguments specified for command",
-            ));
+            return reply.error(&Error::Fixed("ERR Invalid arguments specified for command"));
         }
     };
     reply.array(keys.len());
@@ -160,7 +158,8 @@ fn keyword_at(argv: &[Bytes], i: i64, keyword: &str) -> bool {
 fn by_own_rule(name: &str, argv: &[Bytes]) -> Option<Vec<Found>> {
     match name {
         // The key, then the last STORE's destination; LIMIT's two
-        // arguments and BY's and GET's one are skipped.
+        // arguments and BY's and GET's one are skipped, STORE's is not
+        // (as in Redis: `STORE STORE k` stores to `k`).
         "sort" => {
             let mut keys = vec![(1, &["RO", "access"][..])];
             let mut store = None;
@@ -173,7 +172,6 @@ fn by_own_rule(name: &str, argv: &[Bytes]) -> Option<Vec<Found>> {
                     i += 1;
                 } else if is(word, "STORE") && i + 1 < argv.len() {
                     store = Some(i + 1);
-                    i += 1;
                 }
                 i += 1;
             }

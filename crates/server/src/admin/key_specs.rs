@@ -47,47 +47,55 @@ pub(crate) enum Find {
 pub(crate) static KEY_SPECS: &[(&str, &[KeySpec])] = &[
     (
         "append",
-        &[
-            KeySpec {
-                notes: None,
-                flags: &["RW", "insert"],
-                begin: Begin::Index(1),
-                find: Find::Range { lastkey: 0, step: 1, limit: 0 },
+        &[KeySpec {
+            notes: None,
+            flags: &["RW", "insert"],
+            begin: Begin::Index(1),
+            find: Find::Range {
+                lastkey: 0,
+                step: 1,
+                limit: 0,
             },
-        ],
+        }],
     ),
     (
         "bitcount",
-        &[
-            KeySpec {
-                notes: None,
-                flags: &["RO", "access"],
-                begin: Begin::Index(1),
-                find: Find::Range { lastkey: 0, step: 1, limit: 0 },
+        &[KeySpec {
+            notes: None,
+            flags: &["RO", "access"],
+            begin: Begin::Index(1),
+            find: Find::Range {
+                lastkey: 0,
+                step: 1,
+                limit: 0,
             },
-        ],
+        }],
     ),
     (
         "bitfield",
-        &[
-            KeySpec {
-                notes: Some("This command allows both access and modification of the key"),
-                flags: &["RW", "access", "update", "variable_flags"],
-                begin: Begin::Index(1),
-                find: Find::Range { lastkey: 0, step: 1, limit: 0 },
+        &[KeySpec {
+            notes: Some("This command allows both access and modification of the key"),
+            flags: &["RW", "access", "update", "variable_flags"],
+            begin: Begin::Index(1),
+            find: Find::Range {
+                lastkey: 0,
+                step: 1,
+                limit: 0,
             },
-        ],
+        }],
     ),
     (
         "bitfield_ro",
-        &[
-            KeySpec {
-                notes: None,
-                flags: &["RO", "access"],
-                begin: Begin::Index(1),
-                find: Find::Range { lastkey: 0, step: 1, limit: 0 },
+        &[KeySpec {
+            notes: None,
+            flags: &["RO", "access"],
+            begin: Begin::Index(1),
+            find: Find::Range {
+                lastkey: 0,
+                step: 1,
+                limit: 0,
             },
-        ],
+        }],
     ),
     (
         "bitop",
@@ -96,26 +104,36 @@ pub(crate) static KEY_SPECS: &[(&str, &[KeySpec])] = &[
                 notes: None,
                 flags: &["OW", "update"],
                 begin: Begin::Index(2),
-                find: Find::Range { lastkey: 0, step: 1, limit: 0 },
+                find: Find::Range {
+                    lastkey: 0,
+                    step: 1,
+                    limit: 0,
+                },
             },
             KeySpec {
                 notes: None,
                 flags: &["RO", "access"],
                 begin: Begin::Index(3),
-                find: Find::Range { lastkey: -1, step: 1, limit: 0 },
+                find: Find::Range {
+                    lastkey: -1,
+                    step: 1,
+                    limit: 0,
+                },
             },
         ],
     ),
     (
         "bitpos",
-        &[
-            KeySpec {
-                notes: None,
-                flags: &["RO", "access"],
-                begin: Begin::Index(1),
-                find: Find::Range { lastkey: 0, step: 1, limit: 0 },
+        &[KeySpec {
+            notes: None,
+            flags: &["RO", "access"],
+            begin: Begin::Index(1),
+            find: Find::Range {
+                lastkey: 0,
+                step: 1,
+                limit: 0,
             },
-        ],
+        }],
     ),
     (
         "copy",
@@ -124,433 +142,521 @@ pub(crate) static KEY_SPECS: &[(&str, &[KeySpec])] = &[
                 notes: None,
                 flags: &["RO", "access"],
                 begin: Begin::Index(1),
-                find: Find::Range { lastkey: 0, step: 1, limit: 0 },
+                find: Find::Range {
+                    lastkey: 0,
+                    step: 1,
+                    limit: 0,
+                },
             },
             KeySpec {
                 notes: None,
                 flags: &["OW", "update"],
                 begin: Begin::Index(2),
-                find: Find::Range { lastkey: 0, step: 1, limit: 0 },
+                find: Find::Range {
+                    lastkey: 0,
+                    step: 1,
+                    limit: 0,
+                },
             },
         ],
     ),
     (
         "decr",
-        &[
-            KeySpec {
-                notes: None,
-                flags: &["RW", "access", "update"],
-                begin: Begin::Index(1),
-                find: Find::Range { lastkey: 0, step: 1, limit: 0 },
+        &[KeySpec {
+            notes: None,
+            flags: &["RW", "access", "update"],
+            begin: Begin::Index(1),
+            find: Find::Range {
+                lastkey: 0,
+                step: 1,
+                limit: 0,
             },
-        ],
+        }],
     ),
     (
         "decrby",
-        &[
-            KeySpec {
-                notes: None,
-                flags: &["RW", "access", "update"],
-                begin: Begin::Index(1),
-                find: Find::Range { lastkey: 0, step: 1, limit: 0 },
+        &[KeySpec {
+            notes: None,
+            flags: &["RW", "access", "update"],
+            begin: Begin::Index(1),
+            find: Find::Range {
+                lastkey: 0,
+                step: 1,
+                limit: 0,
             },
-        ],
+        }],
     ),
     (
         "del",
-        &[
-            KeySpec {
-                notes: None,
-                flags: &["RM", "delete"],
-                begin: Begin::Index(1),
-                find: Find::Range { lastkey: -1, step: 1, limit: 0 },
+        &[KeySpec {
+            notes: None,
+            flags: &["RM", "delete"],
+            begin: Begin::Index(1),
+            find: Find::Range {
+                lastkey: -1,
+                step: 1,
+                limit: 0,
             },
-        ],
+        }],
     ),
     (
         "exists",
-        &[
-            KeySpec {
-                notes: None,
-                flags: &["RO"],
-                begin: Begin::Index(1),
-                find: Find::Range { lastkey: -1, step: 1, limit: 0 },
+        &[KeySpec {
+            notes: None,
+            flags: &["RO"],
+            begin: Begin::Index(1),
+            find: Find::Range {
+                lastkey: -1,
+                step: 1,
+                limit: 0,
             },
-        ],
+        }],
     ),
     (
         "expire",
-        &[
-            KeySpec {
-                notes: None,
-                flags: &["RW", "update"],
-                begin: Begin::Index(1),
-                find: Find::Range { lastkey: 0, step: 1, limit: 0 },
+        &[KeySpec {
+            notes: None,
+            flags: &["RW", "update"],
+            begin: Begin::Index(1),
+            find: Find::Range {
+                lastkey: 0,
+                step: 1,
+                limit: 0,
             },
-        ],
+        }],
     ),
     (
         "expireat",
-        &[
-            KeySpec {
-                notes: None,
-                flags: &["RW", "update"],
-                begin: Begin::Index(1),
-                find: Find::Range { lastkey: 0, step: 1, limit: 0 },
+        &[KeySpec {
+            notes: None,
+            flags: &["RW", "update"],
+            begin: Begin::Index(1),
+            find: Find::Range {
+                lastkey: 0,
+                step: 1,
+                limit: 0,
             },
-        ],
+        }],
     ),
     (
         "expiretime",
-        &[
-            KeySpec {
-                notes: None,
-                flags: &["RO", "access"],
-                begin: Begin::Index(1),
-                find: Find::Range { lastkey: 0, step: 1, limit: 0 },
+        &[KeySpec {
+            notes: None,
+            flags: &["RO", "access"],
+            begin: Begin::Index(1),
+            find: Find::Range {
+                lastkey: 0,
+                step: 1,
+                limit: 0,
             },
-        ],
+        }],
     ),
     (
         "fcall",
-        &[
-            KeySpec {
-                notes: Some("We cannot tell how the keys will be used so we assume the worst, RW and UPDATE"),
-                flags: &["RW", "access", "update"],
-                begin: Begin::Index(2),
-                find: Find::Keynum { index: 0, first: 1, step: 1 },
+        &[KeySpec {
+            notes: Some(
+                "We cannot tell how the keys will be used so we assume the worst, RW and UPDATE",
+            ),
+            flags: &["RW", "access", "update"],
+            begin: Begin::Index(2),
+            find: Find::Keynum {
+                index: 0,
+                first: 1,
+                step: 1,
             },
-        ],
+        }],
     ),
     (
         "fcall_ro",
-        &[
-            KeySpec {
-                notes: Some("We cannot tell how the keys will be used so we assume the worst, RO and ACCESS"),
-                flags: &["RO", "access"],
-                begin: Begin::Index(2),
-                find: Find::Keynum { index: 0, first: 1, step: 1 },
+        &[KeySpec {
+            notes: Some(
+                "We cannot tell how the keys will be used so we assume the worst, RO and ACCESS",
+            ),
+            flags: &["RO", "access"],
+            begin: Begin::Index(2),
+            find: Find::Keynum {
+                index: 0,
+                first: 1,
+                step: 1,
             },
-        ],
+        }],
     ),
     (
         "get",
-        &[
-            KeySpec {
-                notes: None,
-                flags: &["RO", "access"],
-                begin: Begin::Index(1),
-                find: Find::Range { lastkey: 0, step: 1, limit: 0 },
+        &[KeySpec {
+            notes: None,
+            flags: &["RO", "access"],
+            begin: Begin::Index(1),
+            find: Find::Range {
+                lastkey: 0,
+                step: 1,
+                limit: 0,
             },
-        ],
+        }],
     ),
     (
         "getbit",
-        &[
-            KeySpec {
-                notes: None,
-                flags: &["RO", "access"],
-                begin: Begin::Index(1),
-                find: Find::Range { lastkey: 0, step: 1, limit: 0 },
+        &[KeySpec {
+            notes: None,
+            flags: &["RO", "access"],
+            begin: Begin::Index(1),
+            find: Find::Range {
+                lastkey: 0,
+                step: 1,
+                limit: 0,
             },
-        ],
+        }],
     ),
     (
         "getdel",
-        &[
-            KeySpec {
-                notes: None,
-                flags: &["RW", "access", "delete"],
-                begin: Begin::Index(1),
-                find: Find::Range { lastkey: 0, step: 1, limit: 0 },
+        &[KeySpec {
+            notes: None,
+            flags: &["RW", "access", "delete"],
+            begin: Begin::Index(1),
+            find: Find::Range {
+                lastkey: 0,
+                step: 1,
+                limit: 0,
             },
-        ],
+        }],
     ),
     (
         "getex",
-        &[
-            KeySpec {
-                notes: Some("RW and UPDATE because it changes the TTL"),
-                flags: &["RW", "access", "update"],
-                begin: Begin::Index(1),
-                find: Find::Range { lastkey: 0, step: 1, limit: 0 },
+        &[KeySpec {
+            notes: Some("RW and UPDATE because it changes the TTL"),
+            flags: &["RW", "access", "update"],
+            begin: Begin::Index(1),
+            find: Find::Range {
+                lastkey: 0,
+                step: 1,
+                limit: 0,
             },
-        ],
+        }],
     ),
     (
         "getrange",
-        &[
-            KeySpec {
-                notes: None,
-                flags: &["RO", "access"],
-                begin: Begin::Index(1),
-                find: Find::Range { lastkey: 0, step: 1, limit: 0 },
+        &[KeySpec {
+            notes: None,
+            flags: &["RO", "access"],
+            begin: Begin::Index(1),
+            find: Find::Range {
+                lastkey: 0,
+                step: 1,
+                limit: 0,
             },
-        ],
+        }],
     ),
     (
         "getset",
-        &[
-            KeySpec {
-                notes: None,
-                flags: &["RW", "access", "update"],
-                begin: Begin::Index(1),
-                find: Find::Range { lastkey: 0, step: 1, limit: 0 },
+        &[KeySpec {
+            notes: None,
+            flags: &["RW", "access", "update"],
+            begin: Begin::Index(1),
+            find: Find::Range {
+                lastkey: 0,
+                step: 1,
+                limit: 0,
             },
-        ],
+        }],
     ),
     (
         "hdel",
-        &[
-            KeySpec {
-                notes: None,
-                flags: &["RW", "delete"],
-                begin: Begin::Index(1),
-                find: Find::Range { lastkey: 0, step: 1, limit: 0 },
+        &[KeySpec {
+            notes: None,
+            flags: &["RW", "delete"],
+            begin: Begin::Index(1),
+            find: Find::Range {
+                lastkey: 0,
+                step: 1,
+                limit: 0,
             },
-        ],
+        }],
     ),
     (
         "hexists",
-        &[
-            KeySpec {
-                notes: None,
-                flags: &["RO"],
-                begin: Begin::Index(1),
-                find: Find::Range { lastkey: 0, step: 1, limit: 0 },
+        &[KeySpec {
+            notes: None,
+            flags: &["RO"],
+            begin: Begin::Index(1),
+            find: Find::Range {
+                lastkey: 0,
+                step: 1,
+                limit: 0,
             },
-        ],
+        }],
     ),
     (
         "hget",
-        &[
-            KeySpec {
-                notes: None,
-                flags: &["RO", "access"],
-                begin: Begin::Index(1),
-                find: Find::Range { lastkey: 0, step: 1, limit: 0 },
+        &[KeySpec {
+            notes: None,
+            flags: &["RO", "access"],
+            begin: Begin::Index(1),
+            find: Find::Range {
+                lastkey: 0,
+                step: 1,
+                limit: 0,
             },
-        ],
+        }],
     ),
     (
         "hgetall",
-        &[
-            KeySpec {
-                notes: None,
-                flags: &["RO", "access"],
-                begin: Begin::Index(1),
-                find: Find::Range { lastkey: 0, step: 1, limit: 0 },
+        &[KeySpec {
+            notes: None,
+            flags: &["RO", "access"],
+            begin: Begin::Index(1),
+            find: Find::Range {
+                lastkey: 0,
+                step: 1,
+                limit: 0,
             },
-        ],
+        }],
     ),
     (
         "hincrby",
-        &[
-            KeySpec {
-                notes: None,
-                flags: &["RW", "access", "update"],
-                begin: Begin::Index(1),
-                find: Find::Range { lastkey: 0, step: 1, limit: 0 },
+        &[KeySpec {
+            notes: None,
+            flags: &["RW", "access", "update"],
+            begin: Begin::Index(1),
+            find: Find::Range {
+                lastkey: 0,
+                step: 1,
+                limit: 0,
             },
-        ],
+        }],
     ),
     (
         "hincrbyfloat",
-        &[
-            KeySpec {
-                notes: None,
-                flags: &["RW", "access", "update"],
-                begin: Begin::Index(1),
-                find: Find::Range { lastkey: 0, step: 1, limit: 0 },
+        &[KeySpec {
+            notes: None,
+            flags: &["RW", "access", "update"],
+            begin: Begin::Index(1),
+            find: Find::Range {
+                lastkey: 0,
+                step: 1,
+                limit: 0,
             },
-        ],
+        }],
     ),
     (
         "hkeys",
-        &[
-            KeySpec {
-                notes: None,
-                flags: &["RO", "access"],
-                begin: Begin::Index(1),
-                find: Find::Range { lastkey: 0, step: 1, limit: 0 },
+        &[KeySpec {
+            notes: None,
+            flags: &["RO", "access"],
+            begin: Begin::Index(1),
+            find: Find::Range {
+                lastkey: 0,
+                step: 1,
+                limit: 0,
             },
-        ],
+        }],
     ),
     (
         "hlen",
-        &[
-            KeySpec {
-                notes: None,
-                flags: &["RO"],
-                begin: Begin::Index(1),
-                find: Find::Range { lastkey: 0, step: 1, limit: 0 },
+        &[KeySpec {
+            notes: None,
+            flags: &["RO"],
+            begin: Begin::Index(1),
+            find: Find::Range {
+                lastkey: 0,
+                step: 1,
+                limit: 0,
             },
-        ],
+        }],
     ),
     (
         "hmget",
-        &[
-            KeySpec {
-                notes: None,
-                flags: &["RO", "access"],
-                begin: Begin::Index(1),
-                find: Find::Range { lastkey: 0, step: 1, limit: 0 },
+        &[KeySpec {
+            notes: None,
+            flags: &["RO", "access"],
+            begin: Begin::Index(1),
+            find: Find::Range {
+                lastkey: 0,
+                step: 1,
+                limit: 0,
             },
-        ],
+        }],
     ),
     (
         "hmset",
-        &[
-            KeySpec {
-                notes: None,
-                flags: &["RW", "update"],
-                begin: Begin::Index(1),
-                find: Find::Range { lastkey: 0, step: 1, limit: 0 },
+        &[KeySpec {
+            notes: None,
+            flags: &["RW", "update"],
+            begin: Begin::Index(1),
+            find: Find::Range {
+                lastkey: 0,
+                step: 1,
+                limit: 0,
             },
-        ],
+        }],
     ),
     (
         "hrandfield",
-        &[
-            KeySpec {
-                notes: None,
-                flags: &["RO", "access"],
-                begin: Begin::Index(1),
-                find: Find::Range { lastkey: 0, step: 1, limit: 0 },
+        &[KeySpec {
+            notes: None,
+            flags: &["RO", "access"],
+            begin: Begin::Index(1),
+            find: Find::Range {
+                lastkey: 0,
+                step: 1,
+                limit: 0,
             },
-        ],
+        }],
     ),
     (
         "hscan",
-        &[
-            KeySpec {
-                notes: None,
-                flags: &["RO", "access"],
-                begin: Begin::Index(1),
-                find: Find::Range { lastkey: 0, step: 1, limit: 0 },
+        &[KeySpec {
+            notes: None,
+            flags: &["RO", "access"],
+            begin: Begin::Index(1),
+            find: Find::Range {
+                lastkey: 0,
+                step: 1,
+                limit: 0,
             },
-        ],
+        }],
     ),
     (
         "hset",
-        &[
-            KeySpec {
-                notes: None,
-                flags: &["RW", "update"],
-                begin: Begin::Index(1),
-                find: Find::Range { lastkey: 0, step: 1, limit: 0 },
+        &[KeySpec {
+            notes: None,
+            flags: &["RW", "update"],
+            begin: Begin::Index(1),
+            find: Find::Range {
+                lastkey: 0,
+                step: 1,
+                limit: 0,
             },
-        ],
+        }],
     ),
     (
         "hsetnx",
-        &[
-            KeySpec {
-                notes: None,
-                flags: &["RW", "insert"],
-                begin: Begin::Index(1),
-                find: Find::Range { lastkey: 0, step: 1, limit: 0 },
+        &[KeySpec {
+            notes: None,
+            flags: &["RW", "insert"],
+            begin: Begin::Index(1),
+            find: Find::Range {
+                lastkey: 0,
+                step: 1,
+                limit: 0,
             },
-        ],
+        }],
     ),
     (
         "hstrlen",
-        &[
-            KeySpec {
-                notes: None,
-                flags: &["RO"],
-                begin: Begin::Index(1),
-                find: Find::Range { lastkey: 0, step: 1, limit: 0 },
+        &[KeySpec {
+            notes: None,
+            flags: &["RO"],
+            begin: Begin::Index(1),
+            find: Find::Range {
+                lastkey: 0,
+                step: 1,
+                limit: 0,
             },
-        ],
+        }],
     ),
     (
         "hvals",
-        &[
-            KeySpec {
-                notes: None,
-                flags: &["RO", "access"],
-                begin: Begin::Index(1),
-                find: Find::Range { lastkey: 0, step: 1, limit: 0 },
+        &[KeySpec {
+            notes: None,
+            flags: &["RO", "access"],
+            begin: Begin::Index(1),
+            find: Find::Range {
+                lastkey: 0,
+                step: 1,
+                limit: 0,
             },
-        ],
+        }],
     ),
     (
         "incr",
-        &[
-            KeySpec {
-                notes: None,
-                flags: &["RW", "access", "update"],
-                begin: Begin::Index(1),
-                find: Find::Range { lastkey: 0, step: 1, limit: 0 },
+        &[KeySpec {
+            notes: None,
+            flags: &["RW", "access", "update"],
+            begin: Begin::Index(1),
+            find: Find::Range {
+                lastkey: 0,
+                step: 1,
+                limit: 0,
             },
-        ],
+        }],
     ),
     (
         "incrby",
-        &[
-            KeySpec {
-                notes: None,
-                flags: &["RW", "access", "update"],
-                begin: Begin::Index(1),
-                find: Find::Range { lastkey: 0, step: 1, limit: 0 },
+        &[KeySpec {
+            notes: None,
+            flags: &["RW", "access", "update"],
+            begin: Begin::Index(1),
+            find: Find::Range {
+                lastkey: 0,
+                step: 1,
+                limit: 0,
             },
-        ],
+        }],
     ),
     (
         "incrbyfloat",
-        &[
-            KeySpec {
-                notes: None,
-                flags: &["RW", "access", "update"],
-                begin: Begin::Index(1),
-                find: Find::Range { lastkey: 0, step: 1, limit: 0 },
+        &[KeySpec {
+            notes: None,
+            flags: &["RW", "access", "update"],
+            begin: Begin::Index(1),
+            find: Find::Range {
+                lastkey: 0,
+                step: 1,
+                limit: 0,
             },
-        ],
+        }],
     ),
     (
         "lcs",
-        &[
-            KeySpec {
-                notes: None,
-                flags: &["RO", "access"],
-                begin: Begin::Index(1),
-                find: Find::Range { lastkey: 1, step: 1, limit: 0 },
+        &[KeySpec {
+            notes: None,
+            flags: &["RO", "access"],
+            begin: Begin::Index(1),
+            find: Find::Range {
+                lastkey: 1,
+                step: 1,
+                limit: 0,
             },
-        ],
+        }],
     ),
     (
         "lindex",
-        &[
-            KeySpec {
-                notes: None,
-                flags: &["RO", "access"],
-                begin: Begin::Index(1),
-                find: Find::Range { lastkey: 0, step: 1, limit: 0 },
+        &[KeySpec {
+            notes: None,
+            flags: &["RO", "access"],
+            begin: Begin::Index(1),
+            find: Find::Range {
+                lastkey: 0,
+                step: 1,
+                limit: 0,
             },
-        ],
+        }],
     ),
     (
         "linsert",
-        &[
-            KeySpec {
-                notes: None,
-                flags: &["RW", "insert"],
-                begin: Begin::Index(1),
-                find: Find::Range { lastkey: 0, step: 1, limit: 0 },
+        &[KeySpec {
+            notes: None,
+            flags: &["RW", "insert"],
+            begin: Begin::Index(1),
+            find: Find::Range {
+                lastkey: 0,
+                step: 1,
+                limit: 0,
             },
-        ],
+        }],
     ),
     (
         "llen",
-        &[
-            KeySpec {
-                notes: None,
-                flags: &["RO"],
-                begin: Begin::Index(1),
-                find: Find::Range { lastkey: 0, step: 1, limit: 0 },
+        &[KeySpec {
+            notes: None,
+            flags: &["RO"],
+            begin: Begin::Index(1),
+            find: Find::Range {
+                lastkey: 0,
+                step: 1,
+                limit: 0,
             },
-        ],
+        }],
     ),
     (
         "lmove",
@@ -559,279 +665,335 @@ pub(crate) static KEY_SPECS: &[(&str, &[KeySpec])] = &[
                 notes: None,
                 flags: &["RW", "access", "delete"],
                 begin: Begin::Index(1),
-                find: Find::Range { lastkey: 0, step: 1, limit: 0 },
+                find: Find::Range {
+                    lastkey: 0,
+                    step: 1,
+                    limit: 0,
+                },
             },
             KeySpec {
                 notes: None,
                 flags: &["RW", "insert"],
                 begin: Begin::Index(2),
-                find: Find::Range { lastkey: 0, step: 1, limit: 0 },
+                find: Find::Range {
+                    lastkey: 0,
+                    step: 1,
+                    limit: 0,
+                },
             },
         ],
     ),
     (
         "lmpop",
-        &[
-            KeySpec {
-                notes: None,
-                flags: &["RW", "access", "delete"],
-                begin: Begin::Index(1),
-                find: Find::Keynum { index: 0, first: 1, step: 1 },
+        &[KeySpec {
+            notes: None,
+            flags: &["RW", "access", "delete"],
+            begin: Begin::Index(1),
+            find: Find::Keynum {
+                index: 0,
+                first: 1,
+                step: 1,
             },
-        ],
+        }],
     ),
     (
         "lpop",
-        &[
-            KeySpec {
-                notes: None,
-                flags: &["RW", "access", "delete"],
-                begin: Begin::Index(1),
-                find: Find::Range { lastkey: 0, step: 1, limit: 0 },
+        &[KeySpec {
+            notes: None,
+            flags: &["RW", "access", "delete"],
+            begin: Begin::Index(1),
+            find: Find::Range {
+                lastkey: 0,
+                step: 1,
+                limit: 0,
             },
-        ],
+        }],
     ),
     (
         "lpos",
-        &[
-            KeySpec {
-                notes: None,
-                flags: &["RO", "access"],
-                begin: Begin::Index(1),
-                find: Find::Range { lastkey: 0, step: 1, limit: 0 },
+        &[KeySpec {
+            notes: None,
+            flags: &["RO", "access"],
+            begin: Begin::Index(1),
+            find: Find::Range {
+                lastkey: 0,
+                step: 1,
+                limit: 0,
             },
-        ],
+        }],
     ),
     (
         "lpush",
-        &[
-            KeySpec {
-                notes: None,
-                flags: &["RW", "insert"],
-                begin: Begin::Index(1),
-                find: Find::Range { lastkey: 0, step: 1, limit: 0 },
+        &[KeySpec {
+            notes: None,
+            flags: &["RW", "insert"],
+            begin: Begin::Index(1),
+            find: Find::Range {
+                lastkey: 0,
+                step: 1,
+                limit: 0,
             },
-        ],
+        }],
     ),
     (
         "lpushx",
-        &[
-            KeySpec {
-                notes: None,
-                flags: &["RW", "insert"],
-                begin: Begin::Index(1),
-                find: Find::Range { lastkey: 0, step: 1, limit: 0 },
+        &[KeySpec {
+            notes: None,
+            flags: &["RW", "insert"],
+            begin: Begin::Index(1),
+            find: Find::Range {
+                lastkey: 0,
+                step: 1,
+                limit: 0,
             },
-        ],
+        }],
     ),
     (
         "lrange",
-        &[
-            KeySpec {
-                notes: None,
-                flags: &["RO", "access"],
-                begin: Begin::Index(1),
-                find: Find::Range { lastkey: 0, step: 1, limit: 0 },
+        &[KeySpec {
+            notes: None,
+            flags: &["RO", "access"],
+            begin: Begin::Index(1),
+            find: Find::Range {
+                lastkey: 0,
+                step: 1,
+                limit: 0,
             },
-        ],
+        }],
     ),
     (
         "lrem",
-        &[
-            KeySpec {
-                notes: None,
-                flags: &["RW", "delete"],
-                begin: Begin::Index(1),
-                find: Find::Range { lastkey: 0, step: 1, limit: 0 },
+        &[KeySpec {
+            notes: None,
+            flags: &["RW", "delete"],
+            begin: Begin::Index(1),
+            find: Find::Range {
+                lastkey: 0,
+                step: 1,
+                limit: 0,
             },
-        ],
+        }],
     ),
     (
         "lset",
-        &[
-            KeySpec {
-                notes: None,
-                flags: &["RW", "update"],
-                begin: Begin::Index(1),
-                find: Find::Range { lastkey: 0, step: 1, limit: 0 },
+        &[KeySpec {
+            notes: None,
+            flags: &["RW", "update"],
+            begin: Begin::Index(1),
+            find: Find::Range {
+                lastkey: 0,
+                step: 1,
+                limit: 0,
             },
-        ],
+        }],
     ),
     (
         "ltrim",
-        &[
-            KeySpec {
-                notes: None,
-                flags: &["RW", "delete"],
-                begin: Begin::Index(1),
-                find: Find::Range { lastkey: 0, step: 1, limit: 0 },
+        &[KeySpec {
+            notes: None,
+            flags: &["RW", "delete"],
+            begin: Begin::Index(1),
+            find: Find::Range {
+                lastkey: 0,
+                step: 1,
+                limit: 0,
             },
-        ],
+        }],
     ),
     (
         "memory|usage",
-        &[
-            KeySpec {
-                notes: None,
-                flags: &["RO"],
-                begin: Begin::Index(2),
-                find: Find::Range { lastkey: 0, step: 1, limit: 0 },
+        &[KeySpec {
+            notes: None,
+            flags: &["RO"],
+            begin: Begin::Index(2),
+            find: Find::Range {
+                lastkey: 0,
+                step: 1,
+                limit: 0,
             },
-        ],
+        }],
     ),
     (
         "mget",
-        &[
-            KeySpec {
-                notes: None,
-                flags: &["RO", "access"],
-                begin: Begin::Index(1),
-                find: Find::Range { lastkey: -1, step: 1, limit: 0 },
+        &[KeySpec {
+            notes: None,
+            flags: &["RO", "access"],
+            begin: Begin::Index(1),
+            find: Find::Range {
+                lastkey: -1,
+                step: 1,
+                limit: 0,
             },
-        ],
+        }],
     ),
     (
         "move",
-        &[
-            KeySpec {
-                notes: None,
-                flags: &["RW", "access", "update"],
-                begin: Begin::Index(1),
-                find: Find::Range { lastkey: 0, step: 1, limit: 0 },
+        &[KeySpec {
+            notes: None,
+            flags: &["RW", "access", "update"],
+            begin: Begin::Index(1),
+            find: Find::Range {
+                lastkey: 0,
+                step: 1,
+                limit: 0,
             },
-        ],
+        }],
     ),
     (
         "mset",
-        &[
-            KeySpec {
-                notes: None,
-                flags: &["OW", "update"],
-                begin: Begin::Index(1),
-                find: Find::Range { lastkey: -1, step: 2, limit: 0 },
+        &[KeySpec {
+            notes: None,
+            flags: &["OW", "update"],
+            begin: Begin::Index(1),
+            find: Find::Range {
+                lastkey: -1,
+                step: 2,
+                limit: 0,
             },
-        ],
+        }],
     ),
     (
         "msetnx",
-        &[
-            KeySpec {
-                notes: None,
-                flags: &["OW", "insert"],
-                begin: Begin::Index(1),
-                find: Find::Range { lastkey: -1, step: 2, limit: 0 },
+        &[KeySpec {
+            notes: None,
+            flags: &["OW", "insert"],
+            begin: Begin::Index(1),
+            find: Find::Range {
+                lastkey: -1,
+                step: 2,
+                limit: 0,
             },
-        ],
+        }],
     ),
     (
         "object|encoding",
-        &[
-            KeySpec {
-                notes: None,
-                flags: &["RO"],
-                begin: Begin::Index(2),
-                find: Find::Range { lastkey: 0, step: 1, limit: 0 },
+        &[KeySpec {
+            notes: None,
+            flags: &["RO"],
+            begin: Begin::Index(2),
+            find: Find::Range {
+                lastkey: 0,
+                step: 1,
+                limit: 0,
             },
-        ],
+        }],
     ),
     (
         "object|freq",
-        &[
-            KeySpec {
-                notes: None,
-                flags: &["RO"],
-                begin: Begin::Index(2),
-                find: Find::Range { lastkey: 0, step: 1, limit: 0 },
+        &[KeySpec {
+            notes: None,
+            flags: &["RO"],
+            begin: Begin::Index(2),
+            find: Find::Range {
+                lastkey: 0,
+                step: 1,
+                limit: 0,
             },
-        ],
+        }],
     ),
     (
         "object|idletime",
-        &[
-            KeySpec {
-                notes: None,
-                flags: &["RO"],
-                begin: Begin::Index(2),
-                find: Find::Range { lastkey: 0, step: 1, limit: 0 },
+        &[KeySpec {
+            notes: None,
+            flags: &["RO"],
+            begin: Begin::Index(2),
+            find: Find::Range {
+                lastkey: 0,
+                step: 1,
+                limit: 0,
             },
-        ],
+        }],
     ),
     (
         "object|refcount",
-        &[
-            KeySpec {
-                notes: None,
-                flags: &["RO"],
-                begin: Begin::Index(2),
-                find: Find::Range { lastkey: 0, step: 1, limit: 0 },
+        &[KeySpec {
+            notes: None,
+            flags: &["RO"],
+            begin: Begin::Index(2),
+            find: Find::Range {
+                lastkey: 0,
+                step: 1,
+                limit: 0,
             },
-        ],
+        }],
     ),
     (
         "persist",
-        &[
-            KeySpec {
-                notes: None,
-                flags: &["RW", "update"],
-                begin: Begin::Index(1),
-                find: Find::Range { lastkey: 0, step: 1, limit: 0 },
+        &[KeySpec {
+            notes: None,
+            flags: &["RW", "update"],
+            begin: Begin::Index(1),
+            find: Find::Range {
+                lastkey: 0,
+                step: 1,
+                limit: 0,
             },
-        ],
+        }],
     ),
     (
         "pexpire",
-        &[
-            KeySpec {
-                notes: None,
-                flags: &["RW", "update"],
-                begin: Begin::Index(1),
-                find: Find::Range { lastkey: 0, step: 1, limit: 0 },
+        &[KeySpec {
+            notes: None,
+            flags: &["RW", "update"],
+            begin: Begin::Index(1),
+            find: Find::Range {
+                lastkey: 0,
+                step: 1,
+                limit: 0,
             },
-        ],
+        }],
     ),
     (
         "pexpireat",
-        &[
-            KeySpec {
-                notes: None,
-                flags: &["RW", "update"],
-                begin: Begin::Index(1),
-                find: Find::Range { lastkey: 0, step: 1, limit: 0 },
+        &[KeySpec {
+            notes: None,
+            flags: &["RW", "update"],
+            begin: Begin::Index(1),
+            find: Find::Range {
+                lastkey: 0,
+                step: 1,
+                limit: 0,
             },
-        ],
+        }],
     ),
     (
         "pexpiretime",
-        &[
-            KeySpec {
-                notes: None,
-                flags: &["RO", "access"],
-                begin: Begin::Index(1),
-                find: Find::Range { lastkey: 0, step: 1, limit: 0 },
+        &[KeySpec {
+            notes: None,
+            flags: &["RO", "access"],
+            begin: Begin::Index(1),
+            find: Find::Range {
+                lastkey: 0,
+                step: 1,
+                limit: 0,
             },
-        ],
+        }],
     ),
     (
         "psetex",
-        &[
-            KeySpec {
-                notes: None,
-                flags: &["OW", "update"],
-                begin: Begin::Index(1),
-                find: Find::Range { lastkey: 0, step: 1, limit: 0 },
+        &[KeySpec {
+            notes: None,
+            flags: &["OW", "update"],
+            begin: Begin::Index(1),
+            find: Find::Range {
+                lastkey: 0,
+                step: 1,
+                limit: 0,
             },
-        ],
+        }],
     ),
     (
         "pttl",
-        &[
-            KeySpec {
-                notes: None,
-                flags: &["RO", "access"],
-                begin: Begin::Index(1),
-                find: Find::Range { lastkey: 0, step: 1, limit: 0 },
+        &[KeySpec {
+            notes: None,
+            flags: &["RO", "access"],
+            begin: Begin::Index(1),
+            find: Find::Range {
+                lastkey: 0,
+                step: 1,
+                limit: 0,
             },
-        ],
+        }],
     ),
     (
         "rename",
@@ -840,13 +1002,21 @@ pub(crate) static KEY_SPECS: &[(&str, &[KeySpec])] = &[
                 notes: None,
                 flags: &["RW", "access", "delete"],
                 begin: Begin::Index(1),
-                find: Find::Range { lastkey: 0, step: 1, limit: 0 },
+                find: Find::Range {
+                    lastkey: 0,
+                    step: 1,
+                    limit: 0,
+                },
             },
             KeySpec {
                 notes: None,
                 flags: &["OW", "update"],
                 begin: Begin::Index(2),
-                find: Find::Range { lastkey: 0, step: 1, limit: 0 },
+                find: Find::Range {
+                    lastkey: 0,
+                    step: 1,
+                    limit: 0,
+                },
             },
         ],
     ),
@@ -857,26 +1027,36 @@ pub(crate) static KEY_SPECS: &[(&str, &[KeySpec])] = &[
                 notes: None,
                 flags: &["RW", "access", "delete"],
                 begin: Begin::Index(1),
-                find: Find::Range { lastkey: 0, step: 1, limit: 0 },
+                find: Find::Range {
+                    lastkey: 0,
+                    step: 1,
+                    limit: 0,
+                },
             },
             KeySpec {
                 notes: None,
                 flags: &["OW", "insert"],
                 begin: Begin::Index(2),
-                find: Find::Range { lastkey: 0, step: 1, limit: 0 },
+                find: Find::Range {
+                    lastkey: 0,
+                    step: 1,
+                    limit: 0,
+                },
             },
         ],
     ),
     (
         "rpop",
-        &[
-            KeySpec {
-                notes: None,
-                flags: &["RW", "access", "delete"],
-                begin: Begin::Index(1),
-                find: Find::Range { lastkey: 0, step: 1, limit: 0 },
+        &[KeySpec {
+            notes: None,
+            flags: &["RW", "access", "delete"],
+            begin: Begin::Index(1),
+            find: Find::Range {
+                lastkey: 0,
+                step: 1,
+                limit: 0,
             },
-        ],
+        }],
     ),
     (
         "rpoplpush",
@@ -885,70 +1065,88 @@ pub(crate) static KEY_SPECS: &[(&str, &[KeySpec])] = &[
                 notes: None,
                 flags: &["RW", "access", "delete"],
                 begin: Begin::Index(1),
-                find: Find::Range { lastkey: 0, step: 1, limit: 0 },
+                find: Find::Range {
+                    lastkey: 0,
+                    step: 1,
+                    limit: 0,
+                },
             },
             KeySpec {
                 notes: None,
                 flags: &["RW", "insert"],
                 begin: Begin::Index(2),
-                find: Find::Range { lastkey: 0, step: 1, limit: 0 },
+                find: Find::Range {
+                    lastkey: 0,
+                    step: 1,
+                    limit: 0,
+                },
             },
         ],
     ),
     (
         "rpush",
-        &[
-            KeySpec {
-                notes: None,
-                flags: &["RW", "insert"],
-                begin: Begin::Index(1),
-                find: Find::Range { lastkey: 0, step: 1, limit: 0 },
+        &[KeySpec {
+            notes: None,
+            flags: &["RW", "insert"],
+            begin: Begin::Index(1),
+            find: Find::Range {
+                lastkey: 0,
+                step: 1,
+                limit: 0,
             },
-        ],
+        }],
     ),
     (
         "rpushx",
-        &[
-            KeySpec {
-                notes: None,
-                flags: &["RW", "insert"],
-                begin: Begin::Index(1),
-                find: Find::Range { lastkey: 0, step: 1, limit: 0 },
+        &[KeySpec {
+            notes: None,
+            flags: &["RW", "insert"],
+            begin: Begin::Index(1),
+            find: Find::Range {
+                lastkey: 0,
+                step: 1,
+                limit: 0,
             },
-        ],
+        }],
     ),
     (
         "sadd",
-        &[
-            KeySpec {
-                notes: None,
-                flags: &["RW", "insert"],
-                begin: Begin::Index(1),
-                find: Find::Range { lastkey: 0, step: 1, limit: 0 },
+        &[KeySpec {
+            notes: None,
+            flags: &["RW", "insert"],
+            begin: Begin::Index(1),
+            find: Find::Range {
+                lastkey: 0,
+                step: 1,
+                limit: 0,
             },
-        ],
+        }],
     ),
     (
         "scard",
-        &[
-            KeySpec {
-                notes: None,
-                flags: &["RO"],
-                begin: Begin::Index(1),
-                find: Find::Range { lastkey: 0, step: 1, limit: 0 },
+        &[KeySpec {
+            notes: None,
+            flags: &["RO"],
+            begin: Begin::Index(1),
+            find: Find::Range {
+                lastkey: 0,
+                step: 1,
+                limit: 0,
             },
-        ],
+        }],
     ),
     (
         "sdiff",
-        &[
-            KeySpec {
-                notes: None,
-                flags: &["RO", "access"],
-                begin: Begin::Index(1),
-                find: Find::Range { lastkey: -1, step: 1, limit: 0 },
+        &[KeySpec {
+            notes: None,
+            flags: &["RO", "access"],
+            begin: Begin::Index(1),
+            find: Find::Range {
+                lastkey: -1,
+                step: 1,
+                limit: 0,
             },
-        ],
+        }],
     ),
     (
         "sdiffstore",
@@ -957,92 +1155,114 @@ pub(crate) static KEY_SPECS: &[(&str, &[KeySpec])] = &[
                 notes: None,
                 flags: &["OW", "update"],
                 begin: Begin::Index(1),
-                find: Find::Range { lastkey: 0, step: 1, limit: 0 },
+                find: Find::Range {
+                    lastkey: 0,
+                    step: 1,
+                    limit: 0,
+                },
             },
             KeySpec {
                 notes: None,
                 flags: &["RO", "access"],
                 begin: Begin::Index(2),
-                find: Find::Range { lastkey: -1, step: 1, limit: 0 },
+                find: Find::Range {
+                    lastkey: -1,
+                    step: 1,
+                    limit: 0,
+                },
             },
         ],
     ),
     (
         "set",
-        &[
-            KeySpec {
-                notes: Some("RW and ACCESS due to the optional `GET` argument"),
-                flags: &["RW", "access", "update", "variable_flags"],
-                begin: Begin::Index(1),
-                find: Find::Range { lastkey: 0, step: 1, limit: 0 },
+        &[KeySpec {
+            notes: Some("RW and ACCESS due to the optional `GET` argument"),
+            flags: &["RW", "access", "update", "variable_flags"],
+            begin: Begin::Index(1),
+            find: Find::Range {
+                lastkey: 0,
+                step: 1,
+                limit: 0,
             },
-        ],
+        }],
     ),
     (
         "setbit",
-        &[
-            KeySpec {
-                notes: None,
-                flags: &["RW", "access", "update"],
-                begin: Begin::Index(1),
-                find: Find::Range { lastkey: 0, step: 1, limit: 0 },
+        &[KeySpec {
+            notes: None,
+            flags: &["RW", "access", "update"],
+            begin: Begin::Index(1),
+            find: Find::Range {
+                lastkey: 0,
+                step: 1,
+                limit: 0,
             },
-        ],
+        }],
     ),
     (
         "setex",
-        &[
-            KeySpec {
-                notes: None,
-                flags: &["OW", "update"],
-                begin: Begin::Index(1),
-                find: Find::Range { lastkey: 0, step: 1, limit: 0 },
+        &[KeySpec {
+            notes: None,
+            flags: &["OW", "update"],
+            begin: Begin::Index(1),
+            find: Find::Range {
+                lastkey: 0,
+                step: 1,
+                limit: 0,
             },
-        ],
+        }],
     ),
     (
         "setnx",
-        &[
-            KeySpec {
-                notes: None,
-                flags: &["OW", "insert"],
-                begin: Begin::Index(1),
-                find: Find::Range { lastkey: 0, step: 1, limit: 0 },
+        &[KeySpec {
+            notes: None,
+            flags: &["OW", "insert"],
+            begin: Begin::Index(1),
+            find: Find::Range {
+                lastkey: 0,
+                step: 1,
+                limit: 0,
             },
-        ],
+        }],
     ),
     (
         "setrange",
-        &[
-            KeySpec {
-                notes: None,
-                flags: &["RW", "update"],
-                begin: Begin::Index(1),
-                find: Find::Range { lastkey: 0, step: 1, limit: 0 },
+        &[KeySpec {
+            notes: None,
+            flags: &["RW", "update"],
+            begin: Begin::Index(1),
+            find: Find::Range {
+                lastkey: 0,
+                step: 1,
+                limit: 0,
             },
-        ],
+        }],
     ),
     (
         "sinter",
-        &[
-            KeySpec {
-                notes: None,
-                flags: &["RO", "access"],
-                begin: Begin::Index(1),
-                find: Find::Range { lastkey: -1, step: 1, limit: 0 },
+        &[KeySpec {
+            notes: None,
+            flags: &["RO", "access"],
+            begin: Begin::Index(1),
+            find: Find::Range {
+                lastkey: -1,
+                step: 1,
+                limit: 0,
             },
-        ],
+        }],
     ),
     (
         "sintercard",
-        &[
-            KeySpec {
-                notes: None,
-                flags: &["RO", "access"],
-                begin: Begin::Index(1),
-                find: Find::Keynum { index: 0, first: 1, step: 1 },
+        &[KeySpec {
+            notes: None,
+            flags: &["RO", "access"],
+            begin: Begin::Index(1),
+            find: Find::Keynum {
+                index: 0,
+                first: 1,
+                step: 1,
             },
-        ],
+        }],
     ),
     (
         "sinterstore",
@@ -1051,48 +1271,62 @@ pub(crate) static KEY_SPECS: &[(&str, &[KeySpec])] = &[
                 notes: None,
                 flags: &["RW", "update"],
                 begin: Begin::Index(1),
-                find: Find::Range { lastkey: 0, step: 1, limit: 0 },
+                find: Find::Range {
+                    lastkey: 0,
+                    step: 1,
+                    limit: 0,
+                },
             },
             KeySpec {
                 notes: None,
                 flags: &["RO", "access"],
                 begin: Begin::Index(2),
-                find: Find::Range { lastkey: -1, step: 1, limit: 0 },
+                find: Find::Range {
+                    lastkey: -1,
+                    step: 1,
+                    limit: 0,
+                },
             },
         ],
     ),
     (
         "sismember",
-        &[
-            KeySpec {
-                notes: None,
-                flags: &["RO"],
-                begin: Begin::Index(1),
-                find: Find::Range { lastkey: 0, step: 1, limit: 0 },
+        &[KeySpec {
+            notes: None,
+            flags: &["RO"],
+            begin: Begin::Index(1),
+            find: Find::Range {
+                lastkey: 0,
+                step: 1,
+                limit: 0,
             },
-        ],
+        }],
     ),
     (
         "smembers",
-        &[
-            KeySpec {
-                notes: None,
-                flags: &["RO", "access"],
-                begin: Begin::Index(1),
-                find: Find::Range { lastkey: 0, step: 1, limit: 0 },
+        &[KeySpec {
+            notes: None,
+            flags: &["RO", "access"],
+            begin: Begin::Index(1),
+            find: Find::Range {
+                lastkey: 0,
+                step: 1,
+                limit: 0,
             },
-        ],
+        }],
     ),
     (
         "smismember",
-        &[
-            KeySpec {
-                notes: None,
-                flags: &["RO", "access"],
-                begin: Begin::Index(1),
-                find: Find::Range { lastkey: 0, step: 1, limit: 0 },
+        &[KeySpec {
+            notes: None,
+            flags: &["RO", "access"],
+            begin: Begin::Index(1),
+            find: Find::Range {
+                lastkey: 0,
+                step: 1,
+                limit: 0,
             },
-        ],
+        }],
     ),
     (
         "smove",
@@ -1101,13 +1335,21 @@ pub(crate) static KEY_SPECS: &[(&str, &[KeySpec])] = &[
                 notes: None,
                 flags: &["RW", "access", "delete"],
                 begin: Begin::Index(1),
-                find: Find::Range { lastkey: 0, step: 1, limit: 0 },
+                find: Find::Range {
+                    lastkey: 0,
+                    step: 1,
+                    limit: 0,
+                },
             },
             KeySpec {
                 notes: None,
                 flags: &["RW", "insert"],
                 begin: Begin::Index(2),
-                find: Find::Range { lastkey: 0, step: 1, limit: 0 },
+                find: Find::Range {
+                    lastkey: 0,
+                    step: 1,
+                    limit: 0,
+                },
             },
         ],
     ),
@@ -1118,16 +1360,24 @@ pub(crate) static KEY_SPECS: &[(&str, &[KeySpec])] = &[
                 notes: None,
                 flags: &["RO", "access"],
                 begin: Begin::Index(1),
-                find: Find::Range { lastkey: 0, step: 1, limit: 0 },
+                find: Find::Range {
+                    lastkey: 0,
+                    step: 1,
+                    limit: 0,
+                },
             },
             KeySpec {
-                notes: Some("For the optional BY/GET keyword. It is marked 'unknown' because the key names derive from the content of the key we sort"),
+                notes: Some(
+                    "For the optional BY/GET keyword. It is marked 'unknown' because the key names derive from the content of the key we sort",
+                ),
                 flags: &["RO", "access"],
                 begin: Begin::Unknown,
                 find: Find::Unknown,
             },
             KeySpec {
-                notes: Some("For the optional STORE keyword. It is marked 'unknown' because the keyword can appear anywhere in the argument array"),
+                notes: Some(
+                    "For the optional STORE keyword. It is marked 'unknown' because the keyword can appear anywhere in the argument array",
+                ),
                 flags: &["OW", "update"],
                 begin: Begin::Unknown,
                 find: Find::Unknown,
@@ -1141,10 +1391,16 @@ pub(crate) static KEY_SPECS: &[(&str, &[KeySpec])] = &[
                 notes: None,
                 flags: &["RO", "access"],
                 begin: Begin::Index(1),
-                find: Find::Range { lastkey: 0, step: 1, limit: 0 },
+                find: Find::Range {
+                    lastkey: 0,
+                    step: 1,
+                    limit: 0,
+                },
             },
             KeySpec {
-                notes: Some("For the optional BY/GET keyword. It is marked 'unknown' because the key names derive from the content of the key we sort"),
+                notes: Some(
+                    "For the optional BY/GET keyword. It is marked 'unknown' because the key names derive from the content of the key we sort",
+                ),
                 flags: &["RO", "access"],
                 begin: Begin::Unknown,
                 find: Find::Unknown,
@@ -1153,80 +1409,94 @@ pub(crate) static KEY_SPECS: &[(&str, &[KeySpec])] = &[
     ),
     (
         "spop",
-        &[
-            KeySpec {
-                notes: None,
-                flags: &["RW", "access", "delete"],
-                begin: Begin::Index(1),
-                find: Find::Range { lastkey: 0, step: 1, limit: 0 },
+        &[KeySpec {
+            notes: None,
+            flags: &["RW", "access", "delete"],
+            begin: Begin::Index(1),
+            find: Find::Range {
+                lastkey: 0,
+                step: 1,
+                limit: 0,
             },
-        ],
+        }],
     ),
     (
         "srandmember",
-        &[
-            KeySpec {
-                notes: None,
-                flags: &["RO", "access"],
-                begin: Begin::Index(1),
-                find: Find::Range { lastkey: 0, step: 1, limit: 0 },
+        &[KeySpec {
+            notes: None,
+            flags: &["RO", "access"],
+            begin: Begin::Index(1),
+            find: Find::Range {
+                lastkey: 0,
+                step: 1,
+                limit: 0,
             },
-        ],
+        }],
     ),
     (
         "srem",
-        &[
-            KeySpec {
-                notes: None,
-                flags: &["RW", "delete"],
-                begin: Begin::Index(1),
-                find: Find::Range { lastkey: 0, step: 1, limit: 0 },
+        &[KeySpec {
+            notes: None,
+            flags: &["RW", "delete"],
+            begin: Begin::Index(1),
+            find: Find::Range {
+                lastkey: 0,
+                step: 1,
+                limit: 0,
             },
-        ],
+        }],
     ),
     (
         "sscan",
-        &[
-            KeySpec {
-                notes: None,
-                flags: &["RO", "access"],
-                begin: Begin::Index(1),
-                find: Find::Range { lastkey: 0, step: 1, limit: 0 },
+        &[KeySpec {
+            notes: None,
+            flags: &["RO", "access"],
+            begin: Begin::Index(1),
+            find: Find::Range {
+                lastkey: 0,
+                step: 1,
+                limit: 0,
             },
-        ],
+        }],
     ),
     (
         "strlen",
-        &[
-            KeySpec {
-                notes: None,
-                flags: &["RO"],
-                begin: Begin::Index(1),
-                find: Find::Range { lastkey: 0, step: 1, limit: 0 },
+        &[KeySpec {
+            notes: None,
+            flags: &["RO"],
+            begin: Begin::Index(1),
+            find: Find::Range {
+                lastkey: 0,
+                step: 1,
+                limit: 0,
             },
-        ],
+        }],
     ),
     (
         "substr",
-        &[
-            KeySpec {
-                notes: None,
-                flags: &["RO", "access"],
-                begin: Begin::Index(1),
-                find: Find::Range { lastkey: 0, step: 1, limit: 0 },
+        &[KeySpec {
+            notes: None,
+            flags: &["RO", "access"],
+            begin: Begin::Index(1),
+            find: Find::Range {
+                lastkey: 0,
+                step: 1,
+                limit: 0,
             },
-        ],
+        }],
     ),
     (
         "sunion",
-        &[
-            KeySpec {
-                notes: None,
-                flags: &["RO", "access"],
-                begin: Begin::Index(1),
-                find: Find::Range { lastkey: -1, step: 1, limit: 0 },
+        &[KeySpec {
+            notes: None,
+            flags: &["RO", "access"],
+            begin: Begin::Index(1),
+            find: Find::Range {
+                lastkey: -1,
+                step: 1,
+                limit: 0,
             },
-        ],
+        }],
     ),
     (
         "sunionstore",
@@ -1235,103 +1505,127 @@ pub(crate) static KEY_SPECS: &[(&str, &[KeySpec])] = &[
                 notes: None,
                 flags: &["OW", "update"],
                 begin: Begin::Index(1),
-                find: Find::Range { lastkey: 0, step: 1, limit: 0 },
+                find: Find::Range {
+                    lastkey: 0,
+                    step: 1,
+                    limit: 0,
+                },
             },
             KeySpec {
                 notes: None,
                 flags: &["RO", "access"],
                 begin: Begin::Index(2),
-                find: Find::Range { lastkey: -1, step: 1, limit: 0 },
+                find: Find::Range {
+                    lastkey: -1,
+                    step: 1,
+                    limit: 0,
+                },
             },
         ],
     ),
     (
         "touch",
-        &[
-            KeySpec {
-                notes: None,
-                flags: &["RO"],
-                begin: Begin::Index(1),
-                find: Find::Range { lastkey: -1, step: 1, limit: 0 },
+        &[KeySpec {
+            notes: None,
+            flags: &["RO"],
+            begin: Begin::Index(1),
+            find: Find::Range {
+                lastkey: -1,
+                step: 1,
+                limit: 0,
             },
-        ],
+        }],
     ),
     (
         "ttl",
-        &[
-            KeySpec {
-                notes: None,
-                flags: &["RO", "access"],
-                begin: Begin::Index(1),
-                find: Find::Range { lastkey: 0, step: 1, limit: 0 },
+        &[KeySpec {
+            notes: None,
+            flags: &["RO", "access"],
+            begin: Begin::Index(1),
+            find: Find::Range {
+                lastkey: 0,
+                step: 1,
+                limit: 0,
             },
-        ],
+        }],
     ),
     (
         "type",
-        &[
-            KeySpec {
-                notes: None,
-                flags: &["RO"],
-                begin: Begin::Index(1),
-                find: Find::Range { lastkey: 0, step: 1, limit: 0 },
+        &[KeySpec {
+            notes: None,
+            flags: &["RO"],
+            begin: Begin::Index(1),
+            find: Find::Range {
+                lastkey: 0,
+                step: 1,
+                limit: 0,
             },
-        ],
+        }],
     ),
     (
         "unlink",
-        &[
-            KeySpec {
-                notes: None,
-                flags: &["RM", "delete"],
-                begin: Begin::Index(1),
-                find: Find::Range { lastkey: -1, step: 1, limit: 0 },
+        &[KeySpec {
+            notes: None,
+            flags: &["RM", "delete"],
+            begin: Begin::Index(1),
+            find: Find::Range {
+                lastkey: -1,
+                step: 1,
+                limit: 0,
             },
-        ],
+        }],
     ),
     (
         "zadd",
-        &[
-            KeySpec {
-                notes: None,
-                flags: &["RW", "update"],
-                begin: Begin::Index(1),
-                find: Find::Range { lastkey: 0, step: 1, limit: 0 },
+        &[KeySpec {
+            notes: None,
+            flags: &["RW", "update"],
+            begin: Begin::Index(1),
+            find: Find::Range {
+                lastkey: 0,
+                step: 1,
+                limit: 0,
             },
-        ],
+        }],
     ),
     (
         "zcard",
-        &[
-            KeySpec {
-                notes: None,
-                flags: &["RO"],
-                begin: Begin::Index(1),
-                find: Find::Range { lastkey: 0, step: 1, limit: 0 },
+        &[KeySpec {
+            notes: None,
+            flags: &["RO"],
+            begin: Begin::Index(1),
+            find: Find::Range {
+                lastkey: 0,
+                step: 1,
+                limit: 0,
             },
-        ],
+        }],
     ),
     (
         "zcount",
-        &[
-            KeySpec {
-                notes: None,
-                flags: &["RO", "access"],
-                begin: Begin::Index(1),
-                find: Find::Range { lastkey: 0, step: 1, limit: 0 },
+        &[KeySpec {
+            notes: None,
+            flags: &["RO", "access"],
+            begin: Begin::Index(1),
+            find: Find::Range {
+                lastkey: 0,
+                step: 1,
+                limit: 0,
             },
-        ],
+        }],
     ),
     (
         "zdiff",
-        &[
-            KeySpec {
-                notes: None,
-                flags: &["RO", "access"],
-                begin: Begin::Index(1),
-                find: Find::Keynum { index: 0, first: 1, step: 1 },
+        &[KeySpec {
+            notes: None,
+            flags: &["RO", "access"],
+            begin: Begin::Index(1),
+            find: Find::Keynum {
+                index: 0,
+                first: 1,
+                step: 1,
             },
-        ],
+        }],
     ),
     (
         "zdiffstore",
@@ -1340,48 +1634,62 @@ pub(crate) static KEY_SPECS: &[(&str, &[KeySpec])] = &[
                 notes: None,
                 flags: &["OW", "update"],
                 begin: Begin::Index(1),
-                find: Find::Range { lastkey: 0, step: 1, limit: 0 },
+                find: Find::Range {
+                    lastkey: 0,
+                    step: 1,
+                    limit: 0,
+                },
             },
             KeySpec {
                 notes: None,
                 flags: &["RO", "access"],
                 begin: Begin::Index(2),
-                find: Find::Keynum { index: 0, first: 1, step: 1 },
+                find: Find::Keynum {
+                    index: 0,
+                    first: 1,
+                    step: 1,
+                },
             },
         ],
     ),
     (
         "zincrby",
-        &[
-            KeySpec {
-                notes: None,
-                flags: &["RW", "access", "update"],
-                begin: Begin::Index(1),
-                find: Find::Range { lastkey: 0, step: 1, limit: 0 },
+        &[KeySpec {
+            notes: None,
+            flags: &["RW", "access", "update"],
+            begin: Begin::Index(1),
+            find: Find::Range {
+                lastkey: 0,
+                step: 1,
+                limit: 0,
             },
-        ],
+        }],
     ),
     (
         "zinter",
-        &[
-            KeySpec {
-                notes: None,
-                flags: &["RO", "access"],
-                begin: Begin::Index(1),
-                find: Find::Keynum { index: 0, first: 1, step: 1 },
+        &[KeySpec {
+            notes: None,
+            flags: &["RO", "access"],
+            begin: Begin::Index(1),
+            find: Find::Keynum {
+                index: 0,
+                first: 1,
+                step: 1,
             },
-        ],
+        }],
     ),
     (
         "zintercard",
-        &[
-            KeySpec {
-                notes: None,
-                flags: &["RO", "access"],
-                begin: Begin::Index(1),
-                find: Find::Keynum { index: 0, first: 1, step: 1 },
+        &[KeySpec {
+            notes: None,
+            flags: &["RO", "access"],
+            begin: Begin::Index(1),
+            find: Find::Keynum {
+                index: 0,
+                first: 1,
+                step: 1,
             },
-        ],
+        }],
     ),
     (
         "zinterstore",
@@ -1390,114 +1698,140 @@ pub(crate) static KEY_SPECS: &[(&str, &[KeySpec])] = &[
                 notes: None,
                 flags: &["OW", "update"],
                 begin: Begin::Index(1),
-                find: Find::Range { lastkey: 0, step: 1, limit: 0 },
+                find: Find::Range {
+                    lastkey: 0,
+                    step: 1,
+                    limit: 0,
+                },
             },
             KeySpec {
                 notes: None,
                 flags: &["RO", "access"],
                 begin: Begin::Index(2),
-                find: Find::Keynum { index: 0, first: 1, step: 1 },
+                find: Find::Keynum {
+                    index: 0,
+                    first: 1,
+                    step: 1,
+                },
             },
         ],
     ),
     (
         "zlexcount",
-        &[
-            KeySpec {
-                notes: None,
-                flags: &["RO", "access"],
-                begin: Begin::Index(1),
-                find: Find::Range { lastkey: 0, step: 1, limit: 0 },
+        &[KeySpec {
+            notes: None,
+            flags: &["RO", "access"],
+            begin: Begin::Index(1),
+            find: Find::Range {
+                lastkey: 0,
+                step: 1,
+                limit: 0,
             },
-        ],
+        }],
     ),
     (
         "zmpop",
-        &[
-            KeySpec {
-                notes: None,
-                flags: &["RW", "access", "delete"],
-                begin: Begin::Index(1),
-                find: Find::Keynum { index: 0, first: 1, step: 1 },
+        &[KeySpec {
+            notes: None,
+            flags: &["RW", "access", "delete"],
+            begin: Begin::Index(1),
+            find: Find::Keynum {
+                index: 0,
+                first: 1,
+                step: 1,
             },
-        ],
+        }],
     ),
     (
         "zmscore",
-        &[
-            KeySpec {
-                notes: None,
-                flags: &["RO", "access"],
-                begin: Begin::Index(1),
-                find: Find::Range { lastkey: 0, step: 1, limit: 0 },
+        &[KeySpec {
+            notes: None,
+            flags: &["RO", "access"],
+            begin: Begin::Index(1),
+            find: Find::Range {
+                lastkey: 0,
+                step: 1,
+                limit: 0,
             },
-        ],
+        }],
     ),
     (
         "zpopmax",
-        &[
-            KeySpec {
-                notes: None,
-                flags: &["RW", "access", "delete"],
-                begin: Begin::Index(1),
-                find: Find::Range { lastkey: 0, step: 1, limit: 0 },
+        &[KeySpec {
+            notes: None,
+            flags: &["RW", "access", "delete"],
+            begin: Begin::Index(1),
+            find: Find::Range {
+                lastkey: 0,
+                step: 1,
+                limit: 0,
             },
-        ],
+        }],
     ),
     (
         "zpopmin",
-        &[
-            KeySpec {
-                notes: None,
-                flags: &["RW", "access", "delete"],
-                begin: Begin::Index(1),
-                find: Find::Range { lastkey: 0, step: 1, limit: 0 },
+        &[KeySpec {
+            notes: None,
+            flags: &["RW", "access", "delete"],
+            begin: Begin::Index(1),
+            find: Find::Range {
+                lastkey: 0,
+                step: 1,
+                limit: 0,
             },
-        ],
+        }],
     ),
     (
         "zrandmember",
-        &[
-            KeySpec {
-                notes: None,
-                flags: &["RO", "access"],
-                begin: Begin::Index(1),
-                find: Find::Range { lastkey: 0, step: 1, limit: 0 },
+        &[KeySpec {
+            notes: None,
+            flags: &["RO", "access"],
+            begin: Begin::Index(1),
+            find: Find::Range {
+                lastkey: 0,
+                step: 1,
+                limit: 0,
             },
-        ],
+        }],
     ),
     (
         "zrange",
-        &[
-            KeySpec {
-                notes: None,
-                flags: &["RO", "access"],
-                begin: Begin::Index(1),
-                find: Find::Range { lastkey: 0, step: 1, limit: 0 },
+        &[KeySpec {
+            notes: None,
+            flags: &["RO", "access"],
+            begin: Begin::Index(1),
+            find: Find::Range {
+                lastkey: 0,
+                step: 1,
+                limit: 0,
             },
-        ],
+        }],
     ),
     (
         "zrangebylex",
-        &[
-            KeySpec {
-                notes: None,
-                flags: &["RO", "access"],
-                begin: Begin::Index(1),
-                find: Find::Range { lastkey: 0, step: 1, limit: 0 },
+        &[KeySpec {
+            notes: None,
+            flags: &["RO", "access"],
+            begin: Begin::Index(1),
+            find: Find::Range {
+                lastkey: 0,
+                step: 1,
+                limit: 0,
             },
-        ],
+        }],
     ),
     (
         "zrangebyscore",
-        &[
-            KeySpec {
-                notes: None,
-                flags: &["RO", "access"],
-                begin: Begin::Index(1),
-                find: Find::Range { lastkey: 0, step: 1, limit: 0 },
+        &[KeySpec {
+            notes: None,
+            flags: &["RO", "access"],
+            begin: Begin::Index(1),
+            find: Find::Range {
+                lastkey: 0,
+                step: 1,
+                limit: 0,
             },
-        ],
+        }],
     ),
     (
         "zrangestore",
@@ -1506,147 +1840,179 @@ pub(crate) static KEY_SPECS: &[(&str, &[KeySpec])] = &[
                 notes: None,
                 flags: &["OW", "update"],
                 begin: Begin::Index(1),
-                find: Find::Range { lastkey: 0, step: 1, limit: 0 },
+                find: Find::Range {
+                    lastkey: 0,
+                    step: 1,
+                    limit: 0,
+                },
             },
             KeySpec {
                 notes: None,
                 flags: &["RO", "access"],
                 begin: Begin::Index(2),
-                find: Find::Range { lastkey: 0, step: 1, limit: 0 },
+                find: Find::Range {
+                    lastkey: 0,
+                    step: 1,
+                    limit: 0,
+                },
             },
         ],
     ),
     (
         "zrank",
-        &[
-            KeySpec {
-                notes: None,
-                flags: &["RO", "access"],
-                begin: Begin::Index(1),
-                find: Find::Range { lastkey: 0, step: 1, limit: 0 },
+        &[KeySpec {
+            notes: None,
+            flags: &["RO", "access"],
+            begin: Begin::Index(1),
+            find: Find::Range {
+                lastkey: 0,
+                step: 1,
+                limit: 0,
             },
-        ],
+        }],
     ),
     (
         "zrem",
-        &[
-            KeySpec {
-                notes: None,
-                flags: &["RW", "delete"],
-                begin: Begin::Index(1),
-                find: Find::Range { lastkey: 0, step: 1, limit: 0 },
+        &[KeySpec {
+            notes: None,
+            flags: &["RW", "delete"],
+            begin: Begin::Index(1),
+            find: Find::Range {
+                lastkey: 0,
+                step: 1,
+                limit: 0,
             },
-        ],
+        }],
     ),
     (
         "zremrangebylex",
-        &[
-            KeySpec {
-                notes: None,
-                flags: &["RW", "delete"],
-                begin: Begin::Index(1),
-                find: Find::Range { lastkey: 0, step: 1, limit: 0 },
+        &[KeySpec {
+            notes: None,
+            flags: &["RW", "delete"],
+            begin: Begin::Index(1),
+            find: Find::Range {
+                lastkey: 0,
+                step: 1,
+                limit: 0,
             },
-        ],
+        }],
     ),
     (
         "zremrangebyrank",
-        &[
-            KeySpec {
-                notes: None,
-                flags: &["RW", "delete"],
-                begin: Begin::Index(1),
-                find: Find::Range { lastkey: 0, step: 1, limit: 0 },
+        &[KeySpec {
+            notes: None,
+            flags: &["RW", "delete"],
+            begin: Begin::Index(1),
+            find: Find::Range {
+                lastkey: 0,
+                step: 1,
+                limit: 0,
             },
-        ],
+        }],
     ),
     (
         "zremrangebyscore",
-        &[
-            KeySpec {
-                notes: None,
-                flags: &["RW", "delete"],
-                begin: Begin::Index(1),
-                find: Find::Range { lastkey: 0, step: 1, limit: 0 },
+        &[KeySpec {
+            notes: None,
+            flags: &["RW", "delete"],
+            begin: Begin::Index(1),
+            find: Find::Range {
+                lastkey: 0,
+                step: 1,
+                limit: 0,
             },
-        ],
+        }],
     ),
     (
         "zrevrange",
-        &[
-            KeySpec {
-                notes: None,
-                flags: &["RO", "access"],
-                begin: Begin::Index(1),
-                find: Find::Range { lastkey: 0, step: 1, limit: 0 },
+        &[KeySpec {
+            notes: None,
+            flags: &["RO", "access"],
+            begin: Begin::Index(1),
+            find: Find::Range {
+                lastkey: 0,
+                step: 1,
+                limit: 0,
             },
-        ],
+        }],
     ),
     (
         "zrevrangebylex",
-        &[
-            KeySpec {
-                notes: None,
-                flags: &["RO", "access"],
-                begin: Begin::Index(1),
-                find: Find::Range { lastkey: 0, step: 1, limit: 0 },
+        &[KeySpec {
+            notes: None,
+            flags: &["RO", "access"],
+            begin: Begin::Index(1),
+            find: Find::Range {
+                lastkey: 0,
+                step: 1,
+                limit: 0,
             },
-        ],
+        }],
     ),
     (
         "zrevrangebyscore",
-        &[
-            KeySpec {
-                notes: None,
-                flags: &["RO", "access"],
-                begin: Begin::Index(1),
-                find: Find::Range { lastkey: 0, step: 1, limit: 0 },
+        &[KeySpec {
+            notes: None,
+            flags: &["RO", "access"],
+            begin: Begin::Index(1),
+            find: Find::Range {
+                lastkey: 0,
+                step: 1,
+                limit: 0,
             },
-        ],
+        }],
     ),
     (
         "zrevrank",
-        &[
-            KeySpec {
-                notes: None,
-                flags: &["RO", "access"],
-                begin: Begin::Index(1),
-                find: Find::Range { lastkey: 0, step: 1, limit: 0 },
+        &[KeySpec {
+            notes: None,
+            flags: &["RO", "access"],
+            begin: Begin::Index(1),
+            find: Find::Range {
+                lastkey: 0,
+                step: 1,
+                limit: 0,
             },
-        ],
+        }],
     ),
     (
         "zscan",
-        &[
-            KeySpec {
-                notes: None,
-                flags: &["RO", "access"],
-                begin: Begin::Index(1),
-                find: Find::Range { lastkey: 0, step: 1, limit: 0 },
+        &[KeySpec {
+            notes: None,
+            flags: &["RO", "access"],
+            begin: Begin::Index(1),
+            find: Find::Range {
+                lastkey: 0,
+                step: 1,
+                limit: 0,
             },
-        ],
+        }],
     ),
     (
         "zscore",
-        &[
-            KeySpec {
-                notes: None,
-                flags: &["RO", "access"],
-                begin: Begin::Index(1),
-                find: Find::Range { lastkey: 0, step: 1, limit: 0 },
+        &[KeySpec {
+            notes: None,
+            flags: &["RO", "access"],
+            begin: Begin::Index(1),
+            find: Find::Range {
+                lastkey: 0,
+                step: 1,
+                limit: 0,
             },
-        ],
+        }],
     ),
     (
         "zunion",
-        &[
-            KeySpec {
-                notes: None,
-                flags: &["RO", "access"],
-                begin: Begin::Index(1),
-                find: Find::Keynum { index: 0, first: 1, step: 1 },
+        &[KeySpec {
+            notes: None,
+            flags: &["RO", "access"],
+            begin: Begin::Index(1),
+            find: Find::Keynum {
+                index: 0,
+                first: 1,
+                step: 1,
             },
-        ],
+        }],
     ),
     (
         "zunionstore",
@@ -1655,13 +2021,21 @@ pub(crate) static KEY_SPECS: &[(&str, &[KeySpec])] = &[
                 notes: None,
                 flags: &["OW", "update"],
                 begin: Begin::Index(1),
-                find: Find::Range { lastkey: 0, step: 1, limit: 0 },
+                find: Find::Range {
+                    lastkey: 0,
+                    step: 1,
+                    limit: 0,
+                },
             },
             KeySpec {
                 notes: None,
                 flags: &["RO", "access"],
                 begin: Begin::Index(2),
-                find: Find::Keynum { index: 0, first: 1, step: 1 },
+                find: Find::Keynum {
+                    index: 0,
+                    first: 1,
+                    step: 1,
+                },
             },
         ],
     ),

@@ -20,7 +20,10 @@ use crate::introspect::resident_set_bytes;
 #[derive(Debug)]
 pub(crate) enum MemoryCommand {
     /// `USAGE key [SAMPLES n]`: `samples` is `usize::MAX` for all.
-    Usage { key: Bytes, samples: usize },
+    Usage {
+        key: Bytes,
+        samples: usize,
+    },
     Stats,
     Doctor,
     MallocStats,
@@ -166,7 +169,10 @@ async fn stats<D: Db>(cx: &mut Cx<'_, D>) {
     for (name, value) in [
         ("overhead.total", overhead),
         ("keys.count", keys as u64),
-        ("keys.bytes-per-key", if keys == 0 { 0 } else { net / keys as u64 }),
+        (
+            "keys.bytes-per-key",
+            if keys == 0 { 0 } else { net / keys as u64 },
+        ),
         ("dataset.bytes", dataset),
     ] {
         reply.bulk(name.as_bytes());
@@ -189,11 +195,7 @@ async fn stats<D: Db>(cx: &mut Cx<'_, D>) {
         reply.bulk(name.as_bytes());
         reply.int(i64::try_from(bytes).unwrap_or(i64::MAX));
     }
-    for name in [
-        "allocator-fragmentation",
-        "allocator-rss",
-        "rss-overhead",
-    ] {
+    for name in ["allocator-fragmentation", "allocator-rss", "rss-overhead"] {
         reply.bulk(format!("{name}.ratio").as_bytes());
         reply.double(1.0);
         reply.bulk(format!("{name}.bytes").as_bytes());

@@ -30,8 +30,6 @@ use sharedkv_commands::{Error, Reply, Spec, is};
 use sharedkv_db::{Db, DbIndex, parse_i64};
 use tokio_util::sync::CancellationToken;
 
-
-
 use crate::Shared;
 use crate::error::CommandError;
 use crate::introspect::REDIS_VERSION;
@@ -182,10 +180,9 @@ pub(crate) fn parse(
         AdminId::Role => C::Role,
         AdminId::Wait => {
             // Redis reads the timeout first, then the count.
-            let timeout = args
-                .get(2)
-                .and_then(|w| parse_i64(w))
-                .ok_or(Error::Fixed("ERR timeout is not an integer or out of range"))?;
+            let timeout = args.get(2).and_then(|w| parse_i64(w)).ok_or(Error::Fixed(
+                "ERR timeout is not an integer or out of range",
+            ))?;
             if timeout < 0 {
                 return Err(Error::Fixed("ERR timeout is negative").into());
             }
@@ -418,7 +415,9 @@ fn unix_now() -> (i64, i64) {
 /// the line Redis ends it with.
 fn lolwut(version: i64) -> String {
     match version {
-        5 => format!("\nGeorg Nees - schotter, plotter on paper, 1968. Redis ver. {REDIS_VERSION}\n"),
+        5 => {
+            format!("\nGeorg Nees - schotter, plotter on paper, 1968. Redis ver. {REDIS_VERSION}\n")
+        }
         6 => format!(
             "\nDedicated to the 8 bit game developers of past and present.\n\
              Original 8 bit image from Plaguemon by hikikomori. Redis ver. {REDIS_VERSION}\n"
@@ -470,8 +469,15 @@ mod tests {
     fn lolwut_version_line() {
         for version in [5, 6, 7, 1, -3] {
             let text = lolwut(version);
-            let last = text.trim_end_matches('\n').lines().last().unwrap_or_default();
-            assert!(last.ends_with(&format!("Redis ver. {REDIS_VERSION}")), "{text:?}");
+            let last = text
+                .trim_end_matches('\n')
+                .lines()
+                .last()
+                .unwrap_or_default();
+            assert!(
+                last.ends_with(&format!("Redis ver. {REDIS_VERSION}")),
+                "{text:?}"
+            );
         }
     }
 }

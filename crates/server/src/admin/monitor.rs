@@ -200,7 +200,12 @@ mod tests {
     fn line_format() {
         let at = UNIX_EPOCH + Duration::from_micros(1_339_518_083_007_412);
         let addr: SocketAddr = "127.0.0.1:60866".parse().unwrap();
-        let argv = args(&[b"set", b"a b", b"x\"y\\z\nw\r\t\x07\x08", b"\xff\x01\xc3\xa9"]);
+        let argv = args(&[
+            b"set",
+            b"a b",
+            b"x\"y\\z\nw\r\t\x07\x08",
+            b"\xff\x01\xc3\xa9",
+        ]);
         assert_eq!(
             &format_line(at, 3, addr, &argv, 0..0)[..],
             &b"+1339518083.007412 [3 127.0.0.1:60866] \"set\" \"a b\" \

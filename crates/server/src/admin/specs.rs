@@ -56,10 +56,7 @@ pub(crate) static COMMANDS: &[Spec] = &[
         since: "3.0.0",
         group: "generic",
         complexity: "O(1)",
-        args: &[
-            arg!("numreplicas", Integer),
-            arg!("timeout", Integer),
-        ],
+        args: &[arg!("numreplicas", Integer), arg!("timeout", Integer)],
         subcommands: &[],
     },
     Spec {
@@ -72,9 +69,7 @@ pub(crate) static COMMANDS: &[Spec] = &[
         since: "5.0.0",
         group: "server",
         complexity: "",
-        args: &[
-            arg!("version", Integer, token: Some("VERSION"), optional: true),
-        ],
+        args: &[arg!("version", Integer, token: Some("VERSION"), optional: true)],
         subcommands: &[],
     },
     Spec {
@@ -99,9 +94,7 @@ pub(crate) static COMMANDS: &[Spec] = &[
                 since: "7.0.0",
                 group: "scripting",
                 complexity: "O(1)",
-                args: &[
-                    arg!("library-name", String),
-                ],
+                args: &[arg!("library-name", String)],
                 subcommands: &[],
             },
             Spec {
@@ -127,12 +120,10 @@ pub(crate) static COMMANDS: &[Spec] = &[
                 since: "7.0.0",
                 group: "scripting",
                 complexity: "O(N) where N is the number of functions deleted",
-                args: &[
-                    arg!("async", OneOf, optional: true, args: &[
-                        arg!("async", PureToken, token: Some("ASYNC")),
-                        arg!("sync", PureToken, token: Some("SYNC")),
-                    ]),
-                ],
+                args: &[arg!("async", OneOf, optional: true, args: &[
+                    arg!("async", PureToken, token: Some("ASYNC")),
+                    arg!("sync", PureToken, token: Some("SYNC")),
+                ])],
                 subcommands: &[],
             },
             Spec {
@@ -231,7 +222,13 @@ pub(crate) static COMMANDS: &[Spec] = &[
     Spec {
         name: "fcall",
         arity: -3,
-        flags: &["noscript", "stale", "skip_monitor", "no_mandatory_keys", "movablekeys"],
+        flags: &[
+            "noscript",
+            "stale",
+            "skip_monitor",
+            "no_mandatory_keys",
+            "movablekeys",
+        ],
         keys: (0, 0, 0),
         acl: &["@slow", "@scripting"],
         summary: "Invoke a function",
@@ -249,7 +246,14 @@ pub(crate) static COMMANDS: &[Spec] = &[
     Spec {
         name: "fcall_ro",
         arity: -3,
-        flags: &["readonly", "noscript", "stale", "skip_monitor", "no_mandatory_keys", "movablekeys"],
+        flags: &[
+            "readonly",
+            "noscript",
+            "stale",
+            "skip_monitor",
+            "no_mandatory_keys",
+            "movablekeys",
+        ],
         keys: (0, 0, 0),
         acl: &["@slow", "@scripting"],
         summary: "Invoke a read-only function",
@@ -267,7 +271,14 @@ pub(crate) static COMMANDS: &[Spec] = &[
     Spec {
         name: "shutdown",
         arity: -1,
-        flags: &["admin", "noscript", "loading", "stale", "no_multi", "allow_busy"],
+        flags: &[
+            "admin",
+            "noscript",
+            "loading",
+            "stale",
+            "no_multi",
+            "allow_busy",
+        ],
         keys: (0, 0, 0),
         acl: &["@admin", "@slow", "@dangerous"],
         summary: "Synchronously save the dataset to disk and then shut down the server",

@@ -1393,7 +1393,7 @@ impl RedisServer {
             let child = Command::new(&binary)
                 .args(["--port", &addr.port().to_string()])
                 .args(["--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
-                .args(["--daemonize", "no"])
+                .args(["--daemonize", "no", "--enable-debug-command", "local"])
                 .stdin(Stdio::null())
                 .stdout(Stdio::null())
                 .stderr(Stdio::null())

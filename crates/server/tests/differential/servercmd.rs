@@ -2,8 +2,9 @@
 //! `COMMAND GETKEYS` and `GETKEYSANDFLAGS` over the commands both servers
 //! know (with and without keys, movable keys, options that change the
 //! flags), `COMMAND LIST FILTERBY` (as a set: Redis lists in hash order;
-//! only categories and patterns whose every command sharedkv has),
-//! and `DEBUG PROTOCOL`'s typed replies.
+//! only categories and patterns whose every command sharedkv has), and
+//! `DEBUG PROTOCOL`'s typed replies (redis-server runs with
+//! `--enable-debug-command local` for it).
 //!
 //! Commands sharedkv does not have (`EVAL`, `GEORADIUS`, ...) are not
 //! asked about: Redis finds their keys where sharedkv knows no command.
@@ -14,10 +15,40 @@ use super::*;
 /// key, a range, every other argument, a key count, a store key, flags
 /// that follow the options.
 const NAMES: &[&str] = &[
-    "get", "set", "SET", "mset", "del", "rename", "lmove", "copy", "zunionstore", "zinterstore",
-    "zunion", "zdiff", "sintercard", "zintercard", "lmpop", "zmpop", "sort", "sort_ro", "bitfield",
-    "bitfield_ro", "bitop", "lcs", "object", "memory", "ping", "client", "echo", "hset", "smove",
-    "zrangestore", "msetnx", "config", "command", "nosuch",
+    "get",
+    "set",
+    "SET",
+    "mset",
+    "del",
+    "rename",
+    "lmove",
+    "copy",
+    "zunionstore",
+    "zinterstore",
+    "zunion",
+    "zdiff",
+    "sintercard",
+    "zintercard",
+    "lmpop",
+    "zmpop",
+    "sort",
+    "sort_ro",
+    "bitfield",
+    "bitfield_ro",
+    "bitop",
+    "lcs",
+    "object",
+    "memory",
+    "ping",
+    "client",
+    "echo",
+    "hset",
+    "smove",
+    "zrangestore",
+    "msetnx",
+    "config",
+    "command",
+    "nosuch",
 ];
 
 /// Words that meet the commands' options and counts.
@@ -41,8 +72,8 @@ pub(super) static ENTRIES: &[Entry] = &[
             any_of(&["FILTERBY", "filterby", "FOO"]),
             any_of(&["ACLCAT", "pattern", "MODULE", "foo"]),
             any_of(&[
-                "hash", "Set", "string", "bitmap", "@hash", "nosuch", "h*", "OBJECT|*",
-                "[b-c]it*", "inc*", "z?add", "",
+                "hash", "Set", "string", "bitmap", "@hash", "nosuch", "h*", "OBJECT|*", "[b-c]it*",
+                "inc*", "z?add", "",
             ]),
         ])
     })
@@ -51,5 +82,19 @@ pub(super) static ENTRIES: &[Entry] = &[
     // Junk would make it a plain COMMAND LIST: every command, which the
     // two servers do not share.
     .no_junk()
+    .weight(1),
+    // `push` and `attrib` are left out: in RESP3 each answers two frames,
+    // which the comparison reads as two replies (server_cmd.rs checks
+    // them).
+    entry("debug", || {
+        seq(vec![
+            word("PROTOCOL"),
+            any_of(&[
+                "string", "integer", "double", "bignum", "null", "array", "set", "map", "verbatim",
+                "true", "false", "TRUE", "foo", "",
+            ]),
+        ])
+    })
+    .server()
     .weight(1),
 ];
