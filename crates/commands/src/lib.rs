@@ -53,7 +53,7 @@ pub use error::{Error, c_str};
 pub use glob::matches as glob_matches;
 pub use reply::Reply;
 pub use settings::{Settings, Thresholds};
-pub use spec::{Arg, ArgKind, Spec, encode_docs, encode_info};
+pub use spec::{Arg, ArgKind, Spec, encode_docs, encode_info, encode_info_with};
 pub use stored::{READ_CHUNK, stored};
 pub use time::{deadline_at_unix, deadline_in, unix_millis_at, unix_now_millis};
 

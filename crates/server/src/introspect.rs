@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use std::sync::atomic::Ordering;
 
 use bytes::Bytes;
-use sharedkv_commands::{Reply, Spec, encode_docs, encode_info};
+use sharedkv_commands::{Reply, Spec, encode_docs};
 use sharedkv_db::{Db, DbIndex};
 
 use crate::Shared;
@@ -227,6 +227,11 @@ pub(crate) fn hello(reply: &mut Reply<'_>, client_id: u64) {
     }
     reply.bulk(b"modules");
     reply.array(0);
+}
+
+/// A command's `COMMAND INFO` entry, with Redis 7.0's tips and key specs.
+fn encode_info(reply: &mut Reply<'_>, spec: &Spec) {
+    sharedkv_commands::encode_info_with(reply, spec, crate::admin::encode_tips_and_key_specs);
 }
 
 /// `COMMAND` and `COMMAND INFO` without names: every command.

@@ -10,7 +10,7 @@ use bytes::Bytes;
 use sharedkv_commands::{Error, Reply, Spec, is};
 use sharedkv_db::parse_i64;
 
-use super::key_specs::{Begin, Find, KEY_SPECS, KeySpec};
+use super::key_specs::{Begin, Find, KEY_SPECS, KeySpec, TIPS};
 use crate::table;
 
 /// The key specs of the command named `name` (a full name: `get`,
@@ -19,6 +19,96 @@ pub(crate) fn key_specs_of(name: &str) -> &'static [KeySpec] {
     KEY_SPECS
         .binary_search_by(|(n, _)| n.cmp(&name))
         .map_or(&[], |i| KEY_SPECS.get(i).map_or(&[], |(_, specs)| *specs))
+}
+
+/// The tips of the command named `name`, or none.
+fn tips_of(name: &str) -> &'static [&'static str] {
+    TIPS.binary_search_by(|(n, _)| n.cmp(&name))
+        .map_or(&[], |i| TIPS.get(i).map_or(&[], |(_, tips)| *tips))
+}
+
+/// Writes a command's tips and key specs, the seventh and eighth elements
+/// of its `COMMAND INFO` entry, as Redis 7.0 writes them: a set of tips,
+/// and a set of maps (notes, flags, begin_search, find_keys), sets and
+/// maps in RESP3.
+pub(crate) fn encode_tips_and_key_specs(reply: &mut Reply<'_>, spec: &Spec) {
+    let tips = tips_of(spec.name);
+    reply.set(tips.len());
+    for tip in tips {
+        reply.bulk(tip.as_bytes());
+    }
+    let specs = key_specs_of(spec.name);
+    reply.set(specs.len());
+    for key_spec in specs {
+        reply.map(3 + usize::from(key_spec.notes.is_some()));
+        if let Some(notes) = key_spec.notes {
+            reply.bulk(b"notes");
+            reply.bulk(notes.as_bytes());
+        }
+        reply.bulk(b"flags");
+        reply.set(key_spec.flags.len());
+        for flag in key_spec.flags {
+            reply.simple(flag.as_bytes());
+        }
+        reply.bulk(b"begin_search");
+        reply.map(2);
+        reply.bulk(b"type");
+        match key_spec.begin {
+            Begin::Index(index) => {
+                reply.bulk(b"index");
+                reply.bulk(b"spec");
+                reply.map(1);
+                reply.bulk(b"index");
+                reply.int(i64::from(index));
+            }
+            Begin::Keyword(keyword, from) => {
+                reply.bulk(b"keyword");
+                reply.bulk(b"spec");
+                reply.map(2);
+                reply.bulk(b"keyword");
+                reply.bulk(keyword.as_bytes());
+                reply.bulk(b"startfrom");
+                reply.int(i64::from(from));
+            }
+            Begin::Unknown => {
+                reply.bulk(b"unknown");
+                reply.bulk(b"spec");
+                reply.map(0);
+            }
+        }
+        reply.bulk(b"find_keys");
+        reply.map(2);
+        reply.bulk(b"type");
+        match key_spec.find {
+            Find::Range {
+                lastkey,
+                step,
+                limit,
+            } => {
+                reply.bulk(b"range");
+                reply.bulk(b"spec");
+                reply.map(3);
+                for (name, n) in [("lastkey", lastkey), ("keystep", step), ("limit", limit)] {
+                    reply.bulk(name.as_bytes());
+                    reply.int(i64::from(n));
+                }
+            }
+            Find::Keynum { index, first, step } => {
+                reply.bulk(b"keynum");
+                reply.bulk(b"spec");
+                reply.map(3);
+                for (name, n) in [("keynumidx", index), ("firstkey", first), ("keystep", step)] {
+                    reply.bulk(name.as_bytes());
+                    reply.int(i64::from(n));
+                }
+            }
+            Find::Unknown => {
+                reply.bulk(b"unknown");
+                reply.bulk(b"spec");
+                reply.map(0);
+            }
+        }
+    }
 }
 
 /// One key found: its index in the command's arguments, and its flags.
@@ -33,7 +123,8 @@ pub(crate) fn run(reply: &mut Reply<'_>, argv: &[Bytes], with_flags: bool) {
         return reply.error(&Error::Fixed("ERR Invalid command specified"));
     };
     let specs = key_specs_of(spec.name);
-    if specs.is_empty() {
+    // Specs of what is no key (a shard channel) do not count.
+    if specs.iter().all(|s| s.flags.contains(&"not_key")) {
         return reply.error(&Error::Fixed("ERR The command has no key arguments"));
     }
     if !spec.accepts(argv.len()) {
@@ -87,6 +178,9 @@ fn by_specs(specs: &'static [KeySpec], argv: &[Bytes]) -> Option<Vec<Found>> {
     let argc = i64::try_from(argv.len()).ok()?;
     let mut keys = Vec::new();
     for spec in specs {
+        if spec.flags.contains(&"not_key") {
+            continue;
+        }
         let first = match spec.begin {
             Begin::Index(i) => i64::from(i),
             Begin::Keyword(keyword, from) => {
@@ -223,6 +317,8 @@ mod tests {
     #[test]
     fn key_specs_are_sorted() {
         assert!(KEY_SPECS.windows(2).all(|w| w[0].0 < w[1].0));
+        assert!(TIPS.windows(2).all(|w| w[0].0 < w[1].0));
+        assert_eq!(tips_of("time"), ["nondeterministic_output"]);
         assert!(!key_specs_of("get").is_empty());
         assert!(key_specs_of("ping").is_empty());
     }

@@ -1,14 +1,15 @@
-//! Redis 7.0.15's key specs of the commands sharedkv knows, as its
-//! `COMMAND INFO` reports them: where each command's keys are, and what it
-//! does to them. `COMMAND GETKEYS` and `GETKEYSANDFLAGS` read them (see
-//! `getkeys`). Facts, copied from redis-server; sorted by name.
+//! Redis 7.0.15's key specs and command tips, as its `COMMAND INFO`
+//! reports them: where each command's keys are and what it does to them
+//! (`COMMAND GETKEYS`, see `getkeys`), and the tips clients read
+//! (`nondeterministic_output`, the cluster request and response policies).
+//! Facts, copied from redis-server, for every Redis command, so that a
+//! command added to sharedkv finds its own; sorted by name.
 
 /// One key spec: how to find some of a command's keys in its arguments,
 /// and the flags of those keys.
 #[derive(Debug)]
 pub(crate) struct KeySpec {
     /// Redis's note on the spec, if any.
-    #[allow(dead_code)]
     pub(crate) notes: Option<&'static str>,
     /// `RW`, `RO`, `OW`, `RM`, then `access`, `update`, `insert`,
     /// `delete`, ..., in Redis's order.
@@ -24,7 +25,6 @@ pub(crate) enum Begin {
     Index(i32),
     /// After this keyword, searched for from this index (negative: from
     /// the end, backwards).
-    #[allow(dead_code)]
     Keyword(&'static str, i32),
     /// Only the command's own code knows (`SORT`'s `STORE`).
     Unknown,
@@ -136,6 +136,134 @@ pub(crate) static KEY_SPECS: &[(&str, &[KeySpec])] = &[
         }],
     ),
     (
+        "blmove",
+        &[
+            KeySpec {
+                notes: None,
+                flags: &["RW", "access", "delete"],
+                begin: Begin::Index(1),
+                find: Find::Range {
+                    lastkey: 0,
+                    step: 1,
+                    limit: 0,
+                },
+            },
+            KeySpec {
+                notes: None,
+                flags: &["RW", "insert"],
+                begin: Begin::Index(2),
+                find: Find::Range {
+                    lastkey: 0,
+                    step: 1,
+                    limit: 0,
+                },
+            },
+        ],
+    ),
+    (
+        "blmpop",
+        &[KeySpec {
+            notes: None,
+            flags: &["RW", "access", "delete"],
+            begin: Begin::Index(2),
+            find: Find::Keynum {
+                index: 0,
+                first: 1,
+                step: 1,
+            },
+        }],
+    ),
+    (
+        "blpop",
+        &[KeySpec {
+            notes: None,
+            flags: &["RW", "access", "delete"],
+            begin: Begin::Index(1),
+            find: Find::Range {
+                lastkey: -2,
+                step: 1,
+                limit: 0,
+            },
+        }],
+    ),
+    (
+        "brpop",
+        &[KeySpec {
+            notes: None,
+            flags: &["RW", "access", "delete"],
+            begin: Begin::Index(1),
+            find: Find::Range {
+                lastkey: -2,
+                step: 1,
+                limit: 0,
+            },
+        }],
+    ),
+    (
+        "brpoplpush",
+        &[
+            KeySpec {
+                notes: None,
+                flags: &["RW", "access", "delete"],
+                begin: Begin::Index(1),
+                find: Find::Range {
+                    lastkey: 0,
+                    step: 1,
+                    limit: 0,
+                },
+            },
+            KeySpec {
+                notes: None,
+                flags: &["RW", "insert"],
+                begin: Begin::Index(2),
+                find: Find::Range {
+                    lastkey: 0,
+                    step: 1,
+                    limit: 0,
+                },
+            },
+        ],
+    ),
+    (
+        "bzmpop",
+        &[KeySpec {
+            notes: None,
+            flags: &["RW", "access", "delete"],
+            begin: Begin::Index(2),
+            find: Find::Keynum {
+                index: 0,
+                first: 1,
+                step: 1,
+            },
+        }],
+    ),
+    (
+        "bzpopmax",
+        &[KeySpec {
+            notes: None,
+            flags: &["RW", "access", "delete"],
+            begin: Begin::Index(1),
+            find: Find::Range {
+                lastkey: -2,
+                step: 1,
+                limit: 0,
+            },
+        }],
+    ),
+    (
+        "bzpopmin",
+        &[KeySpec {
+            notes: None,
+            flags: &["RW", "access", "delete"],
+            begin: Begin::Index(1),
+            find: Find::Range {
+                lastkey: -2,
+                step: 1,
+                limit: 0,
+            },
+        }],
+    ),
+    (
         "copy",
         &[
             KeySpec {
@@ -196,6 +324,75 @@ pub(crate) static KEY_SPECS: &[(&str, &[KeySpec])] = &[
                 lastkey: -1,
                 step: 1,
                 limit: 0,
+            },
+        }],
+    ),
+    (
+        "dump",
+        &[KeySpec {
+            notes: None,
+            flags: &["RO", "access"],
+            begin: Begin::Index(1),
+            find: Find::Range {
+                lastkey: 0,
+                step: 1,
+                limit: 0,
+            },
+        }],
+    ),
+    (
+        "eval",
+        &[KeySpec {
+            notes: Some(
+                "We cannot tell how the keys will be used so we assume the worst, RW and UPDATE",
+            ),
+            flags: &["RW", "access", "update"],
+            begin: Begin::Index(2),
+            find: Find::Keynum {
+                index: 0,
+                first: 1,
+                step: 1,
+            },
+        }],
+    ),
+    (
+        "eval_ro",
+        &[KeySpec {
+            notes: Some(
+                "We cannot tell how the keys will be used so we assume the worst, RO and ACCESS",
+            ),
+            flags: &["RO", "access"],
+            begin: Begin::Index(2),
+            find: Find::Keynum {
+                index: 0,
+                first: 1,
+                step: 1,
+            },
+        }],
+    ),
+    (
+        "evalsha",
+        &[KeySpec {
+            notes: None,
+            flags: &["RW", "access", "update"],
+            begin: Begin::Index(2),
+            find: Find::Keynum {
+                index: 0,
+                first: 1,
+                step: 1,
+            },
+        }],
+    ),
+    (
+        "evalsha_ro",
+        &[KeySpec {
+            notes: None,
+            flags: &["RO", "access"],
+            begin: Begin::Index(2),
+            find: Find::Keynum {
+                index: 0,
+                first: 1,
+                step: 1,
             },
         }],
     ),
@@ -280,6 +477,192 @@ pub(crate) static KEY_SPECS: &[(&str, &[KeySpec])] = &[
                 step: 1,
             },
         }],
+    ),
+    (
+        "geoadd",
+        &[KeySpec {
+            notes: None,
+            flags: &["RW", "update"],
+            begin: Begin::Index(1),
+            find: Find::Range {
+                lastkey: 0,
+                step: 1,
+                limit: 0,
+            },
+        }],
+    ),
+    (
+        "geodist",
+        &[KeySpec {
+            notes: None,
+            flags: &["RO", "access"],
+            begin: Begin::Index(1),
+            find: Find::Range {
+                lastkey: 0,
+                step: 1,
+                limit: 0,
+            },
+        }],
+    ),
+    (
+        "geohash",
+        &[KeySpec {
+            notes: None,
+            flags: &["RO", "access"],
+            begin: Begin::Index(1),
+            find: Find::Range {
+                lastkey: 0,
+                step: 1,
+                limit: 0,
+            },
+        }],
+    ),
+    (
+        "geopos",
+        &[KeySpec {
+            notes: None,
+            flags: &["RO", "access"],
+            begin: Begin::Index(1),
+            find: Find::Range {
+                lastkey: 0,
+                step: 1,
+                limit: 0,
+            },
+        }],
+    ),
+    (
+        "georadius",
+        &[
+            KeySpec {
+                notes: None,
+                flags: &["RO", "access"],
+                begin: Begin::Index(1),
+                find: Find::Range {
+                    lastkey: 0,
+                    step: 1,
+                    limit: 0,
+                },
+            },
+            KeySpec {
+                notes: None,
+                flags: &["OW", "update"],
+                begin: Begin::Keyword("STORE", 6),
+                find: Find::Range {
+                    lastkey: 0,
+                    step: 1,
+                    limit: 0,
+                },
+            },
+            KeySpec {
+                notes: None,
+                flags: &["OW", "update"],
+                begin: Begin::Keyword("STOREDIST", 6),
+                find: Find::Range {
+                    lastkey: 0,
+                    step: 1,
+                    limit: 0,
+                },
+            },
+        ],
+    ),
+    (
+        "georadius_ro",
+        &[KeySpec {
+            notes: None,
+            flags: &["RO", "access"],
+            begin: Begin::Index(1),
+            find: Find::Range {
+                lastkey: 0,
+                step: 1,
+                limit: 0,
+            },
+        }],
+    ),
+    (
+        "georadiusbymember",
+        &[
+            KeySpec {
+                notes: None,
+                flags: &["RO", "access"],
+                begin: Begin::Index(1),
+                find: Find::Range {
+                    lastkey: 0,
+                    step: 1,
+                    limit: 0,
+                },
+            },
+            KeySpec {
+                notes: None,
+                flags: &["OW", "update"],
+                begin: Begin::Keyword("STORE", 5),
+                find: Find::Range {
+                    lastkey: 0,
+                    step: 1,
+                    limit: 0,
+                },
+            },
+            KeySpec {
+                notes: None,
+                flags: &["OW", "update"],
+                begin: Begin::Keyword("STOREDIST", 5),
+                find: Find::Range {
+                    lastkey: 0,
+                    step: 1,
+                    limit: 0,
+                },
+            },
+        ],
+    ),
+    (
+        "georadiusbymember_ro",
+        &[KeySpec {
+            notes: None,
+            flags: &["RO", "access"],
+            begin: Begin::Index(1),
+            find: Find::Range {
+                lastkey: 0,
+                step: 1,
+                limit: 0,
+            },
+        }],
+    ),
+    (
+        "geosearch",
+        &[KeySpec {
+            notes: None,
+            flags: &["RO", "access"],
+            begin: Begin::Index(1),
+            find: Find::Range {
+                lastkey: 0,
+                step: 1,
+                limit: 0,
+            },
+        }],
+    ),
+    (
+        "geosearchstore",
+        &[
+            KeySpec {
+                notes: None,
+                flags: &["OW", "update"],
+                begin: Begin::Index(1),
+                find: Find::Range {
+                    lastkey: 0,
+                    step: 1,
+                    limit: 0,
+                },
+            },
+            KeySpec {
+                notes: None,
+                flags: &["RO", "access"],
+                begin: Begin::Index(2),
+                find: Find::Range {
+                    lastkey: 0,
+                    step: 1,
+                    limit: 0,
+                },
+            },
+        ],
     ),
     (
         "get",
@@ -827,6 +1210,31 @@ pub(crate) static KEY_SPECS: &[(&str, &[KeySpec])] = &[
         }],
     ),
     (
+        "migrate",
+        &[
+            KeySpec {
+                notes: None,
+                flags: &["RW", "access", "delete"],
+                begin: Begin::Index(3),
+                find: Find::Range {
+                    lastkey: 0,
+                    step: 1,
+                    limit: 0,
+                },
+            },
+            KeySpec {
+                notes: None,
+                flags: &["RW", "access", "delete", "incomplete"],
+                begin: Begin::Keyword("KEYS", -2),
+                find: Find::Range {
+                    lastkey: -1,
+                    step: 1,
+                    limit: 0,
+                },
+            },
+        ],
+    ),
+    (
         "move",
         &[KeySpec {
             notes: None,
@@ -970,6 +1378,72 @@ pub(crate) static KEY_SPECS: &[(&str, &[KeySpec])] = &[
         }],
     ),
     (
+        "pfadd",
+        &[KeySpec {
+            notes: None,
+            flags: &["RW", "insert"],
+            begin: Begin::Index(1),
+            find: Find::Range {
+                lastkey: 0,
+                step: 1,
+                limit: 0,
+            },
+        }],
+    ),
+    (
+        "pfcount",
+        &[KeySpec {
+            notes: Some(
+                "RW because it may change the internal representation of the key, and propagate to replicas",
+            ),
+            flags: &["RW", "access"],
+            begin: Begin::Index(1),
+            find: Find::Range {
+                lastkey: -1,
+                step: 1,
+                limit: 0,
+            },
+        }],
+    ),
+    (
+        "pfdebug",
+        &[KeySpec {
+            notes: None,
+            flags: &["RW", "access"],
+            begin: Begin::Index(2),
+            find: Find::Range {
+                lastkey: 0,
+                step: 1,
+                limit: 0,
+            },
+        }],
+    ),
+    (
+        "pfmerge",
+        &[
+            KeySpec {
+                notes: None,
+                flags: &["RW", "access", "insert"],
+                begin: Begin::Index(1),
+                find: Find::Range {
+                    lastkey: 0,
+                    step: 1,
+                    limit: 0,
+                },
+            },
+            KeySpec {
+                notes: None,
+                flags: &["RO", "access"],
+                begin: Begin::Index(2),
+                find: Find::Range {
+                    lastkey: -1,
+                    step: 1,
+                    limit: 0,
+                },
+            },
+        ],
+    ),
+    (
         "psetex",
         &[KeySpec {
             notes: None,
@@ -1044,6 +1518,32 @@ pub(crate) static KEY_SPECS: &[(&str, &[KeySpec])] = &[
                 },
             },
         ],
+    ),
+    (
+        "restore",
+        &[KeySpec {
+            notes: None,
+            flags: &["OW", "update"],
+            begin: Begin::Index(1),
+            find: Find::Range {
+                lastkey: 0,
+                step: 1,
+                limit: 0,
+            },
+        }],
+    ),
+    (
+        "restore-asking",
+        &[KeySpec {
+            notes: None,
+            flags: &["OW", "update"],
+            begin: Begin::Index(1),
+            find: Find::Range {
+                lastkey: 0,
+                step: 1,
+                limit: 0,
+            },
+        }],
     ),
     (
         "rpop",
@@ -1421,6 +1921,19 @@ pub(crate) static KEY_SPECS: &[(&str, &[KeySpec])] = &[
         }],
     ),
     (
+        "spublish",
+        &[KeySpec {
+            notes: None,
+            flags: &["not_key"],
+            begin: Begin::Index(1),
+            find: Find::Range {
+                lastkey: 0,
+                step: 1,
+                limit: 0,
+            },
+        }],
+    ),
+    (
         "srandmember",
         &[KeySpec {
             notes: None,
@@ -1454,6 +1967,19 @@ pub(crate) static KEY_SPECS: &[(&str, &[KeySpec])] = &[
             begin: Begin::Index(1),
             find: Find::Range {
                 lastkey: 0,
+                step: 1,
+                limit: 0,
+            },
+        }],
+    ),
+    (
+        "ssubscribe",
+        &[KeySpec {
+            notes: None,
+            flags: &["not_key"],
+            begin: Begin::Index(1),
+            find: Find::Range {
+                lastkey: -1,
                 step: 1,
                 limit: 0,
             },
@@ -1524,6 +2050,19 @@ pub(crate) static KEY_SPECS: &[(&str, &[KeySpec])] = &[
         ],
     ),
     (
+        "sunsubscribe",
+        &[KeySpec {
+            notes: None,
+            flags: &["not_key"],
+            begin: Begin::Index(1),
+            find: Find::Range {
+                lastkey: -1,
+                step: 1,
+                limit: 0,
+            },
+        }],
+    ),
+    (
         "touch",
         &[KeySpec {
             notes: None,
@@ -1570,6 +2109,292 @@ pub(crate) static KEY_SPECS: &[(&str, &[KeySpec])] = &[
             begin: Begin::Index(1),
             find: Find::Range {
                 lastkey: -1,
+                step: 1,
+                limit: 0,
+            },
+        }],
+    ),
+    (
+        "watch",
+        &[KeySpec {
+            notes: None,
+            flags: &["RO"],
+            begin: Begin::Index(1),
+            find: Find::Range {
+                lastkey: -1,
+                step: 1,
+                limit: 0,
+            },
+        }],
+    ),
+    (
+        "xack",
+        &[KeySpec {
+            notes: None,
+            flags: &["RW", "update"],
+            begin: Begin::Index(1),
+            find: Find::Range {
+                lastkey: 0,
+                step: 1,
+                limit: 0,
+            },
+        }],
+    ),
+    (
+        "xadd",
+        &[KeySpec {
+            notes: Some("UPDATE instead of INSERT because of the optional trimming feature"),
+            flags: &["RW", "update"],
+            begin: Begin::Index(1),
+            find: Find::Range {
+                lastkey: 0,
+                step: 1,
+                limit: 0,
+            },
+        }],
+    ),
+    (
+        "xautoclaim",
+        &[KeySpec {
+            notes: None,
+            flags: &["RW", "delete"],
+            begin: Begin::Index(1),
+            find: Find::Range {
+                lastkey: 0,
+                step: 1,
+                limit: 0,
+            },
+        }],
+    ),
+    (
+        "xclaim",
+        &[KeySpec {
+            notes: None,
+            flags: &["RW", "update"],
+            begin: Begin::Index(1),
+            find: Find::Range {
+                lastkey: 0,
+                step: 1,
+                limit: 0,
+            },
+        }],
+    ),
+    (
+        "xdel",
+        &[KeySpec {
+            notes: None,
+            flags: &["RW", "delete"],
+            begin: Begin::Index(1),
+            find: Find::Range {
+                lastkey: 0,
+                step: 1,
+                limit: 0,
+            },
+        }],
+    ),
+    (
+        "xgroup|create",
+        &[KeySpec {
+            notes: None,
+            flags: &["RW", "insert"],
+            begin: Begin::Index(2),
+            find: Find::Range {
+                lastkey: 0,
+                step: 1,
+                limit: 0,
+            },
+        }],
+    ),
+    (
+        "xgroup|createconsumer",
+        &[KeySpec {
+            notes: None,
+            flags: &["RW", "insert"],
+            begin: Begin::Index(2),
+            find: Find::Range {
+                lastkey: 0,
+                step: 1,
+                limit: 0,
+            },
+        }],
+    ),
+    (
+        "xgroup|delconsumer",
+        &[KeySpec {
+            notes: None,
+            flags: &["RW", "delete"],
+            begin: Begin::Index(2),
+            find: Find::Range {
+                lastkey: 0,
+                step: 1,
+                limit: 0,
+            },
+        }],
+    ),
+    (
+        "xgroup|destroy",
+        &[KeySpec {
+            notes: None,
+            flags: &["RW", "delete"],
+            begin: Begin::Index(2),
+            find: Find::Range {
+                lastkey: 0,
+                step: 1,
+                limit: 0,
+            },
+        }],
+    ),
+    (
+        "xgroup|setid",
+        &[KeySpec {
+            notes: None,
+            flags: &["RW", "update"],
+            begin: Begin::Index(2),
+            find: Find::Range {
+                lastkey: 0,
+                step: 1,
+                limit: 0,
+            },
+        }],
+    ),
+    (
+        "xinfo|consumers",
+        &[KeySpec {
+            notes: None,
+            flags: &["RO", "access"],
+            begin: Begin::Index(2),
+            find: Find::Range {
+                lastkey: 0,
+                step: 1,
+                limit: 0,
+            },
+        }],
+    ),
+    (
+        "xinfo|groups",
+        &[KeySpec {
+            notes: None,
+            flags: &["RO", "access"],
+            begin: Begin::Index(2),
+            find: Find::Range {
+                lastkey: 0,
+                step: 1,
+                limit: 0,
+            },
+        }],
+    ),
+    (
+        "xinfo|stream",
+        &[KeySpec {
+            notes: None,
+            flags: &["RO", "access"],
+            begin: Begin::Index(2),
+            find: Find::Range {
+                lastkey: 0,
+                step: 1,
+                limit: 0,
+            },
+        }],
+    ),
+    (
+        "xlen",
+        &[KeySpec {
+            notes: None,
+            flags: &["RO"],
+            begin: Begin::Index(1),
+            find: Find::Range {
+                lastkey: 0,
+                step: 1,
+                limit: 0,
+            },
+        }],
+    ),
+    (
+        "xpending",
+        &[KeySpec {
+            notes: None,
+            flags: &["RO", "access"],
+            begin: Begin::Index(1),
+            find: Find::Range {
+                lastkey: 0,
+                step: 1,
+                limit: 0,
+            },
+        }],
+    ),
+    (
+        "xrange",
+        &[KeySpec {
+            notes: None,
+            flags: &["RO", "access"],
+            begin: Begin::Index(1),
+            find: Find::Range {
+                lastkey: 0,
+                step: 1,
+                limit: 0,
+            },
+        }],
+    ),
+    (
+        "xread",
+        &[KeySpec {
+            notes: None,
+            flags: &["RO", "access"],
+            begin: Begin::Keyword("STREAMS", 1),
+            find: Find::Range {
+                lastkey: -1,
+                step: 1,
+                limit: 2,
+            },
+        }],
+    ),
+    (
+        "xreadgroup",
+        &[KeySpec {
+            notes: None,
+            flags: &["RO", "access"],
+            begin: Begin::Keyword("STREAMS", 4),
+            find: Find::Range {
+                lastkey: -1,
+                step: 1,
+                limit: 2,
+            },
+        }],
+    ),
+    (
+        "xrevrange",
+        &[KeySpec {
+            notes: None,
+            flags: &["RO", "access"],
+            begin: Begin::Index(1),
+            find: Find::Range {
+                lastkey: 0,
+                step: 1,
+                limit: 0,
+            },
+        }],
+    ),
+    (
+        "xsetid",
+        &[KeySpec {
+            notes: None,
+            flags: &["RW", "update"],
+            begin: Begin::Index(1),
+            find: Find::Range {
+                lastkey: 0,
+                step: 1,
+                limit: 0,
+            },
+        }],
+    ),
+    (
+        "xtrim",
+        &[KeySpec {
+            notes: None,
+            flags: &["RW", "delete"],
+            begin: Begin::Index(1),
+            find: Find::Range {
+                lastkey: 0,
                 step: 1,
                 limit: 0,
             },
@@ -2039,4 +2864,266 @@ pub(crate) static KEY_SPECS: &[(&str, &[KeySpec])] = &[
             },
         ],
     ),
+];
+
+/// Every command with tips, by full name.
+pub(crate) static TIPS: &[(&str, &[&str])] = &[
+    ("client|info", &["nondeterministic_output"]),
+    ("client|list", &["nondeterministic_output"]),
+    ("cluster|bumpepoch", &["nondeterministic_output"]),
+    (
+        "cluster|count-failure-reports",
+        &["nondeterministic_output"],
+    ),
+    ("cluster|getkeysinslot", &["nondeterministic_output"]),
+    ("cluster|info", &["nondeterministic_output"]),
+    ("cluster|links", &["nondeterministic_output"]),
+    ("cluster|nodes", &["nondeterministic_output"]),
+    ("cluster|replicas", &["nondeterministic_output"]),
+    ("cluster|shards", &["nondeterministic_output"]),
+    ("cluster|slaves", &["nondeterministic_output"]),
+    ("cluster|slots", &["nondeterministic_output"]),
+    ("command", &["nondeterministic_output_order"]),
+    ("command|docs", &["nondeterministic_output_order"]),
+    ("command|info", &["nondeterministic_output_order"]),
+    ("command|list", &["nondeterministic_output_order"]),
+    (
+        "config|set",
+        &["request_policy:all_nodes", "response_policy:all_succeeded"],
+    ),
+    (
+        "dbsize",
+        &["request_policy:all_shards", "response_policy:agg_sum"],
+    ),
+    (
+        "del",
+        &["request_policy:multi_shard", "response_policy:agg_sum"],
+    ),
+    ("dump", &["nondeterministic_output"]),
+    (
+        "exists",
+        &["request_policy:multi_shard", "response_policy:agg_sum"],
+    ),
+    (
+        "flushall",
+        &["request_policy:all_shards", "response_policy:all_succeeded"],
+    ),
+    (
+        "flushdb",
+        &["request_policy:all_shards", "response_policy:all_succeeded"],
+    ),
+    (
+        "function|delete",
+        &["request_policy:all_shards", "response_policy:all_succeeded"],
+    ),
+    (
+        "function|flush",
+        &["request_policy:all_shards", "response_policy:all_succeeded"],
+    ),
+    (
+        "function|kill",
+        &["request_policy:all_shards", "response_policy:one_succeeded"],
+    ),
+    ("function|list", &["nondeterministic_output_order"]),
+    (
+        "function|load",
+        &["request_policy:all_shards", "response_policy:all_succeeded"],
+    ),
+    (
+        "function|restore",
+        &["request_policy:all_shards", "response_policy:all_succeeded"],
+    ),
+    (
+        "function|stats",
+        &[
+            "nondeterministic_output",
+            "request_policy:all_shards",
+            "response_policy:special",
+        ],
+    ),
+    ("hgetall", &["nondeterministic_output_order"]),
+    ("hkeys", &["nondeterministic_output_order"]),
+    ("hrandfield", &["nondeterministic_output"]),
+    ("hscan", &["nondeterministic_output"]),
+    ("hvals", &["nondeterministic_output_order"]),
+    (
+        "info",
+        &[
+            "nondeterministic_output",
+            "request_policy:all_shards",
+            "response_policy:special",
+        ],
+    ),
+    (
+        "keys",
+        &["request_policy:all_shards", "nondeterministic_output_order"],
+    ),
+    ("lastsave", &["nondeterministic_output"]),
+    (
+        "latency|doctor",
+        &[
+            "nondeterministic_output",
+            "request_policy:all_nodes",
+            "response_policy:special",
+        ],
+    ),
+    (
+        "latency|graph",
+        &[
+            "nondeterministic_output",
+            "request_policy:all_nodes",
+            "response_policy:special",
+        ],
+    ),
+    (
+        "latency|histogram",
+        &[
+            "nondeterministic_output",
+            "request_policy:all_nodes",
+            "response_policy:special",
+        ],
+    ),
+    (
+        "latency|history",
+        &[
+            "nondeterministic_output",
+            "request_policy:all_nodes",
+            "response_policy:special",
+        ],
+    ),
+    (
+        "latency|latest",
+        &[
+            "nondeterministic_output",
+            "request_policy:all_nodes",
+            "response_policy:special",
+        ],
+    ),
+    (
+        "latency|reset",
+        &["request_policy:all_nodes", "response_policy:all_succeeded"],
+    ),
+    (
+        "memory|doctor",
+        &[
+            "nondeterministic_output",
+            "request_policy:all_shards",
+            "response_policy:special",
+        ],
+    ),
+    (
+        "memory|malloc-stats",
+        &[
+            "nondeterministic_output",
+            "request_policy:all_shards",
+            "response_policy:special",
+        ],
+    ),
+    (
+        "memory|purge",
+        &["request_policy:all_shards", "response_policy:all_succeeded"],
+    ),
+    (
+        "memory|stats",
+        &[
+            "nondeterministic_output",
+            "request_policy:all_shards",
+            "response_policy:special",
+        ],
+    ),
+    ("mget", &["request_policy:multi_shard"]),
+    ("migrate", &["nondeterministic_output"]),
+    ("module|list", &["nondeterministic_output_order"]),
+    (
+        "mset",
+        &[
+            "request_policy:multi_shard",
+            "response_policy:all_succeeded",
+        ],
+    ),
+    (
+        "msetnx",
+        &["request_policy:multi_shard", "response_policy:agg_min"],
+    ),
+    ("object|encoding", &["nondeterministic_output"]),
+    ("object|freq", &["nondeterministic_output"]),
+    ("object|idletime", &["nondeterministic_output"]),
+    ("object|refcount", &["nondeterministic_output"]),
+    (
+        "ping",
+        &["request_policy:all_shards", "response_policy:all_succeeded"],
+    ),
+    ("pttl", &["nondeterministic_output"]),
+    (
+        "randomkey",
+        &["request_policy:all_shards", "nondeterministic_output"],
+    ),
+    (
+        "scan",
+        &["nondeterministic_output", "request_policy:special"],
+    ),
+    (
+        "script|exists",
+        &[
+            "request_policy:all_shards",
+            "response_policy:agg_logical_and",
+        ],
+    ),
+    (
+        "script|flush",
+        &["request_policy:all_nodes", "response_policy:all_succeeded"],
+    ),
+    (
+        "script|kill",
+        &["request_policy:all_shards", "response_policy:one_succeeded"],
+    ),
+    (
+        "script|load",
+        &["request_policy:all_nodes", "response_policy:all_succeeded"],
+    ),
+    ("sdiff", &["nondeterministic_output_order"]),
+    ("sinter", &["nondeterministic_output_order"]),
+    (
+        "slowlog|get",
+        &["request_policy:all_nodes", "nondeterministic_output"],
+    ),
+    (
+        "slowlog|len",
+        &[
+            "request_policy:all_nodes",
+            "response_policy:agg_sum",
+            "nondeterministic_output",
+        ],
+    ),
+    (
+        "slowlog|reset",
+        &["request_policy:all_nodes", "response_policy:all_succeeded"],
+    ),
+    ("smembers", &["nondeterministic_output_order"]),
+    ("spop", &["nondeterministic_output"]),
+    ("srandmember", &["nondeterministic_output"]),
+    ("sscan", &["nondeterministic_output"]),
+    ("sunion", &["nondeterministic_output_order"]),
+    ("time", &["nondeterministic_output"]),
+    (
+        "touch",
+        &["request_policy:multi_shard", "response_policy:agg_sum"],
+    ),
+    ("ttl", &["nondeterministic_output"]),
+    (
+        "unlink",
+        &["request_policy:multi_shard", "response_policy:agg_sum"],
+    ),
+    (
+        "wait",
+        &["request_policy:all_shards", "response_policy:agg_min"],
+    ),
+    ("xadd", &["nondeterministic_output"]),
+    ("xautoclaim", &["nondeterministic_output"]),
+    ("xclaim", &["nondeterministic_output"]),
+    ("xinfo|consumers", &["nondeterministic_output"]),
+    ("xpending", &["nondeterministic_output"]),
+    ("xtrim", &["nondeterministic_output"]),
+    ("zrandmember", &["nondeterministic_output"]),
+    ("zscan", &["nondeterministic_output"]),
 ];

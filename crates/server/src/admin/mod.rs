@@ -23,6 +23,8 @@ mod memory;
 pub(crate) mod monitor;
 pub(crate) mod specs;
 
+pub(crate) use getkeys::encode_tips_and_key_specs;
+
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use bytes::{Bytes, BytesMut};

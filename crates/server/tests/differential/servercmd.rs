@@ -1,5 +1,6 @@
 //! The server commands whose replies are decided by the request alone:
-//! `COMMAND GETKEYS` and `GETKEYSANDFLAGS` over the commands both servers
+//! `COMMAND INFO` (with Redis's key specs and tips), `COMMAND GETKEYS` and
+//! `GETKEYSANDFLAGS` over the commands both servers
 //! know (with and without keys, movable keys, options that change the
 //! flags), `COMMAND LIST FILTERBY` (as a set: Redis lists in hash order;
 //! only categories and patterns whose every command sharedkv has), and
@@ -64,7 +65,42 @@ fn getkeys_args() -> Args {
     ])
 }
 
+/// Commands, not containers (whose subcommands Redis lists in hash order),
+/// of every kind of key spec and tip, for `COMMAND INFO`.
+const INFO_NAMES: &[&str] = &[
+    "get",
+    "set",
+    "mset",
+    "del",
+    "zrangestore",
+    "sort",
+    "sort_ro",
+    "zunionstore",
+    "lmpop",
+    "bitfield",
+    "time",
+    "ping",
+    "keys",
+    "scan",
+    "client|list",
+    "object|encoding",
+    "memory|usage",
+    "fcall",
+    "command|getkeys",
+    "config|set",
+    "lcs",
+    "rename",
+    "nosuch",
+    "CLIENT|ID",
+    "shutdown",
+    "debug",
+];
+
 pub(super) static ENTRIES: &[Entry] = &[
+    entry("command|info", || many(any_of(INFO_NAMES), 1..=3))
+        .server()
+        .no_junk()
+        .weight(1),
     entry("command|getkeys", getkeys_args).server(),
     entry("command|getkeysandflags", getkeys_args).server(),
     entry("command|list", || {
