@@ -36,6 +36,8 @@
 //! - `pubsub`: channels, shared by every connection whatever the strategy.
 //! - `clients`: the client registry (one record per connection, for
 //!   `CLIENT LIST`, `KILL`, `PAUSE`) and the ops-per-second sampler.
+//! - `admin`: what operators and tools send: `TIME`, `SHUTDOWN`,
+//!   `MONITOR`, `MEMORY`, `DEBUG`, `COMMAND GETKEYS`, `FUNCTION`, ...
 //!
 //! Every data command (strings, keys, hashes, ...) and the copy rule for
 //! stored bytes live in `sharedkv-commands`; this crate knows no strategy.
@@ -199,7 +201,8 @@ const REJECT_TIMEOUT: Duration = Duration::from_secs(1);
 /// spinning on the same error.
 const ACCEPT_BACKOFF: Duration = Duration::from_millis(100);
 
-/// Serves `db` on `listener` until `shutdown` completes.
+/// Serves `db` on `listener` until `shutdown` completes, or a client sends
+/// `SHUTDOWN`.
 ///
 /// Then it stops accepting (the listener is closed), lets every connection
 /// answer the requests it has already received, and returns once all
@@ -267,7 +270,8 @@ impl<D: Db> Server<D> {
         Server { shared }
     }
 
-    /// Accepts on `listener` until `shutdown` completes, serving each
+    /// Accepts on `listener` until `shutdown` completes (or a client sends
+    /// `SHUTDOWN`, which stops every `serve` of this server), serving each
     /// connection on a task of the current runtime; then closes the
     /// listener, lets the connections it accepted answer what they have
     /// received, and returns once they have all ended. Connections accepted
