@@ -250,6 +250,10 @@ async fn run(mut queue: mpsc::Receiver<Message>) {
             // empties would starve the sweep. A pending timer costs one poll.
             biased;
             _ = sweep.tick() => {
+                // Off by DEBUG SET-ACTIVE-EXPIRE 0.
+                if !sharedkv_db::active_expire() {
+                    continue;
+                }
                 // Queued messages are handled between sweep steps, so a mass
                 // expiry does not stall commands for its whole length.
                 while databases.sweep_expired(Instant::now(), SWEEP_BUDGET) == SWEEP_BUDGET {

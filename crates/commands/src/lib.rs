@@ -40,6 +40,7 @@ mod splices;
 mod stored;
 pub mod strings;
 mod time;
+pub mod usage;
 pub mod zsets;
 
 use std::future::Future;
@@ -50,9 +51,10 @@ pub use sharedkv_db::{Db, DbIndex};
 
 pub use args::{Args, is};
 pub use error::{Error, c_str};
+pub use glob::matches as glob_matches;
 pub use reply::{MAX_COPIED_OUTPUT, Reply};
 pub use settings::{Settings, Thresholds};
-pub use spec::{Arg, ArgKind, Spec, encode_docs, encode_info};
+pub use spec::{Arg, ArgKind, Spec, encode_docs, encode_info, encode_info_with};
 pub use splices::{Mark, SPLICE_MIN, Splices};
 pub use stored::{READ_CHUNK, stored};
 pub use time::{deadline_at_unix, deadline_in, unix_millis_at, unix_now_millis};

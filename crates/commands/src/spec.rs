@@ -183,6 +183,20 @@ macro_rules! token {
 /// key specs are sets, and so are no subcommands (`~0`), as Redis 7.0
 /// writes them; some subcommands are an array.
 pub fn encode_info(reply: &mut Reply<'_>, spec: &Spec) {
+    encode_info_with(reply, spec, |reply, _| {
+        reply.set(0);
+        reply.set(0);
+    });
+}
+
+/// [`encode_info`], with the tips and key specs (the seventh and eighth
+/// elements, for `spec` and for each subcommand) written by
+/// `tips_and_key_specs`, which must write exactly those two.
+pub fn encode_info_with(
+    reply: &mut Reply<'_>,
+    spec: &Spec,
+    tips_and_key_specs: fn(&mut Reply<'_>, &Spec),
+) {
     reply.array(10);
     reply.bulk(spec.name.as_bytes());
     reply.int(i64::from(spec.arity));
@@ -192,15 +206,14 @@ pub fn encode_info(reply: &mut Reply<'_>, spec: &Spec) {
         reply.int(i64::from(n));
     }
     encode_simple_set(reply, spec.acl);
-    reply.set(0);
-    reply.set(0);
+    tips_and_key_specs(reply, spec);
     if spec.subcommands.is_empty() {
         reply.set(0);
     } else {
         reply.array(spec.subcommands.len());
     }
     for sub in spec.subcommands {
-        encode_info(reply, sub);
+        encode_info_with(reply, sub, tips_and_key_specs);
     }
 }
 

@@ -96,7 +96,9 @@ pub use keyspace::{Databases, Keyspace};
 pub use lazyfree::{LAZYFREE_THRESHOLD, effort, reclaim, reclaim_later};
 pub use map::{KeyMap, MapDb, SCAN_PASSES, STRIPES};
 pub use slot::{Outcome, Slot, Stepped, run_step};
-pub use sweep::{ExpiryQueue, SWEEP_BUDGET, SWEEP_INTERVAL, spawn_sweeper};
+pub use sweep::{
+    ExpiryQueue, SWEEP_BUDGET, SWEEP_INTERVAL, active_expire, set_active_expire, spawn_sweeper,
+};
 
 /// The hasher every strategy uses, so that the comparison measures sharing,
 /// not hashing. foldhash is fast and seeded per process, which keeps

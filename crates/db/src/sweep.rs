@@ -3,6 +3,7 @@
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 use std::future::Future;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
@@ -15,6 +16,22 @@ pub const SWEEP_INTERVAL: Duration = Duration::from_millis(100);
 
 /// The most keys one sweep step removes while holding a lock.
 pub const SWEEP_BUDGET: usize = 1024;
+
+/// Whether active expiry runs: `DEBUG SET-ACTIVE-EXPIRE` turns it off and
+/// on, for every store of the process at once (test suites use it to keep
+/// expired keys in place until a command finds them). Read once per sweep
+/// tick, by every strategy's sweep.
+static ACTIVE_EXPIRE: AtomicBool = AtomicBool::new(true);
+
+/// Turns the active expiry sweep of every store on or off.
+pub fn set_active_expire(on: bool) {
+    ACTIVE_EXPIRE.store(on, Ordering::Relaxed);
+}
+
+/// Whether the active expiry sweep runs (see [`set_active_expire`]).
+pub fn active_expire() -> bool {
+    ACTIVE_EXPIRE.load(Ordering::Relaxed)
+}
 
 /// Spawns the sweep task of a strategy whose state lives in `state`.
 ///
@@ -39,7 +56,9 @@ where
             let Some(state) = weak.upgrade() else {
                 break;
             };
-            sweep(state).await;
+            if active_expire() {
+                sweep(state).await;
+            }
         }
     })
 }

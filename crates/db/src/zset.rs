@@ -172,6 +172,16 @@ impl Default for SortedSet {
 }
 
 impl SortedSet {
+    /// The bytes the set's own tables hold on the heap (the score map and
+    /// the skiplist's arena and upper links), not counting the members'
+    /// bytes, which the map and the arena share: for `MEMORY USAGE`.
+    pub fn table_bytes(&self) -> usize {
+        let map = self.scores.capacity() * (std::mem::size_of::<(Bytes, f64)>() + 1);
+        let arena = self.nodes.capacity() * std::mem::size_of::<Node>();
+        let links: usize = self.nodes.iter().map(|n| n.up.len()).sum();
+        map + arena + links * std::mem::size_of::<Link>()
+    }
+
     /// An empty set.
     pub fn new() -> Self {
         Self::default()

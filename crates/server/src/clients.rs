@@ -427,6 +427,11 @@ impl Client {
         }
     }
 
+    /// The client's address, as `CLIENT LIST`'s `addr` shows it.
+    pub(crate) fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
     /// What `RESET` clears here: name, database, subscriptions, protocol.
     /// `NO-EVICT`, `NO-TOUCH` and the library name and version stay, as in
     /// Redis 7.0.

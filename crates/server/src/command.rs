@@ -28,6 +28,9 @@ pub(crate) enum Command {
     /// Reads or changes the client registry: this connection's record and
     /// the others'. See [`crate::clients`].
     Client(ClientCommand),
+    /// An operator's or a tool's command (`TIME`, `SHUTDOWN`, `MONITOR`,
+    /// `MEMORY`, `DEBUG`, ...). See [`crate::admin`].
+    Admin(crate::admin::AdminCommand),
 }
 
 /// The `CLIENT` subcommands on the registry.
@@ -88,6 +91,9 @@ pub(crate) enum ServerCommand {
     CommandAll,
     CommandCount,
     CommandList,
+    /// `COMMAND LIST FILTERBY MODULE|ACLCAT|PATTERN value`: the kind's
+    /// word, and its value.
+    CommandListBy(Bytes, Bytes),
     /// `COMMAND INFO name [name ...]`.
     CommandInfo(Vec<Bytes>),
     /// `COMMAND DOCS [name ...]`; no names means all.
@@ -173,13 +179,25 @@ impl Command {
             CommandId::ConfigRewrite => S::ConfigRewrite,
             CommandId::Command => S::CommandAll,
             CommandId::CommandCount => S::CommandCount,
-            CommandId::CommandList => S::CommandList,
+            CommandId::CommandList => match rest(rest(args)).as_slice() {
+                [] => S::CommandList,
+                [by, kind, value]
+                    if is(by, "FILTERBY")
+                        && (is(kind, "MODULE") || is(kind, "ACLCAT") || is(kind, "PATTERN")) =>
+                {
+                    S::CommandListBy(kind.clone(), value.clone())
+                }
+                _ => return Err(Error::SYNTAX.into()),
+            },
             CommandId::CommandInfo => match rest(rest(args)) {
                 names if names.is_empty() => S::CommandAll,
                 names => S::CommandInfo(names),
             },
             CommandId::CommandDocs => S::CommandDocs(rest(rest(args))),
             CommandId::Help => S::Help(help_text(spec.name)),
+            CommandId::Admin(id) => {
+                return crate::admin::parse(id, spec, args).map(Command::Admin);
+            }
             // Containers reach here only with a subcommand, which `resolve`
             // resolved to its own entry; keep the arity error as a fallback.
             CommandId::Client | CommandId::Config => return Err(arity()),
@@ -466,8 +484,13 @@ fn help_text(name: &str) -> &'static [&'static str] {
             "    Return the documentation of the named commands, or of all of them.",
             "INFO [<command-name> ...]",
             "    Describe the named commands, or all of them.",
-            "LIST",
-            "    Return the name of every command and subcommand.",
+            "LIST [FILTERBY (MODULE <module-name>|ACLCAT <category>|PATTERN <pattern>)]",
+            "    Return the name of every command and subcommand, or of those in the module",
+            "    (there are none), in the ACL category, or matching the glob-style pattern.",
+            "GETKEYS <full-command>",
+            "    Return the keys in a full command.",
+            "GETKEYSANDFLAGS <full-command>",
+            "    Return the keys in a full command, each with what the command does to it.",
             "HELP",
             "    Print this help.",
         ],

@@ -160,6 +160,8 @@ pub(crate) struct Connection<D> {
     config_changed: watch::Receiver<u64>,
     /// The `Live::generation` the decoder's limits were last set for.
     seen_generation: u64,
+    /// After `MONITOR`: the lines of every command run, to write.
+    monitor: Option<crate::admin::monitor::Receiver>,
 }
 
 impl<D: Db> Connection<D> {
@@ -187,6 +189,7 @@ impl<D: Db> Connection<D> {
             config_changed,
             seen_generation,
             shared,
+            monitor: None,
         };
         connection.apply_limits();
         connection
@@ -268,6 +271,17 @@ impl<D: Db> Connection<D> {
                         return Ok(());
                     }
                 }
+                // Not while backpressured: a monitor that stops reading
+                // leaves its lines in the channel, where they count toward
+                // the monitor's limit.
+                line = next_line(&mut self.monitor), if self.monitor.is_some() && reading => {
+                    // None: dropped for not reading its lines.
+                    let Some(line) = line else { return Ok(()) };
+                    // Dropped under CLIENT REPLY OFF, as Redis drops it.
+                    if self.session.reply_mode != ReplyMode::Off {
+                        self.output.extend_from_slice(&line);
+                    }
+                }
                 () = sleep_until(idle_deadline), if idle_deadline.is_some() => {
                     tracing::debug!(id = self.session.id, "closing an idle client");
                     return Ok(());
@@ -310,7 +324,12 @@ impl<D: Db> Connection<D> {
                         }
                     }
                     let mark = self.splices.mark(&self.output);
+                    // MONITOR: one relaxed load while no monitor is on.
+                    let monitored = self.shared.admin.monitors.any().then(|| args.clone());
                     let flow = self.handle(args).await;
+                    if let Some(args) = monitored {
+                        self.feed_monitors(&args);
+                    }
                     if self.session.reply_mode != ReplyMode::On {
                         self.drop_reply(mark);
                     }
@@ -517,7 +536,57 @@ impl<D: Db> Connection<D> {
                 Err(e) => self.reject(e),
             },
             Command::Client(command) => self.client(command),
+            Command::Admin(command) => self.admin(command).await,
         }
+    }
+
+    /// Runs a command of `admin`: `SHUTDOWN` closes the connection,
+    /// `MONITOR` makes it a monitor.
+    #[inline(never)]
+    async fn admin(&mut self, command: crate::admin::AdminCommand) -> Flow {
+        let mut cx = crate::admin::Cx {
+            shared: &self.shared,
+            selected: self.session.selected,
+            resp3: self.session.resp3,
+            monitoring: self.monitor.is_some(),
+            cancelled: &self.shutdown,
+            out: &mut self.output,
+        };
+        match crate::admin::run(&mut cx, command).await {
+            crate::admin::Next::Continue => Flow::Continue,
+            crate::admin::Next::Close => Flow::Close,
+            crate::admin::Next::Monitor(receiver) => {
+                self.monitor = Some(receiver);
+                Flow::Continue
+            }
+        }
+    }
+
+    /// Sends the command `args` that has just run to the monitors, unless
+    /// Redis would not show it: one refused before it ran (unknown, wrong
+    /// arity, before `AUTH`, in subscribe mode), or an admin command.
+    #[cold]
+    #[inline(never)]
+    fn feed_monitors(&self, args: &[Bytes]) {
+        let Ok(resolved) = table::resolve(args) else {
+            return;
+        };
+        let spec = resolved.spec();
+        let allowed = matches!(resolved, Resolved::Server(id, _) if id.allowed_while_subscribed());
+        if spec.has_flag("admin")
+            || spec.has_flag("skip_monitor")
+            || (!self.session.authenticated && !spec.has_flag("no_auth"))
+            || (self.session.subscriptions.is_active() && !self.session.resp3 && !allowed)
+        {
+            return;
+        }
+        let redacted = crate::admin::monitor::redacted(spec.name, args);
+        self.shared.admin.monitors.feed(
+            self.session.selected.get(),
+            self.session.me.addr(),
+            args,
+            redacted,
+        );
     }
 
     /// While a pause is on: the wait for the pause to let the request
@@ -615,6 +684,10 @@ impl<D: Db> Connection<D> {
     /// Runs a session command and keeps the decoder's limits in step with
     /// the authentication it may have changed.
     fn session(&mut self, command: SessionCommand) -> Result<Flow, CommandError> {
+        // RESET ends MONITOR too, as in Redis.
+        if matches!(command, SessionCommand::Reset) {
+            self.monitor = None;
+        }
         let was_authenticated = self.session.authenticated;
         let result = self
             .session
@@ -766,6 +839,14 @@ impl<D: Db> Connection<D> {
             }
         }
         self.flush().await
+    }
+}
+
+/// The next line of a monitor, or never for a connection that is none.
+async fn next_line(monitor: &mut Option<crate::admin::monitor::Receiver>) -> Option<Bytes> {
+    match monitor {
+        Some(receiver) => receiver.recv().await,
+        None => std::future::pending().await,
     }
 }
 

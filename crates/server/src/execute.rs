@@ -31,6 +31,9 @@ pub(crate) async fn execute<D: Db>(
         ServerCommand::CommandAll => introspect::command_all(reply),
         ServerCommand::CommandCount => introspect::command_count(reply),
         ServerCommand::CommandList => introspect::command_list(reply),
+        ServerCommand::CommandListBy(kind, value) => {
+            introspect::command_list_by(&kind, &value, reply);
+        }
         ServerCommand::CommandInfo(names) => introspect::command_info(&names, reply),
         ServerCommand::CommandDocs(names) => introspect::command_docs(&names, reply),
         ServerCommand::Help(lines) => {

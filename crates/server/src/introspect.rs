@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use std::sync::atomic::Ordering;
 
 use bytes::Bytes;
-use sharedkv_commands::{Reply, Spec, encode_docs, encode_info};
+use sharedkv_commands::{Reply, Spec, encode_docs};
 use sharedkv_db::{Db, DbIndex};
 
 use crate::Shared;
@@ -250,6 +250,11 @@ pub(crate) fn hello(reply: &mut Reply<'_>, client_id: u64) {
     reply.array(0);
 }
 
+/// A command's `COMMAND INFO` entry, with Redis 7.0's tips and key specs.
+fn encode_info(reply: &mut Reply<'_>, spec: &Spec) {
+    sharedkv_commands::encode_info_with(reply, spec, crate::admin::encode_tips_and_key_specs);
+}
+
 /// `COMMAND` and `COMMAND INFO` without names: every command.
 pub(crate) fn command_all(reply: &mut Reply<'_>) {
     let specs = table::commands();
@@ -269,6 +274,35 @@ pub(crate) fn command_list(reply: &mut Reply<'_>) {
     let names: Vec<&str> = table::commands()
         .into_iter()
         .flat_map(|spec| std::iter::once(spec).chain(spec.subcommands))
+        .map(|spec| spec.name)
+        .collect();
+    reply.array(names.len());
+    for name in names {
+        reply.bulk(name.as_bytes());
+    }
+}
+
+/// `COMMAND LIST FILTERBY kind value`: the names, subcommands included,
+/// of the module `value` (there are no modules: none), of the ACL category
+/// `value` (a name without its `@`, as Redis takes it), or matching the
+/// glob-style pattern `value`, ignoring case.
+pub(crate) fn command_list_by(kind: &[u8], value: &[u8], reply: &mut Reply<'_>) {
+    let pattern = value.to_ascii_lowercase();
+    let names: Vec<&str> = table::commands()
+        .into_iter()
+        .flat_map(|spec| std::iter::once(spec).chain(spec.subcommands))
+        .filter(|spec| {
+            if kind.eq_ignore_ascii_case(b"ACLCAT") {
+                spec.acl.iter().any(|cat| {
+                    cat.strip_prefix('@')
+                        .is_some_and(|c| c.as_bytes().eq_ignore_ascii_case(value))
+                })
+            } else if kind.eq_ignore_ascii_case(b"PATTERN") {
+                sharedkv_commands::glob_matches(&pattern, spec.name.as_bytes())
+            } else {
+                false
+            }
+        })
         .map(|spec| spec.name)
         .collect();
     reply.array(names.len());

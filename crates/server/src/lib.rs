@@ -36,6 +36,8 @@
 //! - `pubsub`: channels, shared by every connection whatever the strategy.
 //! - `clients`: the client registry (one record per connection, for
 //!   `CLIENT LIST`, `KILL`, `PAUSE`) and the ops-per-second sampler.
+//! - `admin`: what operators and tools send: `TIME`, `SHUTDOWN`,
+//!   `MONITOR`, `MEMORY`, `DEBUG`, `COMMAND GETKEYS`, `FUNCTION`, ...
 //!
 //! Every data command (strings, keys, hashes, ...) and the copy rule for
 //! stored bytes live in `sharedkv-commands`; this crate knows no strategy.
@@ -44,6 +46,7 @@
 //! [`CancellationToken`] tells connections to finish, a [`TaskTracker`]
 //! waits for them.
 
+mod admin;
 mod clients;
 mod command;
 mod config_params;
@@ -149,6 +152,8 @@ pub(crate) struct Shared<D> {
     pub(crate) port: u16,
     /// For `INFO`'s uptime.
     pub(crate) started: std::time::Instant,
+    /// `SHUTDOWN`'s token, the monitors, `LASTSAVE`: see [`admin::State`].
+    pub(crate) admin: admin::State,
 }
 
 impl<D> Shared<D> {
@@ -194,7 +199,8 @@ const REJECT_TIMEOUT: Duration = Duration::from_secs(1);
 /// spinning on the same error.
 const ACCEPT_BACKOFF: Duration = Duration::from_millis(100);
 
-/// Serves `db` on `listener` until `shutdown` completes.
+/// Serves `db` on `listener` until `shutdown` completes, or a client sends
+/// `SHUTDOWN`.
 ///
 /// Then it stops accepting (the listener is closed), lets every connection
 /// answer the requests it has already received, and returns once all
@@ -257,11 +263,13 @@ impl<D: Db> Server<D> {
             stats: Stats::default(),
             port,
             started: std::time::Instant::now(),
+            admin: admin::State::default(),
         });
         Server { shared }
     }
 
-    /// Accepts on `listener` until `shutdown` completes, serving each
+    /// Accepts on `listener` until `shutdown` completes (or a client sends
+    /// `SHUTDOWN`, which stops every `serve` of this server), serving each
     /// connection on a task of the current runtime; then closes the
     /// listener, lets the connections it accepted answer what they have
     /// received, and returns once they have all ended. Connections accepted
@@ -275,6 +283,7 @@ impl<D: Db> Server<D> {
         tokio::select! {
             () = accept_loop(&listener, &self.shared, &token, &tracker) => {}
             () = shutdown => tracing::info!("shutting down"),
+            () = self.shared.admin.shutdown.cancelled() => tracing::info!("shutting down on SHUTDOWN"),
         }
         drop(listener);
         token.cancel();

@@ -55,6 +55,9 @@ pub(crate) enum CommandId {
     CommandDocs,
     CommandInfo,
     CommandList,
+    /// The commands of `admin` (`TIME`, `SHUTDOWN`, `MONITOR`, `MEMORY`,
+    /// `DEBUG`, `COMMAND GETKEYS`, ...).
+    Admin(crate::admin::AdminId),
 }
 
 impl CommandId {
@@ -99,7 +102,7 @@ impl CommandId {
             "command|docs" => CommandId::CommandDocs,
             "command|info" => CommandId::CommandInfo,
             "command|list" => CommandId::CommandList,
-            _ => return None,
+            name => return crate::admin::AdminId::of(name).map(CommandId::Admin),
         })
     }
 
@@ -145,6 +148,7 @@ pub(crate) fn resolve(args: &[Bytes]) -> Result<Resolved, CommandError> {
     }
     let name = args.first().map_or(&b""[..], |n| n);
     let spec = find(COMMANDS, name)
+        .or_else(|| find(crate::admin::specs::COMMANDS, name))
         .ok_or_else(|| CommandError::from(sharedkv_commands::Error::unknown_command(args)))?;
     let spec = match (spec.subcommands, args.get(1)) {
         ([], _) | (_, None) => spec,
@@ -178,7 +182,8 @@ pub(crate) fn find_full_name(name: &[u8]) -> Option<&'static Spec> {
         return Some(id.spec());
     }
     let mut words = name.splitn(2, |&b| b == b'|');
-    let top = find(COMMANDS, words.next()?)?;
+    let word = words.next()?;
+    let top = find(COMMANDS, word).or_else(|| find(crate::admin::specs::COMMANDS, word))?;
     match words.next() {
         None => Some(top),
         Some(sub) => find(top.subcommands, sub),
@@ -188,13 +193,17 @@ pub(crate) fn find_full_name(name: &[u8]) -> Option<&'static Spec> {
 /// Every top-level command, data commands first, for `COMMAND` and
 /// `COMMAND COUNT`.
 pub(crate) fn commands() -> Vec<&'static Spec> {
-    sharedkv_commands::specs().chain(COMMANDS.iter()).collect()
+    sharedkv_commands::specs()
+        .chain(COMMANDS.iter())
+        .chain(crate::admin::specs::COMMANDS)
+        .collect()
 }
 
 /// Every entry of the server's own table, subcommands included.
 pub(crate) fn server_specs() -> impl Iterator<Item = &'static Spec> {
     COMMANDS
         .iter()
+        .chain(crate::admin::specs::COMMANDS)
         .flat_map(|spec| std::iter::once(spec).chain(spec.subcommands))
 }
 
@@ -793,8 +802,34 @@ static COMMANDS: &[Spec] = &[
                 subcommands: &[],
             },
             Spec {
+                name: "command|getkeys",
+                arity: -4,
+                flags: COMMAND_FLAGS,
+                keys: (0, 0, 0),
+                acl: &["@slow", "@connection"],
+                summary: "Extract keys given a full Redis command",
+                since: "2.8.13",
+                group: "server",
+                complexity: "O(N) where N is the number of arguments to the command",
+                args: &[],
+                subcommands: &[],
+            },
+            Spec {
+                name: "command|getkeysandflags",
+                arity: -4,
+                flags: COMMAND_FLAGS,
+                keys: (0, 0, 0),
+                acl: &["@slow", "@connection"],
+                summary: "Extract keys and access flags given a full Redis command",
+                since: "7.0.0",
+                group: "server",
+                complexity: "O(N) where N is the number of arguments to the command",
+                args: &[],
+                subcommands: &[],
+            },
+            Spec {
                 name: "command|list",
-                arity: 2,
+                arity: -2,
                 flags: COMMAND_FLAGS,
                 keys: (0, 0, 0),
                 acl: &["@slow", "@connection"],
@@ -802,7 +837,13 @@ static COMMANDS: &[Spec] = &[
                 since: "7.0.0",
                 group: "server",
                 complexity: "O(N) where N is the total number of Redis commands",
-                args: &[],
+                args: &[
+                    arg!("filterby", OneOf, token: Some("FILTERBY"), optional: true, args: &[
+                        arg!("module-name", String, token: Some("MODULE")),
+                        arg!("category", String, token: Some("ACLCAT")),
+                        arg!("pattern", Pattern, token: Some("PATTERN")),
+                    ]),
+                ],
                 subcommands: &[],
             },
         ],

@@ -63,7 +63,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 /// of several strategies, for comparing them.
 ///
 /// Speaks RESP2 on TCP, and RESP3 to a client that asks with `HELLO 3`:
-/// redis-cli, redis-benchmark and Redis client libraries work with it. Stops gracefully on SIGINT or SIGTERM: it stops
+/// redis-cli, redis-benchmark and Redis client libraries work with it. Stops gracefully on SIGINT, SIGTERM or a client's SHUTDOWN: it stops
 /// accepting, answers the requests it has already received, and exits 0.
 #[derive(Debug, Parser)]
 #[command(version, max_term_width = 100)]

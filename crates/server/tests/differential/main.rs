@@ -589,6 +589,7 @@ impl Entry {
 
 mod hashes;
 mod lists;
+mod servercmd;
 mod sets;
 mod sort;
 mod zsets;
@@ -603,6 +604,7 @@ fn entries() -> Vec<&'static Entry> {
         sets::ENTRIES,
         zsets::ENTRIES,
         sort::ENTRIES,
+        servercmd::ENTRIES,
     ];
     let only = std::env::var("SHAREDKV_DIFF_ONLY").ok();
     let only: Option<Vec<&str>> = only.as_deref().map(|o| o.split(',').collect());
@@ -1512,7 +1514,7 @@ impl RedisServer {
             let child = Command::new(&binary)
                 .args(["--port", &addr.port().to_string()])
                 .args(["--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
-                .args(["--daemonize", "no"])
+                .args(["--daemonize", "no", "--enable-debug-command", "local"])
                 .stdin(Stdio::null())
                 .stdout(Stdio::null())
                 .stderr(Stdio::null())
