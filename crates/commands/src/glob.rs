@@ -33,7 +33,7 @@ pub(crate) fn matches_everything(pattern: &[u8]) -> bool {
 
 /// Whether `string` matches `pattern`, exactly as Redis 7.0's
 /// `stringmatchlen(pattern, string, nocase = 0)` decides.
-pub(crate) fn matches(pattern: &[u8], string: &[u8]) -> bool {
+pub fn matches(pattern: &[u8], string: &[u8]) -> bool {
     if string.is_empty() {
         // Redis's loop runs only while both are non-empty.
         return pattern.is_empty();

@@ -49,6 +49,7 @@ pub use sharedkv_db::{Db, DbIndex};
 
 pub use args::{Args, is};
 pub use error::{Error, c_str};
+pub use glob::matches as glob_match;
 pub use reply::Reply;
 pub use settings::{Settings, Thresholds};
 pub use spec::{Arg, ArgKind, Spec, encode_docs, encode_info};

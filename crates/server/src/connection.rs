@@ -216,20 +216,28 @@ impl<D: Db> Connection<D> {
                         Err(e) => return Err(e),
                     }
                 }
-                (channel, message) = self.session.subscriptions.next_message(),
-                    if self.session.subscriptions.is_active() =>
+                // Every message already queued goes at once, those that
+                // came before an unsubscribe too.
+                message = self.session.subscriptions.next_message(),
+                    if self.session.subscriptions.is_listening() =>
                 {
-                    // A push in RESP3, an array of 3 in RESP2; dropped under
-                    // CLIENT REPLY OFF, as Redis 7.0 drops it.
-                    if self.session.reply_mode != ReplyMode::Off {
-                        let mut reply = self.session.reply(&mut self.output);
-                        reply.push(3);
-                        reply.bulk(b"message");
-                        reply.bulk(&channel);
-                        reply.bulk(&message);
-                    }
-                    if self.over_output_limit() {
+                    let Some(mut message) = message else {
+                        tracing::warn!(id = self.session.id, "closing a subscriber that fell too far behind");
                         return Ok(());
+                    };
+                    loop {
+                        // A push in RESP3, an array in RESP2; dropped under
+                        // CLIENT REPLY OFF, as Redis 7.0 drops it.
+                        if self.session.reply_mode != ReplyMode::Off {
+                            message.encode(&mut self.session.reply(&mut self.output));
+                        }
+                        if self.over_output_limit() {
+                            return Ok(());
+                        }
+                        match self.session.subscriptions.try_message() {
+                            Some(next) => message = next,
+                            None => break,
+                        }
                     }
                 }
                 () = sleep_until(idle_deadline), if idle_deadline.is_some() => {
@@ -271,6 +279,12 @@ impl<D: Db> Connection<D> {
                     }
                     let mark = self.output.len();
                     let flow = self.handle(args).await;
+                    // A RESP3 subscriber may publish to itself (PUBLISH, a
+                    // keyspace event): as in Redis, the message comes before
+                    // the reply. Two loads for anyone else.
+                    if self.session.resp3 && self.session.subscriptions.is_active() {
+                        self.deliver_before(mark);
+                    }
                     if self.session.reply_mode != ReplyMode::On {
                         self.drop_reply(mark);
                     }
@@ -292,6 +306,25 @@ impl<D: Db> Connection<D> {
                 }
             }
         }
+    }
+
+    /// Moves the messages already in the mailbox into the output before the
+    /// reply that starts at `mark`.
+    #[cold]
+    #[inline(never)]
+    fn deliver_before(&mut self, mark: usize) {
+        let Some(first) = self.session.subscriptions.try_message() else {
+            return;
+        };
+        let reply = self.output.split_off(mark);
+        let mut message = Some(first);
+        while let Some(m) = message {
+            if self.session.reply_mode != ReplyMode::Off {
+                m.encode(&mut self.session.reply(&mut self.output));
+            }
+            message = self.session.subscriptions.try_message();
+        }
+        self.output.unsplit(reply);
     }
 
     /// `CLIENT REPLY OFF` or `SKIP`: drops the reply of the command that

@@ -20,9 +20,14 @@ pub(crate) async fn execute<D: Db>(
     match command {
         ServerCommand::Echo(message) => reply.bulk(&message),
         ServerCommand::Publish { channel, message } => {
-            let receivers = shared.pubsub.publish(&channel, stored(message));
+            let receivers = shared.pubsub.publish(&stored(channel), &stored(message));
             reply.count(receivers);
         }
+        ServerCommand::SPublish { channel, message } => {
+            let receivers = shared.pubsub.spublish(&stored(channel), &stored(message));
+            reply.count(receivers);
+        }
+        ServerCommand::PubSub(query) => shared.pubsub.query(&query, reply),
         ServerCommand::Info(sections) => introspect::info(shared, &sections, reply).await,
         ServerCommand::ConfigGet(patterns) => introspect::config_get(shared, &patterns, reply),
         ServerCommand::ConfigSet(words) => introspect::config_set(shared, &words, reply),
