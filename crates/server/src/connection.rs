@@ -277,12 +277,17 @@ impl<D: Db> Connection<D> {
                             return Ok(Flow::Disconnect);
                         }
                     }
+                    // A subscriber gets what was published before its
+                    // request, and a RESP3 one what its own command
+                    // published (PUBLISH, a keyspace event), before the reply,
+                    // as in Redis. Three length checks for anyone else.
+                    let subscribed = self.session.subscriptions.is_active();
+                    if subscribed {
+                        self.deliver_before(self.output.len());
+                    }
                     let mark = self.output.len();
                     let flow = self.handle(args).await;
-                    // A RESP3 subscriber may publish to itself (PUBLISH, a
-                    // keyspace event): as in Redis, the message comes before
-                    // the reply. Two loads for anyone else.
-                    if self.session.resp3 && self.session.subscriptions.is_active() {
+                    if subscribed && self.session.resp3 {
                         self.deliver_before(mark);
                     }
                     if self.session.reply_mode != ReplyMode::On {

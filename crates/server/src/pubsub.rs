@@ -320,7 +320,8 @@ impl PubSub {
             }
         };
         let counts = |table: &Table, channels: &[Bytes], reply: &mut Reply<'_>| {
-            reply.map(channels.len());
+            // A flat array in RESP3 too, as Redis 7.0 answers.
+            reply.array(2 * channels.len());
             for channel in channels {
                 reply.bulk(channel);
                 reply.count(table.subscribers(channel));
