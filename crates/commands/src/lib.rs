@@ -31,6 +31,7 @@ mod glob;
 pub mod hashes;
 pub mod keyspace;
 pub mod lists;
+pub mod notify;
 mod reply;
 pub mod sets;
 mod settings;

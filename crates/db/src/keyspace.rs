@@ -7,7 +7,9 @@ use bytes::Bytes;
 use tokio::time::Instant;
 
 use crate::slot::{Outcome, Slot, run_step};
-use crate::{BuildHasher, DATABASES, DbIndex, Entry, live};
+use std::sync::Arc;
+
+use crate::{BuildHasher, DATABASES, DbIndex, Entry, KeyHook, live};
 
 /// A single-threaded keyspace: a hash map of [`Entry`]s, an array of their
 /// keys for `SCAN`, and an index of their deadlines.
@@ -39,6 +41,10 @@ pub struct Keyspace {
     map: HashMap<Bytes, Stored, BuildHasher>,
     keys: Vec<Bytes>,
     expiries: BTreeSet<(Instant, Bytes)>,
+    /// Told of keys that expire or are created here, if the server
+    /// installed one (see [`Databases::set_hook`]), with this keyspace's
+    /// database number.
+    hook: Option<(Arc<KeyHook>, DbIndex)>,
 }
 
 /// An entry and where its key sits in [`Keyspace::keys`].
@@ -75,6 +81,14 @@ impl Keyspace {
             }
             if let Some(at) = stepped.new_deadline {
                 self.expiries.insert((at, key.clone()));
+            }
+        }
+        if let Some((hook, db)) = &self.hook {
+            if stepped.expired {
+                hook.on_expired(*db, key);
+            }
+            if stepped.created() {
+                hook.on_created(*db, key);
             }
         }
         match stepped.outcome {
@@ -201,6 +215,9 @@ impl Keyspace {
                     .is_some_and(|s| s.entry.expires_at == Some(at));
                 if due {
                     self.remove_key(&key);
+                    if let Some((hook, db)) = &self.hook {
+                        hook.on_expired(*db, &key);
+                    }
                 }
                 removed += 1;
             }
@@ -246,6 +263,19 @@ impl Databases {
     /// moves per map, nothing copied).
     pub fn swap(&mut self, a: DbIndex, b: DbIndex) {
         self.dbs.swap(a.get(), b.get());
+        // The hooks name the database by number: they stay where they were.
+        let (ha, hb) = (self.dbs[a.get()].hook.take(), self.dbs[b.get()].hook.take());
+        self.dbs[a.get()].hook = hb;
+        self.dbs[b.get()].hook = ha;
+    }
+
+    /// Installs `hook` in every database (see [`Db::set_key_hook`]).
+    ///
+    /// [`Db::set_key_hook`]: crate::Db::set_key_hook
+    pub fn set_hook(&mut self, hook: &Arc<KeyHook>) {
+        for (keyspace, db) in self.dbs.iter_mut().zip(DbIndex::all()) {
+            keyspace.hook = Some((Arc::clone(hook), db));
+        }
     }
 
     /// Empties one database, or all of them.

@@ -62,6 +62,21 @@ pub struct Stepped<R> {
     pub old_deadline: Option<Instant>,
     /// The deadline the key has after the outcome is applied.
     pub new_deadline: Option<Instant>,
+    /// Whether the stored entry had expired: the host reclaimed it (or the
+    /// step replaced it), a lazy expiry.
+    pub expired: bool,
+}
+
+impl<R> Stepped<R> {
+    /// Whether the step created the key: inserted it where there was none,
+    /// or stored a new entry over an expired one.
+    pub fn created(&self) -> bool {
+        match self.outcome {
+            Outcome::Insert(_) => true,
+            Outcome::Stored => self.expired,
+            Outcome::Keep | Outcome::Remove => false,
+        }
+    }
 }
 
 /// Runs `step` on the entry stored in `place` (`None`: the key is absent)
@@ -112,6 +127,7 @@ pub fn run_step<R>(
         outcome,
         old_deadline,
         new_deadline,
+        expired: existed && !live,
     }
 }
 

@@ -345,6 +345,13 @@ impl PubSub {
     }
 }
 
+/// Keyspace events are published as `PUBLISH` publishes.
+impl sharedkv_commands::notify::Notify for PubSub {
+    fn publish(&self, channel: Bytes, message: Bytes) {
+        PubSub::publish(self, &channel, &message);
+    }
+}
+
 /// One connection's subscriptions and its mailbox. Dropping it
 /// unsubscribes from all.
 #[derive(Debug)]

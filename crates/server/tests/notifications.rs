@@ -1,0 +1,153 @@
+//! Keyspace notifications end to end, with redis-server 7.0.15 as the
+//! oracle: a client subscribed to `__key*__:*` must see exactly the events
+//! redis-server publishes for the same commands, in the same order (see
+//! `support/oracle.rs`). One script per family of commands, on two
+//! strategies of different kinds; the generic and string script on every
+//! strategy.
+
+mod support;
+
+#[path = "support/oracle.rs"]
+mod oracle;
+
+use oracle::{RedisServer, assert_same, transcript};
+use sharedkv_db::Db;
+use support::start;
+
+/// Client 0 listens to every keyspace and keyevent channel; client 1 turns
+/// events on with `flags` and runs `script`.
+fn with_listener(flags: &'static str, script: &[&'static str]) -> Vec<String> {
+    let mut steps = vec![
+        "0 PSUBSCRIBE __key*__:*".to_owned(),
+        format!("1 CONFIG SET notify-keyspace-events {flags}"),
+    ];
+    steps.extend(script.iter().map(|s| (*s).to_owned()));
+    steps
+}
+
+/// Runs `script` (client 1's commands) on redis-server and on sharedkv over
+/// `db`, with client 0 listening, and compares what both clients saw.
+async fn same_events<D: Db>(db: D, what: &str, flags: &'static str, script: &[&'static str]) {
+    let Some(redis) = RedisServer::start(&[]) else {
+        return;
+    };
+    let steps = with_listener(flags, script);
+    let steps: Vec<&str> = steps.iter().map(String::as_str).collect();
+    let reference = transcript(redis.addr, 2, &[], &steps).await;
+    let server = start(db).await;
+    let ours = transcript(server.addr, 2, &[], &steps).await;
+    assert_same(what, &reference, &ours);
+    server.stop().await;
+}
+
+/// Generic commands and strings: del, expire, persist, rename, copy, move; set and its variants, counters, ranges, bits.
+const GENERIC_AND_STRINGS: &[&str] = &[
+    "1 SET k v",
+    "1 SET k v2 EX 100",
+    "1 SET k v3 NX",
+    "1 SET k v4 XX KEEPTTL",
+    "1 SETNX k x",
+    "1 SETNX n x",
+    "1 SETEX s 100 v",
+    "1 PSETEX p 100000 v",
+    "1 GETSET k g",
+    "1 MSET a 1 b 2 a 3",
+    "1 MSETNX c 1 a 2",
+    "1 MSETNX c 1 d 2",
+    "1 INCR i",
+    "1 INCRBY i 5",
+    "1 DECR i",
+    "1 DECRBY i 2",
+    "1 INCRBYFLOAT f 1.5",
+    "1 INCR k",
+    "1 APPEND k tail",
+    "1 APPEND new tail",
+    "1 SETRANGE k 2 xy",
+    "1 SETRANGE k 1 ",
+    "1 SETRANGE sr 3 ab",
+    "1 SETBIT bits 7 1",
+    "1 BITOP OR dest bits bits",
+    "1 BITOP AND dest nothing",
+    "1 BITOP AND never nothing",
+    "1 GETDEL a",
+    "1 GETDEL a",
+    "1 GETEX b EX 100",
+    "1 GETEX b PERSIST",
+    "1 GETEX b PERSIST",
+    "1 GETEX b",
+    "1 GETEX b PXAT 1",
+    "1 EXPIRE c 100",
+    "1 EXPIRE c 50 GT",
+    "1 PEXPIRE c 200000",
+    "1 EXPIREAT c 4000000000",
+    "1 PERSIST c",
+    "1 PERSIST c",
+    "1 EXPIRE nothing 10",
+    "1 EXPIRE c -1",
+    "1 DEL d n nothing d",
+    "1 UNLINK s",
+    "1 RENAME p q",
+    "1 RENAME q q",
+    "1 RENAMENX q k",
+    "1 RENAMENX q r",
+    "1 COPY r r2",
+    "1 COPY r r2",
+    "1 COPY r r2 REPLACE",
+    "1 COPY r r3 DB 2",
+    "1 MOVE r 3",
+    "1 MOVE r 3",
+    "1 SELECT 3",
+    "1 DEL r",
+    "1 SELECT 0",
+    "1 FLUSHALL",
+];
+
+/// Only the K channels, only the E channels, one class, and `n` (new keys) with `A`.
+const FLAG_CHOICES: &[(&str, &[&str])] = &[
+    ("K$", &["1 SET k v", "1 DEL k", "1 SET k v EX 10"]),
+    ("Eg", &["1 SET k v", "1 EXPIRE k 10", "1 DEL k"]),
+    (
+        "KEAn",
+        &[
+            "1 SET k v",
+            "1 SET k w",
+            "1 INCR i",
+            "1 RENAME i j",
+            "1 DEL k",
+        ],
+    ),
+    ("", &["1 SET k v", "1 DEL k"]),
+];
+
+async fn generic_and_strings<D: Db>(db: D) {
+    same_events(db, "generic and strings", "KEA", GENERIC_AND_STRINGS).await;
+}
+
+async fn flag_choices<D: Db>(db: D) {
+    let Some(redis) = RedisServer::start(&[]) else {
+        return;
+    };
+    let server = start(db).await;
+    for (flags, script) in FLAG_CHOICES {
+        let steps = with_listener(flags, script);
+        let steps: Vec<&str> = steps.iter().map(String::as_str).collect();
+        let reference = transcript(redis.addr, 2, &[], &steps).await;
+        let ours = transcript(server.addr, 2, &[], &steps).await;
+        assert_same(&format!("flags {flags:?}"), &reference, &ours);
+    }
+    server.stop().await;
+}
+
+macro_rules! stamp {
+    ($strategy:ident, $new:expr) => {
+        mod $strategy {
+            sharedkv_testsuite::stamp_checks! { $new =>
+                #[tokio::test] generic_and_strings,
+                #[tokio::test] flag_choices,
+            }
+        }
+    };
+}
+
+stamp!(std_mutex, sharedkv_testsuite::strategies::StdMutexDb::new());
+stamp!(papaya, sharedkv_testsuite::strategies::PapayaDb::new());
