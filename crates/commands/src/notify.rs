@@ -154,6 +154,13 @@ impl<D> crate::Ctx<'_, D> {
     pub fn notifies(&self, class: u32) -> bool {
         self.settings.notify_flags() & class != 0
     }
+
+    /// A copy of `key` (a reference count) to publish events on after the
+    /// step, only while events of `class` may be published.
+    #[inline]
+    pub fn keep(&self, class: u32, key: &bytes::Bytes) -> Option<bytes::Bytes> {
+        self.notifies(class).then(|| key.clone())
+    }
 }
 
 #[cfg(test)]

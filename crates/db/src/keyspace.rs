@@ -87,7 +87,7 @@ impl Keyspace {
             if stepped.expired {
                 hook.on_expired(*db, key);
             }
-            if stepped.created() {
+            if stepped.created {
                 hook.on_created(*db, key);
             }
         }

@@ -299,7 +299,7 @@ impl<M: KeyMap> Inner<M> {
             if done.expired {
                 hook.on_expired(db, key);
             }
-            if done.created() {
+            if done.created {
                 hook.on_created(db, key);
             }
         }

@@ -102,6 +102,46 @@ const GENERIC_AND_STRINGS: &[&str] = &[
     "1 FLUSHALL",
 ];
 
+/// Hashes: hset (HSET, HMSET, HSETNX), hdel and the del of the last field, the increments.
+const HASHES: &[&str] = &[
+    "1 HSET h a 1 b 2",
+    "1 HSET h a 3",
+    "1 HMSET h c 4",
+    "1 HSETNX h a 9",
+    "1 HSETNX h z 9",
+    "1 HINCRBY h n 5",
+    "1 HINCRBYFLOAT h f 1.5",
+    "1 HDEL h nothing",
+    "1 HDEL h a b c",
+    "1 HDEL h n f z",
+    "1 HDEL h a",
+    "1 HGET h a",
+    "1 SET s v",
+    "1 HSET s a 1",
+    "1 HDEL s a",
+];
+
+/// Keys removed when their time runs out (the sweep; a write or read
+/// after it finds nothing), a key given a new TTL before it ran out, and
+/// one made persistent.
+const EXPIRED: &[&str] = &[
+    "1 SET e1 v PX 400",
+    "1 SET e2 v PX 400",
+    "1 HSET h f v",
+    "1 PEXPIRE h 400",
+    "1 SET saved v PX 400",
+    "1 PERSIST saved",
+    "1 SET later v PX 400",
+    "1 PEXPIRE later 100000",
+    "1 SELECT 5",
+    "1 SET e5 v PX 400",
+    "1 SELECT 0",
+    "^sleep 1200",
+    "1 GET e1",
+    "1 SET e2 again",
+    "1 EXISTS h saved later",
+];
+
 /// Only the K channels, only the E channels, one class, and `n` (new keys) with `A`.
 const FLAG_CHOICES: &[(&str, &[&str])] = &[
     ("K$", &["1 SET k v", "1 DEL k", "1 SET k v EX 10"]),
@@ -121,6 +161,16 @@ const FLAG_CHOICES: &[(&str, &[&str])] = &[
 
 async fn generic_and_strings<D: Db>(db: D) {
     same_events(db, "generic and strings", "KEA", GENERIC_AND_STRINGS).await;
+}
+
+/// `expired` events, by sorted transcript lines within the step that waits:
+/// the order in which the sweep finds keys of one pass is Redis's own.
+async fn expired<D: Db>(db: D) {
+    same_events(db, "expired", "KEA", EXPIRED).await;
+}
+
+async fn hashes<D: Db>(db: D) {
+    same_events(db, "hashes", "KEA", HASHES).await;
 }
 
 async fn flag_choices<D: Db>(db: D) {
@@ -143,6 +193,7 @@ macro_rules! stamp {
         mod $strategy {
             sharedkv_testsuite::stamp_checks! { $new =>
                 #[tokio::test] generic_and_strings,
+                #[tokio::test] hashes,
                 #[tokio::test] flag_choices,
             }
         }
@@ -151,3 +202,21 @@ macro_rules! stamp {
 
 stamp!(std_mutex, sharedkv_testsuite::strategies::StdMutexDb::new());
 stamp!(papaya, sharedkv_testsuite::strategies::PapayaDb::new());
+
+/// Every strategy: the store's own events (`expired`, `new`) come from
+/// the code each kind of strategy shares, so each is checked once.
+mod every_strategy {
+    macro_rules! stamp_all {
+        ($strategy:ident, $new:expr) => {
+            mod $strategy {
+                sharedkv_testsuite::stamp_checks! { $new =>
+                    #[tokio::test] expired,
+                }
+            }
+        };
+    }
+
+    use super::expired;
+
+    sharedkv_testsuite::for_each_strategy!(stamp_all);
+}

@@ -9,7 +9,8 @@
 //! exactly what reached that client in between: the command's replies and
 //! the messages it caused. A step whose client number is prefixed with `~`
 //! (`"~0 UNSUBSCRIBE"`) has its frames, and the elements of its arrays,
-//! compared in any order: Redis answers those from a hash table. A step
+//! compared in any order: Redis answers those from a hash table; with `^`
+//! (`"^sleep 600"`) the frames are compared whole, in any order. A step
 //! `"sleep <ms>"` waits, for events that come by time (expiry).
 //!
 //! Used by the pub/sub and keyspace-notification tests. A test needing
@@ -157,14 +158,16 @@ pub async fn transcript(
     let mut lines = Vec::new();
     for step in script {
         lines.push(format!("> {step}"));
-        let mut unordered = false;
+        // `~`: frames taken apart and their leaves sorted; `^`: whole frames
+        // sorted.
+        let (unordered, sort_frames) = (step.starts_with('~'), step.starts_with('^'));
+        let step = step.trim_start_matches(['~', '^']);
         if let Some(ms) = step.strip_prefix("sleep ") {
             let ms: u64 = ms.parse().expect("sleep <ms>");
             tokio::time::sleep(Duration::from_millis(ms)).await;
         } else {
             let (who, words) = step.split_once(' ').expect("<client> <command>");
-            unordered = who.starts_with('~');
-            let who: usize = who.trim_start_matches('~').parse().expect("client number");
+            let who: usize = who.parse().expect("client number");
             let words: Vec<&str> = words.split(' ').collect();
             conns[who].client.send_command(&words).await;
             // The client that sent the step first: once it has its reply,
@@ -186,7 +189,7 @@ pub async fn transcript(
                 step_lines.extend(frames.iter().map(|frame| format!("{i} < {frame:?}")));
             }
         }
-        if unordered {
+        if unordered || sort_frames {
             step_lines.sort();
         }
         lines.extend(step_lines);
