@@ -817,9 +817,13 @@ impl Command for Rename {
         let kept = cx
             .notifies(notify::GENERIC)
             .then(|| (src.clone(), dst.clone()));
+        let replaced = replaces(cx, cx.selected, &dst).await;
         if rename(cx.db, cx.selected, src, stored(dst), false).await?
             && let Some((src, dst)) = kept
         {
+            if replaced {
+                cx.notify(notify::NEW, "new", &dst);
+            }
             notify_rename(cx, &src, &dst);
         }
         cx.reply.ok();
@@ -857,6 +861,18 @@ impl Command for RenameNx {
         cx.reply.int(i64::from(renamed));
         Ok(())
     }
+}
+
+/// Whether `key` of `db` exists, asked only while `new` events are on: a
+/// key that a RENAME or COPY replaces is, for Redis, deleted and created
+/// again, so it gets a `new` event that the store (which changes it in
+/// place) does not send.
+async fn replaces<D: Db>(cx: &Ctx<'_, D>, db: DbIndex, key: &Bytes) -> bool {
+    if !cx.notifies(notify::NEW) {
+        return false;
+    }
+    let probe = key.clone();
+    cx.db.read(db, &probe, |e| e.is_some()).await
 }
 
 /// The events of a rename: `rename_from` on the old name, `rename_to` on
@@ -928,8 +944,12 @@ impl Command for Copy {
             return Err(SAME_OBJECT);
         }
         let kept = cx.notifies(notify::GENERIC).then(|| dst.clone());
+        let replaced = replace && replaces(cx, to, &dst).await;
         let copied = copy(cx.db, cx.selected, src, to, stored(dst), replace).await;
         if copied && let Some(dst) = kept {
+            if replaced {
+                notify::notify(cx.settings, notify::NEW, "new", &dst, to);
+            }
             notify::notify(cx.settings, notify::GENERIC, "copy_to", &dst, to);
         }
         cx.reply.int(i64::from(copied));

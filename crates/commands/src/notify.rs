@@ -163,6 +163,27 @@ impl<D> crate::Ctx<'_, D> {
     }
 }
 
+impl<D: sharedkv_db::Db> crate::Ctx<'_, D> {
+    /// After a step that took elements out of `key` (given only while
+    /// events may be published: see [`keep`](crate::Ctx::keep)): `event`
+    /// of `class`, then the generic `del` if the step left the key gone, as
+    /// Redis publishes them when a collection's last element goes.
+    ///
+    /// Whether the key is gone is read after the step, so a write by
+    /// another client in between can change which events go out; only
+    /// while events are on.
+    pub async fn notify_taken(&self, class: u32, event: &str, key: Option<bytes::Bytes>) {
+        let Some(key) = key else {
+            return;
+        };
+        self.notify(class, event, &key);
+        let probe = key.clone();
+        if self.db.read(self.selected, &probe, |e| e.is_none()).await {
+            self.notify(GENERIC, "del", &key);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use std::sync::{Arc, Mutex};

@@ -121,6 +121,99 @@ const HASHES: &[&str] = &[
     "1 HDEL s a",
 ];
 
+/// Lists: pushes, pops and the del of the last element, LSET, LREM, LTRIM, LINSERT, LMOVE, LMPOP, SORT STORE.
+const LISTS: &[&str] = &[
+    "1 LPUSH l a b c",
+    "1 RPUSH l d e",
+    "1 LPUSHX nothing a",
+    "1 RPUSHX l f",
+    "1 LPOP l",
+    "1 RPOP l 2",
+    "1 LPOP l 0",
+    "1 LPOP nothing",
+    "1 LSET l 0 z",
+    "1 LINSERT l BEFORE z y",
+    "1 LINSERT l AFTER nothing q",
+    "1 LREM l 0 absent",
+    "1 LREM l 1 y",
+    "1 LTRIM l 0 -1",
+    "1 LTRIM l 0 0",
+    "1 LTRIM nothing 0 1",
+    "1 RPUSH src 1 2",
+    "1 LMOVE src dst LEFT RIGHT",
+    "1 RPOPLPUSH src dst",
+    "1 LMOVE dst dst LEFT LEFT",
+    "1 LMOVE nothing dst LEFT LEFT",
+    "1 LMPOP 2 nothing dst LEFT COUNT 5",
+    "1 RPUSH n 3 1 2",
+    "1 SORT n STORE sorted",
+    "1 SORT nothing STORE sorted",
+    "1 SORT nothing STORE sorted",
+    "1 LTRIM l 5 10",
+    "1 RPUSH one x",
+    "1 LREM one 0 x",
+];
+
+/// Sets: sadd, srem, spop, smove, and the stores with an empty result's del.
+const SETS: &[&str] = &[
+    "1 SADD s a b c",
+    "1 SADD s a",
+    "1 SREM s nothing",
+    "1 SREM s a",
+    "1 SPOP s 0",
+    "1 SPOP nothing",
+    "1 SADD t x",
+    "1 SMOVE s t b",
+    "1 SMOVE s s c",
+    "1 SMOVE s t nothing",
+    "1 SADD u c",
+    "1 SMOVE s u c",
+    "1 SADD a 1 2 3",
+    "1 SADD b 2 3 4",
+    "1 SINTERSTORE i a b",
+    "1 SUNIONSTORE un a b",
+    "1 SDIFFSTORE d a b",
+    "1 SDIFFSTORE d a a",
+    "1 SDIFFSTORE d a a",
+    "1 SREM a 1 2 3",
+    "1 SPOP b 10",
+    "1 SADD p only",
+    "1 SPOP p",
+];
+
+/// Sorted sets: zadd (changes only), zincr, zrem, the range removals, pops, the stores.
+const ZSETS: &[&str] = &[
+    "1 ZADD z 1 a 2 b 3 c",
+    "1 ZADD z 1 a",
+    "1 ZADD z 5 a",
+    "1 ZADD z NX 9 a",
+    "1 ZADD z XX CH 7 a 8 nothing",
+    "1 ZADD z INCR 1 a",
+    "1 ZADD z INCR 0 a",
+    "1 ZINCRBY z 2 b",
+    "1 ZREM z nothing",
+    "1 ZREM z b",
+    "1 ZADD z 10 d 11 e 12 f",
+    "1 ZREMRANGEBYRANK z 0 0",
+    "1 ZREMRANGEBYSCORE z 100 200",
+    "1 ZREMRANGEBYSCORE z 10 10",
+    "1 ZREMRANGEBYLEX z [x [y",
+    "1 ZPOPMIN z",
+    "1 ZPOPMAX z 2",
+    "1 ZPOPMIN nothing",
+    "1 ZADD a 1 x 2 y",
+    "1 ZADD b 2 y 3 w",
+    "1 ZUNIONSTORE u 2 a b",
+    "1 ZINTERSTORE i 2 a b",
+    "1 ZDIFFSTORE d 2 a b",
+    "1 ZDIFFSTORE d 2 a a",
+    "1 ZRANGESTORE r a 0 -1",
+    "1 ZRANGESTORE r a 5 10",
+    "1 ZMPOP 2 nothing a MIN COUNT 5",
+    "1 ZADD one 1 m",
+    "1 ZREM one m",
+];
+
 /// Keys removed when their time runs out (the sweep; a write or read
 /// after it finds nothing), a key given a new TTL before it ran out, and
 /// one made persistent.
@@ -173,6 +266,49 @@ async fn hashes<D: Db>(db: D) {
     same_events(db, "hashes", "KEA", HASHES).await;
 }
 
+async fn lists<D: Db>(db: D) {
+    same_events(db, "lists", "KEA", LISTS).await;
+}
+
+async fn sets<D: Db>(db: D) {
+    same_events(db, "sets", "KEA", SETS).await;
+}
+
+async fn zsets<D: Db>(db: D) {
+    same_events(db, "sorted sets", "KEA", ZSETS).await;
+}
+
+/// Every family again with `new` events on (`KEAn`): a key's creation comes before its command's event.
+async fn new_keys<D: Db>(db: D) {
+    let Some(redis) = RedisServer::start(&[]) else {
+        return;
+    };
+    let server = start(db).await;
+    for (what, script) in [
+        ("generic and strings (n)", GENERIC_AND_STRINGS),
+        ("hashes (n)", HASHES),
+        ("lists (n)", LISTS),
+        ("sets (n)", SETS),
+        ("sorted sets (n)", ZSETS),
+    ] {
+        // Not MSET and MSETNX: with `n` Redis interleaves each key's `new`
+        // with its `set`; sharedkv publishes the `new`s first (see
+        // README, "Keyspace notifications").
+        let script: Vec<&'static str> = script
+            .iter()
+            .copied()
+            .filter(|step| !step.starts_with("1 MSET"))
+            .collect();
+        let mut steps = with_listener("KEAn", &script);
+        steps.push("1 FLUSHALL".to_owned());
+        let steps: Vec<&str> = steps.iter().map(String::as_str).collect();
+        let reference = transcript(redis.addr, 2, &[], &steps).await;
+        let ours = transcript(server.addr, 2, &[], &steps).await;
+        assert_same(what, &reference, &ours);
+    }
+    server.stop().await;
+}
+
 async fn flag_choices<D: Db>(db: D) {
     let Some(redis) = RedisServer::start(&[]) else {
         return;
@@ -194,6 +330,10 @@ macro_rules! stamp {
             sharedkv_testsuite::stamp_checks! { $new =>
                 #[tokio::test] generic_and_strings,
                 #[tokio::test] hashes,
+                #[tokio::test] lists,
+                #[tokio::test] sets,
+                #[tokio::test] zsets,
+                #[tokio::test] new_keys,
                 #[tokio::test] flag_choices,
             }
         }
