@@ -939,8 +939,22 @@ async fn run_bitfield<D: Db>(
             "ERR BITFIELD_RO only supports the GET subcommand",
         ));
     }
+    // With events on: which answers are writes' (one that overflowed under
+    // `OVERFLOW FAIL` answers nil and changes nothing).
+    let kept = (writes && cx.notifies(notify::STRING)).then(|| {
+        let is_write: Vec<bool> = fields.iter().map(|f| f.op != FieldOp::Get).collect();
+        (key.clone(), is_write)
+    });
     let key = if writes { stored(key) } else { key };
     let answers = bitfield(cx.db, cx.selected, key, fields).await?;
+    if let Some((key, is_write)) = kept
+        && answers
+            .iter()
+            .zip(&is_write)
+            .any(|(answer, write)| *write && answer.is_some())
+    {
+        cx.notify(notify::STRING, "setbit", &key);
+    }
     cx.reply.array(answers.len());
     for answer in answers {
         match answer {

@@ -444,4 +444,57 @@ mod tests {
         dbs.clear(Some(one));
         assert_eq!(dbs.len(), 1);
     }
+
+    /// What a test listener heard: (event, database, key).
+    #[derive(Debug, Default)]
+    struct Heard(std::sync::Mutex<Vec<(&'static str, usize, Bytes)>>);
+
+    impl crate::KeyListener for Arc<Heard> {
+        fn expired(&self, db: DbIndex, key: &Bytes) {
+            self.0
+                .lock()
+                .unwrap()
+                .push(("expired", db.get(), key.clone()));
+        }
+        fn created(&self, db: DbIndex, key: &Bytes) {
+            self.0.lock().unwrap().push(("new", db.get(), key.clone()));
+        }
+    }
+
+    /// The hook hears lazy and swept expiries (and counts them) and, once asked, created keys, each under its database's number after a SWAPDB too.
+    #[test]
+    fn the_hook_hears_expiry_and_creation() {
+        let heard = Arc::new(Heard::default());
+        let hook = Arc::new(KeyHook::new(Arc::clone(&heard)));
+        let mut dbs = Databases::new();
+        dbs.set_hook(&hook);
+        let (zero, three) = (DbIndex::ZERO, DbIndex::new(3).unwrap());
+        let t0 = Instant::now();
+        let soon = Some(t0 + Duration::from_secs(1));
+        put(dbs.get_mut(zero), "quiet", None, t0);
+        hook.report_new(true);
+        put(dbs.get_mut(three), "lazy", soon, t0);
+        put(dbs.get_mut(three), "swept", soon, t0);
+        hook.report_new(false);
+        dbs.swap(zero, three);
+        let later = t0 + Duration::from_secs(2);
+        // A write finds `lazy` expired: an expiry, and (reported) a new key.
+        hook.report_new(true);
+        put(dbs.get_mut(zero), "lazy", None, later);
+        assert_eq!(dbs.sweep_expired(later, 10), 1);
+        let heard: Vec<_> = heard.0.lock().unwrap().clone();
+        assert_eq!(
+            heard,
+            [
+                ("new", 3, b("lazy")),
+                ("new", 3, b("swept")),
+                ("expired", 0, b("lazy")),
+                ("new", 0, b("lazy")),
+                ("expired", 0, b("swept")),
+            ]
+        );
+        assert_eq!(hook.expired_keys(), 2);
+        hook.reset();
+        assert_eq!(hook.expired_keys(), 0);
+    }
 }

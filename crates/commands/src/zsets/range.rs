@@ -1012,6 +1012,23 @@ impl Command for ZRemRangeByLex {
     }
 }
 
+/// The events of a command that stores a sorted set at `dst` (given only
+/// while events may be published) and got `n` members: `event`, or `del`
+/// if the result was empty and removed a key that `existed`.
+pub(crate) fn notify_store<D>(
+    cx: &Ctx<'_, D>,
+    event: &str,
+    dst: Option<Bytes>,
+    existed: bool,
+    n: usize,
+) {
+    match dst {
+        Some(dst) if n > 0 => cx.notify(notify::ZSET, event, &dst),
+        Some(dst) if existed => cx.notify(notify::GENERIC, "del", &dst),
+        _ => {}
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1099,22 +1116,5 @@ mod tests {
             assert_eq!(parse(bad, "+"), Err(BAD_LEX_RANGE), "{bad:?}");
         }
         assert!(parse("+\0x", "-").is_ok(), "a NUL ends the word, as in C");
-    }
-}
-
-/// The events of a command that stores a sorted set at `dst` (given only
-/// while events may be published) and got `n` members: `event`, or `del`
-/// if the result was empty and removed a key that `existed`.
-pub(crate) fn notify_store<D>(
-    cx: &Ctx<'_, D>,
-    event: &str,
-    dst: Option<Bytes>,
-    existed: bool,
-    n: usize,
-) {
-    match dst {
-        Some(dst) if n > 0 => cx.notify(notify::ZSET, event, &dst),
-        Some(dst) if existed => cx.notify(notify::GENERIC, "del", &dst),
-        _ => {}
     }
 }
