@@ -33,7 +33,10 @@
 //! - `error`: their error replies, in Redis's exact text.
 //! - `execute`: the server commands on shared state (pub/sub, counters).
 //! - `introspect`: `INFO`, `CONFIG GET`, `COMMAND`, `HELLO`.
-//! - `pubsub`: channels, shared by every connection whatever the strategy.
+//! - `pubsub`: channels, patterns and shard channels, shared by every
+//!   connection whatever the strategy; one mailbox per connection.
+//! - `notifications`: the keyspace events the store itself sees (`expired`,
+//!   `new`) and the expired-key counter.
 //! - `clients`: the client registry (one record per connection, for
 //!   `CLIENT LIST`, `KILL`, `PAUSE`) and the ops-per-second sampler.
 //!
