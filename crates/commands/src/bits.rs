@@ -12,7 +12,7 @@ use bytes::Bytes;
 use sharedkv_db::{Db, DbIndex, Entry, Keys, Slot, Value, parse_i64};
 
 use crate::strings::{MAX_STRING, Text, is_option, take_buffer, with_bytes};
-use crate::{Args, Command, Ctx, Error, Spec, arg, c_str, stored, token};
+use crate::{Args, Command, Ctx, Error, Spec, arg, c_str, notify, stored, token};
 
 /// `ERR bit offset is not an integer or out of range`
 const BAD_OFFSET: Error = Error::Fixed("ERR bit offset is not an integer or out of range");
@@ -197,7 +197,11 @@ impl Command for SetBit {
             Some(1) => true,
             _ => return Err(Error::Fixed("ERR bit is not an integer or out of range")),
         };
+        let kept = cx.notifies(notify::STRING).then(|| key.clone());
         let was = setbit(cx.db, cx.selected, stored(key), offset, on).await?;
+        if let Some(key) = kept {
+            cx.notify(notify::STRING, "setbit", &key);
+        }
         cx.reply.int(i64::from(was));
         Ok(())
     }
@@ -586,7 +590,20 @@ impl Command for BitOp {
                 "ERR BITOP NOT must be called with a single source key.",
             ));
         }
-        let n = bitop(cx.db, cx.selected, op, stored(dest), sources).await?;
+        // With events on: whether `dest` existed, for the `del` of an empty
+        // result.
+        let existed = if cx.notifies(notify::STRING | notify::GENERIC) {
+            let dest = dest.clone();
+            Some(cx.db.read(cx.selected, &dest, |e| e.is_some()).await)
+        } else {
+            None
+        };
+        let n = bitop(cx.db, cx.selected, op, stored(dest.clone()), sources).await?;
+        match existed {
+            Some(_) if n > 0 => cx.notify(notify::STRING, "set", &dest),
+            Some(true) => cx.notify(notify::GENERIC, "del", &dest),
+            _ => {}
+        }
         cx.reply.count(n);
         Ok(())
     }
@@ -922,8 +939,22 @@ async fn run_bitfield<D: Db>(
             "ERR BITFIELD_RO only supports the GET subcommand",
         ));
     }
+    // With events on: which answers are writes' (one that overflowed under
+    // `OVERFLOW FAIL` answers nil and changes nothing).
+    let kept = (writes && cx.notifies(notify::STRING)).then(|| {
+        let is_write: Vec<bool> = fields.iter().map(|f| f.op != FieldOp::Get).collect();
+        (key.clone(), is_write)
+    });
     let key = if writes { stored(key) } else { key };
     let answers = bitfield(cx.db, cx.selected, key, fields).await?;
+    if let Some((key, is_write)) = kept
+        && answers
+            .iter()
+            .zip(&is_write)
+            .any(|(answer, write)| *write && answer.is_some())
+    {
+        cx.notify(notify::STRING, "setbit", &key);
+    }
     cx.reply.array(answers.len());
     for answer in answers {
         match answer {

@@ -25,7 +25,7 @@ use sharedkv_db::{Db, DbIndex, Entry, Hash, Slot, Value, parse_i64};
 use crate::keyspace::{ScanOptions, encoding, parse_cursor, parse_scan_options};
 use crate::strings::float::LongDouble;
 use crate::strings::is_option;
-use crate::{Args, Command, Ctx, Error, Spec, Thresholds, arg, glob, stored, token};
+use crate::{Args, Command, Ctx, Error, Spec, Thresholds, arg, glob, notify, stored, token};
 
 /// `HINCRBY` on a field that holds no integer.
 const NOT_AN_INTEGER_FIELD: Error = Error::Fixed("ERR hash value is not an integer");
@@ -105,7 +105,11 @@ impl Command for HSet {
     async fn run<D: Db>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
         let key = args.required()?;
         let pairs = field_value_pairs(args)?;
+        let kept = cx.keep(notify::HASH, &key);
         let added = hset(cx.db, cx.selected, stored(key), pairs).await?;
+        if let Some(key) = kept {
+            cx.notify(notify::HASH, "hset", &key);
+        }
         cx.reply.count(added);
         Ok(())
     }
@@ -159,7 +163,11 @@ impl Command for HMSet {
     async fn run<D: Db>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
         let key = args.required()?;
         let pairs = field_value_pairs(args)?;
+        let kept = cx.keep(notify::HASH, &key);
         hset(cx.db, cx.selected, stored(key), pairs).await?;
+        if let Some(key) = kept {
+            cx.notify(notify::HASH, "hset", &key);
+        }
         cx.reply.ok();
         Ok(())
     }
@@ -189,6 +197,7 @@ impl Command for HSetNx {
 
     async fn run<D: Db>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
         let (key, field, value) = (args.required()?, args.required()?, args.required()?);
+        let kept = cx.keep(notify::HASH, &key);
         let set = hsetnx(
             cx.db,
             cx.selected,
@@ -197,6 +206,9 @@ impl Command for HSetNx {
             stored(value),
         )
         .await?;
+        if set && let Some(key) = kept {
+            cx.notify(notify::HASH, "hset", &key);
+        }
         cx.reply.int(i64::from(set));
         Ok(())
     }
@@ -341,25 +353,32 @@ impl Command for HDel {
         // Copied: removing some fields is a write that keeps the key.
         let key = stored(args.required()?);
         let fields = args.rest();
-        let removed = cx
+        let (removed, emptied) = cx
             .db
             .update(cx.selected, &key, move |slot| {
                 if hash_of(slot.entry())?.is_none() {
-                    return Ok(0);
+                    return Ok((0, false));
                 }
                 let Some(Value::Hash(hash)) = slot.value_mut() else {
-                    return Ok(0);
+                    return Ok((0, false));
                 };
                 let removed = fields
                     .iter()
                     .filter(|f| hash.swap_remove(*f).is_some())
                     .count();
-                if hash.is_empty() {
+                let emptied = hash.is_empty();
+                if emptied {
                     slot.remove();
                 }
-                Ok::<_, Error>(removed)
+                Ok::<_, Error>((removed, emptied))
             })
             .await?;
+        if removed > 0 {
+            cx.notify(notify::HASH, "hdel", &key);
+            if emptied {
+                cx.notify(notify::GENERIC, "del", &key);
+            }
+        }
         cx.reply.count(removed);
         Ok(())
     }
@@ -609,7 +628,11 @@ impl Command for HIncrBy {
         let (key, field) = (args.required()?, args.required()?);
         // The increment is checked before the key, as Redis checks it.
         let delta = args.int()?;
+        let kept = cx.keep(notify::HASH, &key);
         let n = hincr_by(cx.db, cx.selected, stored(key), stored(field), delta).await?;
+        if let Some(key) = kept {
+            cx.notify(notify::HASH, "hincrby", &key);
+        }
         cx.reply.int(n);
         Ok(())
     }
@@ -664,8 +687,12 @@ impl Command for HIncrByFloat {
 
     async fn run<D: Db>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
         let (key, field, increment) = (args.required()?, args.required()?, args.required()?);
+        let kept = cx.keep(notify::HASH, &key);
         let text =
             hincr_by_float(cx.db, cx.selected, stored(key), stored(field), &increment).await?;
+        if let Some(key) = kept {
+            cx.notify(notify::HASH, "hincrbyfloat", &key);
+        }
         cx.reply.bulk(&text);
         Ok(())
     }

@@ -13,7 +13,9 @@ use std::time::Duration;
 use bytes::Bytes;
 use sharedkv_db::{Db, DbIndex, Entry, Instant, Keys, ReadKeys, Slot, Value, parse_i64};
 
-use crate::{Args, Command, Ctx, Error, Spec, Thresholds, arg, c_str, glob, is, stored, token};
+use crate::{
+    Args, Command, Ctx, Error, Spec, Thresholds, arg, c_str, glob, is, notify, stored, token,
+};
 
 /// Whether `word` is `keyword` as C's `strcasecmp` sees it: up to its first
 /// NUL, ignoring ASCII case. Redis compares options that way.
@@ -44,6 +46,36 @@ pub async fn del<D: Db>(db: &D, index: DbIndex, keys: Vec<Bytes>) -> usize {
             .count()
     })
     .await
+}
+
+/// `DEL` and `UNLINK` as they run: with events on, the keys deleted are
+/// collected, in order, for their `del` events.
+async fn run_del<D: Db>(cx: &mut Ctx<'_, D>, keys: Vec<Bytes>) {
+    if !cx.notifies(notify::GENERIC) {
+        let n = del(cx.db, cx.selected, keys).await;
+        cx.reply.count(n);
+        return;
+    }
+    let index = cx.selected;
+    let names = keys.clone();
+    let deleted: Vec<Bytes> = cx
+        .db
+        .update_many(&names, move |view: &mut dyn Keys| {
+            keys.into_iter()
+                .filter(|key| {
+                    view.update(index, key, |slot: &mut Slot<'_>| {
+                        let existed = slot.exists();
+                        slot.remove();
+                        existed
+                    })
+                })
+                .collect()
+        })
+        .await;
+    for key in &deleted {
+        cx.notify(notify::GENERIC, "del", key);
+    }
+    cx.reply.count(deleted.len());
 }
 
 /// `EXISTS`, typed: how many of `keys` exist, a key named twice counting
@@ -77,8 +109,7 @@ impl Command for Del {
     };
 
     async fn run<D: Db>(cx: &mut Ctx<'_, D>, args: Args) -> Result<(), Error> {
-        let n = del(cx.db, cx.selected, args.rest()).await;
-        cx.reply.count(n);
+        run_del(cx, args.rest()).await;
         Ok(())
     }
 }
@@ -103,8 +134,7 @@ impl Command for Unlink {
     };
 
     async fn run<D: Db>(cx: &mut Ctx<'_, D>, args: Args) -> Result<(), Error> {
-        let n = del(cx.db, cx.selected, args.rest()).await;
-        cx.reply.count(n);
+        run_del(cx, args.rest()).await;
         Ok(())
     }
 }
@@ -784,7 +814,18 @@ impl Command for Rename {
 
     async fn run<D: Db>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
         let (src, dst) = (args.required()?, args.required()?);
-        rename(cx.db, cx.selected, src, stored(dst), false).await?;
+        let kept = cx
+            .notifies(notify::GENERIC)
+            .then(|| (src.clone(), dst.clone()));
+        let replaced = replaces(cx, cx.selected, &dst).await;
+        if rename(cx.db, cx.selected, src, stored(dst), false).await?
+            && let Some((src, dst)) = kept
+        {
+            if replaced {
+                cx.notify(notify::NEW, "new", &dst);
+            }
+            notify_rename(cx, &src, &dst);
+        }
         cx.reply.ok();
         Ok(())
     }
@@ -810,10 +851,35 @@ impl Command for RenameNx {
 
     async fn run<D: Db>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
         let (src, dst) = (args.required()?, args.required()?);
+        let kept = cx
+            .notifies(notify::GENERIC)
+            .then(|| (src.clone(), dst.clone()));
         let renamed = rename(cx.db, cx.selected, src, stored(dst), true).await?;
+        if renamed && let Some((src, dst)) = kept {
+            notify_rename(cx, &src, &dst);
+        }
         cx.reply.int(i64::from(renamed));
         Ok(())
     }
+}
+
+/// Whether `key` of `db` exists, asked only while `new` events are on: a
+/// key that a RENAME or COPY replaces is, for Redis, deleted and created
+/// again, so it gets a `new` event that the store (which changes it in
+/// place) does not send.
+async fn replaces<D: Db>(cx: &Ctx<'_, D>, db: DbIndex, key: &Bytes) -> bool {
+    if !cx.notifies(notify::NEW) {
+        return false;
+    }
+    let probe = key.clone();
+    cx.db.read(db, &probe, |e| e.is_some()).await
+}
+
+/// The events of a rename: `rename_from` on the old name, `rename_to` on
+/// the new.
+fn notify_rename<D>(cx: &Ctx<'_, D>, src: &[u8], dst: &[u8]) {
+    cx.notify(notify::GENERIC, "rename_from", src);
+    cx.notify(notify::GENERIC, "rename_to", dst);
 }
 
 /// `COPY`, typed: copies `src` of database `from` (value and TTL) to `dst`
@@ -877,7 +943,15 @@ impl Command for Copy {
         if to == cx.selected && src == dst {
             return Err(SAME_OBJECT);
         }
+        let kept = cx.notifies(notify::GENERIC).then(|| dst.clone());
+        let replaced = replace && replaces(cx, to, &dst).await;
         let copied = copy(cx.db, cx.selected, src, to, stored(dst), replace).await;
+        if copied && let Some(dst) = kept {
+            if replaced {
+                notify::notify(cx.settings, notify::NEW, "new", &dst, to);
+            }
+            notify::notify(cx.settings, notify::GENERIC, "copy_to", &dst, to);
+        }
         cx.reply.int(i64::from(copied));
         Ok(())
     }
@@ -929,7 +1003,12 @@ impl Command for Move {
         if to == cx.selected {
             return Err(SAME_OBJECT);
         }
+        let kept = cx.notifies(notify::GENERIC).then(|| key.clone());
         let moved = move_key(cx.db, cx.selected, stored(key), to).await;
+        if moved && let Some(key) = kept {
+            cx.notify(notify::GENERIC, "move_from", &key);
+            notify::notify(cx.settings, notify::GENERIC, "move_to", &key, to);
+        }
         cx.reply.int(i64::from(moved));
         Ok(())
     }
@@ -1021,20 +1100,32 @@ pub async fn expire<D: Db>(
     at: Instant,
     condition: ExpireCondition,
 ) -> bool {
+    expire_event(db, index, key, at, condition).await.is_some()
+}
+
+/// `EXPIRE` as it runs: the event it publishes, `expire` (a deadline set)
+/// or `del` (a deadline already past deleted the key), or `None` if it did
+/// neither.
+async fn expire_event<D: Db>(
+    db: &D,
+    index: DbIndex,
+    key: Bytes,
+    at: Instant,
+    condition: ExpireCondition,
+) -> Option<&'static str> {
     db.update(index, &key, move |slot| {
         let now = slot.now();
-        let Some(entry) = slot.entry_mut() else {
-            return false;
-        };
+        let entry = slot.entry_mut()?;
         if !condition.allows(entry.expires_at, at) {
-            return false;
+            return None;
         }
         if at <= now {
             slot.remove();
+            Some("del")
         } else {
             entry.expires_at = Some(at);
+            Some("expire")
         }
-        true
     })
     .await
 }
@@ -1068,8 +1159,12 @@ async fn run_expire<D: Db>(
     // Out of the clock's reach (Redis would take it): the same error.
     let at = at.ok_or_else(invalid)?;
     // The key is copied: a strategy may keep it in its expiry index.
-    let done = expire(cx.db, cx.selected, stored(key), at, condition).await;
-    cx.reply.int(i64::from(done));
+    let kept = cx.notifies(notify::GENERIC).then(|| key.clone());
+    let event = expire_event(cx.db, cx.selected, stored(key), at, condition).await;
+    if let (Some(event), Some(key)) = (event, kept) {
+        cx.notify(notify::GENERIC, event, &key);
+    }
+    cx.reply.int(i64::from(event.is_some()));
     Ok(())
 }
 
@@ -1419,6 +1514,9 @@ impl Command for Persist {
         // the key it is handed whenever it commits one).
         let key = stored(args.required()?);
         let done = persist(cx.db, cx.selected, &key).await;
+        if done {
+            cx.notify(notify::GENERIC, "persist", &key);
+        }
         cx.reply.int(i64::from(done));
         Ok(())
     }

@@ -31,6 +31,7 @@ mod glob;
 pub mod hashes;
 pub mod keyspace;
 pub mod lists;
+pub mod notify;
 mod reply;
 pub mod sets;
 mod settings;
@@ -51,7 +52,7 @@ pub use sharedkv_db::{Db, DbIndex};
 
 pub use args::{Args, is};
 pub use error::{Error, c_str};
-pub use glob::matches as glob_matches;
+pub use glob::matches as glob_match;
 pub use reply::{MAX_COPIED_OUTPUT, Reply};
 pub use settings::{Settings, Thresholds};
 pub use spec::{Arg, ArgKind, Spec, encode_docs, encode_info, encode_info_with};

@@ -26,7 +26,7 @@ use bytes::Bytes;
 use sharedkv_db::{Db, DbIndex, Entry, Keys, List, Slot, Value, parse_i64};
 
 use crate::strings::is_option;
-use crate::{Args, Command, Ctx, Error, Reply, Spec, arg, stored, token};
+use crate::{Args, Command, Ctx, Error, Reply, Spec, arg, notify, stored, token};
 
 /// `ERR value is out of range, must be positive`: `LPOP`'s and `RPOP`'s
 /// count, negative or not a number.
@@ -66,6 +66,22 @@ impl End {
             Ok(End::Right)
         } else {
             Err(Error::SYNTAX)
+        }
+    }
+
+    /// The keyspace event of a push at this end.
+    fn push_event(self) -> &'static str {
+        match self {
+            End::Left => "lpush",
+            End::Right => "rpush",
+        }
+    }
+
+    /// The keyspace event of a pop at this end.
+    fn pop_event(self) -> &'static str {
+        match self {
+            End::Left => "lpop",
+            End::Right => "rpop",
         }
     }
 }
@@ -224,7 +240,13 @@ async fn run_push<D: Db>(
 ) -> Result<(), Error> {
     let key = stored(args.required()?);
     let elements: Vec<Bytes> = args.rest().into_iter().map(stored).collect();
+    let kept = cx.keep(notify::LIST, &key);
     let len = db_push(cx.db, cx.selected, key, end, elements, create).await?;
+    if len > 0
+        && let Some(key) = kept
+    {
+        cx.notify(notify::LIST, end.push_event(), &key);
+    }
     cx.reply.count(len);
     Ok(())
 }
@@ -397,7 +419,11 @@ async fn run_pop<D: Db>(cx: &mut Ctx<'_, D>, mut args: Args, end: End) -> Result
             Some(usize::try_from(n).unwrap_or(usize::MAX))
         }
     };
+    let kept = cx.keep(notify::LIST, &key);
     let popped = pop(cx.db, cx.selected, key, end, count.unwrap_or(1)).await?;
+    if popped.as_ref().is_some_and(|p| !p.is_empty()) {
+        cx.notify_taken(notify::LIST, end.pop_event(), kept).await;
+    }
     match (count, popped) {
         (None, popped) => {
             let first = popped.as_deref().and_then(<[Bytes]>::first);
@@ -549,6 +575,10 @@ impl Command for LMPop {
         match mpop(cx.db, cx.selected, keys, end, count.unwrap_or(1)).await? {
             None => cx.reply.null_array(),
             Some((key, popped)) => {
+                if cx.notifies(notify::LIST) {
+                    cx.notify_taken(notify::LIST, end.pop_event(), Some(key.clone()))
+                        .await;
+                }
                 cx.reply.array(2);
                 cx.reply.bulk(&key);
                 write_elements(&mut cx.reply, &popped);
@@ -640,7 +670,18 @@ async fn run_lmove<D: Db>(
     from: End,
     to: End,
 ) -> Result<(), Error> {
+    let kept = cx
+        .notifies(notify::LIST)
+        .then(|| (src.clone(), dst.clone()));
     let moved = lmove(cx.db, cx.selected, stored(src), stored(dst), from, to).await?;
+    if moved.is_some()
+        && let Some((src, dst)) = kept
+    {
+        // Redis's order: the push, then the pop (and the source's `del`).
+        cx.notify(notify::LIST, to.push_event(), &dst);
+        cx.notify_taken(notify::LIST, from.pop_event(), Some(src))
+            .await;
+    }
     cx.reply.bulk_or_null(moved.as_deref());
     Ok(())
 }
@@ -1055,9 +1096,13 @@ impl Command for LSet {
         let key = stored(args.required()?);
         let at = parse_i64(&args.required()?);
         let element = stored(args.required()?);
+        let kept = cx.keep(notify::LIST, &key);
         cx.db
             .update(cx.selected, &key, move |slot| lset_step(slot, at, &element))
             .await?;
+        if let Some(key) = kept {
+            cx.notify(notify::LIST, "lset", &key);
+        }
         cx.reply.ok();
         Ok(())
     }
@@ -1126,7 +1171,13 @@ impl Command for LInsert {
             return Err(Error::SYNTAX);
         };
         let (pivot, element) = (args.required()?, stored(args.required()?));
+        let kept = cx.keep(notify::LIST, &key);
         let len = linsert(cx.db, cx.selected, key, after, pivot, element).await?;
+        if len > 0
+            && let Some(key) = kept
+        {
+            cx.notify(notify::LIST, "linsert", &key);
+        }
         cx.reply.int(len);
         Ok(())
     }
@@ -1208,7 +1259,11 @@ impl Command for LRem {
         let key = stored(args.required()?);
         let count = args.int()?;
         let element = args.required()?;
+        let kept = cx.keep(notify::LIST, &key);
         let removed = lrem(cx.db, cx.selected, key, count, element).await?;
+        if removed > 0 {
+            cx.notify_taken(notify::LIST, "lrem", kept).await;
+        }
         cx.reply.count(removed);
         Ok(())
     }
@@ -1271,7 +1326,14 @@ impl Command for LTrim {
         // Copied: trimming some elements is a write that keeps the key.
         let key = stored(args.required()?);
         let (start, stop) = (args.int()?, args.int()?);
+        // With events on: whether there was a list to trim.
+        let existed = match cx.keep(notify::LIST, &key) {
+            Some(probe) => cx.db.read(cx.selected, &probe, |e| e.is_some()).await,
+            None => false,
+        };
+        let kept = existed.then(|| key.clone());
         ltrim(cx.db, cx.selected, key, start, stop).await?;
+        cx.notify_taken(notify::LIST, "ltrim", kept).await;
         cx.reply.ok();
         Ok(())
     }

@@ -27,7 +27,9 @@ use sharedkv_db::{Db, DbIndex, Entry, Keys, ReadKeys, Set, Slot, Value};
 
 use crate::hashes::scan_page;
 use crate::keyspace::{ScanOptions, encoding, parse_cursor, parse_scan_options};
-use crate::{Args, Command, Ctx, Error, Reply, Spec, Thresholds, arg, c_str, glob, is, stored};
+use crate::{
+    Args, Command, Ctx, Error, Reply, Spec, Thresholds, arg, c_str, glob, is, notify, stored,
+};
 
 /// `SPOP`'s count, negative or not an integer.
 const NOT_POSITIVE: Error = Error::Fixed("ERR value is out of range, must be positive");
@@ -141,7 +143,13 @@ impl Command for SAdd {
         if members.is_empty() {
             return Err(Error::WrongArity(Self::SPEC.name));
         }
+        let kept = cx.keep(notify::SET, &key);
         let added = sadd(cx.db, cx.selected, key, members).await?;
+        if added > 0
+            && let Some(key) = kept
+        {
+            cx.notify(notify::SET, "sadd", &key);
+        }
         cx.reply.count(added);
         Ok(())
     }
@@ -180,7 +188,11 @@ impl Command for SRem {
     async fn run<D: Db>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
         // Copied: removing some members is a write that keeps the key.
         let key = stored(args.required()?);
+        let kept = cx.keep(notify::SET, &key);
         let removed = srem(cx.db, cx.selected, key, args.rest()).await?;
+        if removed > 0 {
+            cx.notify_taken(notify::SET, "srem", kept).await;
+        }
         cx.reply.count(removed);
         Ok(())
     }
@@ -443,8 +455,12 @@ impl Command for SPop {
     async fn run<D: Db>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
         // Copied: popping some members is a write that keeps the key.
         let key = stored(args.required()?);
+        let kept = cx.keep(notify::SET, &key);
         let Some(count) = args.next() else {
             let member = spop_one(cx.db, cx.selected, key).await?;
+            if member.is_some() {
+                cx.notify_taken(notify::SET, "spop", kept).await;
+            }
             cx.reply.bulk_or_null(member.as_deref());
             return Ok(());
         };
@@ -456,6 +472,9 @@ impl Command for SPop {
             .and_then(|n| usize::try_from(n).ok())
             .ok_or(NOT_POSITIVE)?;
         let popped = spop(cx.db, cx.selected, key, count).await?;
+        if !popped.is_empty() {
+            cx.notify_taken(notify::SET, "spop", kept).await;
+        }
         write_set(&mut cx.reply, &popped);
         Ok(())
     }
@@ -675,7 +694,27 @@ impl Command for SMove {
         let src = stored(args.required()?);
         let dst = stored(args.required()?);
         let member = stored(args.required()?);
+        let kept = (src != dst && cx.notifies(notify::SET)).then(|| (src.clone(), dst.clone()));
+        // Whether `dst` holds the member already: then it gets no `sadd`.
+        let had = match &kept {
+            Some((_, dst)) => {
+                let (probe, m) = (dst.clone(), member.clone());
+                cx.db
+                    .read(cx.selected, &probe, move |e| match e.map(|e| &e.value) {
+                        Some(sharedkv_db::Value::Set(set)) => set.contains(&m),
+                        _ => false,
+                    })
+                    .await
+            }
+            None => false,
+        };
         let moved = smove(cx.db, cx.selected, src, dst, member).await?;
+        if moved && let Some((src, dst)) = kept {
+            cx.notify_taken(notify::SET, "srem", Some(src)).await;
+            if !had {
+                cx.notify(notify::SET, "sadd", &dst);
+            }
+        }
         cx.reply.int(i64::from(moved));
         Ok(())
     }
@@ -862,7 +901,23 @@ async fn run_combine_into<D: Db>(
     op: SetOp,
 ) -> Result<(), Error> {
     let dst = stored(args.required()?);
-    let n = combine_into(cx.db, cx.selected, op, dst, args.rest()).await?;
+    // With events on: whether `dst` existed, for the `del` of an empty
+    // result.
+    let existed = match cx.keep(notify::SET | notify::GENERIC, &dst) {
+        Some(probe) => Some(cx.db.read(cx.selected, &probe, |e| e.is_some()).await),
+        None => None,
+    };
+    let n = combine_into(cx.db, cx.selected, op, dst.clone(), args.rest()).await?;
+    let event = match op {
+        SetOp::Inter => "sinterstore",
+        SetOp::Union => "sunionstore",
+        SetOp::Diff => "sdiffstore",
+    };
+    match existed {
+        Some(_) if n > 0 => cx.notify(notify::SET, event, &dst),
+        Some(true) => cx.notify(notify::GENERIC, "del", &dst),
+        _ => {}
+    }
     cx.reply.count(n);
     Ok(())
 }

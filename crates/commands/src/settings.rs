@@ -6,7 +6,10 @@
 //! collection. sharedkv stores every collection one way; the thresholds only
 //! say which encoding Redis would have chosen.
 
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
+use std::sync::{Arc, OnceLock};
+
+use crate::notify::Notify;
 
 /// The settings every command reads, shared by all connections. Relaxed
 /// atomics: each value stands alone, and a command that reads two of them
@@ -19,6 +22,12 @@ pub struct Settings {
     set_max_intset_entries: AtomicU64,
     zset_max_listpack_entries: AtomicU64,
     zset_max_listpack_value: AtomicU64,
+    /// `notify-keyspace-events` as [`crate::notify`]'s class bits: 0, the
+    /// default, is off, and then a command's check is this one load.
+    notify_flags: AtomicU32,
+    /// Where keyspace events go, set once by the server; none in tests
+    /// and benchmarks that build a `Ctx` without one.
+    notifier: OnceLock<Arc<dyn Notify>>,
 }
 
 /// One reading of the encoding thresholds, taken before a step runs (a step
@@ -66,6 +75,8 @@ impl Settings {
             set_max_intset_entries: AtomicU64::new(d.set_intset_entries),
             zset_max_listpack_entries: AtomicU64::new(d.zset_entries),
             zset_max_listpack_value: AtomicU64::new(d.zset_value),
+            notify_flags: AtomicU32::new(0),
+            notifier: OnceLock::new(),
         }
     }
 
@@ -113,6 +124,27 @@ impl Settings {
     /// `zset-max-listpack-value` (alias `zset-max-ziplist-value`).
     pub fn zset_max_listpack_value(&self) -> u64 {
         self.zset_max_listpack_value.load(Ordering::Relaxed)
+    }
+
+    /// `notify-keyspace-events`, as class bits.
+    #[inline]
+    pub fn notify_flags(&self) -> u32 {
+        self.notify_flags.load(Ordering::Relaxed)
+    }
+
+    /// Sets `notify-keyspace-events` (see [`crate::notify::parse_flags`]).
+    pub fn set_notify_flags(&self, flags: u32) {
+        self.notify_flags.store(flags, Ordering::Relaxed);
+    }
+
+    /// Where keyspace events go, if the server installed it.
+    pub fn notifier(&self) -> Option<&Arc<dyn Notify>> {
+        self.notifier.get()
+    }
+
+    /// Installs where keyspace events go; only the first call counts.
+    pub fn set_notifier(&self, notifier: Arc<dyn Notify>) {
+        let _ = self.notifier.set(notifier);
     }
 
     /// Sets `hash-max-listpack-entries`.

@@ -73,7 +73,7 @@ use bytes::{BufMut, Bytes, BytesMut};
 use sharedkv_db::{Db, DbIndex, Entry, Keys, List, ReadKeys, Value};
 
 use crate::strings::is_option;
-use crate::{Args, Command, Ctx, Error, Reply, Spec, arg, c_str, stored, token};
+use crate::{Args, Command, Ctx, Error, Reply, Spec, arg, c_str, notify, stored, token};
 
 /// The most keys SORT's patterns may name for it to run as one step; past
 /// it, it reads them in batches (see the module docs).
@@ -1131,11 +1131,28 @@ async fn run_sort<D: Db>(
 ) -> Result<(), Error> {
     let key = args.required()?;
     let options = SortOptions::parse(args, read_only)?;
+    // With events on and `STORE`: whether the destination existed, for
+    // the `del` of an empty result.
+    let existed = match options.store.as_ref() {
+        Some(dst) if cx.notifies(notify::LIST | notify::GENERIC) => {
+            let probe = dst.clone();
+            let existed = cx.db.read(cx.selected, &probe, |e| e.is_some()).await;
+            Some((dst.clone(), existed))
+        }
+        _ => None,
+    };
     let plan = Plan::new(cx.selected, key, options);
     let gets = plan.gets.clone();
     let per_row = gets.len().max(1);
     match run_plan(cx.db, plan).await? {
-        Outcome::Stored(n) => cx.reply.count(n),
+        Outcome::Stored(n) => {
+            match existed {
+                Some((dst, _)) if n > 0 => cx.notify(notify::LIST, "sortstore", &dst),
+                Some((dst, true)) => cx.notify(notify::GENERIC, "del", &dst),
+                _ => {}
+            }
+            cx.reply.count(n);
+        }
         Outcome::Reply(sorted) => {
             cx.reply.array(sorted.rows.len().saturating_mul(per_row));
             write_rows(&mut cx.reply, &sorted.rows, &sorted.columns, &gets);

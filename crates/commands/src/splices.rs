@@ -83,6 +83,18 @@ impl Splices {
         self.bytes = mark.bytes;
     }
 
+    /// Moves the values that go at or after `at` in the buffer `delta`
+    /// bytes later: `delta` bytes were inserted there.
+    pub fn shift(&mut self, at: usize, delta: usize) {
+        let from = self.written + at as u64;
+        for (position, _) in self.queue.iter_mut().rev() {
+            if *position < from {
+                break;
+            }
+            *position += delta as u64;
+        }
+    }
+
     /// Fills `slices` with the output in order, the buffer's bytes between
     /// the values; returns how many it filled. With more values than
     /// slices, the rest waits for the next write.
@@ -193,6 +205,22 @@ mod tests {
                 assert_eq!(drain(&mut splices, &mut buffer, step, room), b"xYz");
             }
         }
+    }
+
+    #[test]
+    fn bytes_inserted_before_a_value_move_it() {
+        let mut buffer = BytesMut::new();
+        let mut splices = Splices::default();
+        buffer.extend_from_slice(b"<a>");
+        splices.push(&buffer, Bytes::from_static(b"A"));
+        buffer.extend_from_slice(b"<b>");
+        splices.push(&buffer, Bytes::from_static(b"B"));
+        buffer.extend_from_slice(b"<c>");
+        let tail = buffer.split_off(4);
+        buffer.extend_from_slice(b"NEW");
+        splices.shift(4, 3);
+        buffer.unsplit(tail);
+        assert_eq!(drain(&mut splices, &mut buffer, 2, 8), b"<a>A<NEWb>B<c>");
     }
 
     #[test]

@@ -14,7 +14,7 @@ use std::future::Future;
 use bytes::Bytes;
 use sharedkv_db::{Db, DbIndex, Entry, Instant, Keys, ReadKeys, Slot, Value, parse_i64};
 
-use crate::{Args, Command, Ctx, Error, Spec, arg, is, stored, token};
+use crate::{Args, Command, Ctx, Error, Spec, arg, is, notify, stored, token};
 
 pub(crate) mod float;
 
@@ -263,6 +263,9 @@ impl Command for Set {
             .db
             .update(cx.selected, &key, move |slot| set_step(slot, &value, &opts))
             .await?;
+        if outcome.written {
+            notify_set(cx, &key, opts.expiry);
+        }
         if opts.get {
             cx.reply.bulk_or_null(outcome.previous.as_deref());
         } else if outcome.written {
@@ -368,7 +371,13 @@ impl Command for SetNx {
             condition: SetCondition::IfAbsent,
             ..SetOptions::default()
         };
+        let kept = cx.notifies(notify::STRING).then(|| key.clone());
         let outcome = set(cx.db, cx.selected, stored(key), stored(value), opts).await?;
+        if outcome.written
+            && let Some(key) = kept
+        {
+            notify_set(cx, &key, opts.expiry);
+        }
         cx.reply.int(i64::from(outcome.written));
         Ok(())
     }
@@ -388,9 +397,22 @@ async fn set_with_ttl<D: Db>(
         expiry: SetExpiry::At(expiry_deadline(ttl, unit, false, command)?),
         ..SetOptions::default()
     };
+    let kept = cx.notifies(notify::STRING).then(|| key.clone());
     set(cx.db, cx.selected, stored(key), stored(value), opts).await?;
+    if let Some(key) = kept {
+        notify_set(cx, &key, opts.expiry);
+    }
     cx.reply.ok();
     Ok(())
+}
+
+/// The events of a `SET` that wrote: `set`, then `expire` if it gave a
+/// time to live, as Redis's `setGenericCommand` publishes them.
+fn notify_set<D>(cx: &Ctx<'_, D>, key: &[u8], expiry: SetExpiry) {
+    cx.notify(notify::STRING, "set", key);
+    if matches!(expiry, SetExpiry::At(_)) {
+        cx.notify(notify::GENERIC, "expire", key);
+    }
 }
 
 /// `SETEX key seconds value`
@@ -471,7 +493,11 @@ impl Command for GetSet {
             get: true,
             ..SetOptions::default()
         };
+        let kept = cx.notifies(notify::STRING).then(|| key.clone());
         let outcome = set(cx.db, cx.selected, stored(key), stored(value), opts).await?;
+        if let Some(key) = kept {
+            cx.notify(notify::STRING, "set", &key);
+        }
         cx.reply.bulk_or_null(outcome.previous.as_deref());
         Ok(())
     }
@@ -500,6 +526,9 @@ impl Command for GetDel {
     async fn run<D: Db>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
         let key = args.required()?;
         let text = getdel(cx.db, cx.selected, &key).await?;
+        if text.is_some() {
+            cx.notify(notify::GENERIC, "del", &key);
+        }
         cx.reply.bulk_or_null(text.as_deref());
         Ok(())
     }
@@ -608,7 +637,13 @@ impl Command for MSet {
         while let (Some(key), Some(value)) = (words.next(), words.next()) {
             pairs.push((stored(key), stored(value)));
         }
+        let keys = cx
+            .notifies(notify::STRING)
+            .then(|| pairs.iter().map(|(k, _)| k.clone()).collect::<Vec<_>>());
         mset(cx.db, cx.selected, pairs).await;
+        for key in keys.iter().flatten() {
+            cx.notify(notify::STRING, "set", key);
+        }
         cx.reply.ok();
         Ok(())
     }
@@ -656,7 +691,11 @@ pub async fn incr_by<D: Db>(db: &D, index: DbIndex, key: Bytes, delta: i64) -> R
 }
 
 async fn run_incr<D: Db>(cx: &mut Ctx<'_, D>, key: Bytes, delta: i64) -> Result<(), Error> {
+    let kept = cx.notifies(notify::STRING).then(|| key.clone());
     let n = incr_by(cx.db, cx.selected, stored(key), delta).await?;
+    if let Some(key) = kept {
+        cx.notify(notify::STRING, "incrby", &key);
+    }
     cx.reply.int(n);
     Ok(())
 }
@@ -888,10 +927,34 @@ impl Command for GetEx {
         } else {
             key
         };
+        let (event, class) = match expiry {
+            Ok(GetExExpiry::Persist) => ("persist", notify::GENERIC),
+            Ok(GetExExpiry::At(_)) => ("expire", notify::GENERIC),
+            _ => ("", 0),
+        };
+        let notifying = class != 0 && cx.notifies(class);
+        let had_ttl = if notifying {
+            let key = key.clone();
+            cx.db
+                .read(cx.selected, &key, |e| e.map(|e| e.expires_at.is_some()))
+                .await
+        } else {
+            None
+        };
         let text = cx
             .db
             .update(cx.selected, &key, move |slot| getex_step(slot, &expiry))
             .await?;
+        if notifying && text.is_some() {
+            match event {
+                "persist" if had_ttl == Some(true) => cx.notify(class, event, &key),
+                "expire" => {
+                    let gone = cx.db.read(cx.selected, &key, |e| e.is_none()).await;
+                    cx.notify(class, if gone { "del" } else { event }, &key);
+                }
+                _ => {}
+            }
+        }
         write_text(&mut cx.reply, text.as_ref());
         Ok(())
     }
@@ -931,7 +994,15 @@ impl Command for MSetNx {
         while let (Some(key), Some(value)) = (words.next(), words.next()) {
             pairs.push((stored(key), stored(value)));
         }
+        let keys = cx
+            .notifies(notify::STRING)
+            .then(|| pairs.iter().map(|(k, _)| k.clone()).collect::<Vec<_>>());
         let written = msetnx(cx.db, cx.selected, pairs).await;
+        if written {
+            for key in keys.iter().flatten() {
+                cx.notify(notify::STRING, "set", key);
+            }
+        }
         cx.reply.int(i64::from(written));
         Ok(())
     }
@@ -1045,7 +1116,11 @@ impl Command for Append {
 
     async fn run<D: Db>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
         let (key, tail) = (args.required()?, args.required()?);
+        let kept = cx.notifies(notify::STRING).then(|| key.clone());
         let n = append(cx.db, cx.selected, stored(key), stored(tail)).await?;
+        if let Some(key) = kept {
+            cx.notify(notify::STRING, "append", &key);
+        }
         cx.reply.count(n);
         Ok(())
     }
@@ -1276,7 +1351,11 @@ impl Command for SetRange {
         let patch = args.required()?;
         let offset =
             usize::try_from(offset).map_err(|_| Error::Fixed("ERR offset is out of range"))?;
+        let kept = (!patch.is_empty() && cx.notifies(notify::STRING)).then(|| key.clone());
         let n = setrange(cx.db, cx.selected, stored(key), offset, stored(patch)).await?;
+        if let Some(key) = kept {
+            cx.notify(notify::STRING, "setrange", &key);
+        }
         cx.reply.count(n);
         Ok(())
     }
@@ -1339,7 +1418,11 @@ impl Command for IncrByFloat {
 
     async fn run<D: Db>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
         let (key, increment) = (args.required()?, args.required()?);
+        let kept = cx.notifies(notify::STRING).then(|| key.clone());
         let text = incr_by_float(cx.db, cx.selected, stored(key), &increment).await?;
+        if let Some(key) = kept {
+            cx.notify(notify::STRING, "incrbyfloat", &key);
+        }
         cx.reply.bulk(&text);
         Ok(())
     }

@@ -32,7 +32,7 @@ use sharedkv_db::{Db, DbIndex, Entry, Slot, SortedSet, Value, parse_i64};
 use sharedkv_resp::DoubleText;
 
 use crate::keyspace::{parse_cursor, parse_scan_options};
-use crate::{Args, Command, Ctx, Error, Spec, arg, c_str, glob, is, stored, token};
+use crate::{Args, Command, Ctx, Error, Spec, arg, c_str, glob, is, notify, stored, token};
 
 pub use pop::{End, Popped, ZMPop, ZPopMax, ZPopMin, pop};
 pub use range::{
@@ -328,14 +328,35 @@ async fn run_zadd<D: Db>(cx: &mut Ctx<'_, D>, mut args: Args, incr: bool) -> Res
         mut pairs,
     } = parse_zadd(&words, incr)?;
     if incr {
-        let (increment, member) = pairs.pop().ok_or(Error::SYNTAX)?;
-        match zadd_incr(cx.db, cx.selected, key, options, increment, member).await? {
+        let last = pairs.len().saturating_sub(1);
+        pairs.drain(..last);
+        if pairs.is_empty() {
+            return Err(Error::SYNTAX);
+        }
+    }
+    let kept = cx.keep(notify::ZSET, &key);
+    // The step straight on the store: the events need what it added and
+    // what it updated, which the reply alone does not tell.
+    let done = cx
+        .db
+        .update(cx.selected, &key, move |slot| {
+            add(slot, options, incr, &pairs)
+        })
+        .await?;
+    if done.added + done.updated > 0
+        && let Some(key) = kept
+    {
+        cx.notify(notify::ZSET, if incr { "zincr" } else { "zadd" }, &key);
+    }
+    if incr {
+        match done.last {
             Some(score) => cx.reply.double(score),
             None => cx.reply.null(),
         }
+    } else if options.ch {
+        cx.reply.count(done.added + done.updated);
     } else {
-        let n = zadd(cx.db, cx.selected, key, options, pairs).await?;
-        cx.reply.count(n);
+        cx.reply.count(done.added);
     }
     Ok(())
 }
@@ -654,7 +675,11 @@ impl Command for ZRem {
     async fn run<D: Db>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
         // Copied: removing some members is a write that keeps the key.
         let key = stored(args.required()?);
+        let kept = cx.keep(notify::ZSET, &key);
         let n = zrem(cx.db, cx.selected, key, args.rest()).await?;
+        if n > 0 {
+            cx.notify_taken(notify::ZSET, "zrem", kept).await;
+        }
         cx.reply.count(n);
         Ok(())
     }

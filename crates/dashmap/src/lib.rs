@@ -98,8 +98,10 @@ impl KeyMap for DashMapKeys {
 
     /// **Locking behaviour:** takes the shard's write lock; the check runs
     /// under it.
-    fn remove_expired(&self, key: &Bytes, now: Instant) {
-        self.0.remove_if(key, |_, entry| !entry.is_live(now));
+    fn remove_expired(&self, key: &Bytes, now: Instant) -> bool {
+        self.0
+            .remove_if(key, |_, entry| !entry.is_live(now))
+            .is_some()
     }
 
     /// **Locking behaviour:** holds each shard's read lock while `f` visits

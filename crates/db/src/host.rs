@@ -376,6 +376,13 @@ impl<H: KeyspaceHost> Db for H {
     fn swap(&self, a: DbIndex, b: DbIndex) -> impl Future<Output = ()> + Send {
         self.with_all(move |route| route.each(&mut |dbs| dbs.swap(a, b)))
     }
+
+    fn set_key_hook(
+        &self,
+        hook: std::sync::Arc<crate::KeyHook>,
+    ) -> impl Future<Output = ()> + Send {
+        self.with_all(move |route| route.each(&mut |dbs| dbs.set_hook(&hook)))
+    }
 }
 
 /// Starts the active-expiry sweep of a host whose shared state is `state`:

@@ -7,7 +7,9 @@ use bytes::Bytes;
 use tokio::time::Instant;
 
 use crate::slot::{Outcome, Slot, run_step};
-use crate::{BuildHasher, DATABASES, DbIndex, Entry, live};
+use std::sync::Arc;
+
+use crate::{BuildHasher, DATABASES, DbIndex, Entry, KeyHook, live};
 
 /// A single-threaded keyspace: a hash map of [`Entry`]s, an array of their
 /// keys for `SCAN`, and an index of their deadlines.
@@ -39,6 +41,10 @@ pub struct Keyspace {
     map: HashMap<Bytes, Stored, BuildHasher>,
     keys: Vec<Bytes>,
     expiries: BTreeSet<(Instant, Bytes)>,
+    /// Told of keys that expire or are created here, if the server
+    /// installed one (see [`Databases::set_hook`]), with this keyspace's
+    /// database number.
+    hook: Option<(Arc<KeyHook>, DbIndex)>,
 }
 
 /// An entry and where its key sits in [`Keyspace::keys`].
@@ -75,6 +81,14 @@ impl Keyspace {
             }
             if let Some(at) = stepped.new_deadline {
                 self.expiries.insert((at, key.clone()));
+            }
+        }
+        if let Some((hook, db)) = &self.hook {
+            if stepped.expired {
+                hook.on_expired(*db, key);
+            }
+            if stepped.created {
+                hook.on_created(*db, key);
             }
         }
         match stepped.outcome {
@@ -201,6 +215,9 @@ impl Keyspace {
                     .is_some_and(|s| s.entry.expires_at == Some(at));
                 if due {
                     self.remove_key(&key);
+                    if let Some((hook, db)) = &self.hook {
+                        hook.on_expired(*db, &key);
+                    }
                 }
                 removed += 1;
             }
@@ -246,6 +263,19 @@ impl Databases {
     /// moves per map, nothing copied).
     pub fn swap(&mut self, a: DbIndex, b: DbIndex) {
         self.dbs.swap(a.get(), b.get());
+        // The hooks name the database by number: they stay where they were.
+        let (ha, hb) = (self.dbs[a.get()].hook.take(), self.dbs[b.get()].hook.take());
+        self.dbs[a.get()].hook = hb;
+        self.dbs[b.get()].hook = ha;
+    }
+
+    /// Installs `hook` in every database (see [`Db::set_key_hook`]).
+    ///
+    /// [`Db::set_key_hook`]: crate::Db::set_key_hook
+    pub fn set_hook(&mut self, hook: &Arc<KeyHook>) {
+        for (keyspace, db) in self.dbs.iter_mut().zip(DbIndex::all()) {
+            keyspace.hook = Some((Arc::clone(hook), db));
+        }
     }
 
     /// Empties one database, or all of them.
@@ -413,5 +443,58 @@ mod tests {
         put(dbs.get_mut(zero), "b", None, now);
         dbs.clear(Some(one));
         assert_eq!(dbs.len(), 1);
+    }
+
+    /// What a test listener heard: (event, database, key).
+    #[derive(Debug, Default)]
+    struct Heard(std::sync::Mutex<Vec<(&'static str, usize, Bytes)>>);
+
+    impl crate::KeyListener for Arc<Heard> {
+        fn expired(&self, db: DbIndex, key: &Bytes) {
+            self.0
+                .lock()
+                .unwrap()
+                .push(("expired", db.get(), key.clone()));
+        }
+        fn created(&self, db: DbIndex, key: &Bytes) {
+            self.0.lock().unwrap().push(("new", db.get(), key.clone()));
+        }
+    }
+
+    /// The hook hears lazy and swept expiries (and counts them) and, once asked, created keys, each under its database's number after a SWAPDB too.
+    #[test]
+    fn the_hook_hears_expiry_and_creation() {
+        let heard = Arc::new(Heard::default());
+        let hook = Arc::new(KeyHook::new(Arc::clone(&heard)));
+        let mut dbs = Databases::new();
+        dbs.set_hook(&hook);
+        let (zero, three) = (DbIndex::ZERO, DbIndex::new(3).unwrap());
+        let t0 = Instant::now();
+        let soon = Some(t0 + Duration::from_secs(1));
+        put(dbs.get_mut(zero), "quiet", None, t0);
+        hook.report_new(true);
+        put(dbs.get_mut(three), "lazy", soon, t0);
+        put(dbs.get_mut(three), "swept", soon, t0);
+        hook.report_new(false);
+        dbs.swap(zero, three);
+        let later = t0 + Duration::from_secs(2);
+        // A write finds `lazy` expired: an expiry, and (reported) a new key.
+        hook.report_new(true);
+        put(dbs.get_mut(zero), "lazy", None, later);
+        assert_eq!(dbs.sweep_expired(later, 10), 1);
+        let heard: Vec<_> = heard.0.lock().unwrap().clone();
+        assert_eq!(
+            heard,
+            [
+                ("new", 3, b("lazy")),
+                ("new", 3, b("swept")),
+                ("expired", 0, b("lazy")),
+                ("new", 0, b("lazy")),
+                ("expired", 0, b("swept")),
+            ]
+        );
+        assert_eq!(hook.expired_keys(), 2);
+        hook.reset();
+        assert_eq!(hook.expired_keys(), 0);
     }
 }

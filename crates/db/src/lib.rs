@@ -74,6 +74,7 @@
 
 mod entry;
 mod error;
+mod events;
 mod host;
 mod keys;
 mod keyspace;
@@ -90,6 +91,7 @@ pub use tokio::time::Instant;
 
 pub use entry::{Entry, Hash, Kind, List, Set, SortedSet, Value, live, parse_i64};
 pub use error::{DbError, ErrorKind};
+pub use events::{KeyHook, KeyListener};
 pub use host::{KeyspaceHost, ReadRoute, Route, ShardSet, spawn_host_sweeper, sweep_host};
 pub use keys::{Keys, ReadKeys};
 pub use keyspace::{Databases, Keyspace};
@@ -219,4 +221,9 @@ pub trait Db: Clone + Send + Sync + 'static {
 
     /// Exchanges the contents of two databases (`SWAPDB`).
     fn swap(&self, a: DbIndex, b: DbIndex) -> impl Future<Output = ()> + Send;
+
+    /// Installs `hook`, told from now on of every key that expires or is
+    /// created (see [`KeyHook`]). Implemented once for every strategy, by
+    /// the shared code.
+    fn set_key_hook(&self, hook: std::sync::Arc<KeyHook>) -> impl Future<Output = ()> + Send;
 }

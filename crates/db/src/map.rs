@@ -7,14 +7,14 @@ use std::future::{Future, ready};
 use std::hash::BuildHasher as _;
 use std::ops::ControlFlow;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
+use std::sync::{Arc, OnceLock, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use bytes::Bytes;
 use tokio::time::Instant;
 
 use crate::{
-    BuildHasher, DATABASES, Db, DbIndex, Entry, ExpiryQueue, Keys, ReadKeys, SWEEP_BUDGET, Slot,
-    Stepped, live,
+    BuildHasher, DATABASES, Db, DbIndex, Entry, ExpiryQueue, KeyHook, Keys, ReadKeys, SWEEP_BUDGET,
+    Slot, Stepped, live,
 };
 
 /// One concurrent map of keys to entries, as a map crate offers it: what a
@@ -47,8 +47,9 @@ pub trait KeyMap: Send + Sync + 'static {
     fn read<R>(&self, key: &[u8], f: impl FnOnce(Option<&Entry>) -> R) -> R;
 
     /// Removes `key` if its entry is expired at `now` (the sweep's hint may
-    /// be stale: re-check under the map's lock or in its compute).
-    fn remove_expired(&self, key: &Bytes, now: Instant);
+    /// be stale: re-check under the map's lock or in its compute); returns
+    /// whether it did.
+    fn remove_expired(&self, key: &Bytes, now: Instant) -> bool;
 
     /// Visits the entries, each key present for the whole visit at least
     /// once (the weak consistency every one of these crates' iterators
@@ -202,6 +203,9 @@ struct Inner<M> {
     /// For the `SCAN` cursor and the stripes: fixed for the life of the
     /// store.
     hasher: BuildHasher,
+    /// Told of keys that expire or are created, once the server installs
+    /// it.
+    hook: OnceLock<Arc<KeyHook>>,
 }
 
 impl<M: KeyMap> MapDb<M> {
@@ -215,6 +219,7 @@ impl<M: KeyMap> MapDb<M> {
             stripes: Stripes::new(),
             expiries: ExpiryQueue::new(),
             hasher: BuildHasher::default(),
+            hook: OnceLock::new(),
         });
         crate::spawn_sweeper(&inner, |inner| async move { inner.sweep().await });
         Self { inner }
@@ -243,6 +248,11 @@ impl<M: KeyMap> Inner<M> {
         self.databases[db.get()].load(Ordering::Acquire)
     }
 
+    /// The database that map `physical` holds now.
+    fn logical(&self, physical: usize) -> Option<DbIndex> {
+        DbIndex::all().find(|db| self.physical(*db) == physical)
+    }
+
     fn map(&self, db: DbIndex) -> (usize, &M) {
         let physical = self.physical(db);
         (physical, &self.maps[physical])
@@ -260,7 +270,12 @@ impl<M: KeyMap> Inner<M> {
             let due = self.expiries.pop_due(now, SWEEP_BUDGET);
             for (map, key) in &due {
                 let _stripe = self.stripes.shared(self.hash(key));
-                self.maps[*map].remove_expired(key, now);
+                if self.maps[*map].remove_expired(key, now)
+                    && let Some(hook) = self.hook.get()
+                    && let Some(db) = self.logical(*map)
+                {
+                    hook.on_expired(db, key);
+                }
             }
             if due.len() < SWEEP_BUDGET {
                 break;
@@ -280,6 +295,14 @@ impl<M: KeyMap> Inner<M> {
         let done = map.update(key, now, step);
         self.expiries
             .track(physical, key, done.old_deadline, done.new_deadline);
+        if let Some(hook) = self.hook.get() {
+            if done.expired {
+                hook.on_expired(db, key);
+            }
+            if done.created {
+                hook.on_created(db, key);
+            }
+        }
         done.answer
     }
 }
@@ -478,6 +501,12 @@ impl<M: KeyMap> Db for MapDb<M> {
         let (pa, pb) = (inner.physical(a), inner.physical(b));
         inner.databases[a.get()].store(pb, Ordering::Release);
         inner.databases[b.get()].store(pa, Ordering::Release);
+        ready(())
+    }
+
+    fn set_key_hook(&self, hook: Arc<KeyHook>) -> impl Future<Output = ()> + Send {
+        // Only the first counts: a server installs one.
+        let _ = self.inner.hook.set(hook);
         ready(())
     }
 }

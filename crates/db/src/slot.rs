@@ -62,6 +62,13 @@ pub struct Stepped<R> {
     pub old_deadline: Option<Instant>,
     /// The deadline the key has after the outcome is applied.
     pub new_deadline: Option<Instant>,
+    /// Whether the stored entry had expired: the host reclaimed it (or the
+    /// step replaced it), a lazy expiry.
+    pub expired: bool,
+    /// Whether the step created the key: inserted it where there was none,
+    /// or stored a new entry over an expired one. Kept apart from
+    /// `outcome`, which a map consumes.
+    pub created: bool,
 }
 
 /// Runs `step` on the entry stored in `place` (`None`: the key is absent)
@@ -107,11 +114,19 @@ pub fn run_step<R>(
             None => (Outcome::Keep, None),
         },
     };
+    let expired = existed && !live;
+    let created = match outcome {
+        Outcome::Insert(_) => true,
+        Outcome::Stored => expired,
+        Outcome::Keep | Outcome::Remove => false,
+    };
     Stepped {
         answer,
         outcome,
         old_deadline,
         new_deadline,
+        expired,
+        created,
     }
 }
 

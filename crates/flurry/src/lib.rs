@@ -149,11 +149,13 @@ impl KeyMap for FlurryKeys {
     /// The hint may be stale (the key was rewritten, persisted or given a
     /// later deadline): a lock-free read skips most of those, and the removal
     /// re-checks under the bin lock.
-    fn remove_expired(&self, key: &Bytes, now: Instant) {
+    fn remove_expired(&self, key: &Bytes, now: Instant) -> bool {
         let map = self.0.pin();
-        if map.get(key).is_some_and(|e| !e.is_live(now)) {
-            map.compute_if_present(key, |_, e| e.is_live(now).then(|| e.clone()));
-        }
+        // Removed when the compute leaves no value behind.
+        map.get(key).is_some_and(|e| !e.is_live(now))
+            && map
+                .compute_if_present(key, |_, e| e.is_live(now).then(|| e.clone()))
+                .is_none()
     }
 
     /// Lock-free, under one pin for the whole visit: garbage retired

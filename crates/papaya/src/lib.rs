@@ -153,14 +153,16 @@ impl KeyMap for PapayaKeys {
     /// The hint may be stale (the key was rewritten, persisted or given a
     /// later deadline), so a lock-free read skips most of those, and the
     /// removal commits only on the expired entry it saw.
-    fn remove_expired(&self, key: &Bytes, now: Instant) {
+    fn remove_expired(&self, key: &Bytes, now: Instant) -> bool {
         let map = self.0.pin();
-        if map.get(key).is_some_and(|entry| !entry.is_live(now)) {
-            map.compute(key.clone(), |found| match found {
-                Some((_, entry)) if !entry.is_live(now) => Operation::Remove,
-                _ => Operation::Abort(()),
-            });
-        }
+        map.get(key).is_some_and(|entry| !entry.is_live(now))
+            && matches!(
+                map.compute(key.clone(), |found| match found {
+                    Some((_, entry)) if !entry.is_live(now) => Operation::Remove,
+                    _ => Operation::Abort(()),
+                }),
+                papaya::Compute::Removed(..)
+            )
     }
 
     /// Lock-free, under one pin for the whole visit: garbage retired

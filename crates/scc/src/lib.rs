@@ -92,8 +92,10 @@ impl KeyMap for SccKeys {
 
     /// **Locking behaviour:** blocks the thread for the bucket's write lock;
     /// the check runs under it.
-    fn remove_expired(&self, key: &Bytes, now: Instant) {
-        self.0.remove_if_sync(key, |entry| !entry.is_live(now));
+    fn remove_expired(&self, key: &Bytes, now: Instant) -> bool {
+        self.0
+            .remove_if_sync(key, |entry| !entry.is_live(now))
+            .is_some()
     }
 
     /// **Locking behaviour:** holds each bucket's read lock while `f` visits

@@ -18,7 +18,7 @@
 //!
 //! Values are what this server has, in Redis's field names; where the
 //! server has no such thing the field is Redis's value for "none" (`multi`,
-//! `ssub`, `redir`), see [`Client::describe`].
+//! `redir`), see [`Client::describe`].
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -128,6 +128,10 @@ pub(crate) struct Client {
     db: AtomicU8,
     /// Channels subscribed to, stored when it changes.
     subs: AtomicU32,
+    /// Patterns subscribed to, the same way.
+    psubs: AtomicU32,
+    /// Shard channels subscribed to, the same way.
+    ssubs: AtomicU32,
     /// `FLAG_*` bits, stored when they change.
     flags: AtomicU8,
     /// `CLIENT SETNAME` and `CLIENT SETINFO`: rare writes, read only by the
@@ -213,6 +217,8 @@ impl Registry {
             output: AtomicU64::new(0),
             db: AtomicU8::new(0),
             subs: AtomicU32::new(0),
+            psubs: AtomicU32::new(0),
+            ssubs: AtomicU32::new(0),
             flags: AtomicU8::new(0),
             names: Mutex::default(),
         });
@@ -388,9 +394,18 @@ impl Client {
             .store(u8::try_from(db).unwrap_or(u8::MAX), Ordering::Relaxed);
     }
 
-    pub(crate) fn set_subscriptions(&self, count: usize) {
-        self.subs
-            .store(u32::try_from(count).unwrap_or(u32::MAX), Ordering::Relaxed);
+    /// `sub`, `psub` and `ssub`: channels, patterns, shard channels.
+    pub(crate) fn set_subscriptions(&self, sub: usize, psub: usize, ssub: usize) {
+        for (field, count) in [(&self.subs, sub), (&self.psubs, psub), (&self.ssubs, ssub)] {
+            field.store(u32::try_from(count).unwrap_or(u32::MAX), Ordering::Relaxed);
+        }
+    }
+
+    /// Whether the client is subscribed to anything: Redis's `P` flag.
+    fn is_subscriber(&self) -> bool {
+        [&self.subs, &self.psubs, &self.ssubs]
+            .iter()
+            .any(|field| field.load(Ordering::Relaxed) > 0)
     }
 
     fn set_flag(&self, flag: u8, on: bool) {
@@ -439,11 +454,11 @@ impl Client {
         self.set_name(None);
         self.set_resp3(false);
         self.set_db(0);
-        self.set_subscriptions(0);
+        self.set_subscriptions(0, 0, 0);
     }
 
     fn kind(&self) -> ClientType {
-        if self.subs.load(Ordering::Relaxed) > 0 {
+        if self.is_subscriber() {
             ClientType::PubSub
         } else {
             ClientType::Normal
@@ -464,8 +479,8 @@ impl Client {
     /// - `tot-mem` is both buffers' capacity and the record.
     /// - The buffers and `idle` are as of the client's last batch; for the
     ///   caller, as of the batch before this one.
-    /// - `multi` is -1 (no `MULTI` yet), `psub` and `ssub` 0 (no pattern
-    ///   or shard channels), `redir` -1 (no tracking), `user` `default`.
+    /// - `multi` is -1 (no `MULTI` yet), `redir` -1 (no tracking), `user`
+    ///   `default`.
     fn describe(&self, registry: &Registry, now: Instant, out: &mut String) {
         let names = {
             let names = lock(&self.names);
@@ -480,8 +495,10 @@ impl Client {
         };
         let flags = self.flags.load(Ordering::Relaxed);
         let subs = self.subs.load(Ordering::Relaxed);
+        let psubs = self.psubs.load(Ordering::Relaxed);
+        let ssubs = self.ssubs.load(Ordering::Relaxed);
         let mut flag_text = String::new();
-        if subs > 0 {
+        if self.is_subscriber() {
             flag_text.push('P');
         }
         if flags & FLAG_NO_EVICT != 0 {
@@ -506,7 +523,7 @@ impl Client {
         let _ = write!(
             out,
             "id={id} addr={addr} laddr={laddr} fd={fd} name={name} age={age} idle={idle} \
-             flags={flag_text} db={db} sub={subs} psub=0 ssub=0 multi=-1 qbuf={qbuf} \
+             flags={flag_text} db={db} sub={subs} psub={psubs} ssub={ssubs} multi=-1 qbuf={qbuf} \
              qbuf-free={free} argv-mem=0 multi-mem=0 rbs={rbs} rbp={rbs} obl={pending} oll=0 \
              omem={pending} tot-mem={tot} events={events} cmd={cmd} user=default redir=-1 \
              resp={resp} lib-name={lib_name} lib-ver={lib_ver}",

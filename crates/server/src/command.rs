@@ -78,6 +78,13 @@ pub(crate) enum ServerCommand {
         channel: Bytes,
         message: Bytes,
     },
+    /// `SPUBLISH shardchannel message`.
+    SPublish {
+        channel: Bytes,
+        message: Bytes,
+    },
+    /// `PUBSUB CHANNELS|NUMSUB|NUMPAT|SHARDCHANNELS|SHARDNUMSUB`.
+    PubSub(crate::pubsub::Query),
     /// `INFO [section ...]`.
     Info(Vec<Bytes>),
     /// `CONFIG GET parameter [parameter ...]`.
@@ -124,6 +131,13 @@ pub(crate) enum SessionCommand {
     Subscribe(Vec<Bytes>),
     /// No channels means all of them.
     Unsubscribe(Vec<Bytes>),
+    /// `PSUBSCRIBE`, `SSUBSCRIBE` (`subscribe`) and their `UN` forms (no
+    /// names: all of them).
+    Subscription {
+        kind: crate::pubsub::Kind,
+        subscribe: bool,
+        names: Vec<Bytes>,
+    },
     ClientId,
     ClientGetName,
     ClientSetName(Bytes),
@@ -167,6 +181,15 @@ impl Command {
                 let [_, channel, message]: [Bytes; 3] = args.try_into().map_err(|_| arity())?;
                 S::Publish { channel, message }
             }
+            CommandId::SPublish => {
+                let [_, channel, message]: [Bytes; 3] = args.try_into().map_err(|_| arity())?;
+                S::SPublish { channel, message }
+            }
+            CommandId::PubSubChannels
+            | CommandId::PubSubNumSub
+            | CommandId::PubSubNumPat
+            | CommandId::PubSubShardChannels
+            | CommandId::PubSubShardNumSub => S::PubSub(parse_pubsub(id, args)?),
             CommandId::Info => S::Info(rest(args)),
             CommandId::ConfigGet => S::ConfigGet(rest(rest(args))),
             // Redis checks that names and values pair up before anything
@@ -200,7 +223,7 @@ impl Command {
             }
             // Containers reach here only with a subcommand, which `resolve`
             // resolved to its own entry; keep the arity error as a fallback.
-            CommandId::Client | CommandId::Config => return Err(arity()),
+            CommandId::Client | CommandId::Config | CommandId::PubSub => return Err(arity()),
             CommandId::Ping => {
                 // Arity -1 in the table, as in Redis, which then rejects
                 // more than one argument itself.
@@ -217,6 +240,24 @@ impl Command {
             CommandId::Hello => return parse_hello(args).map(Command::Session),
             CommandId::Subscribe => return Ok(Command::Session(C::Subscribe(rest(args)))),
             CommandId::Unsubscribe => return Ok(Command::Session(C::Unsubscribe(rest(args)))),
+            CommandId::PSubscribe
+            | CommandId::PUnsubscribe
+            | CommandId::SSubscribe
+            | CommandId::SUnsubscribe => {
+                use crate::pubsub::Kind;
+                let (kind, subscribe) = match id {
+                    CommandId::PSubscribe => (Kind::Pattern, true),
+                    CommandId::PUnsubscribe => (Kind::Pattern, false),
+                    CommandId::SSubscribe => (Kind::Shard, true),
+                    _ => (Kind::Shard, false),
+                };
+                let names = rest(args);
+                return Ok(Command::Session(C::Subscription {
+                    kind,
+                    subscribe,
+                    names,
+                }));
+            }
             CommandId::ClientId => return Ok(Command::Session(C::ClientId)),
             CommandId::ClientGetName => return Ok(Command::Session(C::ClientGetName)),
             CommandId::ClientSetName => {
@@ -261,6 +302,31 @@ impl Command {
 /// `TRACKINGINFO`: the server does not track keys for client-side caching.
 pub(crate) const TRACKING_UNSUPPORTED: Error =
     Error::Fixed("ERR client-side caching (CLIENT TRACKING) is not supported by this server");
+
+/// The `PUBSUB` queries. `CHANNELS` and `SHARDCHANNELS` take one pattern
+/// at most; more is Redis's catch-all error.
+fn parse_pubsub(id: CommandId, args: Vec<Bytes>) -> Result<crate::pubsub::Query, CommandError> {
+    use crate::pubsub::Query;
+    let typed = args.get(1).cloned().unwrap_or_default();
+    let words = rest(rest(args));
+    let pattern = |words: Vec<Bytes>| {
+        if words.len() > 1 {
+            return Err(CommandError::from(Error::with_arg(
+                "ERR unknown subcommand or wrong number of arguments for '",
+                &typed,
+                "'. Try PUBSUB HELP.",
+            )));
+        }
+        Ok(words.into_iter().next())
+    };
+    Ok(match id {
+        CommandId::PubSubChannels => Query::Channels(pattern(words)?),
+        CommandId::PubSubShardChannels => Query::ShardChannels(pattern(words)?),
+        CommandId::PubSubNumSub => Query::NumSub(words),
+        CommandId::PubSubShardNumSub => Query::ShardNumSub(words),
+        _ => Query::NumPat,
+    })
+}
 
 /// The `CLIENT` subcommands on the registry, checked in Redis 7.0's order
 /// (see each arm).
@@ -474,6 +540,7 @@ fn help_text(name: &str) -> &'static [&'static str] {
             "HELP",
             "    Print this help.",
         ],
+        "pubsub|help" => crate::pubsub::HELP,
         _ => &[
             "COMMAND <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
             "(no subcommand)",

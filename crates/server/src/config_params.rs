@@ -77,6 +77,8 @@ pub(crate) enum Effect {
     Hz,
     /// `port`: printed as the port actually listened on.
     Port,
+    /// `notify-keyspace-events`: the classes of keyspace events published.
+    NotifyEvents,
 }
 
 /// One parameter.
@@ -289,7 +291,13 @@ pub(crate) static PARAMS: &[Param] = &[
         int(0, LLONG_MAX),
         "5000",
     ),
-    param("notify-keyspace-events", &[], Kind::Events, ""),
+    honoured(
+        "notify-keyspace-events",
+        &[],
+        Kind::Events,
+        "",
+        Effect::NotifyEvents,
+    ),
     param("slowlog-log-slower-than", &[], int(-1, LLONG_MAX), "10000"),
     param("slowlog-max-len", &[], int(0, LLONG_MAX), "128"),
     param("acllog-max-len", &[], int(0, LLONG_MAX), "128"),
@@ -639,7 +647,7 @@ pub(crate) struct Live {
     changed: watch::Sender<u64>,
     /// The encoding thresholds, which the data commands read through
     /// `Ctx::settings`.
-    pub(crate) settings: Settings,
+    pub(crate) settings: Arc<Settings>,
 }
 
 impl Live {
@@ -668,7 +676,7 @@ impl Live {
             proto_max_bulk_len: AtomicUsize::new(config.limits.max_bulk_len),
             generation: AtomicU64::new(0),
             changed: watch::Sender::new(0),
-            settings: Settings::new(),
+            settings: Arc::new(Settings::new()),
         };
         let limit = config.client_output_buffer_limit;
         let dir = std::env::current_dir()
@@ -878,6 +886,11 @@ impl Live {
             Effect::SetIntsetEntries => settings.set_set_max_intset_entries(number()),
             Effect::ZsetEntries => settings.set_zset_max_listpack_entries(number()),
             Effect::ZsetValue => settings.set_zset_max_listpack_value(number()),
+            // From the value as sent: Redis prints `KEAn` as `AKE` but
+            // keeps `n`.
+            Effect::NotifyEvents => {
+                settings.set_notify_flags(sharedkv_commands::notify::parse_flags(&raw).unwrap_or(0))
+            }
         }
     }
 }

@@ -255,20 +255,28 @@ impl<D: Db> Connection<D> {
                         Err(e) => return Err(e),
                     }
                 }
-                (channel, message) = self.session.subscriptions.next_message(),
-                    if self.session.subscriptions.is_active() =>
+                // Every message already queued goes at once, those that
+                // came before an unsubscribe too.
+                message = self.session.subscriptions.next_message(),
+                    if self.session.subscriptions.is_listening() =>
                 {
-                    // A push in RESP3, an array of 3 in RESP2; dropped under
-                    // CLIENT REPLY OFF, as Redis 7.0 drops it.
-                    if self.session.reply_mode != ReplyMode::Off {
-                        let mut reply = self.session.reply(&mut self.output);
-                        reply.push(3);
-                        reply.bulk(b"message");
-                        reply.bulk(&channel);
-                        reply.bulk(&message);
-                    }
-                    if self.over_output_limit() {
+                    let Some(mut message) = message else {
+                        tracing::warn!(id = self.session.id, "closing a subscriber that fell too far behind");
                         return Ok(());
+                    };
+                    loop {
+                        // A push in RESP3, an array in RESP2; dropped under
+                        // CLIENT REPLY OFF, as Redis 7.0 drops it.
+                        if self.session.reply_mode != ReplyMode::Off {
+                            message.encode(&mut self.session.reply(&mut self.output));
+                        }
+                        if self.over_output_limit() {
+                            return Ok(());
+                        }
+                        match self.session.subscriptions.try_message() {
+                            Some(next) => message = next,
+                            None => break,
+                        }
                     }
                 }
                 // Not while backpressured: a monitor that stops reading
@@ -323,12 +331,24 @@ impl<D: Db> Connection<D> {
                             return Ok(Flow::Disconnect);
                         }
                     }
+                    // A subscriber gets what was published before its
+                    // request, and a RESP3 one what its own command
+                    // published (PUBLISH, a keyspace event), before the reply,
+                    // as in Redis. Three length checks for anyone else.
+                    let subscribed = self.session.subscriptions.is_active();
+                    if subscribed {
+                        self.deliver_before(self.output.len());
+                    }
                     let mark = self.splices.mark(&self.output);
+                    let before = self.output.len();
                     // MONITOR: one relaxed load while no monitor is on.
                     let monitored = self.shared.admin.monitors.any().then(|| args.clone());
                     let flow = self.handle(args).await;
                     if let Some(args) = monitored {
                         self.feed_monitors(&args);
+                    }
+                    if subscribed && self.session.resp3 {
+                        self.deliver_before(before);
                     }
                     if self.session.reply_mode != ReplyMode::On {
                         self.drop_reply(mark);
@@ -357,6 +377,27 @@ impl<D: Db> Connection<D> {
                 }
             }
         }
+    }
+
+    /// Moves the messages already in the mailbox into the output before the
+    /// reply that starts at `mark`.
+    #[cold]
+    #[inline(never)]
+    fn deliver_before(&mut self, mark: usize) {
+        let Some(first) = self.session.subscriptions.try_message() else {
+            return;
+        };
+        let reply = self.output.split_off(mark);
+        let mut message = Some(first);
+        while let Some(m) = message {
+            if self.session.reply_mode != ReplyMode::Off {
+                m.encode(&mut self.session.reply(&mut self.output));
+            }
+            message = self.session.subscriptions.try_message();
+        }
+        // The reply's spliced values move along with its bytes.
+        self.splices.shift(mark, self.output.len() - mark);
+        self.output.unsplit(reply);
     }
 
     /// `CLIENT REPLY OFF` or `SKIP`: drops the reply of the command that

@@ -8,7 +8,7 @@ use sharedkv_db::Db;
 
 use crate::Shared;
 use crate::command::ServerCommand;
-use crate::{config_params, introspect};
+use crate::{config_params, introspect, notifications};
 
 /// Runs `command` and writes its reply, an error one for a `CONFIG SET` or
 /// `CONFIG REWRITE` that fails.
@@ -20,13 +20,24 @@ pub(crate) async fn execute<D: Db>(
     match command {
         ServerCommand::Echo(message) => reply.bulk(&message),
         ServerCommand::Publish { channel, message } => {
-            let receivers = shared.pubsub.publish(&channel, stored(message));
+            let receivers = shared.pubsub.publish(&stored(channel), &stored(message));
             reply.count(receivers);
         }
+        ServerCommand::SPublish { channel, message } => {
+            let receivers = shared.pubsub.spublish(&stored(channel), &stored(message));
+            reply.count(receivers);
+        }
+        ServerCommand::PubSub(query) => shared.pubsub.query(&query, reply),
         ServerCommand::Info(sections) => introspect::info(shared, &sections, reply).await,
         ServerCommand::ConfigGet(patterns) => introspect::config_get(shared, &patterns, reply),
-        ServerCommand::ConfigSet(words) => introspect::config_set(shared, &words, reply),
-        ServerCommand::ConfigResetStat => introspect::config_resetstat(shared, reply),
+        ServerCommand::ConfigSet(words) => {
+            introspect::config_set(shared, &words, reply);
+            notifications::follow_settings(&shared.key_hook, &shared.live.settings);
+        }
+        ServerCommand::ConfigResetStat => {
+            introspect::config_resetstat(shared, reply);
+            shared.key_hook.reset();
+        }
         ServerCommand::ConfigRewrite => reply.error(&config_params::NO_CONFIG_FILE),
         ServerCommand::CommandAll => introspect::command_all(reply),
         ServerCommand::CommandCount => introspect::command_count(reply),

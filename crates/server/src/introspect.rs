@@ -298,7 +298,7 @@ pub(crate) fn command_list_by(kind: &[u8], value: &[u8], reply: &mut Reply<'_>) 
                         .is_some_and(|c| c.as_bytes().eq_ignore_ascii_case(value))
                 })
             } else if kind.eq_ignore_ascii_case(b"PATTERN") {
-                sharedkv_commands::glob_matches(&pattern, spec.name.as_bytes())
+                sharedkv_commands::glob_match(&pattern, spec.name.as_bytes())
             } else {
                 false
             }

@@ -33,7 +33,10 @@
 //! - `error`: their error replies, in Redis's exact text.
 //! - `execute`: the server commands on shared state (pub/sub, counters).
 //! - `introspect`: `INFO`, `CONFIG GET`, `COMMAND`, `HELLO`.
-//! - `pubsub`: channels, shared by every connection whatever the strategy.
+//! - `pubsub`: channels, patterns and shard channels, shared by every
+//!   connection whatever the strategy; one mailbox per connection.
+//! - `notifications`: the keyspace events the store itself sees (`expired`,
+//!   `new`) and the expired-key counter.
 //! - `clients`: the client registry (one record per connection, for
 //!   `CLIENT LIST`, `KILL`, `PAUSE`) and the ops-per-second sampler.
 //! - `admin`: what operators and tools send: `TIME`, `SHUTDOWN`,
@@ -54,6 +57,7 @@ mod connection;
 mod error;
 mod execute;
 mod introspect;
+mod notifications;
 mod pubsub;
 mod session;
 mod table;
@@ -133,6 +137,10 @@ impl Default for Config {
 pub(crate) struct Shared<D> {
     pub(crate) db: D,
     pub(crate) pubsub: PubSub,
+    /// Told by the store of keys that expire or are created: the `expired`
+    /// and `new` events, and `INFO`'s `expired_keys`
+    /// (`key_hook.expired_keys()`).
+    pub(crate) key_hook: Arc<sharedkv_db::KeyHook>,
     /// The start-up configuration. What `CONFIG SET` can change is read
     /// from `live` instead.
     pub(crate) config: Config,
@@ -252,10 +260,12 @@ impl<D: Db> Server<D> {
     /// The state of a server for `db`; `port` is what `INFO` and
     /// `CONFIG GET port` report.
     pub fn new(db: D, config: Config, port: u16) -> Self {
+        let live = Live::new(&config);
         let shared = Arc::new(Shared {
             db,
             pubsub: PubSub::default(),
-            live: Live::new(&config),
+            key_hook: notifications::key_hook(&live.settings),
+            live,
             clients: Arc::new(AtomicUsize::new(0)),
             registry: Arc::default(),
             ops: OpsRate::default(),
@@ -265,6 +275,9 @@ impl<D: Db> Server<D> {
             started: std::time::Instant::now(),
             admin: admin::State::default(),
         });
+        // Keyspace events go out through pub/sub.
+        let notifier = Arc::new(shared.pubsub.clone());
+        shared.live.settings.set_notifier(notifier);
         Server { shared }
     }
 
@@ -277,6 +290,11 @@ impl<D: Db> Server<D> {
     ///
     /// Must be called from within a Tokio runtime.
     pub async fn serve(&self, listener: TcpListener, shutdown: impl Future<Output = ()>) {
+        // Every call installs the same hook; the store keeps one.
+        self.shared
+            .db
+            .set_key_hook(Arc::clone(&self.shared.key_hook))
+            .await;
         let token = CancellationToken::new();
         let tracker = TaskTracker::new();
         tracker.spawn(sample_ops(Arc::clone(&self.shared), token.clone()));

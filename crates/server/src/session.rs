@@ -14,7 +14,7 @@ use crate::clients::Client;
 use crate::command::{HelloOption, ReplyMode, SessionCommand, is_printable_word};
 use crate::config_params::Live;
 use crate::error::CommandError;
-use crate::pubsub::Subscriptions;
+use crate::pubsub::{Kind, Subscriptions};
 use crate::{Shared, introspect};
 
 /// A connection's own state. `RESET` returns every field but `id` to what
@@ -57,14 +57,15 @@ pub(crate) enum Done {
 impl Session {
     /// A new connection's session.
     pub(crate) fn new<D>(me: Arc<Client>, shared: &Shared<D>) -> Self {
+        let id = me.id;
         Session {
-            id: me.id,
+            id,
             me,
             reply_mode: ReplyMode::On,
             authenticated: shared.live.requirepass().is_none(),
             name: None,
             selected: DbIndex::ZERO,
-            subscriptions: Subscriptions::new(shared.pubsub.clone()),
+            subscriptions: Subscriptions::new(shared.pubsub.clone(), id),
             resp3: false,
         }
     }
@@ -160,27 +161,27 @@ impl Session {
                 introspect::hello(&mut self.reply(out), self.id);
             }
             SessionCommand::Subscribe(channels) => {
-                for channel in channels {
-                    let count = self.subscriptions.subscribe(&channel);
-                    subscription(&mut self.reply(out), b"subscribe", Some(&channel), count);
-                }
-                self.me.set_subscriptions(self.subscriptions.count());
+                self.subscription(Kind::Channel, true, channels, out);
             }
-            SessionCommand::Unsubscribe(mut channels) => {
-                if channels.is_empty() {
-                    channels = self.subscriptions.channels();
-                }
-                if channels.is_empty() {
-                    subscription(&mut self.reply(out), b"unsubscribe", None, 0);
-                }
-                for channel in channels {
-                    let count = self.subscriptions.unsubscribe(&channel);
-                    subscription(&mut self.reply(out), b"unsubscribe", Some(&channel), count);
-                }
-                self.me.set_subscriptions(self.subscriptions.count());
+            SessionCommand::Unsubscribe(channels) => {
+                self.subscription(Kind::Channel, false, channels, out);
             }
+            SessionCommand::Subscription {
+                kind,
+                subscribe,
+                names,
+            } => self.subscription(kind, subscribe, names, out),
         }
         Ok(Done::Continue)
+    }
+
+    /// A `(P|S)(UN)SUBSCRIBE`: its confirmations, and `CLIENT LIST`'s
+    /// counts kept in step.
+    fn subscription(&mut self, kind: Kind, subscribe: bool, names: Vec<Bytes>, out: &mut BytesMut) {
+        let mut reply = self.reply(out);
+        self.subscriptions.run(kind, subscribe, names, &mut reply);
+        let (sub, psub, ssub) = self.subscriptions.counts();
+        self.me.set_subscriptions(sub, psub, ssub);
     }
 
     /// `CLIENT SETNAME`: printable ASCII without spaces; empty clears it.
@@ -210,15 +211,6 @@ fn check_password(
         (Some(secret), _) if is_default && constant_time_eq(password, &secret) => Ok(()),
         _ => Err(CommandError::WrongPass),
     }
-}
-
-/// A subscription's confirmation: the kind, the channel (or a null), the
-/// subscription count; a push in RESP3, an array of 3 in RESP2.
-fn subscription(reply: &mut Reply<'_>, kind: &[u8], channel: Option<&[u8]>, count: usize) {
-    reply.push(3);
-    reply.bulk(kind);
-    reply.bulk_or_null(channel);
-    reply.count(count);
 }
 
 /// Compares a password attempt with the secret in time that depends only

@@ -21,6 +21,17 @@ pub(crate) enum CommandId {
     Publish,
     Subscribe,
     Unsubscribe,
+    PSubscribe,
+    PUnsubscribe,
+    SSubscribe,
+    SUnsubscribe,
+    SPublish,
+    PubSub,
+    PubSubChannels,
+    PubSubNumSub,
+    PubSubNumPat,
+    PubSubShardChannels,
+    PubSubShardNumSub,
     Quit,
     Reset,
     Auth,
@@ -69,6 +80,18 @@ impl CommandId {
             "publish" => CommandId::Publish,
             "subscribe" => CommandId::Subscribe,
             "unsubscribe" => CommandId::Unsubscribe,
+            "psubscribe" => CommandId::PSubscribe,
+            "punsubscribe" => CommandId::PUnsubscribe,
+            "ssubscribe" => CommandId::SSubscribe,
+            "sunsubscribe" => CommandId::SUnsubscribe,
+            "spublish" => CommandId::SPublish,
+            "pubsub" => CommandId::PubSub,
+            "pubsub|help" => CommandId::Help,
+            "pubsub|channels" => CommandId::PubSubChannels,
+            "pubsub|numsub" => CommandId::PubSubNumSub,
+            "pubsub|numpat" => CommandId::PubSubNumPat,
+            "pubsub|shardchannels" => CommandId::PubSubShardChannels,
+            "pubsub|shardnumsub" => CommandId::PubSubShardNumSub,
             "quit" => CommandId::Quit,
             "reset" => CommandId::Reset,
             "auth" => CommandId::Auth,
@@ -114,6 +137,10 @@ impl CommandId {
             self,
             CommandId::Subscribe
                 | CommandId::Unsubscribe
+                | CommandId::PSubscribe
+                | CommandId::PUnsubscribe
+                | CommandId::SSubscribe
+                | CommandId::SUnsubscribe
                 | CommandId::Ping
                 | CommandId::Quit
                 | CommandId::Reset
@@ -230,6 +257,31 @@ macro_rules! client_sub {
     };
 }
 
+/// A `PUBSUB` subcommand's entry: Redis 7.0's arity, flags and ACL
+/// categories, in the group `pubsub`.
+macro_rules! pubsub_sub {
+    ($name:literal, $arity:expr, $flags:expr, $acl:expr, $summary:literal, $since:literal,
+     [$($arg:expr),* $(,)?], $complexity:literal) => {
+        Spec {
+            name: $name,
+            arity: $arity,
+            flags: $flags,
+            keys: (0, 0, 0),
+            acl: $acl,
+            summary: $summary,
+            since: $since,
+            group: "pubsub",
+            complexity: $complexity,
+            args: &[$($arg),*],
+            subcommands: &[],
+        }
+    };
+}
+
+/// The flags and ACL categories of the `PUBSUB` queries.
+const PUBSUB_FLAGS: &[&str] = &["pubsub", "loading", "stale"];
+const PUBSUB_ACL: &[&str] = &["@pubsub", "@slow"];
+
 /// The ACL categories of the admin `CLIENT` subcommands.
 const CLIENT_ADMIN_ACL: &[&str] = &["@admin", "@slow", "@dangerous", "@connection"];
 const CLIENT_ACL: &[&str] = &["@slow", "@connection"];
@@ -313,6 +365,145 @@ static COMMANDS: &[Spec] = &[
         complexity: "O(N) where N is the number of clients already subscribed to a channel.",
         args: &[arg!("channel", String, optional: true, multiple: true)],
         subcommands: &[],
+    },
+    Spec {
+        name: "psubscribe",
+        arity: -2,
+        flags: &["pubsub", "noscript", "loading", "stale"],
+        keys: (0, 0, 0),
+        acl: &["@pubsub", "@slow"],
+        summary: "Listen for messages published to channels matching the given patterns",
+        since: "2.0.0",
+        group: "pubsub",
+        complexity: "O(N) where N is the number of patterns the client is already subscribed to.",
+        args: &[arg!("pattern", Block, multiple: true, args: &[arg!("pattern", Pattern)])],
+        subcommands: &[],
+    },
+    Spec {
+        name: "punsubscribe",
+        arity: -1,
+        flags: &["pubsub", "noscript", "loading", "stale"],
+        keys: (0, 0, 0),
+        acl: &["@pubsub", "@slow"],
+        summary: "Stop listening for messages posted to channels matching the given patterns",
+        since: "2.0.0",
+        group: "pubsub",
+        complexity: "O(N+M) where N is the number of patterns the client is already subscribed and M is the number of total patterns subscribed in the system (by any client).",
+        args: &[arg!("pattern", Pattern, optional: true, multiple: true)],
+        subcommands: &[],
+    },
+    Spec {
+        name: "ssubscribe",
+        arity: -2,
+        flags: &["pubsub", "noscript", "loading", "stale"],
+        keys: (1, -1, 1),
+        acl: &["@pubsub", "@slow"],
+        summary: "Listen for messages published to the given shard channels",
+        since: "7.0.0",
+        group: "pubsub",
+        complexity: "O(N) where N is the number of shard channels to subscribe to.",
+        args: &[arg!("shardchannel", String, multiple: true)],
+        subcommands: &[],
+    },
+    Spec {
+        name: "sunsubscribe",
+        arity: -1,
+        flags: &["pubsub", "noscript", "loading", "stale"],
+        keys: (1, -1, 1),
+        acl: &["@pubsub", "@slow"],
+        summary: "Stop listening for messages posted to the given shard channels",
+        since: "7.0.0",
+        group: "pubsub",
+        complexity: "O(N) where N is the number of clients already subscribed to a shard channel.",
+        args: &[arg!("shardchannel", String, optional: true, multiple: true)],
+        subcommands: &[],
+    },
+    Spec {
+        name: "spublish",
+        arity: 3,
+        flags: &["pubsub", "loading", "stale", "fast"],
+        keys: (1, 1, 1),
+        acl: &["@pubsub", "@fast"],
+        summary: "Post a message to a shard channel",
+        since: "7.0.0",
+        group: "pubsub",
+        complexity: "O(N) where N is the number of clients subscribed to the receiving shard channel.",
+        args: &[arg!("shardchannel", String), arg!("message", String)],
+        subcommands: &[],
+    },
+    Spec {
+        name: "pubsub",
+        arity: -2,
+        flags: &[],
+        keys: (0, 0, 0),
+        acl: &["@slow"],
+        summary: "A container for Pub/Sub commands",
+        since: "2.8.0",
+        group: "pubsub",
+        complexity: "Depends on subcommand.",
+        args: &[],
+        subcommands: &[
+            pubsub_sub!(
+                "pubsub|help",
+                2,
+                &["loading", "stale"],
+                &["@slow"],
+                "Show helpful text about the different subcommands",
+                "6.2.0",
+                [],
+                "O(1)"
+            ),
+            pubsub_sub!(
+                "pubsub|channels",
+                -2,
+                PUBSUB_FLAGS,
+                PUBSUB_ACL,
+                "List active channels",
+                "2.8.0",
+                [arg!("pattern", Pattern, optional: true)],
+                "O(N) where N is the number of active channels, and assuming constant time pattern matching (relatively short channels and patterns)"
+            ),
+            pubsub_sub!(
+                "pubsub|numpat",
+                2,
+                PUBSUB_FLAGS,
+                PUBSUB_ACL,
+                "Get the count of unique patterns pattern subscriptions",
+                "2.8.0",
+                [],
+                "O(1)"
+            ),
+            pubsub_sub!(
+                "pubsub|numsub",
+                -2,
+                PUBSUB_FLAGS,
+                PUBSUB_ACL,
+                "Get the count of subscribers for channels",
+                "2.8.0",
+                [arg!("channel", String, optional: true, multiple: true)],
+                "O(N) for the NUMSUB subcommand, where N is the number of requested channels"
+            ),
+            pubsub_sub!(
+                "pubsub|shardchannels",
+                -2,
+                PUBSUB_FLAGS,
+                PUBSUB_ACL,
+                "List active shard channels",
+                "7.0.0",
+                [arg!("pattern", Pattern, optional: true)],
+                "O(N) where N is the number of active shard channels, and assuming constant time pattern matching (relatively short shard channels)."
+            ),
+            pubsub_sub!(
+                "pubsub|shardnumsub",
+                -2,
+                PUBSUB_FLAGS,
+                PUBSUB_ACL,
+                "Get the count of subscribers for shard channels",
+                "7.0.0",
+                [arg!("shardchannel", String, optional: true, multiple: true)],
+                "O(N) for the SHARDNUMSUB subcommand, where N is the number of requested shard channels"
+            ),
+        ],
     },
     Spec {
         name: "quit",

@@ -6,7 +6,7 @@ use bytes::Bytes;
 use sharedkv_db::{Db, DbIndex, Keys, Slot, Value};
 
 use super::{integer, is_word, zset_of};
-use crate::{Args, Command, Ctx, Error, Spec, arg, stored, token};
+use crate::{Args, Command, Ctx, Error, Spec, arg, notify, stored, token};
 
 /// Which end of a sorted set to pop from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -15,6 +15,16 @@ pub enum End {
     Min,
     /// The highest scores (`ZPOPMAX`, `MAX`).
     Max,
+}
+
+impl End {
+    /// The keyspace event of a pop at this end.
+    fn event(self) -> &'static str {
+        match self {
+            End::Min => "zpopmin",
+            End::Max => "zpopmax",
+        }
+    }
 }
 
 /// What [`pop`] took: from which key, and the elements, in the order they
@@ -110,8 +120,12 @@ async fn run_pop<D: Db>(cx: &mut Ctx<'_, D>, mut args: Args, end: End) -> Result
         ),
         None => None,
     };
+    let kept = cx.keep(notify::ZSET, &key);
     let popped = pop(cx.db, cx.selected, vec![key], end, count.unwrap_or(1)).await?;
     let elements = popped.map(|p| p.elements).unwrap_or_default();
+    if !elements.is_empty() {
+        cx.notify_taken(notify::ZSET, end.event(), kept).await;
+    }
     // With a count, RESP3 nests each pair; without one it never does.
     if count.is_some() {
         cx.reply.pairs(elements.len());
@@ -243,6 +257,10 @@ impl Command for ZMPop {
             cx.reply.null_array();
             return Ok(());
         };
+        if !elements.is_empty() {
+            let kept = cx.keep(notify::ZSET, &key);
+            cx.notify_taken(notify::ZSET, end.event(), kept).await;
+        }
         cx.reply.array(2);
         cx.reply.bulk(&key);
         cx.reply.array(elements.len());

@@ -23,7 +23,7 @@ use sharedkv_db::{Db, DbIndex, Entry, Keys, SortedSet, Value};
 
 use super::score::parse_bound;
 use super::{integer, is_word, reply_elements, zset_of};
-use crate::{Args, Command, Ctx, Error, Spec, arg, stored, token};
+use crate::{Args, Command, Ctx, Error, Spec, arg, notify, stored, token};
 
 /// `ERR min or max is not a float`
 const BAD_SCORE_RANGE: Error = Error::Fixed("ERR min or max is not a float");
@@ -640,7 +640,13 @@ impl Command for ZRangeStore {
         let (dst, src) = (args.required()?, args.required()?);
         let words = args.rest();
         let (query, _) = parse_query(&words, By::Auto, None, true)?;
+        let existed = match cx.keep(notify::ZSET | notify::GENERIC, &dst) {
+            Some(probe) => Some(cx.db.read(cx.selected, &probe, |e| e.is_some()).await),
+            None => None,
+        };
+        let kept = existed.map(|_| dst.clone());
         let n = zrangestore(cx.db, cx.selected, stored(dst), src, query).await?;
+        notify_store(cx, "zrangestore", kept, existed == Some(true), n);
         cx.reply.count(n);
         Ok(())
     }
@@ -911,7 +917,16 @@ impl Command for ZLexCount {
 /// Runs a `ZREMRANGEBY*` command once its range is parsed.
 async fn run_remove<D: Db>(cx: &mut Ctx<'_, D>, key: Bytes, by: RangeBy) -> Result<(), Error> {
     // Copied: removing some elements is a write that keeps the key.
+    let event = match by {
+        RangeBy::Rank { .. } => "zremrangebyrank",
+        RangeBy::Score(_) => "zremrangebyscore",
+        RangeBy::Lex(_) => "zremrangebylex",
+    };
+    let kept = cx.keep(notify::ZSET, &key);
     let n = zremrange(cx.db, cx.selected, stored(key), by).await?;
+    if n > 0 {
+        cx.notify_taken(notify::ZSET, event, kept).await;
+    }
     cx.reply.count(n);
     Ok(())
 }
@@ -994,6 +1009,23 @@ impl Command for ZRemRangeByLex {
         let (min, max) = (args.required()?, args.required()?);
         let range = LexRange::parse(&min, &max)?;
         run_remove(cx, key, RangeBy::Lex(range)).await
+    }
+}
+
+/// The events of a command that stores a sorted set at `dst` (given only
+/// while events may be published) and got `n` members: `event`, or `del`
+/// if the result was empty and removed a key that `existed`.
+pub(crate) fn notify_store<D>(
+    cx: &Ctx<'_, D>,
+    event: &str,
+    dst: Option<Bytes>,
+    existed: bool,
+    n: usize,
+) {
+    match dst {
+        Some(dst) if n > 0 => cx.notify(notify::ZSET, event, &dst),
+        Some(dst) if existed => cx.notify(notify::GENERIC, "del", &dst),
+        _ => {}
     }
 }
 

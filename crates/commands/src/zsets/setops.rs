@@ -19,7 +19,7 @@ use sharedkv_db::{BuildHasher, Db, DbIndex, Entry, Keys, ReadKeys, SortedSet, Va
 use super::range::store;
 use super::score::parse_score;
 use super::{integer, is_word, reply_elements};
-use crate::{Args, Command, Ctx, Error, Spec, arg, stored, token};
+use crate::{Args, Command, Ctx, Error, Spec, arg, notify, stored, token};
 
 /// Which operation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -454,7 +454,18 @@ async fn run_reply<D: Db>(cx: &mut Ctx<'_, D>, args: Args, op: SetOp) -> Result<
 async fn run_store<D: Db>(cx: &mut Ctx<'_, D>, mut args: Args, op: SetOp) -> Result<(), Error> {
     let dst = stored(args.required()?);
     let parsed = parse(args, op, Form::Store)?;
+    let existed = match cx.keep(notify::ZSET | notify::GENERIC, &dst) {
+        Some(probe) => Some(cx.db.read(cx.selected, &probe, |e| e.is_some()).await),
+        None => None,
+    };
+    let kept = existed.map(|_| dst.clone());
     let n = run_combine_store(cx.db, cx.selected, dst, parsed.keys, parsed.how).await?;
+    let event = match op {
+        SetOp::Union => "zunionstore",
+        SetOp::Inter => "zinterstore",
+        SetOp::Diff => "zdiffstore",
+    };
+    super::range::notify_store(cx, event, kept, existed == Some(true), n);
     cx.reply.count(n);
     Ok(())
 }
