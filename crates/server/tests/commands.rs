@@ -507,9 +507,10 @@ async fn config_get<D: Db>(db: D) {
         b"*2\r\n$4\r\nsave\r\n$0\r\n\r\n",
     )
     .await;
+    // Answered as spelled, as Redis 7.0 answers a name without globs.
     c.command(
         &["CONFIG", "GET", "APPENDONLY"],
-        b"*2\r\n$10\r\nappendonly\r\n$2\r\nno\r\n",
+        b"*2\r\n$10\r\nAPPENDONLY\r\n$2\r\nno\r\n",
     )
     .await;
     c.command(
