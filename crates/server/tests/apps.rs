@@ -2,9 +2,13 @@
 //! `clients/python/apps.py` (redis-py) and `clients/node/apps.js`
 //! (node-redis, then ioredis) each run four small apps (a session store, a
 //! reliable job queue, a tag index, a leaderboard) against a server started
-//! here, once per strategy. Each app asserts every reply, so a wrong reply,
+//! here, once per strategy; `clients/python/server.py` and
+//! `clients/node/server.js` run what every application needs of its server
+//! (a named, authenticated connection, cache commands, a pipeline, pub/sub
+//! with patterns, a 10 MB value, SCAN, a second database, INFO) against a
+//! server with a password. Each asserts every reply, so a wrong reply,
 //! a missing command or a protocol the server does not speak fails the test
-//! with the app's own output.
+//! with the script's own output.
 //!
 //! Without python's `redis` module, or without `clients/node/node_modules`,
 //! the test prints `SKIPPED` and passes, except under `CI`, where it fails:
@@ -26,7 +30,7 @@ use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use sharedkv_db::Db;
-use support::start;
+use support::{start, start_with, with_password};
 
 /// How long one run of an apps script may take: the server is a debug
 /// build, and tests run two at a time on two cores.
@@ -99,13 +103,18 @@ fn can_run(ready: &Result<(), Missing>) -> bool {
     false
 }
 
-/// Runs `program args --port port` from the workspace root, and fails the
-/// test with its output unless it exits 0 within [`APP_TIMEOUT`].
-fn run_apps(program: &str, script: &str, port: u16) {
+/// The password of the servers `server.py` and `server.js` run against.
+const PASSWORD: &str = "sharedkv-apps-secret";
+
+/// Runs `program script --port port [--password password]` from the
+/// workspace root, and fails the test with its output unless it exits 0
+/// within [`APP_TIMEOUT`].
+fn run_apps(program: &str, script: &str, port: u16, password: Option<&str>) {
     let what = format!("{program} {script} --port {port}");
     let mut child = Command::new(program)
         .arg(script)
         .args(["--port", &port.to_string()])
+        .args(password.map(|p| ["--password", p]).into_iter().flatten())
         .current_dir(root())
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
@@ -148,12 +157,21 @@ fn run_apps(program: &str, script: &str, port: u16) {
     }
 }
 
-/// Starts a server over `db`, runs one apps script against it on a blocking
-/// thread (the server keeps running on the runtime's workers), and stops it.
-async fn apps_against<D: Db>(db: D, program: &'static str, script: &'static str) {
-    let server = start(db).await;
+/// Starts a server over `db` (requiring `password`, if any), runs one
+/// script against it on a blocking thread (the server keeps running on the
+/// runtime's workers), and stops it.
+async fn apps_against<D: Db>(
+    db: D,
+    program: &'static str,
+    script: &'static str,
+    password: Option<&'static str>,
+) {
+    let server = match password {
+        Some(password) => start_with(db, with_password(password)).await,
+        None => start(db).await,
+    };
     let port = server.addr.port();
-    let run = tokio::task::spawn_blocking(move || run_apps(program, script, port)).await;
+    let run = tokio::task::spawn_blocking(move || run_apps(program, script, port, password)).await;
     server.stop().await;
     if let Err(e) = run {
         std::panic::resume_unwind(e.into_panic());
@@ -163,14 +181,28 @@ async fn apps_against<D: Db>(db: D, program: &'static str, script: &'static str)
 /// redis-py's session store, job queue, tag index and leaderboard pass with every reply as they expect.
 async fn python_apps<D: Db>(db: D) {
     if can_run(python_ready()) {
-        apps_against(db, "python3", "clients/python/apps.py").await;
+        apps_against(db, "python3", "clients/python/apps.py", None).await;
     }
 }
 
 /// node-redis's and then ioredis's session store, job queue, tag index and leaderboard pass with every reply as they expect.
 async fn node_apps<D: Db>(db: D) {
     if can_run(node_ready()) {
-        apps_against(db, "node", "clients/node/apps.js").await;
+        apps_against(db, "node", "clients/node/apps.js", None).await;
+    }
+}
+
+/// redis-py's connection, cache, pipeline, pub/sub, 10 MB value, SCAN, SELECT 1 and INFO scenarios pass against a server with a password.
+async fn python_server_scenarios<D: Db>(db: D) {
+    if can_run(python_ready()) {
+        apps_against(db, "python3", "clients/python/server.py", Some(PASSWORD)).await;
+    }
+}
+
+/// node-redis's and then ioredis's same scenarios pass against a server with a password.
+async fn node_server_scenarios<D: Db>(db: D) {
+    if can_run(node_ready()) {
+        apps_against(db, "node", "clients/node/server.js", Some(PASSWORD)).await;
     }
 }
 
@@ -180,6 +212,8 @@ macro_rules! stamp {
             sharedkv_testsuite::stamp_checks! { $new =>
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)] python_apps,
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)] node_apps,
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)] python_server_scenarios,
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)] node_server_scenarios,
             }
         }
     };
