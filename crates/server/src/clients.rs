@@ -356,8 +356,9 @@ impl Client {
         self.killed.load(Ordering::Relaxed)
     }
 
-    /// Marks the client killed and wakes its connection.
-    fn kill(&self) {
+    /// Marks the client killed and wakes its connection (`CLIENT KILL`, a
+    /// monitor that does not read its lines).
+    pub(crate) fn kill(&self) {
         self.killed.store(true, Ordering::Relaxed);
         self.token.cancel();
     }

@@ -90,6 +90,11 @@ async fn role_and_wait() {
     .await;
     c.command(
         &["WAIT", "a", "a"],
+        &error("ERR value is not an integer or out of range"),
+    )
+    .await;
+    c.command(
+        &["WAIT", "0", "a"],
         &error("ERR timeout is not an integer or out of range"),
     )
     .await;
@@ -706,5 +711,35 @@ async fn reset_restores_connection_state() {
         assert!(info.contains(field), "{field:?} not in {info:?}");
     }
     c.command(&["PING"], b"+PONG\r\n").await;
+    server.stop().await;
+}
+
+/// A monitor that never reads is disconnected once 32 MiB of lines wait
+/// for it, while the client whose commands it was shown goes on.
+#[tokio::test]
+async fn monitor_that_does_not_read_is_dropped() {
+    let server = start(StdMutexDb::new()).await;
+    let mut m = server.client().await;
+    m.command(&["MONITOR"], b"+OK\r\n").await;
+    let mut c = server.client().await;
+    let value = "v".repeat(1024 * 1024);
+    // 64 MiB of lines: twice the bound, more than socket buffers hold.
+    for _ in 0..64 {
+        c.command(&["SET", "k", &value], b"+OK\r\n").await;
+    }
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let listing = text(&mut c, &["CLIENT", "LIST"]).await;
+        if !listing.contains(" cmd=monitor ") {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the monitor stayed: {listing}"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    c.command(&["GET", "missing"], b"$-1\r\n").await;
+    drop(m);
     server.stop().await;
 }
