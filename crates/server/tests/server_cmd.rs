@@ -654,6 +654,10 @@ async fn debug_set_active_expire() {
     c.command(&["SET", "k", "v", "PX", "20"], b"+OK\r\n").await;
     tokio::time::sleep(Duration::from_millis(400)).await;
     c.command(&["DBSIZE"], b":1\r\n").await;
+    // Expired all the same: not there for the commands that read it.
+    c.command(&["MEMORY", "USAGE", "k"], b"$-1\r\n").await;
+    c.command(&["DEBUG", "OBJECT", "k"], &error("ERR no such key"))
+        .await;
     c.command(&["DEBUG", "SET-ACTIVE-EXPIRE", "1"], b"+OK\r\n")
         .await;
     let deadline = std::time::Instant::now() + Duration::from_secs(10);
@@ -741,5 +745,60 @@ async fn monitor_that_does_not_read_is_dropped() {
     }
     c.command(&["GET", "missing"], b"$-1\r\n").await;
     drop(m);
+    server.stop().await;
+}
+
+/// COMMAND GETKEYS and GETKEYSANDFLAGS find keys by Redis's key specs
+/// (ranges, steps, key counts, SORT's STORE), with Redis's flags and
+/// errors (these replies read off redis-server 7.0.15).
+#[tokio::test]
+async fn command_getkeys() {
+    let server = start(StdMutexDb::new()).await;
+    let mut c = server.client().await;
+    for (args, reply) in [
+        (&["COMMAND", "GETKEYS", "mset", "a", "1", "b", "2"][..], &b"*2\r\n$1\r\na\r\n$1\r\nb\r\n"[..]),
+        (&["COMMAND", "GETKEYS", "zunionstore", "d", "2", "x", "y", "WEIGHTS", "1", "2"], b"*3\r\n$1\r\nd\r\n$1\r\nx\r\n$1\r\ny\r\n"),
+        (&["COMMAND", "GETKEYS", "sort", "s", "BY", "w_*", "STORE", "dst"], b"*2\r\n$1\r\ns\r\n$3\r\ndst\r\n"),
+        (&["COMMAND", "GETKEYS", "OBJECT", "ENCODING", "k"], b"*1\r\n$1\r\nk\r\n"),
+        (
+            &["COMMAND", "GETKEYSANDFLAGS", "rename", "a", "b"],
+            b"*2\r\n*2\r\n$1\r\na\r\n*3\r\n+RW\r\n+access\r\n+delete\r\n*2\r\n$1\r\nb\r\n*2\r\n+OW\r\n+update\r\n",
+        ),
+        (
+            &["COMMAND", "GETKEYSANDFLAGS", "set", "k", "v", "GET"],
+            b"*1\r\n*2\r\n$1\r\nk\r\n*3\r\n+RW\r\n+access\r\n+update\r\n",
+        ),
+        (&["COMMAND", "GETKEYS", "fcall", "f", "0"], b"*0\r\n"),
+    ] {
+        c.command(args, reply).await;
+    }
+    for (args, text) in [
+        (
+            &["COMMAND", "GETKEYS", "nosuch", "a"][..],
+            "ERR Invalid command specified",
+        ),
+        (
+            &["COMMAND", "GETKEYS", "client", "nosuch"],
+            "ERR Invalid command specified",
+        ),
+        (
+            &["COMMAND", "GETKEYS", "ping", "x"],
+            "ERR The command has no key arguments",
+        ),
+        (
+            &["COMMAND", "GETKEYS", "get", "a", "b"],
+            "ERR Invalid number of arguments specified for command",
+        ),
+        (
+            &["COMMAND", "GETKEYS", "zunionstore", "d", "3", "a"],
+            "ERR Invalid arguments specified for command",
+        ),
+        (
+            &["COMMAND", "GETKEYS", "get"],
+            "ERR wrong number of arguments for 'command|getkeys' command",
+        ),
+    ] {
+        c.command(args, &error(text)).await;
+    }
     server.stop().await;
 }

@@ -46,8 +46,9 @@ pub(crate) struct State {
     /// on the shutdown future it was given (SIGTERM in the binary).
     pub(crate) shutdown: CancellationToken,
     /// When the server started, in Unix seconds: `LASTSAVE`, as Redis
-    /// reports it when it has never saved.
-    started_unix: i64,
+    /// reports it when it has never saved (and so `INFO`'s
+    /// `rdb_last_save_time`).
+    pub(crate) started_unix: i64,
     /// The process's resident set when the server started: `MEMORY
     /// STATS`' `startup.allocated`.
     pub(crate) startup_rss: u64,
