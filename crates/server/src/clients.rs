@@ -141,6 +141,8 @@ const FLAG_NO_EVICT: u8 = 1;
 const FLAG_NO_TOUCH: u8 = 2;
 /// The client speaks RESP3.
 const FLAG_RESP3: u8 = 4;
+/// The client is a monitor (`MONITOR`).
+const FLAG_MONITOR: u8 = 8;
 
 #[derive(Debug, Default)]
 struct Names {
@@ -414,6 +416,11 @@ impl Client {
         self.set_flag(FLAG_RESP3, on);
     }
 
+    /// `MONITOR`, and `RESET` after it: shown as `O` in `flags`.
+    pub(crate) fn set_monitor(&self, on: bool) {
+        self.set_flag(FLAG_MONITOR, on);
+    }
+
     pub(crate) fn set_name(&self, name: Option<Bytes>) {
         lock(&self.names).name = name;
     }
@@ -433,7 +440,8 @@ impl Client {
         self.addr
     }
 
-    /// What `RESET` clears here: name, database, subscriptions, protocol.
+    /// What `RESET` clears here: name, database, subscriptions, protocol,
+    /// monitor.
     /// `NO-EVICT`, `NO-TOUCH` and the library name and version stay, as in
     /// Redis 7.0.
     pub(crate) fn reset(&self) {
@@ -441,6 +449,7 @@ impl Client {
         self.set_resp3(false);
         self.set_db(0);
         self.set_subscriptions(0);
+        self.set_monitor(false);
     }
 
     fn kind(&self) -> ClientType {
@@ -482,6 +491,9 @@ impl Client {
         let flags = self.flags.load(Ordering::Relaxed);
         let subs = self.subs.load(Ordering::Relaxed);
         let mut flag_text = String::new();
+        if flags & FLAG_MONITOR != 0 {
+            flag_text.push('O');
+        }
         if subs > 0 {
             flag_text.push('P');
         }

@@ -316,6 +316,14 @@ async fn monitor_streams_commands() {
     c.command(&["SET", "before", "x"], b"+OK\r\n").await;
     let mut m = server.client().await;
     m.command(&["MONITOR"], b"+OK\r\n").await;
+    // CLIENT LIST shows it as Redis does (admin: not fed to the monitor).
+    let listing = text(&mut c, &["CLIENT", "LIST"]).await;
+    assert!(
+        listing
+            .lines()
+            .any(|l| l.contains(" flags=O ") && l.contains(" cmd=monitor ")),
+        "{listing}"
+    );
     c.command(&["SET", "k", "a b\"\\\n\u{e9}"], b"+OK\r\n")
         .await;
     c.command(

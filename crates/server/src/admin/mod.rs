@@ -393,6 +393,7 @@ pub(crate) async fn run<D: Db>(cx: &mut Cx<'_, D>, command: AdminCommand) -> Nex
                 return Next::Continue;
             }
             let receiver = cx.shared.admin.monitors.add(Arc::clone(cx.me));
+            cx.me.set_monitor(true);
             cx.reply().ok();
             return Next::Monitor(receiver);
         }
