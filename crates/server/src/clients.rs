@@ -145,6 +145,8 @@ const FLAG_NO_EVICT: u8 = 1;
 const FLAG_NO_TOUCH: u8 = 2;
 /// The client speaks RESP3.
 const FLAG_RESP3: u8 = 4;
+/// The client is a monitor (`MONITOR`).
+const FLAG_MONITOR: u8 = 8;
 
 #[derive(Debug, Default)]
 struct Names {
@@ -362,8 +364,9 @@ impl Client {
         self.killed.load(Ordering::Relaxed)
     }
 
-    /// Marks the client killed and wakes its connection.
-    fn kill(&self) {
+    /// Marks the client killed and wakes its connection (`CLIENT KILL`, a
+    /// monitor that does not read its lines).
+    pub(crate) fn kill(&self) {
         self.killed.store(true, Ordering::Relaxed);
         self.token.cancel();
     }
@@ -428,6 +431,11 @@ impl Client {
         self.set_flag(FLAG_RESP3, on);
     }
 
+    /// `MONITOR`, and `RESET` after it: shown as `O` in `flags`.
+    pub(crate) fn set_monitor(&self, on: bool) {
+        self.set_flag(FLAG_MONITOR, on);
+    }
+
     pub(crate) fn set_name(&self, name: Option<Bytes>) {
         lock(&self.names).name = name;
     }
@@ -447,7 +455,8 @@ impl Client {
         self.addr
     }
 
-    /// What `RESET` clears here: name, database, subscriptions, protocol.
+    /// What `RESET` clears here: name, database, subscriptions, protocol,
+    /// monitor.
     /// `NO-EVICT`, `NO-TOUCH` and the library name and version stay, as in
     /// Redis 7.0.
     pub(crate) fn reset(&self) {
@@ -455,6 +464,7 @@ impl Client {
         self.set_resp3(false);
         self.set_db(0);
         self.set_subscriptions(0, 0, 0);
+        self.set_monitor(false);
     }
 
     fn kind(&self) -> ClientType {
@@ -498,6 +508,9 @@ impl Client {
         let psubs = self.psubs.load(Ordering::Relaxed);
         let ssubs = self.ssubs.load(Ordering::Relaxed);
         let mut flag_text = String::new();
+        if flags & FLAG_MONITOR != 0 {
+            flag_text.push('O');
+        }
         if self.is_subscriber() {
             flag_text.push('P');
         }

@@ -279,10 +279,11 @@ impl<D: Db> Connection<D> {
                         }
                     }
                 }
-                // Not while backpressured: a monitor that stops reading
-                // leaves its lines in the channel, where they count toward
-                // the monitor's limit.
-                line = next_line(&mut self.monitor), if self.monitor.is_some() && reading => {
+                // Lines are taken only while the output is small: the rest
+                // wait, counted, in the channel (see `admin::monitor`).
+                line = next_line(&mut self.monitor),
+                    if self.monitor.is_some() && self.pending() < OUTPUT_FLUSH =>
+                {
                     // None: dropped for not reading its lines.
                     let Some(line) = line else { return Ok(()) };
                     // Dropped under CLIENT REPLY OFF, as Redis drops it.
@@ -342,7 +343,7 @@ impl<D: Db> Connection<D> {
                     let mark = self.splices.mark(&self.output);
                     let before = self.output.len();
                     // MONITOR: one relaxed load while no monitor is on.
-                    let monitored = self.shared.admin.monitors.any().then(|| args.clone());
+                    let monitored = self.shared.admin.monitors.any().then(|| copy_args(&args));
                     let flow = self.handle(args).await;
                     if let Some(args) = monitored {
                         self.feed_monitors(&args);
@@ -591,6 +592,7 @@ impl<D: Db> Connection<D> {
             resp3: self.session.resp3,
             monitoring: self.monitor.is_some(),
             cancelled: &self.shutdown,
+            me: &self.session.me,
             out: &mut self.output,
         };
         match crate::admin::run(&mut cx, command).await {
@@ -881,6 +883,14 @@ impl<D: Db> Connection<D> {
         }
         self.flush().await
     }
+}
+
+/// A copy of a request's arguments (reference counts, not bytes), for the
+/// monitors: out of line, off the path of every command.
+#[cold]
+#[inline(never)]
+fn copy_args(args: &[Bytes]) -> Vec<Bytes> {
+    args.to_vec()
 }
 
 /// The next line of a monitor, or never for a connection that is none.

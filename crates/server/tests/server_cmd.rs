@@ -90,6 +90,11 @@ async fn role_and_wait() {
     .await;
     c.command(
         &["WAIT", "a", "a"],
+        &error("ERR value is not an integer or out of range"),
+    )
+    .await;
+    c.command(
+        &["WAIT", "0", "a"],
         &error("ERR timeout is not an integer or out of range"),
     )
     .await;
@@ -311,6 +316,14 @@ async fn monitor_streams_commands() {
     c.command(&["SET", "before", "x"], b"+OK\r\n").await;
     let mut m = server.client().await;
     m.command(&["MONITOR"], b"+OK\r\n").await;
+    // CLIENT LIST shows it as Redis does (admin: not fed to the monitor).
+    let listing = text(&mut c, &["CLIENT", "LIST"]).await;
+    assert!(
+        listing
+            .lines()
+            .any(|l| l.contains(" flags=O ") && l.contains(" cmd=monitor ")),
+        "{listing}"
+    );
     c.command(&["SET", "k", "a b\"\\\n\u{e9}"], b"+OK\r\n")
         .await;
     c.command(
@@ -649,6 +662,10 @@ async fn debug_set_active_expire() {
     c.command(&["SET", "k", "v", "PX", "20"], b"+OK\r\n").await;
     tokio::time::sleep(Duration::from_millis(400)).await;
     c.command(&["DBSIZE"], b":1\r\n").await;
+    // Expired all the same: not there for the commands that read it.
+    c.command(&["MEMORY", "USAGE", "k"], b"$-1\r\n").await;
+    c.command(&["DEBUG", "OBJECT", "k"], &error("ERR no such key"))
+        .await;
     c.command(&["DEBUG", "SET-ACTIVE-EXPIRE", "1"], b"+OK\r\n")
         .await;
     let deadline = std::time::Instant::now() + Duration::from_secs(10);
@@ -706,5 +723,90 @@ async fn reset_restores_connection_state() {
         assert!(info.contains(field), "{field:?} not in {info:?}");
     }
     c.command(&["PING"], b"+PONG\r\n").await;
+    server.stop().await;
+}
+
+/// A monitor that never reads is disconnected once 32 MiB of lines wait
+/// for it, while the client whose commands it was shown goes on.
+#[tokio::test]
+async fn monitor_that_does_not_read_is_dropped() {
+    let server = start(StdMutexDb::new()).await;
+    let mut m = server.client().await;
+    m.command(&["MONITOR"], b"+OK\r\n").await;
+    let mut c = server.client().await;
+    let value = "v".repeat(1024 * 1024);
+    // 64 MiB of lines: twice the bound, more than socket buffers hold.
+    for _ in 0..64 {
+        c.command(&["SET", "k", &value], b"+OK\r\n").await;
+    }
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let listing = text(&mut c, &["CLIENT", "LIST"]).await;
+        if !listing.contains(" cmd=monitor ") {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the monitor stayed: {listing}"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    c.command(&["GET", "missing"], b"$-1\r\n").await;
+    drop(m);
+    server.stop().await;
+}
+
+/// COMMAND GETKEYS and GETKEYSANDFLAGS find keys by Redis's key specs
+/// (ranges, steps, key counts, SORT's STORE), with Redis's flags and
+/// errors (these replies read off redis-server 7.0.15).
+#[tokio::test]
+async fn command_getkeys() {
+    let server = start(StdMutexDb::new()).await;
+    let mut c = server.client().await;
+    for (args, reply) in [
+        (&["COMMAND", "GETKEYS", "mset", "a", "1", "b", "2"][..], &b"*2\r\n$1\r\na\r\n$1\r\nb\r\n"[..]),
+        (&["COMMAND", "GETKEYS", "zunionstore", "d", "2", "x", "y", "WEIGHTS", "1", "2"], b"*3\r\n$1\r\nd\r\n$1\r\nx\r\n$1\r\ny\r\n"),
+        (&["COMMAND", "GETKEYS", "sort", "s", "BY", "w_*", "STORE", "dst"], b"*2\r\n$1\r\ns\r\n$3\r\ndst\r\n"),
+        (&["COMMAND", "GETKEYS", "OBJECT", "ENCODING", "k"], b"*1\r\n$1\r\nk\r\n"),
+        (
+            &["COMMAND", "GETKEYSANDFLAGS", "rename", "a", "b"],
+            b"*2\r\n*2\r\n$1\r\na\r\n*3\r\n+RW\r\n+access\r\n+delete\r\n*2\r\n$1\r\nb\r\n*2\r\n+OW\r\n+update\r\n",
+        ),
+        (
+            &["COMMAND", "GETKEYSANDFLAGS", "set", "k", "v", "GET"],
+            b"*1\r\n*2\r\n$1\r\nk\r\n*3\r\n+RW\r\n+access\r\n+update\r\n",
+        ),
+        (&["COMMAND", "GETKEYS", "fcall", "f", "0"], b"*0\r\n"),
+    ] {
+        c.command(args, reply).await;
+    }
+    for (args, text) in [
+        (
+            &["COMMAND", "GETKEYS", "nosuch", "a"][..],
+            "ERR Invalid command specified",
+        ),
+        (
+            &["COMMAND", "GETKEYS", "client", "nosuch"],
+            "ERR Invalid command specified",
+        ),
+        (
+            &["COMMAND", "GETKEYS", "ping", "x"],
+            "ERR The command has no key arguments",
+        ),
+        (
+            &["COMMAND", "GETKEYS", "get", "a", "b"],
+            "ERR Invalid number of arguments specified for command",
+        ),
+        (
+            &["COMMAND", "GETKEYS", "zunionstore", "d", "3", "a"],
+            "ERR Invalid arguments specified for command",
+        ),
+        (
+            &["COMMAND", "GETKEYS", "get"],
+            "ERR wrong number of arguments for 'command|getkeys' command",
+        ),
+    ] {
+        c.command(args, &error(text)).await;
+    }
     server.stop().await;
 }

@@ -25,6 +25,7 @@ pub(crate) mod specs;
 
 pub(crate) use getkeys::encode_tips_and_key_specs;
 
+use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use bytes::{Bytes, BytesMut};
@@ -33,6 +34,7 @@ use sharedkv_db::{Db, DbIndex, parse_i64};
 use tokio_util::sync::CancellationToken;
 
 use crate::Shared;
+use crate::clients::Client;
 use crate::error::CommandError;
 use crate::introspect::REDIS_VERSION;
 
@@ -44,8 +46,9 @@ pub(crate) struct State {
     /// on the shutdown future it was given (SIGTERM in the binary).
     pub(crate) shutdown: CancellationToken,
     /// When the server started, in Unix seconds: `LASTSAVE`, as Redis
-    /// reports it when it has never saved.
-    started_unix: i64,
+    /// reports it when it has never saved (and so `INFO`'s
+    /// `rdb_last_save_time`).
+    pub(crate) started_unix: i64,
     /// The process's resident set when the server started: `MEMORY
     /// STATS`' `startup.allocated`.
     pub(crate) startup_rss: u64,
@@ -181,16 +184,16 @@ pub(crate) fn parse(
         AdminId::LastSave => C::LastSave,
         AdminId::Role => C::Role,
         AdminId::Wait => {
-            // Redis reads the timeout first, then the count.
+            // The count first, then the timeout, as Redis reads them.
+            args.get(1)
+                .and_then(|w| parse_i64(w))
+                .ok_or(Error::NOT_AN_INTEGER)?;
             let timeout = args.get(2).and_then(|w| parse_i64(w)).ok_or(Error::Fixed(
                 "ERR timeout is not an integer or out of range",
             ))?;
             if timeout < 0 {
                 return Err(Error::Fixed("ERR timeout is negative").into());
             }
-            args.get(1)
-                .and_then(|w| parse_i64(w))
-                .ok_or(Error::NOT_AN_INTEGER)?;
             C::Wait
         }
         AdminId::Lolwut => {
@@ -330,6 +333,8 @@ pub(crate) struct Cx<'a, D> {
     /// The connection's own token: cancelled when the server shuts down
     /// (or the client is killed), which ends a `DEBUG SLEEP`.
     pub(crate) cancelled: &'a CancellationToken,
+    /// The connection's record in the client registry.
+    pub(crate) me: &'a Arc<Client>,
     pub(crate) out: &'a mut BytesMut,
 }
 
@@ -387,7 +392,8 @@ pub(crate) async fn run<D: Db>(cx: &mut Cx<'_, D>, command: AdminCommand) -> Nex
             if cx.monitoring {
                 return Next::Continue;
             }
-            let receiver = cx.shared.admin.monitors.add();
+            let receiver = cx.shared.admin.monitors.add(Arc::clone(cx.me));
+            cx.me.set_monitor(true);
             cx.reply().ok();
             return Next::Monitor(receiver);
         }

@@ -17,10 +17,11 @@
 //!
 //! A monitor that stops reading must not make the server buffer lines
 //! without end. Each monitor's lines wait in an unbounded channel, but the
-//! bytes waiting are counted, and a monitor past [`MONITOR_LIMIT`] is
-//! dropped: its sender goes, and its connection closes once it has taken
-//! the lines already queued (Redis instead applies its normal client class,
-//! which by default has no limit at all).
+//! bytes waiting are counted, and its connection takes lines only while its
+//! unwritten output is small; a monitor past [`MONITOR_LIMIT`] is dropped
+//! and its client killed, as `CLIENT KILL` kills one, its lines discarded.
+//! (Redis instead applies its normal client class, which by default has no
+//! limit at all.) So a monitor costs at most the limit plus one line.
 
 use std::net::SocketAddr;
 use std::ops::Range;
@@ -30,6 +31,8 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use bytes::{BufMut, Bytes, BytesMut};
 use tokio::sync::mpsc;
+
+use crate::clients::Client;
 
 /// The most bytes of lines one monitor may leave unread before it is
 /// dropped: Redis's hard limit for its pub/sub class, the other clients
@@ -52,6 +55,8 @@ pub(crate) struct Monitors {
 #[derive(Debug)]
 struct Sender {
     tx: mpsc::UnboundedSender<Bytes>,
+    /// The monitor's client, killed if it falls too far behind.
+    client: Arc<Client>,
     /// Bytes sent and not yet taken by the monitor's connection.
     pending: Arc<AtomicUsize>,
 }
@@ -80,13 +85,15 @@ impl Monitors {
         self.count.load(Ordering::Relaxed) != 0
     }
 
-    /// A new monitor, fed every command run from now on.
-    pub(crate) fn add(&self) -> Receiver {
+    /// A new monitor, the connection of `client`, fed every command run
+    /// from now on.
+    pub(crate) fn add(&self, client: Arc<Client>) -> Receiver {
         let (tx, rx) = mpsc::unbounded_channel();
         let pending = Arc::new(AtomicUsize::new(0));
         let mut list = self.lock();
         list.push(Sender {
             tx,
+            client,
             pending: Arc::clone(&pending),
         });
         self.count.store(list.len(), Ordering::Relaxed);
@@ -104,7 +111,12 @@ impl Monitors {
         list.retain(|monitor| {
             let pending = monitor.pending.load(Ordering::Relaxed);
             if pending.saturating_add(line.len()) > MONITOR_LIMIT {
-                tracing::warn!(pending, "closing a monitor that does not read its lines");
+                tracing::warn!(
+                    id = monitor.client.id,
+                    pending,
+                    "closing a monitor that does not read its lines"
+                );
+                monitor.client.kill();
                 return false;
             }
             monitor.pending.fetch_add(line.len(), Ordering::Relaxed);
@@ -235,10 +247,12 @@ mod tests {
     /// limit, and its receiver then ends after the lines queued.
     #[tokio::test]
     async fn slow_monitor_is_dropped() {
-        let monitors = Monitors::default();
-        let mut rx = monitors.add();
-        assert!(monitors.any());
+        let registry = Arc::new(crate::clients::Registry::default());
         let addr: SocketAddr = "127.0.0.1:1".parse().unwrap();
+        let registered = registry.register(1, addr, addr, -1, Default::default());
+        let monitors = Monitors::default();
+        let mut rx = monitors.add(Arc::clone(&registered.client));
+        assert!(monitors.any());
         let big = Bytes::from(vec![b'x'; 1024 * 1024]);
         let argv = vec![Bytes::from_static(b"set"), Bytes::from_static(b"k"), big];
         let mut sent = 0;
@@ -253,5 +267,6 @@ mod tests {
         }
         assert_eq!(received, sent - 1);
         assert!(received > 0);
+        assert!(registered.client.is_killed());
     }
 }

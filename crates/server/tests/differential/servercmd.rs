@@ -1,5 +1,6 @@
 //! The server commands whose replies are decided by the request alone:
-//! `COMMAND INFO` (with Redis's key specs and tips), `COMMAND GETKEYS` and
+//! `ROLE`, `WAIT`, `FUNCTION LIST` and `FLUSH` (no libraries on either
+//! side), `COMMAND INFO` (with Redis's key specs and tips), `COMMAND GETKEYS` and
 //! `GETKEYSANDFLAGS` over the commands both servers
 //! know (with and without keys, movable keys, options that change the
 //! flags), `COMMAND LIST FILTERBY` (as a set: Redis lists in hash order;
@@ -97,6 +98,35 @@ const INFO_NAMES: &[&str] = &[
 ];
 
 pub(super) static ENTRIES: &[Entry] = &[
+    entry("role", || Just(Vec::new()).boxed())
+        .server()
+        .weight(1),
+    // Never a count above 0 with a timeout of 0, nor a long timeout:
+    // redis-server would wait that long for replicas it does not have.
+    entry("wait", || {
+        either(vec![
+            seq(vec![
+                any_of(&["0", "-1", "abc", "", "9223372036854775808"]),
+                any_of(&["0", "1", "-1", "abc", "1.5", ""]),
+            ]),
+            seq(vec![any_of(&["1", "2"]), any_of(&["1", "-1", "abc"])]),
+        ])
+    })
+    .server()
+    .weight(1),
+    entry("function|list", || {
+        many(
+            any_of(&["WITHCODE", "withcode", "LIBRARYNAME", "lib*", "foo"]),
+            0..=3,
+        )
+    })
+    .server()
+    .weight(1),
+    entry("function|flush", || {
+        opt(any_of(&["ASYNC", "sync", "foo", ""]))
+    })
+    .server()
+    .weight(1),
     entry("command|info", || many(any_of(INFO_NAMES), 1..=3))
         .server()
         .no_junk()
