@@ -105,14 +105,25 @@ impl<'a> Reply<'a> {
     /// A bulk string of stored bytes: as [`bulk`](Reply::bulk), but a value
     /// of [`SPLICE_MIN`] bytes or more is sent from `bytes` itself, without
     /// a copy, when the writer has [`Splices`].
+    #[inline]
     pub fn bulk_shared(&mut self, bytes: &Bytes) {
+        if bytes.len() < SPLICE_MIN {
+            return self.bulk(bytes);
+        }
+        self.splice(bytes);
+    }
+
+    /// [`bulk_shared`](Reply::bulk_shared) of a large value: out of line,
+    /// so the common small value costs one comparison.
+    #[inline(never)]
+    fn splice(&mut self, bytes: &Bytes) {
         match &mut self.splices {
-            Some(splices) if bytes.len() >= SPLICE_MIN => {
+            Some(splices) => {
                 encode_bulk_header(self.out, bytes.len());
                 splices.push(self.out, bytes.clone());
                 self.out.extend_from_slice(b"\r\n");
             }
-            _ => self.bulk(bytes),
+            None => self.bulk(bytes),
         }
     }
 
