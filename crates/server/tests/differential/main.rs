@@ -801,13 +801,23 @@ static ENTRIES: &[Entry] = &[
     // no channels. (The (un)subscribe commands answer once per name, which
     // this test, one reply per command, does not read; tests/pubsub.rs
     // compares them.)
-    entry("publish", || seq(vec![key(), value()])).server().weight(1),
-    entry("spublish", || seq(vec![key(), value()])).server().weight(1),
+    entry("publish", || seq(vec![key(), value()]))
+        .server()
+        .weight(1),
+    entry("spublish", || seq(vec![key(), value()]))
+        .server()
+        .weight(1),
     entry("pubsub|numsub", || keys(0..=3)).server().weight(1),
-    entry("pubsub|shardnumsub", || keys(0..=3)).server().weight(1),
-    entry("pubsub|numpat", || Just(Vec::new()).boxed()).server().weight(1),
+    entry("pubsub|shardnumsub", || keys(0..=3))
+        .server()
+        .weight(1),
+    entry("pubsub|numpat", || Just(Vec::new()).boxed())
+        .server()
+        .weight(1),
     entry("pubsub|channels", || opt(key())).server().weight(1),
-    entry("pubsub|shardchannels", || opt(key())).server().weight(1),
+    entry("pubsub|shardchannels", || opt(key()))
+        .server()
+        .weight(1),
 ];
 
 /// A sequence of 1 to 40 commands drawn from `entries`.
