@@ -297,15 +297,7 @@ async fn new_keys<D: Db>(db: D) {
         ("sets (n)", SETS),
         ("sorted sets (n)", ZSETS),
     ] {
-        // Not MSET and MSETNX: with `n` Redis interleaves each key's `new`
-        // with its `set`; sharedkv publishes the `new`s first (see
-        // README, "Keyspace notifications").
-        let script: Vec<&'static str> = script
-            .iter()
-            .copied()
-            .filter(|step| !step.starts_with("1 MSET"))
-            .collect();
-        let mut steps = with_listener("KEAn", &script);
+        let mut steps = with_listener("KEAn", script);
         steps.push("1 FLUSHALL".to_owned());
         let steps: Vec<&str> = steps.iter().map(String::as_str).collect();
         let reference = transcript(redis.addr, 2, &[], &steps).await;
