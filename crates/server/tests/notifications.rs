@@ -172,6 +172,8 @@ const SETS: &[&str] = &[
     "1 SMOVE s t nothing",
     "1 SADD u c",
     "1 SMOVE s u c",
+    "1 SMOVE t fresh x",
+    "1 SMOVE t fresh b",
     "1 SADD a 1 2 3",
     "1 SADD b 2 3 4",
     "1 SINTERSTORE i a b",
