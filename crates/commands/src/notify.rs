@@ -24,6 +24,7 @@
 //! [`Ctx::notify`]: crate::Ctx::notify
 
 use std::fmt::Debug;
+use std::sync::Arc;
 
 use bytes::{BufMut, Bytes, BytesMut};
 use sharedkv_db::DbIndex;
@@ -112,9 +113,34 @@ pub fn notify(settings: &Settings, class: u32, event: &str, key: &[u8], db: DbIn
 #[cold]
 #[inline(never)]
 fn publish(settings: &Settings, flags: u32, event: &str, key: &[u8], db: DbIndex) {
-    let Some(notifier) = settings.notifier() else {
-        return;
-    };
+    if let Some(notifier) = settings.notifier() {
+        publish_to(&**notifier, flags, event, key, db);
+    }
+}
+
+/// Events published from inside a step, which is `'static` and cannot
+/// borrow the settings: for a multi-key write whose events Redis
+/// interleaves with the `new` events the store publishes as it creates
+/// each key (`MSET`). Taken before the step with
+/// [`Ctx::publisher`](crate::Ctx::publisher), only while events are on; it
+/// keeps the flags as they were then.
+#[derive(Clone, Debug)]
+pub struct Publisher {
+    notifier: Arc<dyn Notify>,
+    flags: u32,
+    db: DbIndex,
+}
+
+impl Publisher {
+    /// Publishes the event `event` of class `class` on `key`, if selected.
+    pub fn notify(&self, class: u32, event: &str, key: &[u8]) {
+        if self.flags & class != 0 {
+            publish_to(&*self.notifier, self.flags, event, key, self.db);
+        }
+    }
+}
+
+fn publish_to(notifier: &dyn Notify, flags: u32, event: &str, key: &[u8], db: DbIndex) {
     let db = db.get().to_string();
     let channel = |kind: &str, name: &[u8]| {
         let mut channel = BytesMut::with_capacity(kind.len() + db.len() + 4 + name.len());
@@ -153,6 +179,20 @@ impl<D> crate::Ctx<'_, D> {
     #[inline]
     pub fn notifies(&self, class: u32) -> bool {
         self.settings.notify_flags() & class != 0
+    }
+
+    /// A [`Publisher`] for the selected database, while events of `class`
+    /// may be published.
+    pub fn publisher(&self, class: u32) -> Option<Publisher> {
+        let flags = self.settings.notify_flags();
+        if flags & class == 0 {
+            return None;
+        }
+        Some(Publisher {
+            notifier: Arc::clone(self.settings.notifier()?),
+            flags,
+            db: self.selected,
+        })
     }
 
     /// A copy of `key` (a reference count) to publish events on after the

@@ -640,6 +640,21 @@ pub async fn smove<D: Db>(
     dst: Bytes,
     member: Bytes,
 ) -> Result<bool, Error> {
+    smove_publishing(db, index, src, dst, member, None).await
+}
+
+/// `SMOVE` as it runs: with `events`, the step itself publishes `srem` (and
+/// the source's `del` if it emptied it), then `sadd` if the destination did
+/// not hold the member, in Redis's order around the `new` the store
+/// publishes for a destination it creates.
+async fn smove_publishing<D: Db>(
+    db: &D,
+    index: DbIndex,
+    src: Bytes,
+    dst: Bytes,
+    member: Bytes,
+    events: Option<notify::Publisher>,
+) -> Result<bool, Error> {
     let keys = [src.clone(), dst.clone()];
     db.update_many(&keys, move |view: &mut dyn Keys| {
         let member = std::slice::from_ref(&member);
@@ -657,11 +672,26 @@ pub async fn smove<D: Db>(
         if view.update(index, &src, |slot| remove_members(slot, member))? == 0 {
             return Ok(false);
         }
-        if let Err(e) = view.update(index, &dst, |slot| insert_members(slot, member)) {
-            // `dst` changed type since it was read (strategies without
-            // atomic multi-key steps): give the member back.
-            let _ = view.update(index, &src, |slot| insert_members(slot, member));
-            return Err(e);
+        if let Some(events) = &events {
+            events.notify(notify::SET, "srem", &src);
+            if view.read(index, &src, |e| e.is_none()) {
+                events.notify(notify::GENERIC, "del", &src);
+            }
+        }
+        match view.update(index, &dst, |slot| insert_members(slot, member)) {
+            Ok(added) => {
+                if added > 0
+                    && let Some(events) = &events
+                {
+                    events.notify(notify::SET, "sadd", &dst);
+                }
+            }
+            Err(e) => {
+                // `dst` changed type since it was read (strategies without
+                // atomic multi-key steps): give the member back.
+                let _ = view.update(index, &src, |slot| insert_members(slot, member));
+                return Err(e);
+            }
         }
         Ok(true)
     })
@@ -694,27 +724,8 @@ impl Command for SMove {
         let src = stored(args.required()?);
         let dst = stored(args.required()?);
         let member = stored(args.required()?);
-        let kept = (src != dst && cx.notifies(notify::SET)).then(|| (src.clone(), dst.clone()));
-        // Whether `dst` holds the member already: then it gets no `sadd`.
-        let had = match &kept {
-            Some((_, dst)) => {
-                let (probe, m) = (dst.clone(), member.clone());
-                cx.db
-                    .read(cx.selected, &probe, move |e| match e.map(|e| &e.value) {
-                        Some(sharedkv_db::Value::Set(set)) => set.contains(&m),
-                        _ => false,
-                    })
-                    .await
-            }
-            None => false,
-        };
-        let moved = smove(cx.db, cx.selected, src, dst, member).await?;
-        if moved && let Some((src, dst)) = kept {
-            cx.notify_taken(notify::SET, "srem", Some(src)).await;
-            if !had {
-                cx.notify(notify::SET, "sadd", &dst);
-            }
-        }
+        let events = cx.publisher(notify::SET | notify::GENERIC);
+        let moved = smove_publishing(cx.db, cx.selected, src, dst, member, events).await?;
         cx.reply.int(i64::from(moved));
         Ok(())
     }

@@ -3,8 +3,10 @@
 //!
 //! Today these are Redis's collection encoding thresholds, which decide
 //! what `OBJECT ENCODING` names a value and how the scans page a small
-//! collection. sharedkv stores every collection one way; the thresholds only
-//! say which encoding Redis would have chosen.
+//! collection (sharedkv stores every collection one way; the thresholds only
+//! say which encoding Redis would have chosen), and `notify-keyspace-events`
+//! with the server's pub/sub, through which the commands publish keyspace
+//! events (see [`crate::notify`]).
 
 use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock};

@@ -637,12 +637,24 @@ impl Command for MSet {
         while let (Some(key), Some(value)) = (words.next(), words.next()) {
             pairs.push((stored(key), stored(value)));
         }
-        let keys = cx
-            .notifies(notify::STRING)
-            .then(|| pairs.iter().map(|(k, _)| k.clone()).collect::<Vec<_>>());
-        mset(cx.db, cx.selected, pairs).await;
-        for key in keys.iter().flatten() {
-            cx.notify(notify::STRING, "set", key);
+        match cx.publisher(notify::STRING) {
+            None => mset(cx.db, cx.selected, pairs).await,
+            // Each key's `set` right after it is written, after the `new`
+            // the store publishes for it, as Redis interleaves them.
+            Some(events) => {
+                let index = cx.selected;
+                let keys: Vec<Bytes> = pairs.iter().map(|(k, _)| k.clone()).collect();
+                cx.db
+                    .update_many(&keys, move |view: &mut dyn Keys| {
+                        for (key, value) in pairs {
+                            view.update(index, &key, |slot| {
+                                slot.put(Entry::new(Value::string(value.clone())))
+                            });
+                            events.notify(notify::STRING, "set", &key);
+                        }
+                    })
+                    .await;
+            }
         }
         cx.reply.ok();
         Ok(())
@@ -994,15 +1006,31 @@ impl Command for MSetNx {
         while let (Some(key), Some(value)) = (words.next(), words.next()) {
             pairs.push((stored(key), stored(value)));
         }
-        let keys = cx
-            .notifies(notify::STRING)
-            .then(|| pairs.iter().map(|(k, _)| k.clone()).collect::<Vec<_>>());
-        let written = msetnx(cx.db, cx.selected, pairs).await;
-        if written {
-            for key in keys.iter().flatten() {
-                cx.notify(notify::STRING, "set", key);
+        let written = match cx.publisher(notify::STRING) {
+            None => msetnx(cx.db, cx.selected, pairs).await,
+            // As MSET: each key's `set` right after it is written.
+            Some(events) => {
+                let index = cx.selected;
+                let keys: Vec<Bytes> = pairs.iter().map(|(k, _)| k.clone()).collect();
+                cx.db
+                    .update_many(&keys, move |view: &mut dyn Keys| {
+                        if pairs
+                            .iter()
+                            .any(|(key, _)| view.read(index, key, |e| e.is_some()))
+                        {
+                            return false;
+                        }
+                        for (key, value) in pairs {
+                            view.update(index, &key, |slot| {
+                                slot.put(Entry::new(Value::string(value.clone())))
+                            });
+                            events.notify(notify::STRING, "set", &key);
+                        }
+                        true
+                    })
+                    .await
             }
-        }
+        };
         cx.reply.int(i64::from(written));
         Ok(())
     }

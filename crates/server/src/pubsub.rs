@@ -6,10 +6,12 @@
 //!                └▶ every pattern that matches ch ─▶ each of its subscribers' mailboxes
 //! ```
 //!
-//! Each connection has one **mailbox**, an unbounded queue that every
-//! channel, pattern and shard channel it subscribes to delivers into, so a
-//! subscriber gets messages in the order they were published, and a
-//! `message` before the `pmessage` of the same publication, as in Redis.
+//! Each subscribing connection has one **mailbox** (made on its first
+//! subscription: a connection that never subscribes has none), an unbounded
+//! queue that every channel, pattern and shard channel it subscribes to
+//! delivers into, so a subscriber gets messages in the order they were
+//! published, and a `message` before the `pmessage` of the same
+//! publication, as in Redis.
 //! A publisher only appends to queues: it never waits for a subscriber.
 //!
 //! - **Cost of a publish:** O(subscribers of the channel + patterns), as in
@@ -359,8 +361,10 @@ pub(crate) struct Subscriptions {
     registry: PubSub,
     /// The connection's id: its key in the registry's tables.
     id: u64,
-    mailbox: Mailbox,
-    inbox: mpsc::UnboundedReceiver<Message>,
+    /// Made on the first subscription, so a connection that never
+    /// subscribes allocates none; kept after the last one leaves, for the
+    /// messages still queued.
+    mailbox: Option<(Mailbox, mpsc::UnboundedReceiver<Message>)>,
     channels: HashSet<Bytes>,
     /// In the order subscribed, as Redis lists them when `PUNSUBSCRIBE`
     /// leaves them all. Found by a linear search, as in Redis.
@@ -371,15 +375,10 @@ pub(crate) struct Subscriptions {
 impl Subscriptions {
     /// No subscriptions yet, for the connection `id`.
     pub(crate) fn new(registry: PubSub, id: u64) -> Self {
-        let (tx, inbox) = mpsc::unbounded_channel();
         Self {
             registry,
             id,
-            mailbox: Mailbox {
-                tx,
-                gauge: Arc::default(),
-            },
-            inbox,
+            mailbox: None,
             channels: HashSet::new(),
             patterns: Vec::new(),
             shards: HashSet::new(),
@@ -409,7 +408,11 @@ impl Subscriptions {
     /// Whether the connection must read its mailbox: it is subscribed, or
     /// messages sent before it left are still queued.
     pub(crate) fn is_listening(&self) -> bool {
-        self.is_active() || self.mailbox.gauge.queued.load(Ordering::Relaxed) > 0
+        self.is_active()
+            || self
+                .mailbox
+                .as_ref()
+                .is_some_and(|(m, _)| m.gauge.queued.load(Ordering::Relaxed) > 0)
     }
 
     /// Subscribes to `name` in `kind`'s namespace (again is a no-op);
@@ -423,7 +426,12 @@ impl Subscriptions {
         if new {
             // Copied: the name may be a slice of a connection's read buffer.
             let name = Bytes::copy_from_slice(name);
-            self.registry.table(kind).add(&name, self.id, &self.mailbox);
+            let (mailbox, _) = self.mailbox.get_or_insert_with(|| {
+                let (tx, inbox) = mpsc::unbounded_channel();
+                let gauge = Arc::default();
+                (Mailbox { tx, gauge }, inbox)
+            });
+            self.registry.table(kind).add(&name, self.id, mailbox);
             match kind {
                 Kind::Channel => {
                     self.channels.insert(name);
@@ -508,8 +516,11 @@ impl Subscriptions {
     ///
     /// Cancel-safe: dropping the future loses no message.
     pub(crate) async fn next_message(&mut self) -> Option<Message> {
-        let message = self.inbox.recv().await;
-        let gauge = &self.mailbox.gauge;
+        let Some((mailbox, inbox)) = &mut self.mailbox else {
+            return std::future::pending().await;
+        };
+        let message = inbox.recv().await;
+        let gauge = &mailbox.gauge;
         if gauge.overflowed.load(Ordering::Relaxed) {
             return None;
         }
@@ -518,7 +529,7 @@ impl Subscriptions {
                 gauge.queued.fetch_sub(message.size(), Ordering::Relaxed);
                 Some(message)
             }
-            // Unreachable while `self.mailbox` holds a sender.
+            // Unreachable while `mailbox` holds a sender.
             None => std::future::pending().await,
         }
     }
@@ -527,11 +538,12 @@ impl Subscriptions {
     /// is none, or when the mailbox overflowed (which
     /// [`next_message`](Self::next_message) then reports).
     pub(crate) fn try_message(&mut self) -> Option<Message> {
-        if self.mailbox.gauge.overflowed.load(Ordering::Relaxed) {
+        let (mailbox, inbox) = self.mailbox.as_mut()?;
+        if mailbox.gauge.overflowed.load(Ordering::Relaxed) {
             return None;
         }
-        let message = self.inbox.try_recv().ok()?;
-        self.mailbox
+        let message = inbox.try_recv().ok()?;
+        mailbox
             .gauge
             .queued
             .fetch_sub(message.size(), Ordering::Relaxed);

@@ -232,6 +232,47 @@ async fn client_list_counts<D: Db>(db: D) {
     server.stop().await;
 }
 
+/// A subscriber that stops reading never slows its publisher: every PUBLISH is answered at once, and the subscriber is dropped once its unsent messages pass the pubsub class's hard limit.
+async fn slow_subscriber_is_dropped<D: Db>(db: D) {
+    let server = start(db).await;
+    let mut publisher = server.client().await;
+    publisher
+        .command(
+            &[
+                "CONFIG",
+                "SET",
+                "client-output-buffer-limit",
+                "pubsub 4mb 0 0",
+            ],
+            b"+OK\r\n",
+        )
+        .await;
+    let mut subscriber = server.client().await;
+    subscriber
+        .command(
+            &["SUBSCRIBE", "news"],
+            b"*3\r\n$9\r\nsubscribe\r\n$4\r\nnews\r\n:1\r\n",
+        )
+        .await;
+    // The subscriber reads nothing from now on.
+    let big = "x".repeat(1024 * 1024);
+    let mut delivered = 0;
+    for _ in 0..200 {
+        publisher.send_command(&["PUBLISH", "news", &big]).await;
+        match publisher.read_frame().await {
+            Frame::Integer(1) => delivered += 1,
+            Frame::Integer(0) => break,
+            other => panic!("PUBLISH answered {other:?}"),
+        }
+    }
+    assert!(delivered < 200, "the subscriber was never dropped");
+    publisher
+        .command(&["PUBSUB", "NUMSUB", "news"], b"*2\r\n$4\r\nnews\r\n:0\r\n")
+        .await;
+    drop(subscriber);
+    server.stop().await;
+}
+
 macro_rules! stamp {
     ($strategy:ident, $new:expr) => {
         mod $strategy {
@@ -242,6 +283,7 @@ macro_rules! stamp {
                 #[tokio::test] resp3,
                 #[tokio::test] all_resp3,
                 #[tokio::test] client_list_counts,
+                #[tokio::test] slow_subscriber_is_dropped,
             }
         }
     };

@@ -830,6 +830,27 @@ static ENTRIES: &[Entry] = &[
     entry("config|rewrite", || Just(Vec::new()).boxed())
         .server()
         .weight(1),
+    // Pub/sub as a connection that never subscribes sees it: no receivers,
+    // no channels. (The (un)subscribe commands answer once per name, which
+    // this test, one reply per command, does not read; tests/pubsub.rs
+    // compares them.)
+    entry("publish", || seq(vec![key(), value()]))
+        .server()
+        .weight(1),
+    entry("spublish", || seq(vec![key(), value()]))
+        .server()
+        .weight(1),
+    entry("pubsub|numsub", || keys(0..=3)).server().weight(1),
+    entry("pubsub|shardnumsub", || keys(0..=3))
+        .server()
+        .weight(1),
+    entry("pubsub|numpat", || Just(Vec::new()).boxed())
+        .server()
+        .weight(1),
+    entry("pubsub|channels", || opt(key())).server().weight(1),
+    entry("pubsub|shardchannels", || opt(key()))
+        .server()
+        .weight(1),
 ];
 
 /// Parameters whose values both servers print alike: every one sharedkv
