@@ -94,6 +94,8 @@ pub(crate) enum ServerCommand {
     CommandDocs(Vec<Bytes>),
     /// `CLIENT HELP`, `CONFIG HELP`, `COMMAND HELP`: the lines to print.
     Help(&'static [&'static str]),
+    /// `SLOWLOG`, `LATENCY`, `ACL`: see `admin`.
+    Admin(crate::admin::AdminCommand),
 }
 
 /// Commands that read or change the connection's own state.
@@ -180,6 +182,7 @@ impl Command {
             },
             CommandId::CommandDocs => S::CommandDocs(rest(rest(args))),
             CommandId::Help => S::Help(help_text(spec.name)),
+            CommandId::Admin => return crate::admin::parse(spec.name, args).map(Command::Server),
             // Containers reach here only with a subcommand, which `resolve`
             // resolved to its own entry; keep the arity error as a fallback.
             CommandId::Client | CommandId::Config => return Err(arity()),

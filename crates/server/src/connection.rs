@@ -64,6 +64,8 @@ use crate::command::{ClientCommand, Command, ReplyMode, SessionCommand};
 use crate::error::CommandError;
 use crate::execute::execute;
 use crate::session::{Done, Session};
+use crate::slowlog::{Keep, Slow};
+use crate::stats::{self, Outcome, Tally};
 use crate::table::{self, Resolved};
 
 /// Replies are written (as far as the socket takes them now) before the
@@ -131,6 +133,26 @@ pub(crate) struct Connection<D> {
     config_changed: watch::Receiver<u64>,
     /// The `Live::generation` the decoder's limits were last set for.
     seen_generation: u64,
+    /// Per-command counts since the last batch (see `stats`), and what the
+    /// request now running adds to them: its command (`stats::NONE` if
+    /// unknown), whether it was refused before running, its word count.
+    tally: Tally,
+    command: stats::Index,
+    rejected: bool,
+    argc: usize,
+    /// A request at least this slow (ns) goes to `SLOWLOG` or `LATENCY`:
+    /// the lower of their thresholds, `u64::MAX` with both off. Set with
+    /// the decoder's limits.
+    slow_nanos: u64,
+    /// Whose arguments are kept for `SLOWLOG`, and those of the request
+    /// now running if kept (see `slowlog`).
+    keep: Keep,
+    kept: Option<Vec<Bytes>>,
+    /// Bytes read and written since the last batch, for `INFO`.
+    net_in: u64,
+    net_out: u64,
+    reads: u64,
+    writes: u64,
 }
 
 impl<D: Db> Connection<D> {
@@ -155,6 +177,17 @@ impl<D: Db> Connection<D> {
             last_active: Instant::now(),
             config_changed,
             seen_generation,
+            tally: Tally::default(),
+            command: stats::NONE,
+            rejected: false,
+            argc: 0,
+            slow_nanos: u64::MAX,
+            keep: Keep::None,
+            kept: None,
+            net_in: 0,
+            net_out: 0,
+            reads: 0,
+            writes: 0,
             shared,
         };
         connection.apply_limits();
@@ -211,7 +244,10 @@ impl<D: Db> Connection<D> {
                         // sending half: what it sent is answered, so write
                         // the replies still pending, then close.
                         Ok(0) => return self.flush().await,
-                        Ok(_) => {}
+                        Ok(n) => {
+                            self.net_in += n as u64;
+                            self.reads += 1;
+                        }
                         Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
                         Err(e) => return Err(e),
                     }
@@ -270,7 +306,15 @@ impl<D: Db> Connection<D> {
                         }
                     }
                     let mark = self.output.len();
+                    // Timed for `INFO commandstats`, `SLOWLOG`, `LATENCY`:
+                    // two reads of the TSC (see `stats`).
+                    let start = self.shared.clock.raw();
                     let flow = self.handle(args).await;
+                    let nanos = self
+                        .shared
+                        .clock
+                        .delta_as_nanos(start, self.shared.clock.raw());
+                    self.account(mark, nanos);
                     if self.session.reply_mode != ReplyMode::On {
                         self.drop_reply(mark);
                     }
@@ -287,7 +331,10 @@ impl<D: Db> Connection<D> {
                     // The stream can no longer be framed: reply after the
                     // replies of the requests before it, then close.
                     tracing::debug!(error = %e, "closing on a protocol error");
+                    let mark = self.output.len();
                     encode_error(&mut self.output, format!("ERR {e}").as_bytes());
+                    self.tally
+                        .error(self.output.get(mark..).unwrap_or_default());
                     return Ok(Flow::Close);
                 }
             }
@@ -365,8 +412,21 @@ impl<D: Db> Connection<D> {
     async fn handle(&mut self, args: Vec<Bytes>) -> Flow {
         let resolved = match table::resolve(&args) {
             Ok(resolved) => resolved,
-            Err(e) => return self.reject(e),
+            Err(e) => {
+                // Known by its arity error's name: refused, as Redis counts
+                // it; an unknown name or subcommand counts as no command.
+                if let CommandError::WrongArity(name) = e {
+                    self.refused(stats::index_of_name(name));
+                }
+                return self.reject(e);
+            }
         };
+        let index = stats::index(resolved);
+        self.command = index;
+        self.argc = args.len();
+        if self.keep != Keep::None && (self.keep == Keep::All || !stats::is_constant(index)) {
+            self.kept = Some(args.clone());
+        }
         let spec = resolved.spec();
         // One relaxed store, for CLIENT LIST's `cmd`.
         self.session.me.set_command(command_code(resolved));
@@ -375,6 +435,7 @@ impl<D: Db> Connection<D> {
             // now, so a client connected while one was set runs commands
             // once `CONFIG SET requirepass ""` has removed it.
             if self.shared.live.requirepass().is_some() {
+                self.rejected = true;
                 return self.reject(CommandError::NoAuth);
             }
             self.session.authenticated = true;
@@ -382,6 +443,7 @@ impl<D: Db> Connection<D> {
         }
         let allowed = matches!(resolved, Resolved::Server(id, _) if id.allowed_while_subscribed());
         if self.session.subscriptions.is_active() && !self.session.resp3 && !allowed {
+            self.rejected = true;
             return self.reject(CommandError::NotAllowedWhileSubscribed(spec.name));
         }
         self.executed += 1;
@@ -516,6 +578,80 @@ impl<D: Db> Connection<D> {
             .output_limit(self.session.subscriptions.is_active())
     }
 
+    /// Counts the request that has just been answered, whose reply starts
+    /// at `mark` in the output and which took `nanos`: in the tally, and,
+    /// if it was that slow, in `SLOWLOG` and `LATENCY`. A few adds and
+    /// compares; the rest is out of line.
+    #[inline]
+    fn account(&mut self, mark: usize, nanos: u64) {
+        let reply = self.output.get(mark..).unwrap_or_default();
+        let error = stats::is_error(reply);
+        if error {
+            self.tally.error(reply);
+        }
+        let index = std::mem::replace(&mut self.command, stats::NONE);
+        if index != stats::NONE {
+            let outcome = if self.rejected {
+                Outcome::Rejected
+            } else if error {
+                Outcome::Failed
+            } else {
+                Outcome::Ran
+            };
+            self.tally.record(index, nanos, outcome);
+            if nanos >= self.slow_nanos && !self.rejected {
+                self.slow(index, nanos);
+            }
+        }
+        self.rejected = false;
+        if self.kept.is_some() {
+            self.kept = None;
+        }
+    }
+
+    /// A request of the command at `index` refused before it could run.
+    fn refused(&mut self, index: stats::Index) {
+        self.command = index;
+        self.rejected = true;
+    }
+
+    /// A command at least as slow as one of the thresholds: an entry in
+    /// `SLOWLOG`, a sample in `LATENCY`, as each threshold says.
+    #[cold]
+    #[inline(never)]
+    fn slow(&mut self, index: stats::Index, nanos: u64) {
+        let Some(spec) = stats::spec_of(index) else {
+            return;
+        };
+        let live = &self.shared.live;
+        let micros = nanos / 1000;
+        let slower_than = live.slowlog_slower_than();
+        if slower_than >= 0
+            && micros >= slower_than.unsigned_abs()
+            && !spec.has_flag("skip_slowlog")
+        {
+            let slow = Slow {
+                args: self.kept.take(),
+                name: spec.name,
+                argc: self.argc,
+                micros,
+                addr: self.session.me.addr().to_string(),
+                client_name: self.session.name.clone(),
+            };
+            self.shared.slowlog.push(slow, live.slowlog_max_len());
+        }
+        let threshold = live.latency_threshold_ms();
+        let ms = nanos / 1_000_000;
+        if threshold > 0 && ms >= threshold {
+            let event = if stats::is_fast(index) {
+                "fast-command"
+            } else {
+                "command"
+            };
+            self.shared.latency.add(event, ms);
+        }
+    }
+
     fn reject(&mut self, error: CommandError) -> Flow {
         error.encode(&mut self.output);
         Flow::Continue
@@ -548,17 +684,46 @@ impl<D: Db> Connection<D> {
             Limits::UNAUTHENTICATED
         };
         self.decoder.set_limits(limits);
+        self.apply_thresholds();
+    }
+
+    /// `slow_nanos` and `keep`, from the thresholds as they are now.
+    fn apply_thresholds(&mut self) {
+        let live = &self.shared.live;
+        let slower_than = live.slowlog_slower_than();
+        let slowlog = u64::try_from(slower_than).map_or(u64::MAX, |us| us.saturating_mul(1000));
+        let latency = match live.latency_threshold_ms() {
+            0 => u64::MAX,
+            ms => ms.saturating_mul(1_000_000),
+        };
+        self.slow_nanos = slowlog.min(latency);
+        self.keep = Keep::for_threshold(slower_than);
     }
 
     /// Adds the requests run since the last call to the server's counter:
     /// once per batch, not once per request.
     fn count_commands(&mut self) {
+        let stats = &self.shared.stats;
         if self.executed > 0 {
-            self.shared
-                .stats
-                .commands
-                .fetch_add(self.executed, Ordering::Relaxed);
+            stats.commands.fetch_add(self.executed, Ordering::Relaxed);
             self.executed = 0;
+        }
+        self.tally.flush(&stats.per_command, &self.shared.clock);
+        if self.net_in > 0 {
+            stats.net_input.fetch_add(self.net_in, Ordering::Relaxed);
+            self.net_in = 0;
+        }
+        if self.net_out > 0 {
+            stats.net_output.fetch_add(self.net_out, Ordering::Relaxed);
+            self.net_out = 0;
+        }
+        if self.reads > 0 {
+            stats.reads.fetch_add(self.reads, Ordering::Relaxed);
+            self.reads = 0;
+        }
+        if self.writes > 0 {
+            stats.writes.fetch_add(self.writes, Ordering::Relaxed);
+            self.writes = 0;
         }
     }
 
@@ -577,6 +742,8 @@ impl<D: Db> Connection<D> {
                 Ok(0) => break Err(io::ErrorKind::WriteZero.into()),
                 Ok(n) => {
                     self.output.advance(n);
+                    self.net_out += n as u64;
+                    self.writes += 1;
                     written = true;
                 }
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => break Ok(()),
@@ -616,9 +783,12 @@ impl<D: Db> Connection<D> {
             tokio::select! {
                 biased;
                 written = self.socket.write_buf(&mut self.output) => {
-                    if written? == 0 {
+                    let written = written?;
+                    if written == 0 {
                         return Err(io::ErrorKind::WriteZero.into());
                     }
+                    self.shared.stats.net_output.fetch_add(written as u64, Ordering::Relaxed);
+                    self.shared.stats.writes.fetch_add(1, Ordering::Relaxed);
                     if let Some(timeout) = timeout {
                         stalled.as_mut().reset(Instant::now() + timeout);
                     }
@@ -645,11 +815,15 @@ impl<D: Db> Connection<D> {
             self.input.reserve(READ_CHUNK);
             match self.socket.try_read_buf(&mut self.input) {
                 Ok(0) => break,
-                Ok(_) => match self.answer_buffered().await? {
-                    Flow::Continue => {}
-                    Flow::Close => break,
-                    Flow::Disconnect => return Ok(()),
-                },
+                Ok(n) => {
+                    self.net_in += n as u64;
+                    self.reads += 1;
+                    match self.answer_buffered().await? {
+                        Flow::Continue => {}
+                        Flow::Close => break,
+                        Flow::Disconnect => return Ok(()),
+                    }
+                }
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
                 Err(e) => return Err(e),
             }

@@ -23,7 +23,7 @@ pub(crate) async fn execute<D: Db>(
             let receivers = shared.pubsub.publish(&channel, stored(message));
             reply.count(receivers);
         }
-        ServerCommand::Info(sections) => introspect::info(shared, &sections, reply).await,
+        ServerCommand::Info(sections) => crate::info::info(shared, &sections, reply).await,
         ServerCommand::ConfigGet(patterns) => introspect::config_get(shared, &patterns, reply),
         ServerCommand::ConfigSet(words) => introspect::config_set(shared, &words, reply),
         ServerCommand::ConfigResetStat => introspect::config_resetstat(shared, reply),
@@ -33,6 +33,7 @@ pub(crate) async fn execute<D: Db>(
         ServerCommand::CommandList => introspect::command_list(reply),
         ServerCommand::CommandInfo(names) => introspect::command_info(&names, reply),
         ServerCommand::CommandDocs(names) => introspect::command_docs(&names, reply),
+        ServerCommand::Admin(command) => crate::admin::execute(shared, command, reply),
         ServerCommand::Help(lines) => {
             reply.array(lines.len());
             for line in lines {

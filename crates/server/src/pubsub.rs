@@ -40,6 +40,11 @@ impl PubSub {
         sender.map_or(0, |tx| tx.send(message).unwrap_or(0))
     }
 
+    /// `INFO`'s `pubsub_channels`: channels with at least one subscriber.
+    pub(crate) fn channel_count(&self) -> usize {
+        self.lock().len()
+    }
+
     /// A receiver of `channel`, creating the channel if needed.
     fn subscribe(&self, channel: &[u8]) -> broadcast::Receiver<Bytes> {
         let mut channels = self.lock();

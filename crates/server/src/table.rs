@@ -10,6 +10,7 @@
 use bytes::Bytes;
 use sharedkv_commands::{Spec, arg};
 
+use crate::admin_specs;
 use crate::error::CommandError;
 
 /// What [`Command::parse`](crate::command::Command::parse) dispatches on:
@@ -55,6 +56,8 @@ pub(crate) enum CommandId {
     CommandDocs,
     CommandInfo,
     CommandList,
+    /// `SLOWLOG`, `LATENCY`, `ACL` and their subcommands: see `admin`.
+    Admin,
 }
 
 impl CommandId {
@@ -99,6 +102,7 @@ impl CommandId {
             "command|docs" => CommandId::CommandDocs,
             "command|info" => CommandId::CommandInfo,
             "command|list" => CommandId::CommandList,
+            name if crate::admin::owns(name) => CommandId::Admin,
             _ => return None,
         })
     }
@@ -807,6 +811,9 @@ static COMMANDS: &[Spec] = &[
             },
         ],
     },
+    admin_specs::SLOWLOG,
+    admin_specs::LATENCY,
+    admin_specs::ACL,
 ];
 
 #[cfg(test)]
