@@ -41,8 +41,6 @@ const MIN_ARG_WIRE_LEN: usize = 4;
 ///   the next command.
 /// - NUL bytes are ordinary bytes. Redis's C-string search stops at them, so
 ///   it would wait for more input where this decoder answers.
-/// - The unauthenticated limits give the ordinary "invalid multibulk length"
-///   / "invalid bulk length" errors, where Redis 7 says "unauthenticated".
 ///
 /// Line limits are applied so that the result never depends on how the
 /// bytes were split across reads.
@@ -203,7 +201,7 @@ impl RequestDecoder {
             usize::try_from(n)
                 .ok()
                 .filter(|&n| n <= self.limits.max_multibulk_len)
-                .ok_or(ProtocolError::InvalidMultibulkLength)?
+                .ok_or_else(|| self.over_multibulk_limit(n))?
         };
         buf.advance(cr + 2);
         Ok(Some(count))
@@ -233,10 +231,42 @@ impl RequestDecoder {
         let len = parse_int(&buf[1..cr])
             .filter(|_| crlf)
             .and_then(|n| usize::try_from(n).ok())
-            .filter(|&n| n <= self.limits.max_bulk_len)
             .ok_or(ProtocolError::InvalidBulkLength)?;
+        if len > self.limits.max_bulk_len {
+            return Err(self.over_bulk_limit(len));
+        }
         buf.advance(cr + 2);
         Ok(Some(Argument::Bulk(len)))
+    }
+
+    /// Whether the limits are [`Limits::UNAUTHENTICATED`]: the server
+    /// sets them until the client authenticates.
+    fn unauthenticated(&self) -> bool {
+        self.limits == Limits::UNAUTHENTICATED
+    }
+
+    /// The error for a `*N` count over the limit, in Redis's order: a count
+    /// over `INT_MAX` is invalid, one over the unauthenticated limit (10)
+    /// before authentication says so.
+    #[cold]
+    fn over_multibulk_limit(&self, n: i64) -> ProtocolError {
+        if self.unauthenticated() && n <= i64::from(i32::MAX) {
+            ProtocolError::UnauthenticatedMultibulkLength
+        } else {
+            ProtocolError::InvalidMultibulkLength
+        }
+    }
+
+    /// The error for a `$N` length over the limit, in Redis's order: one
+    /// over `proto-max-bulk-len` (its default, before authentication) is
+    /// invalid, one over the unauthenticated limit (16 KiB) says so.
+    #[cold]
+    fn over_bulk_limit(&self, len: usize) -> ProtocolError {
+        if self.unauthenticated() && len <= Limits::default().max_bulk_len {
+            ProtocolError::UnauthenticatedBulkLength
+        } else {
+            ProtocolError::InvalidBulkLength
+        }
     }
 
     /// Reads an inline request (a line ending in `\n`, optionally `\r\n`).
@@ -618,11 +648,28 @@ mod tests {
 
         let mut eleven = BytesMut::new();
         encode_request(&mut eleven, &["x"; 11]);
-        assert_eq!(error_of(un, &eleven), ProtocolError::InvalidMultibulkLength);
+        assert_eq!(
+            error_of(un, &eleven),
+            ProtocolError::UnauthenticatedMultibulkLength
+        );
 
         let mut huge = BytesMut::new();
         encode_request(&mut huge, &[big.clone() + "v"]);
-        assert_eq!(error_of(un, &huge), ProtocolError::InvalidBulkLength);
+        assert_eq!(
+            error_of(un, &huge),
+            ProtocolError::UnauthenticatedBulkLength
+        );
+        // Past what Redis would take at all: invalid, as Redis says.
+        assert_eq!(
+            error_of(un, b"*1\r\n$600000000\r\n"),
+            ProtocolError::InvalidBulkLength
+        );
+        assert_eq!(
+            error_of(un, b"*2147483648\r\n"),
+            ProtocolError::InvalidMultibulkLength
+        );
+        // Authenticated, the same requests are within the limits.
+        assert_eq!(decode_all(Limits::default(), &eleven).0.len(), 1);
     }
 
     /// `set_limits` lifts the unauthenticated limits for later requests.
