@@ -140,14 +140,17 @@ pub(crate) struct Connection<D> {
     command: stats::Index,
     rejected: bool,
     argc: usize,
-    /// A request at least this slow (ns) goes to `SLOWLOG` or `LATENCY`:
-    /// the lower of their thresholds, `u64::MAX` with both off. Set with
-    /// the decoder's limits.
-    slow_nanos: u64,
+    /// The server's timer, copied: reading it touches nothing shared.
+    timer: stats::Timer,
+    /// A request at least this slow (in the timer's ticks) goes to
+    /// `SLOWLOG` or `LATENCY`: the lower of their thresholds, `u64::MAX`
+    /// with both off. Set with the decoder's limits.
+    slow_ticks: u64,
     /// Whose arguments are kept for `SLOWLOG`, and those of the request
-    /// now running if kept (see `slowlog`).
+    /// now running if kept (see `slowlog`); which commands are O(1).
     keep: Keep,
     kept: Option<Vec<Bytes>>,
+    constant: &'static [bool],
     /// Bytes read and written since the last batch, for `INFO`.
     net_in: u64,
     net_out: u64,
@@ -181,9 +184,11 @@ impl<D: Db> Connection<D> {
             command: stats::NONE,
             rejected: false,
             argc: 0,
-            slow_nanos: u64::MAX,
+            timer: shared.timer.clone(),
+            slow_ticks: u64::MAX,
             keep: Keep::None,
             kept: None,
+            constant: stats::constant_table(),
             net_in: 0,
             net_out: 0,
             reads: 0,
@@ -308,13 +313,10 @@ impl<D: Db> Connection<D> {
                     let mark = self.output.len();
                     // Timed for `INFO commandstats`, `SLOWLOG`, `LATENCY`:
                     // two reads of the TSC (see `stats`).
-                    let start = self.shared.clock.raw();
+                    let start = self.timer.now();
                     let flow = self.handle(args).await;
-                    let nanos = self
-                        .shared
-                        .clock
-                        .delta_as_nanos(start, self.shared.clock.raw());
-                    self.account(mark, nanos);
+                    let ticks = self.timer.now().saturating_sub(start);
+                    self.account(mark, ticks);
                     if self.session.reply_mode != ReplyMode::On {
                         self.drop_reply(mark);
                     }
@@ -415,6 +417,7 @@ impl<D: Db> Connection<D> {
             Err(e) => {
                 // Known by its arity error's name: refused, as Redis counts
                 // it; an unknown name or subcommand counts as no command.
+                self.command = stats::NONE;
                 if let CommandError::WrongArity(name) = e {
                     self.refused(stats::index_of_name(name));
                 }
@@ -423,9 +426,14 @@ impl<D: Db> Connection<D> {
         };
         let index = stats::index(resolved);
         self.command = index;
-        self.argc = args.len();
-        if self.keep != Keep::None && (self.keep == Keep::All || !stats::is_constant(index)) {
-            self.kept = Some(args.clone());
+        // SLOWLOG: the arguments of a command that may be slow (see
+        // `slowlog`), else only their number.
+        if self.keep != Keep::None {
+            self.argc = args.len();
+            let constant = self.constant.get(index as usize).copied().unwrap_or(true);
+            if self.keep == Keep::All || !constant {
+                self.kept = Some(args.clone());
+            }
         }
         let spec = resolved.spec();
         // One relaxed store, for CLIENT LIST's `cmd`.
@@ -582,31 +590,44 @@ impl<D: Db> Connection<D> {
     /// at `mark` in the output and which took `nanos`: in the tally, and,
     /// if it was that slow, in `SLOWLOG` and `LATENCY`. A few adds and
     /// compares; the rest is out of line.
+    ///
+    /// Every request that is refused, or names no command, is answered
+    /// with an error, so the one byte that tells an error reply sends all
+    /// of those out of line too.
     #[inline]
-    fn account(&mut self, mark: usize, nanos: u64) {
-        let reply = self.output.get(mark..).unwrap_or_default();
-        let error = stats::is_error(reply);
-        if error {
-            self.tally.error(reply);
-        }
-        let index = std::mem::replace(&mut self.command, stats::NONE);
-        if index != stats::NONE {
-            let outcome = if self.rejected {
-                Outcome::Rejected
-            } else if error {
-                Outcome::Failed
-            } else {
-                Outcome::Ran
-            };
-            self.tally.record(index, nanos, outcome);
-            if nanos >= self.slow_nanos && !self.rejected {
-                self.slow(index, nanos);
+    fn account(&mut self, mark: usize, ticks: u64) {
+        if stats::is_error(self.output.get(mark..).unwrap_or_default()) {
+            self.account_error(mark, ticks);
+        } else {
+            self.tally.ran(self.command, ticks);
+            if ticks >= self.slow_ticks {
+                self.slow(self.command, ticks);
             }
         }
-        self.rejected = false;
         if self.kept.is_some() {
             self.kept = None;
         }
+    }
+
+    /// [`Connection::account`] for a request answered with an error: its
+    /// first word in `errorstats`; a failure, a rejection or no command.
+    #[cold]
+    #[inline(never)]
+    fn account_error(&mut self, mark: usize, ticks: u64) {
+        self.tally
+            .error(self.output.get(mark..).unwrap_or_default());
+        let index = self.command;
+        if index != stats::NONE {
+            if self.rejected {
+                self.tally.record(index, 0, Outcome::Rejected);
+            } else {
+                self.tally.record(index, ticks, Outcome::Failed);
+                if ticks >= self.slow_ticks {
+                    self.slow(index, ticks);
+                }
+            }
+        }
+        self.rejected = false;
     }
 
     /// A request of the command at `index` refused before it could run.
@@ -619,10 +640,11 @@ impl<D: Db> Connection<D> {
     /// `SLOWLOG`, a sample in `LATENCY`, as each threshold says.
     #[cold]
     #[inline(never)]
-    fn slow(&mut self, index: stats::Index, nanos: u64) {
+    fn slow(&mut self, index: stats::Index, ticks: u64) {
         let Some(spec) = stats::spec_of(index) else {
             return;
         };
+        let nanos = self.timer.nanos(ticks);
         let live = &self.shared.live;
         let micros = nanos / 1000;
         let slower_than = live.slowlog_slower_than();
@@ -696,7 +718,10 @@ impl<D: Db> Connection<D> {
             0 => u64::MAX,
             ms => ms.saturating_mul(1_000_000),
         };
-        self.slow_nanos = slowlog.min(latency);
+        self.slow_ticks = match slowlog.min(latency) {
+            u64::MAX => u64::MAX,
+            nanos => self.timer.ticks(nanos),
+        };
         self.keep = Keep::for_threshold(slower_than);
     }
 
@@ -708,7 +733,7 @@ impl<D: Db> Connection<D> {
             stats.commands.fetch_add(self.executed, Ordering::Relaxed);
             self.executed = 0;
         }
-        self.tally.flush(&stats.per_command, &self.shared.clock);
+        self.tally.flush(&stats.per_command, &self.timer);
         if self.net_in > 0 {
             stats.net_input.fetch_add(self.net_in, Ordering::Relaxed);
             self.net_in = 0;

@@ -166,8 +166,9 @@ pub(crate) struct Shared<D> {
     /// `LATENCY`'s events.
     pub(crate) latency: latency::Latency,
     /// Times each command for `INFO commandstats`, `SLOWLOG` and
-    /// `LATENCY` (see `stats`). Calibrated once per process.
-    pub(crate) clock: quanta::Clock,
+    /// `LATENCY` (see `stats`). Calibrated once per process; each
+    /// connection keeps a copy.
+    pub(crate) timer: stats::Timer,
     /// `INFO`'s run id, replication id and figures taken at start.
     pub(crate) identity: info::Identity,
 }
@@ -294,7 +295,7 @@ impl<D: Db> Server<D> {
             started: std::time::Instant::now(),
             slowlog: slowlog::SlowLog::default(),
             latency: latency::Latency::default(),
-            clock: quanta::Clock::new(),
+            timer: stats::Timer::default(),
             identity: info::Identity::default(),
         });
         Server { shared }

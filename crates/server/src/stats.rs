@@ -62,6 +62,8 @@ struct Meta {
 /// Every command, by [`Index`], and the server's specs by address.
 struct Table {
     commands: Vec<Meta>,
+    /// `Meta::constant` of every command, by index, for [`constant_table`].
+    constant: Vec<bool>,
     /// `(address of the spec, index)`, sorted by address: a server command
     /// is resolved to its `&'static Spec`, whose address finds its index in
     /// a few comparisons.
@@ -85,8 +87,10 @@ static TABLE: LazyLock<Table> = LazyLock::new(|| {
         .map(|(i, spec)| (address(spec), to_index(data_len + i)))
         .collect();
     by_address.sort_unstable();
+    let constant = commands.iter().map(|m| m.constant).collect();
     Table {
         commands,
+        constant,
         by_address,
     }
 });
@@ -142,9 +146,50 @@ pub(crate) fn is_fast(index: Index) -> bool {
     meta(index).is_some_and(|m| m.fast)
 }
 
-/// Whether the command at `index` is documented as O(1).
-pub(crate) fn is_constant(index: Index) -> bool {
-    meta(index).is_some_and(|m| m.constant)
+/// Whether each command, by index, is documented as O(1): a connection
+/// keeps the slice, so that asking costs a bounds check and a load.
+pub(crate) fn constant_table() -> &'static [bool] {
+    &TABLE.constant
+}
+
+/// The clock commands are timed with: [`quanta::Clock`]'s raw ticks (the
+/// TSC where it is invariant), converted to and from nanoseconds only off
+/// the hot path: tallies add raw ticks, thresholds are compared in ticks.
+#[derive(Clone, Debug)]
+pub(crate) struct Timer {
+    clock: quanta::Clock,
+    /// Nanoseconds in 2^32 ticks, for the conversion of a threshold.
+    nanos_per_2_32: u64,
+}
+
+impl Default for Timer {
+    fn default() -> Self {
+        let clock = quanta::Clock::new();
+        let nanos_per_2_32 = clock.delta_as_nanos(0, 1 << 32).max(1);
+        Timer {
+            clock,
+            nanos_per_2_32,
+        }
+    }
+}
+
+impl Timer {
+    /// The clock now, in ticks.
+    #[inline]
+    pub(crate) fn now(&self) -> u64 {
+        self.clock.raw()
+    }
+
+    /// `ticks` in nanoseconds.
+    pub(crate) fn nanos(&self, ticks: u64) -> u64 {
+        self.clock.delta_as_nanos(0, ticks)
+    }
+
+    /// `nanos` in ticks (rounded up, saturating).
+    pub(crate) fn ticks(&self, nanos: u64) -> u64 {
+        let ticks = (u128::from(nanos) << 32).div_ceil(u128::from(self.nanos_per_2_32));
+        u64::try_from(ticks).unwrap_or(u64::MAX)
+    }
 }
 
 /// How a request ended, for its command's counters.
@@ -293,22 +338,62 @@ const KEPT_SLOTS: usize = 16;
 
 /// A connection's counts since its last flush: plain integers, added to
 /// [`CommandStats`] once per batch.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(crate) struct Tally {
+    /// The command counted last: a pipeline nearly always repeats it, so
+    /// [`Tally::ran`] finds it here with one comparison.
+    current: Slot,
+    /// The other commands of the batch.
     slots: Vec<Slot>,
     /// Error replies by first word.
     errors: Vec<(Box<[u8]>, u64)>,
 }
 
+impl Default for Tally {
+    fn default() -> Self {
+        Tally {
+            current: Slot::empty(NONE),
+            slots: Vec::new(),
+            errors: Vec::new(),
+        }
+    }
+}
+
+impl Slot {
+    fn empty(index: Index) -> Slot {
+        Slot {
+            index,
+            calls: 0,
+            rejected: 0,
+            failed: 0,
+            ticks: 0,
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.calls == 0 && self.rejected == 0 && self.failed == 0
+    }
+}
+
 impl Tally {
+    /// Counts a request of the command at `index` that ran and did not
+    /// answer an error, in `ticks`: the hot path, one comparison and two
+    /// adds when the command is the last one counted.
+    #[inline]
+    pub(crate) fn ran(&mut self, index: Index, ticks: u64) {
+        if self.current.index == index {
+            self.current.calls += 1;
+            self.current.ticks += ticks;
+        } else {
+            self.record(index, ticks, Outcome::Ran);
+        }
+    }
+
     /// Counts one request of the command at `index` (not [`NONE`]), which
     /// took `ticks` of the clock.
-    #[inline]
+    #[inline(never)]
     pub(crate) fn record(&mut self, index: Index, ticks: u64, outcome: Outcome) {
-        let slot = match self.slots.last_mut() {
-            Some(slot) if slot.index == index => slot,
-            _ => self.slot(index),
-        };
+        let slot = self.slot(index);
         match outcome {
             Outcome::Ran => {
                 slot.calls += 1;
@@ -323,30 +408,20 @@ impl Tally {
         }
     }
 
-    /// The slot of `index`, made the last one so that the next request of
-    /// the same command finds it first.
-    #[inline(never)]
+    /// The slot of `index`, made the current one so that the next request
+    /// of the same command finds it first.
     fn slot(&mut self, index: Index) -> &mut Slot {
-        let at = match self.slots.iter().position(|s| s.index == index) {
-            Some(at) => at,
-            None => {
-                self.slots.push(Slot {
-                    index,
-                    calls: 0,
-                    rejected: 0,
-                    failed: 0,
-                    ticks: 0,
-                });
-                self.slots.len() - 1
+        if self.current.index != index {
+            let found = match self.slots.iter().position(|s| s.index == index) {
+                Some(at) => self.slots.swap_remove(at),
+                None => Slot::empty(index),
+            };
+            let previous = std::mem::replace(&mut self.current, found);
+            if !previous.is_empty() {
+                self.slots.push(previous);
             }
-        };
-        let last = self.slots.len() - 1;
-        self.slots.swap(at, last);
-        // Just pushed or swapped into place: there is a last slot.
-        let Some(slot) = self.slots.last_mut() else {
-            unreachable!("the slot was just put last")
-        };
-        slot
+        }
+        &mut self.current
     }
 
     /// Counts an error reply whose encoded form starts `reply` (at least
@@ -364,14 +439,16 @@ impl Tally {
     /// Adds everything counted since the last flush to `shared`, scaling
     /// ticks to nanoseconds with `clock`.
     #[inline]
-    pub(crate) fn flush(&mut self, shared: &CommandStats, clock: &quanta::Clock) {
-        if !self.slots.is_empty() || !self.errors.is_empty() {
-            self.flush_slots(shared, clock);
+    pub(crate) fn flush(&mut self, shared: &CommandStats, timer: &Timer) {
+        if !self.current.is_empty() || !self.slots.is_empty() || !self.errors.is_empty() {
+            self.flush_slots(shared, timer);
         }
     }
 
-    fn flush_slots(&mut self, shared: &CommandStats, clock: &quanta::Clock) {
-        for slot in self.slots.drain(..) {
+    fn flush_slots(&mut self, shared: &CommandStats, timer: &Timer) {
+        let index = self.current.index;
+        let current = std::mem::replace(&mut self.current, Slot::empty(index));
+        for slot in self.slots.drain(..).chain(std::iter::once(current)) {
             let Some(c) = usize::try_from(slot.index)
                 .ok()
                 .and_then(|i| shared.counters.get(i))
@@ -381,7 +458,7 @@ impl Tally {
             if slot.calls > 0 {
                 c.calls.fetch_add(u64::from(slot.calls), Ordering::Relaxed);
                 c.nanos
-                    .fetch_add(clock.delta_as_nanos(0, slot.ticks), Ordering::Relaxed);
+                    .fetch_add(timer.nanos(slot.ticks), Ordering::Relaxed);
             }
             if slot.rejected > 0 {
                 c.rejected
@@ -497,18 +574,20 @@ mod tests {
     #[test]
     fn tally_flushes() {
         let shared = CommandStats::default();
-        let clock = quanta::Clock::new();
+        let timer = Timer::default();
+        assert!(timer.ticks(timer.nanos(1_000_000)).abs_diff(1_000_000) < 1000);
         let mut tally = Tally::default();
         let get = index_of_name("get");
         let set = index_of_name("set");
-        tally.record(get, 0, Outcome::Ran);
+        tally.ran(get, 0);
         tally.record(set, 0, Outcome::Failed);
         tally.record(get, 0, Outcome::Rejected);
-        tally.record(get, 0, Outcome::Ran);
+        tally.ran(get, 0);
+        tally.ran(set, 0);
         tally.error(b"-WRONGTYPE x\r\n");
         tally.error(b"-ERR x\r\n");
         tally.error(b"-WRONGTYPE y\r\n");
-        tally.flush(&shared, &clock);
+        tally.flush(&shared, &timer);
         let mut text = String::new();
         shared.commandstats(&mut text);
         assert!(
@@ -519,7 +598,7 @@ mod tests {
         );
         assert!(
             text.contains(
-                "cmdstat_set:calls=1,usec=0,usec_per_call=0.00,rejected_calls=0,failed_calls=1\r\n"
+                "cmdstat_set:calls=2,usec=0,usec_per_call=0.00,rejected_calls=0,failed_calls=1\r\n"
             ),
             "{text}"
         );
