@@ -232,15 +232,16 @@ fn default_user_rules(password: Option<&[u8]>) -> String {
 /// `ACL GETUSER default`, in Redis 7.0's shape.
 fn getuser_default(password: Option<&[u8]>, reply: &mut Reply<'_>) {
     reply.map(6);
+    // A set in RESP3, as Redis sends it.
     reply.bulk(b"flags");
     match password {
         None => {
-            reply.array(2);
+            reply.set(2);
             reply.bulk(b"on");
             reply.bulk(b"nopass");
         }
         Some(_) => {
-            reply.array(1);
+            reply.set(1);
             reply.bulk(b"on");
         }
     }
