@@ -627,3 +627,51 @@ async fn latency_monitor_samples_slow_commands() {
         .await;
     server.stop().await;
 }
+
+/// With a password: `AUTH default <pass>`, `AUTH <pass>`, wrong users and
+/// passwords, `HELLO 3 AUTH default <pass>` and `ACL WHOAMI` before and
+/// after, as redis-server answers them (HELLO's map compared by its
+/// `proto` only: the server's version and client id differ).
+#[tokio::test]
+async fn auth_with_default_user_as_redis() {
+    let Some(redis) = RedisServer::start().await else {
+        return;
+    };
+    let server = support::start_with(StdMutexDb::new(), support::with_password("pw")).await;
+    let mut setup = redis.client().await;
+    assert_eq!(
+        frame(&mut setup, &["CONFIG", "SET", "requirepass", "pw"]).await,
+        Frame::Simple("OK".into())
+    );
+    let mut r = redis.client().await;
+    let mut c = server.client().await;
+    for args in [
+        &["ACL", "WHOAMI"][..],
+        &["AUTH", "default", "nope"],
+        &["AUTH", "nobody", "pw"],
+        &["AUTH", "nope"],
+        &["HELLO", "3", "AUTH", "default", "nope"],
+        &["HELLO", "3", "AUTH", "nobody", "pw"],
+        &["HELLO", "3"],
+        &["AUTH", "default", "pw"],
+        &["ACL", "WHOAMI"],
+        &["AUTH", "pw"],
+    ] {
+        let theirs = frame(&mut r, args).await;
+        assert_eq!(frame(&mut c, args).await, theirs, "{args:?}");
+    }
+    let mut r = redis.client().await;
+    let mut c = server.client().await;
+    for client in [&mut r, &mut c] {
+        let Frame::Map(pairs) = frame(client, &["HELLO", "3", "AUTH", "default", "pw"]).await
+        else {
+            panic!("HELLO 3 is a map")
+        };
+        assert!(pairs.contains(&(Frame::Bulk("proto".into()), Frame::Integer(3))));
+        assert_eq!(
+            frame(client, &["ACL", "WHOAMI"]).await,
+            Frame::Bulk("default".into())
+        );
+    }
+    server.stop().await;
+}
