@@ -201,7 +201,7 @@ impl RequestDecoder {
             usize::try_from(n)
                 .ok()
                 .filter(|&n| n <= self.limits.max_multibulk_len)
-                .ok_or_else(|| self.over_multibulk_limit(n))?
+                .ok_or_else(|| self.multibulk_error(n))?
         };
         buf.advance(cr + 2);
         Ok(Some(count))
@@ -231,10 +231,8 @@ impl RequestDecoder {
         let len = parse_int(&buf[1..cr])
             .filter(|_| crlf)
             .and_then(|n| usize::try_from(n).ok())
-            .ok_or(ProtocolError::InvalidBulkLength)?;
-        if len > self.limits.max_bulk_len {
-            return Err(self.over_bulk_limit(len));
-        }
+            .filter(|&n| n <= self.limits.max_bulk_len)
+            .ok_or_else(|| self.bulk_error(&buf[1..cr], crlf))?;
         buf.advance(cr + 2);
         Ok(Some(Argument::Bulk(len)))
     }
@@ -249,7 +247,8 @@ impl RequestDecoder {
     /// over `INT_MAX` is invalid, one over the unauthenticated limit (10)
     /// before authentication says so.
     #[cold]
-    fn over_multibulk_limit(&self, n: i64) -> ProtocolError {
+    #[inline(never)]
+    fn multibulk_error(&self, n: i64) -> ProtocolError {
         if self.unauthenticated() && n <= i64::from(i32::MAX) {
             ProtocolError::UnauthenticatedMultibulkLength
         } else {
@@ -257,11 +256,21 @@ impl RequestDecoder {
         }
     }
 
-    /// The error for a `$N` length over the limit, in Redis's order: one
-    /// over `proto-max-bulk-len` (its default, before authentication) is
-    /// invalid, one over the unauthenticated limit (16 KiB) says so.
+    /// The error for the `$N` line `digits` (and whether its CRLF was
+    /// whole), which the header check refused, in Redis's order: not a
+    /// length, or over `proto-max-bulk-len` (its default, before
+    /// authentication), is invalid; over the unauthenticated limit (16 KiB)
+    /// before authentication says so. Out of line: the check itself stays
+    /// one chain on the path of every argument.
     #[cold]
-    fn over_bulk_limit(&self, len: usize) -> ProtocolError {
+    #[inline(never)]
+    fn bulk_error(&self, digits: &[u8], crlf: bool) -> ProtocolError {
+        let len = parse_int(digits)
+            .filter(|_| crlf)
+            .and_then(|n| usize::try_from(n).ok());
+        let Some(len) = len else {
+            return ProtocolError::InvalidBulkLength;
+        };
         if self.unauthenticated() && len <= Limits::default().max_bulk_len {
             ProtocolError::UnauthenticatedBulkLength
         } else {

@@ -139,18 +139,16 @@ pub(crate) struct Connection<D> {
     tally: Tally,
     command: stats::Index,
     rejected: bool,
-    argc: usize,
     /// The server's timer, copied: reading it touches nothing shared.
     timer: stats::Timer,
     /// A request at least this slow (in the timer's ticks) goes to
     /// `SLOWLOG` or `LATENCY`: the lower of their thresholds, `u64::MAX`
     /// with both off. Set with the decoder's limits.
     slow_ticks: u64,
-    /// Whose arguments are kept for `SLOWLOG`, and those of the request
-    /// now running if kept (see `slowlog`); which commands are O(1).
-    keep: Keep,
+    /// Whose arguments are kept for `SLOWLOG`, by command (see
+    /// `slowlog::Keep`), and those of the request now running if kept.
+    keep: &'static [bool],
     kept: Option<Vec<Bytes>>,
-    constant: &'static [bool],
     /// Bytes read and written since the last batch, for `INFO`.
     net_in: u64,
     net_out: u64,
@@ -183,12 +181,10 @@ impl<D: Db> Connection<D> {
             tally: Tally::default(),
             command: stats::NONE,
             rejected: false,
-            argc: 0,
             timer: shared.timer.clone(),
             slow_ticks: u64::MAX,
-            keep: Keep::None,
+            keep: stats::keep_table(Keep::None),
             kept: None,
-            constant: stats::constant_table(),
             net_in: 0,
             net_out: 0,
             reads: 0,
@@ -427,13 +423,9 @@ impl<D: Db> Connection<D> {
         let index = stats::index(resolved);
         self.command = index;
         // SLOWLOG: the arguments of a command that may be slow (see
-        // `slowlog`), else only their number.
-        if self.keep != Keep::None {
-            self.argc = args.len();
-            let constant = self.constant.get(index as usize).copied().unwrap_or(true);
-            if self.keep == Keep::All || !constant {
-                self.kept = Some(args.clone());
-            }
+        // `slowlog`).
+        if self.keep.get(index as usize) == Some(&true) {
+            self.kept = Some(args.clone());
         }
         let spec = resolved.spec();
         // One relaxed store, for CLIENT LIST's `cmd`.
@@ -655,7 +647,6 @@ impl<D: Db> Connection<D> {
             let slow = Slow {
                 args: self.kept.take(),
                 name: spec.name,
-                argc: self.argc,
                 micros,
                 addr: self.session.me.addr().to_string(),
                 client_name: self.session.name.clone(),
@@ -722,7 +713,7 @@ impl<D: Db> Connection<D> {
             u64::MAX => u64::MAX,
             nanos => self.timer.ticks(nanos),
         };
-        self.keep = Keep::for_threshold(slower_than);
+        self.keep = stats::keep_table(Keep::for_threshold(slower_than));
     }
 
     /// Adds the requests run since the last call to the server's counter:

@@ -20,8 +20,8 @@
 //! diagnostics set it), every command's; otherwise only for commands that
 //! are not documented O(1), which can be slow by their own work. An O(1)
 //! command (`GET`, `SET`) slower than a threshold above that was slow by
-//! waiting (for a lock, for the scheduler); its entry shows its name and,
-//! as the last argument, how many arguments it had.
+//! waiting (for a lock, for the scheduler); its entry shows its name only
+//! (`client list` for a subcommand).
 
 use std::collections::VecDeque;
 use std::sync::{Mutex, MutexGuard, PoisonError};
@@ -78,8 +78,6 @@ pub(crate) struct Slow<'a> {
     pub(crate) args: Option<Vec<Bytes>>,
     /// The command's full name (`client|list`), for an entry without them.
     pub(crate) name: &'a str,
-    /// How many words the request had.
-    pub(crate) argc: usize,
     pub(crate) micros: u64,
     pub(crate) addr: String,
     pub(crate) client_name: Option<Bytes>,
@@ -112,18 +110,11 @@ impl SlowLog {
     pub(crate) fn push(&self, slow: Slow<'_>, max_len: usize) {
         let args = match slow.args {
             Some(args) => trim(redact(args)),
-            None => {
-                let mut args: Vec<Bytes> = slow
-                    .name
-                    .split('|')
-                    .map(|w| Bytes::copy_from_slice(w.as_bytes()))
-                    .collect();
-                let more = slow.argc.saturating_sub(args.len());
-                if more > 0 {
-                    args.push(Bytes::from(format!("... ({more} more arguments)")));
-                }
-                args
-            }
+            None => slow
+                .name
+                .split('|')
+                .map(|w| Bytes::copy_from_slice(w.as_bytes()))
+                .collect(),
         };
         let unix_secs = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
@@ -289,7 +280,6 @@ mod tests {
                 Slow {
                     args: None,
                     name: "client|list",
-                    argc: 4,
                     micros: i,
                     addr: String::new(),
                     client_name: None,
@@ -306,14 +296,7 @@ mod tests {
             .front()
             .map(|e| e.args.clone())
             .unwrap_or_default();
-        assert_eq!(
-            args,
-            vec![
-                Bytes::from("client"),
-                Bytes::from("list"),
-                Bytes::from("... (2 more arguments)")
-            ]
-        );
+        assert_eq!(args, vec![Bytes::from("client"), Bytes::from("list")]);
         drop(inner);
         log.reset();
         assert_eq!(log.len(), 0);

@@ -62,8 +62,11 @@ struct Meta {
 /// Every command, by [`Index`], and the server's specs by address.
 struct Table {
     commands: Vec<Meta>,
-    /// `Meta::constant` of every command, by index, for [`constant_table`].
-    constant: Vec<bool>,
+    /// Whose arguments a connection keeps for each `slowlog::Keep`, by
+    /// index: none, those not documented O(1), all (see [`keep_table`]).
+    keep_none: Vec<bool>,
+    keep_non_constant: Vec<bool>,
+    keep_all: Vec<bool>,
     /// `(address of the spec, index)`, sorted by address: a server command
     /// is resolved to its `&'static Spec`, whose address finds its index in
     /// a few comparisons.
@@ -87,10 +90,12 @@ static TABLE: LazyLock<Table> = LazyLock::new(|| {
         .map(|(i, spec)| (address(spec), to_index(data_len + i)))
         .collect();
     by_address.sort_unstable();
-    let constant = commands.iter().map(|m| m.constant).collect();
+    let keep_non_constant = commands.iter().map(|m| !m.constant).collect();
     Table {
+        keep_none: vec![false; commands.len()],
+        keep_all: vec![true; commands.len()],
+        keep_non_constant,
         commands,
-        constant,
         by_address,
     }
 });
@@ -146,10 +151,16 @@ pub(crate) fn is_fast(index: Index) -> bool {
     meta(index).is_some_and(|m| m.fast)
 }
 
-/// Whether each command, by index, is documented as O(1): a connection
-/// keeps the slice, so that asking costs a bounds check and a load.
-pub(crate) fn constant_table() -> &'static [bool] {
-    &TABLE.constant
+/// Whether a connection keeps the arguments of each command, by index,
+/// under `keep`: the connection holds the slice, so that asking costs a
+/// bounds check and a load, whatever `keep` is.
+pub(crate) fn keep_table(keep: crate::slowlog::Keep) -> &'static [bool] {
+    use crate::slowlog::Keep;
+    match keep {
+        Keep::None => &TABLE.keep_none,
+        Keep::NonConstant => &TABLE.keep_non_constant,
+        Keep::All => &TABLE.keep_all,
+    }
 }
 
 /// The clock commands are timed with: [`quanta::Clock`]'s raw ticks (the
@@ -373,6 +384,27 @@ impl Slot {
     fn is_empty(&self) -> bool {
         self.calls == 0 && self.rejected == 0 && self.failed == 0
     }
+
+    /// Adds the slot's counts to its command's shared counters.
+    fn add_to(&self, shared: &CommandStats, timer: &Timer) {
+        let Some(c) = usize::try_from(self.index)
+            .ok()
+            .and_then(|i| shared.counters.get(i))
+        else {
+            return;
+        };
+        if self.calls > 0 {
+            c.calls.fetch_add(u64::from(self.calls), Ordering::Relaxed);
+            c.nanos
+                .fetch_add(timer.nanos(self.ticks), Ordering::Relaxed);
+        }
+        if self.rejected > 0 || self.failed > 0 {
+            c.rejected
+                .fetch_add(u64::from(self.rejected), Ordering::Relaxed);
+            c.failed
+                .fetch_add(u64::from(self.failed), Ordering::Relaxed);
+        }
+    }
 }
 
 impl Tally {
@@ -448,28 +480,15 @@ impl Tally {
     fn flush_slots(&mut self, shared: &CommandStats, timer: &Timer) {
         let index = self.current.index;
         let current = std::mem::replace(&mut self.current, Slot::empty(index));
-        for slot in self.slots.drain(..).chain(std::iter::once(current)) {
-            let Some(c) = usize::try_from(slot.index)
-                .ok()
-                .and_then(|i| shared.counters.get(i))
-            else {
-                continue;
-            };
-            if slot.calls > 0 {
-                c.calls.fetch_add(u64::from(slot.calls), Ordering::Relaxed);
-                c.nanos
-                    .fetch_add(timer.nanos(slot.ticks), Ordering::Relaxed);
+        current.add_to(shared, timer);
+        if !self.slots.is_empty() {
+            for slot in self.slots.drain(..) {
+                slot.add_to(shared, timer);
             }
-            if slot.rejected > 0 {
-                c.rejected
-                    .fetch_add(u64::from(slot.rejected), Ordering::Relaxed);
-            }
-            if slot.failed > 0 {
-                c.failed
-                    .fetch_add(u64::from(slot.failed), Ordering::Relaxed);
+            if self.slots.capacity() > KEPT_SLOTS {
+                self.slots.shrink_to(KEPT_SLOTS);
             }
         }
-        self.slots.shrink_to(KEPT_SLOTS);
         if !self.errors.is_empty() {
             self.flush_errors(shared);
         }
