@@ -100,8 +100,14 @@ impl RequestDecoder {
     /// consumed and skipped, as Redis does, never returned.
     pub fn decode(&mut self, buf: &mut BytesMut) -> Result<Option<Vec<Bytes>>, ProtocolError> {
         let result = self.decode_inner(buf);
-        if result.is_err() {
+        if let Err(error) = result {
+            let error = if self.unauthenticated() {
+                self.unauthenticated_error(error, buf)
+            } else {
+                error
+            };
             *self = RequestDecoder::new(self.limits);
+            return Err(error);
         }
         result
     }
@@ -201,7 +207,7 @@ impl RequestDecoder {
             usize::try_from(n)
                 .ok()
                 .filter(|&n| n <= self.limits.max_multibulk_len)
-                .ok_or_else(|| self.multibulk_error(n))?
+                .ok_or(ProtocolError::InvalidMultibulkLength)?
         };
         buf.advance(cr + 2);
         Ok(Some(count))
@@ -232,7 +238,7 @@ impl RequestDecoder {
             .filter(|_| crlf)
             .and_then(|n| usize::try_from(n).ok())
             .filter(|&n| n <= self.limits.max_bulk_len)
-            .ok_or_else(|| self.bulk_error(&buf[1..cr], crlf))?;
+            .ok_or(ProtocolError::InvalidBulkLength)?;
         buf.advance(cr + 2);
         Ok(Some(Argument::Bulk(len)))
     }
@@ -243,38 +249,37 @@ impl RequestDecoder {
         self.limits == Limits::UNAUTHENTICATED
     }
 
-    /// The error for a `*N` count over the limit, in Redis's order: a count
-    /// over `INT_MAX` is invalid, one over the unauthenticated limit (10)
-    /// before authentication says so.
+    /// Redis's words for a length refused before authentication. The
+    /// header checks answer `invalid ... length` for every refusal, on
+    /// the path of every argument; on that error, which leaves the refused
+    /// header at the front of `buf`, this looks at it again: a count within
+    /// `INT_MAX`, or a length within Redis's default `proto-max-bulk-len`,
+    /// was refused by the unauthenticated limits (10 arguments, 16 KiB).
     #[cold]
     #[inline(never)]
-    fn multibulk_error(&self, n: i64) -> ProtocolError {
-        if self.unauthenticated() && n <= i64::from(i32::MAX) {
-            ProtocolError::UnauthenticatedMultibulkLength
-        } else {
-            ProtocolError::InvalidMultibulkLength
-        }
-    }
-
-    /// The error for the `$N` line `digits` (and whether its CRLF was
-    /// whole), which the header check refused, in Redis's order: not a
-    /// length, or over `proto-max-bulk-len` (its default, before
-    /// authentication), is invalid; over the unauthenticated limit (16 KiB)
-    /// before authentication says so. Out of line: the check itself stays
-    /// one chain on the path of every argument.
-    #[cold]
-    #[inline(never)]
-    fn bulk_error(&self, digits: &[u8], crlf: bool) -> ProtocolError {
-        let len = parse_int(digits)
-            .filter(|_| crlf)
-            .and_then(|n| usize::try_from(n).ok());
-        let Some(len) = len else {
-            return ProtocolError::InvalidBulkLength;
+    fn unauthenticated_error(&self, error: ProtocolError, buf: &[u8]) -> ProtocolError {
+        let header = |kind: u8| -> Option<i64> {
+            let rest = buf.strip_prefix(&[kind])?;
+            let cr = rest.iter().position(|&b| b == b'\r')?;
+            if rest.get(cr + 1) != Some(&b'\n') {
+                return None;
+            }
+            parse_int(rest.get(..cr)?)
         };
-        if self.unauthenticated() && len <= Limits::default().max_bulk_len {
-            ProtocolError::UnauthenticatedBulkLength
-        } else {
+        match error {
+            ProtocolError::InvalidMultibulkLength
+                if header(b'*').is_some_and(|n| n > 0 && n <= i64::from(i32::MAX)) =>
+            {
+                ProtocolError::UnauthenticatedMultibulkLength
+            }
             ProtocolError::InvalidBulkLength
+                if header(b'$').is_some_and(|n| {
+                    usize::try_from(n).is_ok_and(|n| n <= Limits::default().max_bulk_len)
+                }) =>
+            {
+                ProtocolError::UnauthenticatedBulkLength
+            }
+            error => error,
         }
     }
 

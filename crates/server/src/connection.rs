@@ -588,7 +588,7 @@ impl<D: Db> Connection<D> {
     /// of those out of line too.
     #[inline]
     fn account(&mut self, mark: usize, ticks: u64) {
-        if stats::is_error(self.output.get(mark..).unwrap_or_default()) {
+        if stats::is_error_start(self.output.get(mark)) {
             self.account_error(mark, ticks);
         } else {
             self.tally.ran(self.command, ticks);

@@ -528,11 +528,11 @@ impl Tally {
     }
 }
 
-/// Whether the encoded reply `reply` is an error: a simple error (`-`), or
-/// RESP3's blob error (`!`).
+/// Whether a reply whose first byte is `first` is an error: a simple
+/// error (`-`), or RESP3's blob error (`!`).
 #[inline]
-pub(crate) fn is_error(reply: &[u8]) -> bool {
-    matches!(reply.first(), Some(b'-' | b'!'))
+pub(crate) fn is_error_start(first: Option<&u8>) -> bool {
+    matches!(first, Some(b'-' | b'!'))
 }
 
 /// The first word of an encoded error reply, as Redis's `afterErrorReply`
