@@ -41,8 +41,6 @@ const MIN_ARG_WIRE_LEN: usize = 4;
 ///   the next command.
 /// - NUL bytes are ordinary bytes. Redis's C-string search stops at them, so
 ///   it would wait for more input where this decoder answers.
-/// - The unauthenticated limits give the ordinary "invalid multibulk length"
-///   / "invalid bulk length" errors, where Redis 7 says "unauthenticated".
 ///
 /// Line limits are applied so that the result never depends on how the
 /// bytes were split across reads.
@@ -102,8 +100,14 @@ impl RequestDecoder {
     /// consumed and skipped, as Redis does, never returned.
     pub fn decode(&mut self, buf: &mut BytesMut) -> Result<Option<Vec<Bytes>>, ProtocolError> {
         let result = self.decode_inner(buf);
-        if result.is_err() {
+        if let Err(error) = result {
+            let error = if self.unauthenticated() {
+                self.unauthenticated_error(error, buf)
+            } else {
+                error
+            };
             *self = RequestDecoder::new(self.limits);
+            return Err(error);
         }
         result
     }
@@ -237,6 +241,46 @@ impl RequestDecoder {
             .ok_or(ProtocolError::InvalidBulkLength)?;
         buf.advance(cr + 2);
         Ok(Some(Argument::Bulk(len)))
+    }
+
+    /// Whether the limits are [`Limits::UNAUTHENTICATED`]: the server
+    /// sets them until the client authenticates.
+    fn unauthenticated(&self) -> bool {
+        self.limits == Limits::UNAUTHENTICATED
+    }
+
+    /// Redis's words for a length refused before authentication. The
+    /// header checks answer `invalid ... length` for every refusal, on
+    /// the path of every argument; on that error, which leaves the refused
+    /// header at the front of `buf`, this looks at it again: a count within
+    /// `INT_MAX`, or a length within Redis's default `proto-max-bulk-len`,
+    /// was refused by the unauthenticated limits (10 arguments, 16 KiB).
+    #[cold]
+    #[inline(never)]
+    fn unauthenticated_error(&self, error: ProtocolError, buf: &[u8]) -> ProtocolError {
+        let header = |kind: u8| -> Option<i64> {
+            let rest = buf.strip_prefix(&[kind])?;
+            let cr = rest.iter().position(|&b| b == b'\r')?;
+            if rest.get(cr + 1) != Some(&b'\n') {
+                return None;
+            }
+            parse_int(rest.get(..cr)?)
+        };
+        match error {
+            ProtocolError::InvalidMultibulkLength
+                if header(b'*').is_some_and(|n| n > 0 && n <= i64::from(i32::MAX)) =>
+            {
+                ProtocolError::UnauthenticatedMultibulkLength
+            }
+            ProtocolError::InvalidBulkLength
+                if header(b'$').is_some_and(|n| {
+                    usize::try_from(n).is_ok_and(|n| n <= Limits::default().max_bulk_len)
+                }) =>
+            {
+                ProtocolError::UnauthenticatedBulkLength
+            }
+            error => error,
+        }
     }
 
     /// Reads an inline request (a line ending in `\n`, optionally `\r\n`).
@@ -618,11 +662,28 @@ mod tests {
 
         let mut eleven = BytesMut::new();
         encode_request(&mut eleven, &["x"; 11]);
-        assert_eq!(error_of(un, &eleven), ProtocolError::InvalidMultibulkLength);
+        assert_eq!(
+            error_of(un, &eleven),
+            ProtocolError::UnauthenticatedMultibulkLength
+        );
 
         let mut huge = BytesMut::new();
         encode_request(&mut huge, &[big.clone() + "v"]);
-        assert_eq!(error_of(un, &huge), ProtocolError::InvalidBulkLength);
+        assert_eq!(
+            error_of(un, &huge),
+            ProtocolError::UnauthenticatedBulkLength
+        );
+        // Past what Redis would take at all: invalid, as Redis says.
+        assert_eq!(
+            error_of(un, b"*1\r\n$600000000\r\n"),
+            ProtocolError::InvalidBulkLength
+        );
+        assert_eq!(
+            error_of(un, b"*2147483648\r\n"),
+            ProtocolError::InvalidMultibulkLength
+        );
+        // Authenticated, the same requests are within the limits.
+        assert_eq!(decode_all(Limits::default(), &eleven).0.len(), 1);
     }
 
     /// `set_limits` lifts the unauthenticated limits for later requests.

@@ -19,6 +19,12 @@ pub enum ProtocolError {
     /// A `$N` length that is not a number, is negative (in a request),
     /// exceeds `max_bulk_len`, or whose payload is not followed by CRLF.
     InvalidBulkLength,
+    /// Before authentication ([`Limits::UNAUTHENTICATED`](crate::Limits::UNAUTHENTICATED)),
+    /// a `*N` count over 10, as Redis words it.
+    UnauthenticatedMultibulkLength,
+    /// Before authentication, a `$N` length over 16 KiB (but within
+    /// Redis's default `proto-max-bulk-len`), as Redis words it.
+    UnauthenticatedBulkLength,
     /// A multibulk element whose header does not start with `$`.
     ExpectedDollar(u8),
     /// An inline request with an unterminated quote, or a closing quote not
@@ -62,6 +68,8 @@ impl fmt::Display for ProtocolError {
         match self {
             Self::InvalidMultibulkLength => f.write_str("invalid multibulk length"),
             Self::InvalidBulkLength => f.write_str("invalid bulk length"),
+            Self::UnauthenticatedMultibulkLength => f.write_str("unauthenticated multibulk length"),
+            Self::UnauthenticatedBulkLength => f.write_str("unauthenticated bulk length"),
             Self::ExpectedDollar(b) => write!(f, "expected '$', got '{}'", wire_char(*b)),
             Self::UnbalancedQuotes => f.write_str("unbalanced quotes in request"),
             Self::TooBigInlineRequest => f.write_str("too big inline request"),

@@ -342,6 +342,18 @@ impl Registry {
     }
 }
 
+impl Registry {
+    /// `INFO`'s `mem_clients_normal`: the capacity of every client's input
+    /// and output buffers, as each stored it at its last batch.
+    pub(crate) fn total_buffers(&self) -> u64 {
+        self.snapshot().iter().fold(0, |sum, c| {
+            let (_, input_capacity) = unpack(c.input.load(Ordering::Relaxed));
+            let (_, output_capacity) = unpack(c.output.load(Ordering::Relaxed));
+            sum + input_capacity + output_capacity
+        })
+    }
+}
+
 /// Keeps a connection's record in the registry; removes it when dropped,
 /// so a connection task that ends in any way (panic included) leaves no
 /// record behind.
@@ -358,6 +370,11 @@ impl Drop for Registered {
 }
 
 impl Client {
+    /// The client's address, as `CLIENT LIST`'s `addr` shows it.
+    pub(crate) fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
     /// Whether `CLIENT KILL` picked this client. One relaxed load.
     #[inline]
     pub(crate) fn is_killed(&self) -> bool {
@@ -448,11 +465,6 @@ impl Client {
         } else {
             names.lib_ver = value;
         }
-    }
-
-    /// The client's address, as `CLIENT LIST`'s `addr` shows it.
-    pub(crate) fn addr(&self) -> SocketAddr {
-        self.addr
     }
 
     /// What `RESET` clears here: name, database, subscriptions, protocol,

@@ -107,6 +107,8 @@ pub(crate) enum ServerCommand {
     CommandDocs(Vec<Bytes>),
     /// `CLIENT HELP`, `CONFIG HELP`, `COMMAND HELP`: the lines to print.
     Help(&'static [&'static str]),
+    /// `SLOWLOG`, `LATENCY`, `ACL`: see `observe`.
+    Observe(crate::observe::ObserveCommand),
 }
 
 /// Commands that read or change the connection's own state.
@@ -220,6 +222,9 @@ impl Command {
             CommandId::Help => S::Help(help_text(spec.name)),
             CommandId::Admin(id) => {
                 return crate::admin::parse(id, spec, args).map(Command::Admin);
+            }
+            CommandId::Observe => {
+                return crate::observe::parse(spec.name, args).map(Command::Server);
             }
             // Containers reach here only with a subcommand, which `resolve`
             // resolved to its own entry; keep the arity error as a fallback.

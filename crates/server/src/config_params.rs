@@ -12,7 +12,7 @@
 //! the value in the form connections read on their hot path (atomics, and
 //! the password behind a lock never held across an `.await`).
 
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicI64, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, RwLock};
 
 use bytes::Bytes;
@@ -79,6 +79,11 @@ pub(crate) enum Effect {
     Port,
     /// `notify-keyspace-events`: the classes of keyspace events published.
     NotifyEvents,
+    /// `slowlog-log-slower-than`, in microseconds; negative: off.
+    SlowlogSlowerThan,
+    SlowlogMaxLen,
+    /// `latency-monitor-threshold`, in milliseconds; 0: off.
+    LatencyThreshold,
 }
 
 /// One parameter.
@@ -284,7 +289,13 @@ pub(crate) static PARAMS: &[Param] = &[
     param("lazyfree-lazy-user-del", &[], Kind::Bool, "no"),
     param("lazyfree-lazy-user-flush", &[], Kind::Bool, "no"),
     param("latency-tracking", &[], Kind::Bool, "yes"),
-    param("latency-monitor-threshold", &[], int(0, LLONG_MAX), "0"),
+    honoured(
+        "latency-monitor-threshold",
+        &[],
+        int(0, LLONG_MAX),
+        "0",
+        Effect::LatencyThreshold,
+    ),
     param(
         "busy-reply-threshold",
         &["lua-time-limit"],
@@ -298,8 +309,20 @@ pub(crate) static PARAMS: &[Param] = &[
         "",
         Effect::NotifyEvents,
     ),
-    param("slowlog-log-slower-than", &[], int(-1, LLONG_MAX), "10000"),
-    param("slowlog-max-len", &[], int(0, LLONG_MAX), "128"),
+    honoured(
+        "slowlog-log-slower-than",
+        &[],
+        int(-1, LLONG_MAX),
+        "10000",
+        Effect::SlowlogSlowerThan,
+    ),
+    honoured(
+        "slowlog-max-len",
+        &[],
+        int(0, LLONG_MAX),
+        "128",
+        Effect::SlowlogMaxLen,
+    ),
     param("acllog-max-len", &[], int(0, LLONG_MAX), "128"),
     honoured("hz", &[], int(0, INT_MAX), "10", Effect::Hz),
     param("dynamic-hz", &[], Kind::Bool, "yes"),
@@ -648,6 +671,12 @@ pub(crate) struct Live {
     /// The encoding thresholds, which the data commands read through
     /// `Ctx::settings`.
     pub(crate) settings: Arc<Settings>,
+    /// `slowlog-log-slower-than` (µs), `slowlog-max-len` and
+    /// `latency-monitor-threshold` (ms): read by each connection once per
+    /// `CONFIG SET` (see `generation`), and by a slow command.
+    slowlog_slower_than: AtomicI64,
+    slowlog_max_len: AtomicUsize,
+    latency_threshold_ms: AtomicU64,
 }
 
 impl Live {
@@ -677,6 +706,9 @@ impl Live {
             generation: AtomicU64::new(0),
             changed: watch::Sender::new(0),
             settings: Arc::new(Settings::new()),
+            slowlog_slower_than: AtomicI64::new(10_000),
+            slowlog_max_len: AtomicUsize::new(128),
+            latency_threshold_ms: AtomicU64::new(0),
         };
         let limit = config.client_output_buffer_limit;
         let dir = std::env::current_dir()
@@ -754,6 +786,21 @@ impl Live {
     /// `proto-max-bulk-len`.
     pub(crate) fn proto_max_bulk_len(&self) -> usize {
         self.proto_max_bulk_len.load(Ordering::Relaxed)
+    }
+
+    /// `slowlog-log-slower-than`, in microseconds: negative is off.
+    pub(crate) fn slowlog_slower_than(&self) -> i64 {
+        self.slowlog_slower_than.load(Ordering::Relaxed)
+    }
+
+    /// `slowlog-max-len`.
+    pub(crate) fn slowlog_max_len(&self) -> usize {
+        self.slowlog_max_len.load(Ordering::Relaxed)
+    }
+
+    /// `latency-monitor-threshold`, in milliseconds: 0 is off.
+    pub(crate) fn latency_threshold_ms(&self) -> u64 {
+        self.latency_threshold_ms.load(Ordering::Relaxed)
     }
 
     /// Changes each time a `CONFIG SET` succeeds.
@@ -890,6 +937,13 @@ impl Live {
             // keeps `n`.
             Effect::NotifyEvents => {
                 settings.set_notify_flags(sharedkv_commands::notify::parse_flags(&raw).unwrap_or(0))
+            }
+            Effect::SlowlogSlowerThan => self
+                .slowlog_slower_than
+                .store(printed.parse().unwrap_or(10_000), Ordering::Relaxed),
+            Effect::SlowlogMaxLen => self.slowlog_max_len.store(size(), Ordering::Relaxed),
+            Effect::LatencyThreshold => {
+                self.latency_threshold_ms.store(number(), Ordering::Relaxed)
             }
         }
     }

@@ -76,6 +76,8 @@ use crate::command::{ClientCommand, Command, ReplyMode, SessionCommand};
 use crate::error::CommandError;
 use crate::execute::execute;
 use crate::session::{Done, Session};
+use crate::slowlog::{Keep, Slow};
+use crate::stats::{self, Outcome, Tally};
 use crate::table::{self, Resolved};
 
 /// Replies are written (as far as the socket takes them now) before the
@@ -162,6 +164,27 @@ pub(crate) struct Connection<D> {
     seen_generation: u64,
     /// After `MONITOR`: the lines of every command run, to write.
     monitor: Option<crate::admin::monitor::Receiver>,
+    /// Per-command counts since the last batch (see `stats`), and what the
+    /// request now running adds to them: its command (`stats::NONE` if
+    /// unknown), whether it was refused before running, its word count.
+    tally: Tally,
+    command: stats::Index,
+    rejected: bool,
+    /// The server's timer, copied: reading it touches nothing shared.
+    timer: stats::Timer,
+    /// A request at least this slow (in the timer's ticks) goes to
+    /// `SLOWLOG` or `LATENCY`: the lower of their thresholds, `u64::MAX`
+    /// with both off. Set with the decoder's limits.
+    slow_ticks: u64,
+    /// Whose arguments are kept for `SLOWLOG`, by command (see
+    /// `slowlog::Keep`), and those of the request now running if kept.
+    keep: &'static [bool],
+    kept: Option<Vec<Bytes>>,
+    /// Bytes read and written since the last batch, for `INFO`.
+    net_in: u64,
+    net_out: u64,
+    reads: u64,
+    writes: u64,
 }
 
 impl<D: Db> Connection<D> {
@@ -188,6 +211,17 @@ impl<D: Db> Connection<D> {
             last_active: Instant::now(),
             config_changed,
             seen_generation,
+            tally: Tally::default(),
+            command: stats::NONE,
+            rejected: false,
+            timer: shared.timer.clone(),
+            slow_ticks: u64::MAX,
+            keep: stats::keep_table(Keep::None),
+            kept: None,
+            net_in: 0,
+            net_out: 0,
+            reads: 0,
+            writes: 0,
             shared,
             monitor: None,
         };
@@ -250,7 +284,10 @@ impl<D: Db> Connection<D> {
                         // sending half: what it sent is answered, so write
                         // the replies still pending, then close.
                         Ok(0) => return self.flush().await,
-                        Ok(_) => {}
+                        Ok(n) => {
+                            self.net_in += n as u64;
+                            self.reads += 1;
+                        }
                         Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
                         Err(e) => return Err(e),
                     }
@@ -344,7 +381,14 @@ impl<D: Db> Connection<D> {
                     let before = self.output.len();
                     // MONITOR: one relaxed load while no monitor is on.
                     let monitored = self.shared.admin.monitors.any().then(|| copy_args(&args));
+                    // Timed for `INFO commandstats`, `SLOWLOG`, `LATENCY`:
+                    // two reads of the TSC (see `stats`).
+                    let start = self.timer.now();
                     let flow = self.handle(args).await;
+                    let ticks = self.timer.now().saturating_sub(start);
+                    // Before any message goes in front of the reply: it
+                    // reads the reply's first byte.
+                    self.account(before, ticks);
                     if let Some(args) = monitored {
                         self.feed_monitors(&args);
                     }
@@ -373,7 +417,10 @@ impl<D: Db> Connection<D> {
                     // The stream can no longer be framed: reply after the
                     // replies of the requests before it, then close.
                     tracing::debug!(error = %e, "closing on a protocol error");
+                    let mark = self.output.len();
                     encode_error(&mut self.output, format!("ERR {e}").as_bytes());
+                    self.tally
+                        .error(self.output.get(mark..).unwrap_or_default());
                     return Ok(Flow::Close);
                 }
             }
@@ -514,8 +561,23 @@ impl<D: Db> Connection<D> {
     async fn handle(&mut self, args: Vec<Bytes>) -> Flow {
         let resolved = match table::resolve(&args) {
             Ok(resolved) => resolved,
-            Err(e) => return self.reject(e),
+            Err(e) => {
+                // Known by its arity error's name: refused, as Redis counts
+                // it; an unknown name or subcommand counts as no command.
+                self.command = stats::NONE;
+                if let CommandError::WrongArity(name) = e {
+                    self.refused(stats::index_of_name(name));
+                }
+                return self.reject(e);
+            }
         };
+        let index = stats::index(resolved);
+        self.command = index;
+        // SLOWLOG: the arguments of a command that may be slow (see
+        // `slowlog`).
+        if self.keep.get(index as usize) == Some(&true) {
+            self.kept = Some(args.clone());
+        }
         let spec = resolved.spec();
         // One relaxed store, for CLIENT LIST's `cmd`.
         self.session.me.set_command(command_code(resolved));
@@ -524,6 +586,7 @@ impl<D: Db> Connection<D> {
             // now, so a client connected while one was set runs commands
             // once `CONFIG SET requirepass ""` has removed it.
             if self.shared.live.requirepass().is_some() {
+                self.rejected = true;
                 return self.reject(CommandError::NoAuth);
             }
             self.session.authenticated = true;
@@ -531,6 +594,7 @@ impl<D: Db> Connection<D> {
         }
         let allowed = matches!(resolved, Resolved::Server(id, _) if id.allowed_while_subscribed());
         if self.session.subscriptions.is_active() && !self.session.resp3 && !allowed {
+            self.rejected = true;
             return self.reject(CommandError::NotAllowedWhileSubscribed(spec.name));
         }
         self.executed += 1;
@@ -719,6 +783,93 @@ impl<D: Db> Connection<D> {
             .hard()
     }
 
+    /// Counts the request that has just been answered, whose reply starts
+    /// at `mark` in the output and which took `nanos`: in the tally, and,
+    /// if it was that slow, in `SLOWLOG` and `LATENCY`. A few adds and
+    /// compares; the rest is out of line.
+    ///
+    /// Every request that is refused, or names no command, is answered
+    /// with an error, so the one byte that tells an error reply sends all
+    /// of those out of line too.
+    #[inline]
+    fn account(&mut self, mark: usize, ticks: u64) {
+        if stats::is_error_start(self.output.get(mark)) {
+            self.account_error(mark, ticks);
+        } else {
+            self.tally.ran(self.command, ticks);
+            if ticks >= self.slow_ticks {
+                self.slow(self.command, ticks);
+            }
+        }
+        if self.kept.is_some() {
+            self.kept = None;
+        }
+    }
+
+    /// [`Connection::account`] for a request answered with an error: its
+    /// first word in `errorstats`; a failure, a rejection or no command.
+    #[cold]
+    #[inline(never)]
+    fn account_error(&mut self, mark: usize, ticks: u64) {
+        self.tally
+            .error(self.output.get(mark..).unwrap_or_default());
+        let index = self.command;
+        if index != stats::NONE {
+            if self.rejected {
+                self.tally.record(index, 0, Outcome::Rejected);
+            } else {
+                self.tally.record(index, ticks, Outcome::Failed);
+                if ticks >= self.slow_ticks {
+                    self.slow(index, ticks);
+                }
+            }
+        }
+        self.rejected = false;
+    }
+
+    /// A request of the command at `index` refused before it could run.
+    fn refused(&mut self, index: stats::Index) {
+        self.command = index;
+        self.rejected = true;
+    }
+
+    /// A command at least as slow as one of the thresholds: an entry in
+    /// `SLOWLOG`, a sample in `LATENCY`, as each threshold says.
+    #[cold]
+    #[inline(never)]
+    fn slow(&mut self, index: stats::Index, ticks: u64) {
+        let Some(spec) = stats::spec_of(index) else {
+            return;
+        };
+        let nanos = self.timer.nanos(ticks);
+        let live = &self.shared.live;
+        let micros = nanos / 1000;
+        let slower_than = live.slowlog_slower_than();
+        if slower_than >= 0
+            && micros >= slower_than.unsigned_abs()
+            && !spec.has_flag("skip_slowlog")
+        {
+            let slow = Slow {
+                args: self.kept.take(),
+                name: spec.name,
+                micros,
+                addr: self.session.me.addr().to_string(),
+                client_name: self.session.name.clone(),
+            };
+            self.shared.slowlog.push(slow, live.slowlog_max_len());
+        }
+        let threshold = live.latency_threshold_ms();
+        let ms = nanos / 1_000_000;
+        if threshold > 0 && ms >= threshold {
+            let event = if stats::is_fast(index) {
+                "fast-command"
+            } else {
+                "command"
+            };
+            self.shared.latency.add(event, ms);
+        }
+    }
+
     fn reject(&mut self, error: CommandError) -> Flow {
         error.encode(&mut self.output);
         Flow::Continue
@@ -755,17 +906,49 @@ impl<D: Db> Connection<D> {
             Limits::UNAUTHENTICATED
         };
         self.decoder.set_limits(limits);
+        self.apply_thresholds();
+    }
+
+    /// `slow_nanos` and `keep`, from the thresholds as they are now.
+    fn apply_thresholds(&mut self) {
+        let live = &self.shared.live;
+        let slower_than = live.slowlog_slower_than();
+        let slowlog = u64::try_from(slower_than).map_or(u64::MAX, |us| us.saturating_mul(1000));
+        let latency = match live.latency_threshold_ms() {
+            0 => u64::MAX,
+            ms => ms.saturating_mul(1_000_000),
+        };
+        self.slow_ticks = match slowlog.min(latency) {
+            u64::MAX => u64::MAX,
+            nanos => self.timer.ticks(nanos),
+        };
+        self.keep = stats::keep_table(Keep::for_threshold(slower_than));
     }
 
     /// Adds the requests run since the last call to the server's counter:
     /// once per batch, not once per request.
     fn count_commands(&mut self) {
+        let stats = &self.shared.stats;
         if self.executed > 0 {
-            self.shared
-                .stats
-                .commands
-                .fetch_add(self.executed, Ordering::Relaxed);
+            stats.commands.fetch_add(self.executed, Ordering::Relaxed);
             self.executed = 0;
+        }
+        self.tally.flush(&stats.per_command, &self.timer);
+        if self.net_in > 0 {
+            stats.net_input.fetch_add(self.net_in, Ordering::Relaxed);
+            self.net_in = 0;
+        }
+        if self.net_out > 0 {
+            stats.net_output.fetch_add(self.net_out, Ordering::Relaxed);
+            self.net_out = 0;
+        }
+        if self.reads > 0 {
+            stats.reads.fetch_add(self.reads, Ordering::Relaxed);
+            self.reads = 0;
+        }
+        if self.writes > 0 {
+            stats.writes.fetch_add(self.writes, Ordering::Relaxed);
+            self.writes = 0;
         }
     }
 
@@ -789,6 +972,8 @@ impl<D: Db> Connection<D> {
                 Ok(0) => break Err(io::ErrorKind::WriteZero.into()),
                 Ok(n) => {
                     self.splices.advance(&mut self.output, n);
+                    self.net_out += n as u64;
+                    self.writes += 1;
                     written = true;
                 }
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => break Ok(()),
@@ -853,6 +1038,8 @@ impl<D: Db> Connection<D> {
                 }
             }
         }
+        // What the writes above counted, for INFO.
+        self.count_commands();
         Ok(())
     }
 
@@ -867,16 +1054,20 @@ impl<D: Db> Connection<D> {
             self.input.reserve(READ_CHUNK);
             match self.socket.try_read_buf(&mut self.input) {
                 Ok(0) => break,
-                Ok(_) => loop {
-                    match self.answer_buffered().await? {
-                        Flow::Continue => break,
-                        // Written out (within the grace) before answering
-                        // the rest.
-                        Flow::Held => self.flush().await?,
-                        Flow::Close => return self.flush().await,
-                        Flow::Disconnect => return Ok(()),
+                Ok(n) => {
+                    self.net_in += n as u64;
+                    self.reads += 1;
+                    loop {
+                        match self.answer_buffered().await? {
+                            Flow::Continue => break,
+                            // Written out (within the grace) before answering
+                            // the rest.
+                            Flow::Held => self.flush().await?,
+                            Flow::Close => return self.flush().await,
+                            Flow::Disconnect => return Ok(()),
+                        }
                     }
-                },
+                }
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
                 Err(e) => return Err(e),
             }

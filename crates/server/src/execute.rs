@@ -28,7 +28,7 @@ pub(crate) async fn execute<D: Db>(
             reply.count(receivers);
         }
         ServerCommand::PubSub(query) => shared.pubsub.query(&query, reply),
-        ServerCommand::Info(sections) => introspect::info(shared, &sections, reply).await,
+        ServerCommand::Info(sections) => crate::info::info(shared, &sections, reply).await,
         ServerCommand::ConfigGet(patterns) => introspect::config_get(shared, &patterns, reply),
         ServerCommand::ConfigSet(words) => {
             introspect::config_set(shared, &words, reply);
@@ -47,6 +47,7 @@ pub(crate) async fn execute<D: Db>(
         }
         ServerCommand::CommandInfo(names) => introspect::command_info(&names, reply),
         ServerCommand::CommandDocs(names) => introspect::command_docs(&names, reply),
+        ServerCommand::Observe(command) => crate::observe::execute(shared, command, reply),
         ServerCommand::Help(lines) => {
             reply.array(lines.len());
             for line in lines {

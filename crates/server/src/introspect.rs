@@ -1,13 +1,11 @@
-//! Replies that describe the server rather than the data: `INFO`,
-//! `CONFIG` (its parameters are `config_params`'), `HELLO`, and the `COMMAND` family. None is on the hot path,
-//! so these build their text plainly.
-
-use std::fmt::Write as _;
-use std::sync::atomic::Ordering;
+//! Replies that describe the server rather than the data: `CONFIG` (its
+//! parameters are `config_params`'), `HELLO`, and the `COMMAND` family
+//! (`INFO` is `info`'s). None is on the hot path, so these build their
+//! text plainly.
 
 use bytes::Bytes;
 use sharedkv_commands::{Reply, Spec, encode_docs};
-use sharedkv_db::{Db, DbIndex};
+use sharedkv_db::Db;
 
 use crate::Shared;
 use crate::config_params::{self, Effect};
@@ -16,107 +14,6 @@ use crate::table;
 /// The Redis version the server reports, so that clients enable the
 /// features of the Redis 7 protocol they check for.
 pub(crate) const REDIS_VERSION: &str = "7.0.0";
-
-/// `INFO [section ...]`: the `server`, `clients`, `memory`, `stats` and
-/// `keyspace` sections, in that order, each as Redis formats it; a
-/// verbatim string in RESP3.
-pub(crate) async fn info<D: Db>(shared: &Shared<D>, sections: &[Bytes], reply: &mut Reply<'_>) {
-    let all = sections.is_empty()
-        || sections.iter().any(|s| {
-            ["all", "default", "everything"]
-                .iter()
-                .any(|w| s.eq_ignore_ascii_case(w.as_bytes()))
-        });
-    let wants = |name: &str| {
-        all || sections
-            .iter()
-            .any(|s| s.eq_ignore_ascii_case(name.as_bytes()))
-    };
-    let mut parts: Vec<String> = Vec::new();
-    if wants("server") {
-        let mut s = String::from("# Server\r\n");
-        line(&mut s, "redis_version", REDIS_VERSION);
-        line(&mut s, "redis_mode", "standalone");
-        line(&mut s, "sharedkv_version", env!("CARGO_PKG_VERSION"));
-        line(&mut s, "sharedkv_backend", &shared.config.backend);
-        line(&mut s, "process_id", std::process::id());
-        line(&mut s, "tcp_port", shared.port);
-        line(
-            &mut s,
-            "uptime_in_seconds",
-            shared.started.elapsed().as_secs(),
-        );
-        parts.push(s);
-    }
-    if wants("clients") {
-        let mut s = String::from("# Clients\r\n");
-        // Redis 7.0's fields in its order. Nothing blocks and nothing is
-        // tracked yet, so those counts are 0 and true; the buffer peaks are
-        // the largest buffers now (Redis keeps the last few seconds' peak).
-        let (max_input, max_output) = shared.registry.max_buffers();
-        line(&mut s, "connected_clients", shared.connected_clients());
-        line(&mut s, "cluster_connections", 0);
-        line(&mut s, "maxclients", shared.live.max_clients());
-        line(&mut s, "client_recent_max_input_buffer", max_input);
-        line(&mut s, "client_recent_max_output_buffer", max_output);
-        line(&mut s, "blocked_clients", 0);
-        line(&mut s, "tracking_clients", 0);
-        line(&mut s, "clients_in_timeout_table", 0);
-        parts.push(s);
-    }
-    if wants("memory") {
-        let mut s = String::from("# Memory\r\n");
-        // The process's resident set, as Redis reports it (Linux only: the
-        // field is left out where /proc is not there to read).
-        if let Some(rss) = resident_set_bytes() {
-            // There is no allocator count to report as `used_memory`, which
-            // tools (`redis-cli --stat`, dashboards) read: the resident set
-            // stands in for it, an upper bound.
-            line(&mut s, "used_memory", rss);
-            line(&mut s, "used_memory_rss", rss);
-        }
-        line(&mut s, "maxmemory", 0);
-        parts.push(s);
-    }
-    if wants("stats") {
-        let mut s = String::from("# Stats\r\n");
-        let stats = &shared.stats;
-        line(
-            &mut s,
-            "total_connections_received",
-            stats.connections.load(Ordering::Relaxed),
-        );
-        line(
-            &mut s,
-            "total_commands_processed",
-            stats.commands.load(Ordering::Relaxed),
-        );
-        line(&mut s, "instantaneous_ops_per_sec", shared.ops.get());
-        line(
-            &mut s,
-            "rejected_connections",
-            stats.rejected.load(Ordering::Relaxed),
-        );
-        parts.push(s);
-    }
-    if wants("keyspace") {
-        let mut s = String::from("# Keyspace\r\n");
-        for db in DbIndex::all() {
-            let keys = shared.db.len(db).await;
-            if keys > 0 {
-                // `avg_ttl` is not tracked: 0, a value Redis also reports.
-                let expires = shared.db.volatile(db).await;
-                line(
-                    &mut s,
-                    &format!("db{}", db.get()),
-                    format_args!("keys={keys},expires={expires},avg_ttl=0"),
-                );
-            }
-        }
-        parts.push(s);
-    }
-    reply.verbatim(parts.join("\r\n").as_bytes());
-}
 
 /// The process's resident set size in bytes: `VmRSS` in `/proc/self/status`.
 /// `None` where that file is missing (not Linux) or unreadable.
@@ -136,11 +33,6 @@ fn parse_vm_rss(status: &str) -> Option<u64> {
         .parse::<u64>()
         .ok()?;
     kib.checked_mul(1024)
-}
-
-fn line(s: &mut String, key: &str, value: impl std::fmt::Display) {
-    // Writing to a String cannot fail.
-    let _ = write!(s, "{key}:{value}\r\n");
 }
 
 /// `CONFIG GET pattern [pattern ...]`: every parameter whose name (or

@@ -56,10 +56,16 @@ mod config_params;
 mod connection;
 mod error;
 mod execute;
+mod info;
 mod introspect;
+mod latency;
 mod notifications;
+mod observe;
+mod observe_specs;
 mod pubsub;
 mod session;
+mod slowlog;
+mod stats;
 mod table;
 
 use std::future::Future;
@@ -110,6 +116,9 @@ pub struct Config {
     /// Redis, bytes of a request still incomplete do not count as activity,
     /// so a client trickling a request in too slowly is closed too.
     pub timeout: Option<Duration>,
+    /// The allocator the binary runs on, reported by `INFO` as
+    /// `mem_allocator` (Redis prints `jemalloc-5.3.0` or `libc`).
+    pub allocator: String,
 }
 
 impl Config {
@@ -129,6 +138,7 @@ impl Default for Config {
             limits: Limits::default(),
             client_output_buffer_limit: Config::DEFAULT_CLIENT_OUTPUT_BUFFER_LIMIT,
             timeout: None,
+            allocator: String::from("libc"),
         }
     }
 }
@@ -162,6 +172,16 @@ pub(crate) struct Shared<D> {
     pub(crate) started: std::time::Instant,
     /// `SHUTDOWN`'s token, the monitors, `LASTSAVE`: see [`admin::State`].
     pub(crate) admin: admin::State,
+    /// `SLOWLOG`'s entries.
+    pub(crate) slowlog: slowlog::SlowLog,
+    /// `LATENCY`'s events.
+    pub(crate) latency: latency::Latency,
+    /// Times each command for `INFO commandstats`, `SLOWLOG` and
+    /// `LATENCY` (see `stats`). Calibrated once per process; each
+    /// connection keeps a copy.
+    pub(crate) timer: stats::Timer,
+    /// `INFO`'s run id, replication id and figures taken at start.
+    pub(crate) identity: info::Identity,
 }
 
 impl<D> Shared<D> {
@@ -185,6 +205,15 @@ pub(crate) struct Stats {
     pub(crate) commands: AtomicU64,
     /// Connections refused at `maxclients`.
     pub(crate) rejected: AtomicU64,
+    /// `INFO commandstats` and `errorstats`, added by each connection once
+    /// per batch.
+    pub(crate) per_command: stats::CommandStats,
+    /// Bytes read from and written to clients, added once per batch.
+    pub(crate) net_input: AtomicU64,
+    pub(crate) net_output: AtomicU64,
+    /// Reads from and writes to client sockets, added once per batch.
+    pub(crate) reads: AtomicU64,
+    pub(crate) writes: AtomicU64,
 }
 
 impl Stats {
@@ -193,6 +222,11 @@ impl Stats {
         self.connections.store(0, Ordering::Relaxed);
         self.commands.store(0, Ordering::Relaxed);
         self.rejected.store(0, Ordering::Relaxed);
+        self.per_command.reset();
+        self.net_input.store(0, Ordering::Relaxed);
+        self.net_output.store(0, Ordering::Relaxed);
+        self.reads.store(0, Ordering::Relaxed);
+        self.writes.store(0, Ordering::Relaxed);
     }
 }
 
@@ -274,6 +308,10 @@ impl<D: Db> Server<D> {
             port,
             started: std::time::Instant::now(),
             admin: admin::State::default(),
+            slowlog: slowlog::SlowLog::default(),
+            latency: latency::Latency::default(),
+            timer: stats::Timer::default(),
+            identity: info::Identity::default(),
         });
         // Keyspace events go out through pub/sub.
         let notifier = Arc::new(shared.pubsub.clone());
@@ -379,7 +417,13 @@ async fn sample_ops<D>(shared: Arc<Shared<D>>, token: CancellationToken) {
     loop {
         tokio::select! {
             () = token.cancelled() => return,
-            _ = ticks.tick() => shared.ops.sample(shared.stats.commands.load(Ordering::Relaxed)),
+            _ = ticks.tick() => {
+                let stats = &shared.stats;
+                shared.ops.sample(stats.commands.load(Ordering::Relaxed));
+                let identity = &shared.identity;
+                identity.input_rate.sample(stats.net_input.load(Ordering::Relaxed));
+                identity.output_rate.sample(stats.net_output.load(Ordering::Relaxed));
+            }
         }
     }
 }

@@ -300,8 +300,6 @@ impl PubSub {
 
     /// How many channels have at least one subscriber: `INFO`'s
     /// `pubsub_channels`.
-    // Read by `INFO` once it reports `pubsub_channels`.
-    #[allow(dead_code)]
     pub(crate) fn channel_count(&self) -> usize {
         self.inner.channels.len()
     }
@@ -310,6 +308,12 @@ impl PubSub {
     /// `pubsub_patterns` and `PUBSUB NUMPAT`.
     pub(crate) fn pattern_count(&self) -> usize {
         self.inner.patterns.len()
+    }
+
+    /// How many shard channels have at least one subscriber: `INFO`'s
+    /// `pubsubshard_channels`.
+    pub(crate) fn shard_channel_count(&self) -> usize {
+        self.inner.shards.len()
     }
 
     /// Answers a `PUBSUB` subcommand.

@@ -11,6 +11,7 @@ use bytes::Bytes;
 use sharedkv_commands::{Spec, arg};
 
 use crate::error::CommandError;
+use crate::observe_specs;
 
 /// What [`Command::parse`](crate::command::Command::parse) dispatches on:
 /// one variant per command of this table that can run.
@@ -69,6 +70,8 @@ pub(crate) enum CommandId {
     /// The commands of `admin` (`TIME`, `SHUTDOWN`, `MONITOR`, `MEMORY`,
     /// `DEBUG`, `COMMAND GETKEYS`, ...).
     Admin(crate::admin::AdminId),
+    /// `SLOWLOG`, `LATENCY`, `ACL` and their subcommands: see `observe`.
+    Observe,
 }
 
 impl CommandId {
@@ -125,6 +128,7 @@ impl CommandId {
             "command|docs" => CommandId::CommandDocs,
             "command|info" => CommandId::CommandInfo,
             "command|list" => CommandId::CommandList,
+            name if crate::observe::owns(name) => CommandId::Observe,
             name => return crate::admin::AdminId::of(name).map(CommandId::Admin),
         })
     }
@@ -1039,6 +1043,9 @@ static COMMANDS: &[Spec] = &[
             },
         ],
     },
+    observe_specs::SLOWLOG,
+    observe_specs::LATENCY,
+    observe_specs::ACL,
 ];
 
 #[cfg(test)]

@@ -747,3 +747,42 @@ async fn kill_a_paused_client() {
     admin.command(&["EXISTS", "k"], b":0\r\n").await;
     server.stop().await;
 }
+
+/// `CLIENT INFO` and `CLIENT LIST` have every field redis-server 7.0.15
+/// prints, in its order, each with a value of the same type (integer or
+/// text) as redis-server's for a client in the same state; then 7.2's
+/// `lib-name` and `lib-ver`.
+#[tokio::test]
+async fn client_fields_match_redis() {
+    let Some(redis) = support::RedisServer::start().await else {
+        return;
+    };
+    let server = start(StdMutexDb::new()).await;
+    let kind = |v: &str| v.parse::<i64>().is_ok();
+    for args in [&["CLIENT", "INFO"][..], &["CLIENT", "LIST"]] {
+        let mut theirs = redis.client().await;
+        let mut ours = server.client().await;
+        for c in [&mut theirs, &mut ours] {
+            c.command(&["CLIENT", "SETNAME", "me"], b"+OK\r\n").await;
+            c.command(&["SELECT", "1"], b"+OK\r\n").await;
+        }
+        let theirs = parse(&text(&mut theirs, args).await);
+        let ours = parse(&text(&mut ours, args).await);
+        let (theirs, ours) = (&theirs[0], &ours[0]);
+        let their_keys: Vec<&str> = theirs.iter().map(|(k, _)| k.as_str()).collect();
+        let our_keys: Vec<&str> = ours.iter().map(|(k, _)| k.as_str()).collect();
+        assert_eq!(&our_keys[..their_keys.len()], &their_keys[..], "{args:?}");
+        assert_eq!(&our_keys[their_keys.len()..], ["lib-name", "lib-ver"]);
+        for ((key, their_value), (_, our_value)) in theirs.iter().zip(ours.iter()) {
+            assert_eq!(
+                kind(our_value),
+                kind(their_value),
+                "{args:?} {key}: {our_value:?} here, {their_value:?} in redis"
+            );
+        }
+        for key in ["name", "db", "flags", "user", "cmd", "multi", "resp", "sub"] {
+            assert_eq!(field(ours, key), field(theirs, key), "{args:?} {key}");
+        }
+    }
+    server.stop().await;
+}

@@ -93,20 +93,35 @@ async fn auth_gates_commands<D: Db>(db: D) {
     server.stop().await;
 }
 
-/// Before AUTH the decoder enforces Redis's unauthenticated limits (10 arguments, 16 KiB bulks); after, the normal ones.
+/// Before AUTH the decoder enforces Redis's unauthenticated limits (10 arguments, 16 KiB bulks), in Redis's words; after, the normal ones.
 async fn auth_limits_requests_until_authenticated<D: Db>(db: D) {
     let server = start_with(db, with_password("sekret")).await;
     let mut c = server.client().await;
     c.roundtrip(
         b"*11\r\n",
-        b"-ERR Protocol error: invalid multibulk length\r\n",
+        b"-ERR Protocol error: unauthenticated multibulk length\r\n",
     )
     .await;
     c.expect_closed().await;
     let mut c = server.client().await;
     c.roundtrip(
         b"*2\r\n$4\r\nAUTH\r\n$16385\r\n",
+        b"-ERR Protocol error: unauthenticated bulk length\r\n",
+    )
+    .await;
+    c.expect_closed().await;
+    // Not a number, or past what Redis would ever take: invalid, as Redis.
+    let mut c = server.client().await;
+    c.roundtrip(
+        b"*2\r\n$4\r\nAUTH\r\n$-5\r\n",
         b"-ERR Protocol error: invalid bulk length\r\n",
+    )
+    .await;
+    c.expect_closed().await;
+    let mut c = server.client().await;
+    c.roundtrip(
+        b"*4294967296\r\n",
+        b"-ERR Protocol error: invalid multibulk length\r\n",
     )
     .await;
     c.expect_closed().await;

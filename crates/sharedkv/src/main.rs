@@ -275,6 +275,11 @@ fn serve_until_signal(args: &Args) -> anyhow::Result<()> {
             requirepass: args.requirepass.clone(),
             client_output_buffer_limit: args.client_output_buffer_limit,
             timeout: (args.timeout > 0).then(|| Duration::from_secs(u64::from(args.timeout))),
+            allocator: String::from(if cfg!(feature = "mimalloc") {
+                "mimalloc"
+            } else {
+                "libc"
+            }),
             ..Config::default()
         };
         let shutdown = until_signal(interrupt, terminate);

@@ -851,6 +851,39 @@ static ENTRIES: &[Entry] = &[
     entry("pubsub|shardchannels", || opt(key()))
         .server()
         .weight(1),
+    // ACL for the one user, and the parts of LATENCY and SLOWLOG that do
+    // not depend on how long commands take (the monitor is off).
+    entry("acl|whoami", || Just(Vec::new()).boxed())
+        .server()
+        .weight(1),
+    entry("acl|users", || Just(Vec::new()).boxed())
+        .server()
+        .weight(1),
+    entry("acl|list", || Just(Vec::new()).boxed())
+        .server()
+        .weight(1),
+    entry("acl|getuser", || any_of(&["default", "nobody", ""]))
+        .server()
+        .weight(1),
+    entry("acl|cat", || any_of(&["nosuch", "no such"]))
+        .server()
+        .no_junk()
+        .weight(1),
+    entry("latency|latest", || Just(Vec::new()).boxed())
+        .server()
+        .weight(1),
+    entry("latency|history", || any_of(&["command", "fast-command"]))
+        .server()
+        .weight(1),
+    entry("latency|reset", || {
+        opt(any_of(&["command", "fast-command"]))
+    })
+    .server()
+    .weight(1),
+    entry("slowlog|get", || any_of(&["x", "-2", "1.5"]))
+        .server()
+        .no_junk()
+        .weight(1),
 ];
 
 /// Parameters whose values both servers print alike: every one sharedkv

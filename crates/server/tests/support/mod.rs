@@ -219,3 +219,70 @@ impl RawClient {
 pub fn bulk(text: &str) -> Vec<u8> {
     format!("${}\r\n{text}\r\n", text.len()).into_bytes()
 }
+
+/// Whether the external program `name` is on `PATH`. Without it a test
+/// prints `SKIPPED` and passes, except under `CI`, which installs it
+/// (`.ci/run`): there the test fails.
+pub fn have_tool(name: &str) -> bool {
+    let found = std::env::var_os("PATH")
+        .is_some_and(|path| std::env::split_paths(&path).any(|dir| dir.join(name).is_file()));
+    if !found {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "{name} not found on PATH, and CI is set: CI installs it (.ci/run)"
+        );
+        eprintln!("SKIPPED: {name} not found on PATH (.ci/run installs it)");
+    }
+    found
+}
+
+/// A redis-server of its own, on a free loopback port, killed when
+/// dropped: the oracle the tests compare replies with.
+pub struct RedisServer {
+    child: std::process::Child,
+    pub addr: SocketAddr,
+}
+
+impl Drop for RedisServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl RedisServer {
+    /// Starts one, or `None` (after [`have_tool`] has said why) without
+    /// redis-server.
+    pub async fn start() -> Option<RedisServer> {
+        if !have_tool("redis-server") {
+            return None;
+        }
+        for _ in 0..5 {
+            let addr = std::net::TcpListener::bind("127.0.0.1:0")
+                .and_then(|l| l.local_addr())
+                .expect("a free loopback port");
+            let child = std::process::Command::new("redis-server")
+                .args(["--port", &addr.port().to_string()])
+                .args(["--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
+                .stdin(std::process::Stdio::null())
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null())
+                .spawn()
+                .expect("start redis-server");
+            let server = RedisServer { child, addr };
+            let deadline = tokio::time::Instant::now() + WAIT;
+            while tokio::time::Instant::now() < deadline {
+                if TcpStream::connect(addr).await.is_ok() {
+                    return Some(server);
+                }
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+        }
+        panic!("redis-server did not start");
+    }
+
+    /// A raw client of it.
+    pub async fn client(&self) -> RawClient {
+        RawClient::connect(self.addr).await
+    }
+}
