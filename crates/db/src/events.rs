@@ -15,9 +15,13 @@
 //! The hook runs inside the step, under whatever lock the strategy holds,
 //! so its listener must only do short, non-blocking work.
 //!
+//! The hook also counts reads that found their key and reads that did not
+//! (`INFO`'s `keyspace_hits` and `keyspace_misses`).
+//!
 //! **Cost:** for an expired key, one relaxed increment and the listener's
 //! call; for a created key, one relaxed load, and the listener's call only
-//! while `new` events are wanted. A store without a hook pays one branch.
+//! while `new` events are wanted; for a read, one relaxed increment on a
+//! counter of the reading thread's own. A store without a hook pays one branch.
 //! Evictions (`evicted`) never happen: this server has no `maxmemory`.
 
 use std::fmt::Debug;
@@ -36,8 +40,30 @@ pub trait KeyListener: Send + Sync + Debug + 'static {
     fn created(&self, db: DbIndex, key: &Bytes);
 }
 
-/// The expired-key counter and the listener, shared by every shard of a
-/// store.
+/// How many counter slots [`KeyHook`] keeps for lookups: threads beyond
+/// this share slots (still correct, as the slots are atomic).
+const LOOKUP_SLOTS: usize = 32;
+
+/// One thread's lookup counts, alone on its cache lines so that counting a
+/// read writes nothing another core reads or writes.
+#[derive(Debug, Default)]
+#[repr(align(128))]
+struct Lookups {
+    hits: AtomicU64,
+    misses: AtomicU64,
+}
+
+/// The slot of [`KeyHook::lookups`] this thread counts in.
+fn lookup_slot() -> usize {
+    static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    thread_local! {
+        static SLOT: usize = NEXT.fetch_add(1, Ordering::Relaxed) % LOOKUP_SLOTS;
+    }
+    SLOT.with(|slot| *slot)
+}
+
+/// The expired-key counter, the lookup counters and the listener, shared by
+/// every shard of a store.
 #[derive(Debug)]
 pub struct KeyHook {
     /// Keys removed by expiry since start or the last [`reset`]:
@@ -48,6 +74,9 @@ pub struct KeyHook {
     /// Whether to tell the listener of created keys: off unless someone
     /// listens for `new` events, so an insert costs one load.
     report_new: AtomicBool,
+    /// Reads that found their key or not (`INFO`'s `keyspace_hits` and
+    /// `keyspace_misses`), counted per thread: see [`Lookups`].
+    lookups: [Lookups; LOOKUP_SLOTS],
     listener: Box<dyn KeyListener>,
 }
 
@@ -57,6 +86,7 @@ impl KeyHook {
         KeyHook {
             expired: AtomicU64::new(0),
             report_new: AtomicBool::new(false),
+            lookups: Default::default(),
             listener: Box::new(listener),
         }
     }
@@ -67,9 +97,34 @@ impl KeyHook {
         self.expired.load(Ordering::Relaxed)
     }
 
-    /// `CONFIG RESETSTAT`: the counter back to 0.
+    /// Reads of a key (`GET`, `MGET`, `HGET`, ... every `Db::read` and
+    /// `read_many`, as Redis counts its `lookupKeyRead`s) that found it,
+    /// and that did not.
+    pub fn lookups(&self) -> (u64, u64) {
+        self.lookups.iter().fold((0, 0), |(hits, misses), slot| {
+            (
+                hits + slot.hits.load(Ordering::Relaxed),
+                misses + slot.misses.load(Ordering::Relaxed),
+            )
+        })
+    }
+
+    /// `CONFIG RESETSTAT`: the counters back to 0.
     pub fn reset(&self) {
         self.expired.store(0, Ordering::Relaxed);
+        for slot in &self.lookups {
+            slot.hits.store(0, Ordering::Relaxed);
+            slot.misses.store(0, Ordering::Relaxed);
+        }
+    }
+
+    /// A read looked `key` up and found it (`hit`) or not: one relaxed
+    /// increment on this thread's own line.
+    #[inline]
+    pub(crate) fn on_lookup(&self, hit: bool) {
+        let slot = &self.lookups[lookup_slot()];
+        let counter = if hit { &slot.hits } else { &slot.misses };
+        counter.fetch_add(1, Ordering::Relaxed);
     }
 
     /// Whether created keys are reported to the listener.

@@ -227,7 +227,7 @@ struct ReadRouteKeys<'a> {
 
 impl ReadKeys for ReadRouteKeys<'_> {
     fn read_dyn(&mut self, db: DbIndex, key: &[u8], f: &mut dyn FnMut(Option<&Entry>)) {
-        f(self.route.databases_of(key).get(db).read(key, self.now));
+        f(self.route.databases_of(key).get(db).lookup(key, self.now));
     }
 
     fn now(&self) -> Instant {
@@ -262,7 +262,7 @@ impl<H: KeyspaceHost> Db for H {
         f: impl FnOnce(Option<&Entry>) -> R + Send + 'static,
     ) -> impl Future<Output = R> + Send {
         let k = key.clone();
-        self.read_key(key, move |dbs| f(dbs.get(db).read(&k, Instant::now())))
+        self.read_key(key, move |dbs| f(dbs.get(db).lookup(&k, Instant::now())))
     }
 
     fn update_many<R: Send + 'static>(

@@ -122,6 +122,16 @@ impl Keyspace {
         live(self.map.get(key).map(|s| &s.entry), now)
     }
 
+    /// [`read`](Keyspace::read) for a command that reads: counted as a hit
+    /// or a miss by the hook, if one is installed.
+    pub fn lookup(&self, key: &[u8], now: Instant) -> Option<&Entry> {
+        let entry = self.read(key, now);
+        if let Some((hook, _)) = &self.hook {
+            hook.on_lookup(entry.is_some());
+        }
+        entry
+    }
+
     /// Number of keys, counting expired ones not yet reclaimed (`DBSIZE`).
     pub fn len(&self) -> usize {
         self.map.len()

@@ -244,6 +244,14 @@ impl<M: KeyMap> Default for MapDb<M> {
 }
 
 impl<M: KeyMap> Inner<M> {
+    /// A read found its key (`hit`) or not: counted by the hook, if any.
+    #[inline]
+    fn count_lookup(&self, hit: bool) {
+        if let Some(hook) = self.hook.get() {
+            hook.on_lookup(hit);
+        }
+    }
+
     fn physical(&self, db: DbIndex) -> usize {
         self.databases[db.get()].load(Ordering::Acquire)
     }
@@ -312,12 +320,22 @@ impl<M: KeyMap> Inner<M> {
 struct MapKeys<'a, M> {
     inner: &'a Inner<M>,
     now: Instant,
+    /// Whether reads count as lookups (`read_many`, not `update_many`'s
+    /// reads, as Redis counts only its read lookups).
+    lookups: bool,
 }
 
 impl<M: KeyMap> ReadKeys for MapKeys<'_, M> {
     fn read_dyn(&mut self, db: DbIndex, key: &[u8], f: &mut dyn FnMut(Option<&Entry>)) {
         let now = self.now;
-        self.inner.map(db).1.read(key, |e| f(live(e, now)));
+        let (inner, lookups) = (self.inner, self.lookups);
+        inner.map(db).1.read(key, |e| {
+            let e = live(e, now);
+            if lookups {
+                inner.count_lookup(e.is_some());
+            }
+            f(e)
+        });
     }
 
     fn now(&self) -> Instant {
@@ -354,7 +372,11 @@ impl<M: KeyMap> Db for MapDb<M> {
         let inner = &*self.inner;
         let _stripe = inner.stripes.shared(inner.hash(key));
         let now = Instant::now();
-        ready(inner.map(db).1.read(key, move |e| f(live(e, now))))
+        ready(inner.map(db).1.read(key, move |e| {
+            let e = live(e, now);
+            inner.count_lookup(e.is_some());
+            f(e)
+        }))
     }
 
     fn update_many<R: Send + 'static>(
@@ -367,6 +389,7 @@ impl<M: KeyMap> Db for MapDb<M> {
         let mut keys = MapKeys {
             inner,
             now: Instant::now(),
+            lookups: false,
         };
         ready(f(&mut keys))
     }
@@ -381,6 +404,7 @@ impl<M: KeyMap> Db for MapDb<M> {
         let mut keys = MapKeys {
             inner,
             now: Instant::now(),
+            lookups: true,
         };
         ready(f(&mut keys))
     }

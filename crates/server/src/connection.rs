@@ -172,6 +172,10 @@ pub(crate) struct Connection<D> {
     rejected: bool,
     /// The server's timer, copied: reading it touches nothing shared.
     timer: stats::Timer,
+    /// When the request now running started, in the timer's ticks: the end
+    /// of the one before it in the batch, or the batch's start, so that
+    /// each request reads the clock once.
+    clock: u64,
     /// A request at least this slow (in the timer's ticks) goes to
     /// `SLOWLOG` or `LATENCY`: the lower of their thresholds, `u64::MAX`
     /// with both off. Set with the decoder's limits.
@@ -215,6 +219,7 @@ impl<D: Db> Connection<D> {
             command: stats::NONE,
             rejected: false,
             timer: shared.timer.clone(),
+            clock: 0,
             slow_ticks: u64::MAX,
             keep: stats::keep_table(Keep::None),
             kept: None,
@@ -356,6 +361,7 @@ impl<D: Db> Connection<D> {
                     // Once per batch: the clock is read off the hot path.
                     if !active {
                         active = true;
+                        self.clock = self.timer.now();
                         self.last_active = Instant::now();
                         let secs = self.shared.registry.secs(self.last_active);
                         self.session.me.set_active(secs);
@@ -365,6 +371,7 @@ impl<D: Db> Connection<D> {
                         if let Some(wait) = self.paused(&args)? {
                             wait.await;
                         }
+                        self.clock = self.timer.now();
                         if self.session.me.is_killed() {
                             return Ok(Flow::Disconnect);
                         }
@@ -382,10 +389,13 @@ impl<D: Db> Connection<D> {
                     // MONITOR: one relaxed load while no monitor is on.
                     let monitored = self.shared.admin.monitors.any().then(|| copy_args(&args));
                     // Timed for `INFO commandstats`, `SLOWLOG`, `LATENCY`:
-                    // two reads of the TSC (see `stats`).
-                    let start = self.timer.now();
+                    // one read of the TSC (see `stats`), since the request
+                    // starts where the one before it ended (its decoding
+                    // counts with it).
                     let flow = self.handle(args).await;
-                    let ticks = self.timer.now().saturating_sub(start);
+                    let end = self.timer.now();
+                    let ticks = end.saturating_sub(self.clock);
+                    self.clock = end;
                     // Before any message goes in front of the reply: it
                     // reads the reply's first byte.
                     self.account(before, ticks);
@@ -407,6 +417,8 @@ impl<D: Db> Connection<D> {
                     }
                     if self.pending() >= OUTPUT_FLUSH {
                         self.write_now()?;
+                        // The write is no request's time.
+                        self.clock = self.timer.now();
                         if self.backpressured() {
                             return Ok(Flow::Held);
                         }

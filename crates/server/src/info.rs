@@ -19,8 +19,8 @@
 //! - **cpu**: `/proc/self/stat`, in clock ticks of 1/100 s.
 //! - **commandstats**, **errorstats**: `stats`.
 //!
-//! Fields another part of the server will count are left out until it
-//! does: `keyspace_hits` and `keyspace_misses`. `latencystats` (per-command
+//! `keyspace_hits` and `keyspace_misses` count every read of a key
+//! (`Db::read`, `read_many`), as Redis counts its read lookups. `latencystats` (per-command
 //! percentiles) is not kept, so the section is not printed.
 
 use std::fmt::{Display, Write as _};
@@ -479,6 +479,9 @@ fn stats<D>(shared: &Shared<D>, s: &mut Section) {
     s.line("evicted_clients", 0);
     s.line("total_eviction_exceeded_time", 0);
     s.line("current_eviction_exceeded_time", 0);
+    let (hits, misses) = shared.key_hook.lookups();
+    s.line("keyspace_hits", hits);
+    s.line("keyspace_misses", misses);
     s.line("pubsub_channels", shared.pubsub.channel_count());
     s.line("pubsub_patterns", shared.pubsub.pattern_count());
     s.line("pubsubshard_channels", shared.pubsub.shard_channel_count());

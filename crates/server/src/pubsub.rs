@@ -374,6 +374,10 @@ pub(crate) struct Subscriptions {
     /// leaves them all. Found by a linear search, as in Redis.
     patterns: Vec<Bytes>,
     shards: HashSet<Bytes>,
+    /// How many names are held in all three: kept so that
+    /// [`is_active`](Self::is_active), asked several times per request, is
+    /// one comparison.
+    held: usize,
 }
 
 impl Subscriptions {
@@ -386,6 +390,7 @@ impl Subscriptions {
             channels: HashSet::new(),
             patterns: Vec::new(),
             shards: HashSet::new(),
+            held: 0,
         }
     }
 
@@ -405,8 +410,9 @@ impl Subscriptions {
 
     /// Whether the connection is in subscribe mode: subscribed to anything
     /// in any namespace.
+    #[inline]
     pub(crate) fn is_active(&self) -> bool {
-        !(self.channels.is_empty() && self.patterns.is_empty() && self.shards.is_empty())
+        self.held != 0
     }
 
     /// Whether the connection must read its mailbox: it is subscribed, or
@@ -445,6 +451,7 @@ impl Subscriptions {
                     self.shards.insert(name);
                 }
             }
+            self.held += 1;
         }
         new
     }
@@ -463,6 +470,7 @@ impl Subscriptions {
             },
         };
         if was {
+            self.held -= 1;
             self.registry.table(kind).remove(name, self.id);
         }
     }
