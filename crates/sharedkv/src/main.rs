@@ -55,9 +55,13 @@ use tokio_util::sync::CancellationToken;
 /// hold on to what another thread freed. Redis, the baseline, uses jemalloc.
 /// Only this binary (feature `mimalloc`, on by default): the library and its
 /// tests keep the system allocator.
-#[cfg(feature = "mimalloc")]
+#[cfg(all(feature = "mimalloc", not(feature = "jemalloc")))]
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+#[cfg(feature = "jemalloc")]
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
 /// A Redis-compatible key-value server whose shared state is held by one
 /// of several strategies, for comparing them.
