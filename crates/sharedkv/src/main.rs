@@ -45,16 +45,39 @@ use tokio::net::TcpListener;
 use tokio::signal::unix::{Signal, SignalKind, signal};
 use tokio_util::sync::CancellationToken;
 
-/// mimalloc rather than the system allocator (glibc's): every SET allocates
-/// its key and value, every request its argument vector. Measured with
-/// `redis-benchmark -t set,get -c 50 -P 16` against dashmap on
-/// thread-per-core, on two cores: about 7% less server CPU per request.
-/// RSS after a million keys moves both ways: std-mutex 259 → 243 MB, but
-/// the strategies that many threads fill at once keep more (dashmap and
-/// sharded 259 → 287 MB, scc 261 → 363 MB), as mimalloc's per-thread heaps
-/// hold on to what another thread freed. Redis, the baseline, uses jemalloc.
-/// Only this binary (feature `mimalloc`, on by default): the library and its
-/// tests keep the system allocator.
+/// jemalloc, Redis's allocator, rather than glibc's malloc or mimalloc,
+/// because it gives memory back. A key-value server frees in bulk (DEL of a
+/// big collection, FLUSHALL, expiry), and what it frees must return to the
+/// kernel, not stay in the process's heaps.
+///
+/// Measured with `scripts/memory-allocators` (release build, medians of 3
+/// runs, 2-vCPU KVM guest): a fresh server is 8-9 MB; after
+/// `redis-benchmark -t set -r 1000000 -n 2000000 -d 16 -P 32 -c 50` (about
+/// 865,000 keys) and a FLUSHALL, 12 s later, std-mutex is at 105 MB with
+/// glibc (its heaps keep the holes; dashmap, papaya, scc and flurry keep
+/// 179-336 MB), 200 MB with mimalloc, and 12 MB with this
+/// configuration, 1.35x a fresh server (Redis: 1.46x). Loaded, jemalloc
+/// is also the smallest on every strategy but flurry (155-260 MB); the
+/// README's "The allocator" has the whole table. jemalloc's defaults alone were
+/// not enough: without a background thread nothing is purged while the
+/// server idles (65 MB), and with one but the default 10 s decay, 30 MB at
+/// 12 s. So the feature turns the background thread on and
+/// `.cargo/config.toml` compiles in `dirty_decay_ms:1000,muzzy_decay_ms:0`:
+/// freed pages go back about a second later, in `MADV_DONTNEED` (lazily
+/// freed `MADV_FREE` pages would still count in RSS). What a strategy's own
+/// table keeps after FLUSHALL (dashmap's and scc's bucket arrays, about
+/// 100 MB here) no allocator can return.
+///
+/// Feature `jemalloc`, on by default; `--features mimalloc` picks mimalloc
+/// (about 7% less CPU per request than glibc's at `-P 16`, measured with
+/// `redis-benchmark -t set,get -c 50 -P 16`; beside jemalloc, not
+/// measured), `--no-default-features` the system allocator. Only this binary: the library and its tests keep the
+/// system allocator.
+#[cfg(all(feature = "jemalloc", not(feature = "mimalloc")))]
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
+/// mimalloc, when asked for with `--features mimalloc`: see above.
 #[cfg(feature = "mimalloc")]
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
