@@ -65,7 +65,6 @@ fn kind(value: &str) -> Kind {
     }
 }
 
-
 /// Sections whose fields depend on what ran (compared elsewhere).
 const DYNAMIC: &[&str] = &["Commandstats", "Errorstats", "Latencystats", "Keyspace"];
 
