@@ -8,7 +8,7 @@ mod support;
 
 use sharedkv_resp::Frame;
 use sharedkv_testsuite::strategies::{ActorDb, PapayaDb, StdMutexDb};
-use support::{RawClient, RedisServer, start};
+use support::{RawClient, RedisServer, TestServer, start};
 
 /// Sends a command whose reply is a bulk (or verbatim) string; its text.
 async fn text(c: &mut RawClient, args: &[&str]) -> String {
@@ -195,22 +195,33 @@ const SEQUENCE: &[&[&str]] = &[
     &["ACL", "WHOAMI"],
 ];
 
-/// After the same requests, `INFO commandstats` counts the same calls,
-/// rejections and failures as redis-server for every command, and `INFO
-/// errorstats` and `total_error_replies` are the same.
-async fn commandstats_match_redis<D: sharedkv_db::Db>(db: D) {
-    let Some(redis) = RedisServer::start().await else {
-        return;
-    };
+/// redis-server and sharedkv over `db`, a client of each, after
+/// `CONFIG RESETSTAT` and then `requests` on both; `None` (skipped) without
+/// redis-server.
+async fn both_after<D: sharedkv_db::Db>(
+    db: D,
+    requests: &[&[&str]],
+) -> Option<(RedisServer, TestServer, RawClient, RawClient)> {
+    let redis = RedisServer::start().await?;
     let server = start(db).await;
     let mut r = redis.client().await;
     let mut c = server.client().await;
     for client in [&mut r, &mut c] {
         let _ = frame(client, &["CONFIG", "RESETSTAT"]).await;
-        for args in SEQUENCE {
+        for args in requests {
             let _ = frame(client, args).await;
         }
     }
+    Some((redis, server, r, c))
+}
+
+/// After the same requests, `INFO commandstats` counts the same calls,
+/// rejections and failures as redis-server for every command, and `INFO
+/// errorstats` and `total_error_replies` are the same.
+async fn commandstats_match_redis<D: sharedkv_db::Db>(db: D) {
+    let Some((_redis, server, mut r, mut c)) = both_after(db, SEQUENCE).await else {
+        return;
+    };
     let mut theirs = cmdstats(&text(&mut r, &["INFO", "commandstats"]).await);
     let mut ours = cmdstats(&text(&mut c, &["INFO", "commandstats"]).await);
     theirs.sort();
@@ -686,18 +697,9 @@ const READS: &[&[&str]] = &[
 ];
 
 async fn lookups_match_redis<D: sharedkv_db::Db>(db: D) {
-    let Some(redis) = RedisServer::start().await else {
+    let Some((_redis, server, mut r, mut c)) = both_after(db, READS).await else {
         return;
     };
-    let server = start(db).await;
-    let mut r = redis.client().await;
-    let mut c = server.client().await;
-    for client in [&mut r, &mut c] {
-        let _ = frame(client, &["CONFIG", "RESETSTAT"]).await;
-        for args in READS {
-            let _ = frame(client, args).await;
-        }
-    }
     let theirs = lookups(&text(&mut r, &["INFO", "stats"]).await);
     let ours = lookups(&text(&mut c, &["INFO", "stats"]).await);
     assert_eq!(ours, theirs, "(hits, misses)");
