@@ -121,12 +121,9 @@ async fn info_everything_has_every_field_of_redis() {
 /// `everything`, several names, names in any case, unknown names.
 #[tokio::test]
 async fn info_sections_as_redis_chooses_them() {
-    let Some(redis) = RedisServer::start().await else {
+    let Some((_redis, server, mut r, mut c)) = beside_redis(StdMutexDb::new()).await else {
         return;
     };
-    let server = start(StdMutexDb::new()).await;
-    let mut r = redis.client().await;
-    let mut c = server.client().await;
     for args in [
         &["INFO"][..],
         &["INFO", "default"],
@@ -195,6 +192,17 @@ const SEQUENCE: &[&[&str]] = &[
     &["ACL", "WHOAMI"],
 ];
 
+/// redis-server and sharedkv over `db`, and a client of each; `None`
+/// (skipped, or failed under `CI`) without redis-server.
+async fn beside_redis<D: sharedkv_db::Db>(
+    db: D,
+) -> Option<(RedisServer, TestServer, RawClient, RawClient)> {
+    let redis = RedisServer::start().await?;
+    let server = start(db).await;
+    let (r, c) = (redis.client().await, server.client().await);
+    Some((redis, server, r, c))
+}
+
 /// redis-server and sharedkv over `db`, a client of each, after
 /// `CONFIG RESETSTAT` and then `requests` on both; `None` (skipped) without
 /// redis-server.
@@ -202,10 +210,7 @@ async fn both_after<D: sharedkv_db::Db>(
     db: D,
     requests: &[&[&str]],
 ) -> Option<(RedisServer, TestServer, RawClient, RawClient)> {
-    let redis = RedisServer::start().await?;
-    let server = start(db).await;
-    let mut r = redis.client().await;
-    let mut c = server.client().await;
+    let (redis, server, mut r, mut c) = beside_redis(db).await?;
     for client in [&mut r, &mut c] {
         let _ = frame(client, &["CONFIG", "RESETSTAT"]).await;
         for args in requests {
@@ -445,12 +450,9 @@ async fn slowlog_logs_as_redis() {
 /// default user.
 #[tokio::test]
 async fn admin_replies_match_redis() {
-    let Some(redis) = RedisServer::start().await else {
+    let Some((_redis, server, mut r, mut c)) = beside_redis(StdMutexDb::new()).await else {
         return;
     };
-    let server = start(StdMutexDb::new()).await;
-    let mut r = redis.client().await;
-    let mut c = server.client().await;
     for args in [
         &["SLOWLOG", "RESET"][..],
         &["SLOWLOG", "LEN"],
@@ -492,12 +494,9 @@ async fn admin_replies_match_redis() {
 /// SHA-256 as redis-server does.
 #[tokio::test]
 async fn acl_shows_the_password_hash_as_redis() {
-    let Some(redis) = RedisServer::start().await else {
+    let Some((_redis, server, mut r, mut c)) = beside_redis(StdMutexDb::new()).await else {
         return;
     };
-    let server = start(StdMutexDb::new()).await;
-    let mut r = redis.client().await;
-    let mut c = server.client().await;
     for client in [&mut r, &mut c] {
         assert_eq!(
             frame(client, &["CONFIG", "SET", "requirepass", "pw"]).await,
