@@ -16,10 +16,12 @@
 //!                  └── once per batch ──▶ CommandStats (relaxed atomics, shared)
 //! ```
 //!
-//! - Two reads of the clock around the command, from [`quanta::Clock::raw`]:
-//!   the CPU's time-stamp counter where it is invariant (one `rdtsc`), the
-//!   OS's monotonic clock elsewhere. Ticks are added up raw and scaled to
-//!   nanoseconds once per batch.
+//! - One read of the clock per command, from [`quanta::Clock::raw`]: the
+//!   CPU's time-stamp counter where it is invariant (one `rdtsc`), the OS's
+//!   monotonic clock elsewhere. A command runs from where the one before it
+//!   in the batch ended (so its decoding counts with it); the clock is read
+//!   afresh at a batch's start, after a `CLIENT PAUSE` wait and after a
+//!   write. Ticks are added up raw and scaled to nanoseconds once per batch.
 //! - A few plain adds into the connection's [`Tally`]; the slot is nearly
 //!   always the last one used (a pipeline repeats its command).
 //! - One byte compared: whether the reply starts with `-` (or RESP3's `!`).
