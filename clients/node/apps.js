@@ -26,27 +26,14 @@
 
 'use strict';
 
-const assert = require('node:assert/strict');
 const crypto = require('node:crypto');
 const { createClient } = require('redis');
 const Redis = require('ioredis');
+const { Failed, check, checkThat } = require('./checks');
 
 const NODE_REDIS_VERSION = require('redis/package.json').version;
 const IOREDIS_VERSION = require('ioredis/package.json').version;
 
-class AppFailed extends Error {}
-
-function check(what, got, want) {
-  try {
-    assert.deepStrictEqual(got, want);
-  } catch {
-    throw new AppFailed(`${what}: expected ${JSON.stringify(want)}, got ${JSON.stringify(got)}`);
-  }
-}
-
-function checkThat(what, ok, got) {
-  if (!ok) throw new AppFailed(`${what}: got ${JSON.stringify(got)}`);
-}
 
 /** A set's members as a sorted array, for comparison. */
 function sorted(members) {
@@ -86,7 +73,7 @@ async function connectWithin(client, giveUp) {
     timer = setTimeout(() => {
       giveUp();
       const why = lastError ? `${lastError.name}: ${lastError.message}` : 'no error reported';
-      reject(new AppFailed(`not connected within ${CONNECT_WITHIN_MS} ms (${why})`));
+      reject(new Failed(`not connected within ${CONNECT_WITHIN_MS} ms (${why})`));
     }, CONNECT_WITHIN_MS);
   });
   try {
@@ -608,7 +595,7 @@ async function main() {
       try {
         await app(lib, port, `${prefix}${lib.key}:`);
       } catch (e) {
-        const why = e instanceof AppFailed ? e.message : `${e.name}: ${e.message}`;
+        const why = e instanceof Failed ? e.message : `${e.name}: ${e.message}`;
         console.error(`FAILED ${lib.name} ${name}: ${why}`);
         failed = true;
         break;

@@ -22,33 +22,20 @@
 
 'use strict';
 
-const assert = require('node:assert/strict');
 const crypto = require('node:crypto');
 const { createClient, RESP_TYPES } = require('redis');
 const Redis = require('ioredis');
+const { Failed, check, checkThat } = require('./checks');
 
 const NODE_REDIS_VERSION = require('redis/package.json').version;
 const IOREDIS_VERSION = require('ioredis/package.json').version;
 
-class ScenarioFailed extends Error {}
-
-function check(what, got, want) {
-  try {
-    assert.deepStrictEqual(got, want);
-  } catch {
-    throw new ScenarioFailed(`${what}: expected ${JSON.stringify(want)}, got ${JSON.stringify(got)}`);
-  }
-}
-
-function checkThat(what, ok, got) {
-  if (!ok) throw new ScenarioFailed(`${what}: got ${JSON.stringify(got)}`);
-}
 
 /** Resolves with the first value `next()` gives within 5 s. */
 function within(what, promise) {
   let timer;
   const deadline = new Promise((_, reject) => {
-    timer = setTimeout(() => reject(new ScenarioFailed(`${what}: nothing within 5 s`)), 5000);
+    timer = setTimeout(() => reject(new Failed(`${what}: nothing within 5 s`)), 5000);
   });
   return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
 }
@@ -383,7 +370,7 @@ async function main() {
       try {
         await lib.scenarios[method](lib, opts, `${prefix}${lib.key}:`);
       } catch (e) {
-        const why = e instanceof ScenarioFailed ? e.message : `${e.name}: ${e.message}`;
+        const why = e instanceof Failed ? e.message : `${e.name}: ${e.message}`;
         console.error(`FAILED ${lib.name} ${name}: ${why}`);
         failed = true;
         break;

@@ -24,21 +24,7 @@ import uuid
 
 import redis
 
-
-class AppFailed(Exception):
-    """A reply that was not the one the app expected."""
-
-
-def check(what, got, want):
-    """Fails the app unless `got == want`."""
-    if got != want:
-        raise AppFailed(f"{what}: expected {want!r}, got {got!r}")
-
-
-def check_that(what, ok, got):
-    """Fails the app unless `ok`; `got` is shown on failure."""
-    if not ok:
-        raise AppFailed(f"{what}: got {got!r}")
+from checks import Failed, check, check_that
 
 
 def connect(port):
@@ -364,7 +350,7 @@ def main():
     for name, app in APPS:
         try:
             app(args.port, prefix)
-        except AppFailed as e:
+        except Failed as e:
             print(f"FAILED redis-py {redis.__version__} {name}: {e}", file=sys.stderr)
             return 1
         except redis.RedisError as e:

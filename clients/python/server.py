@@ -23,21 +23,7 @@ import uuid
 
 import redis
 
-
-class ScenarioFailed(Exception):
-    """A reply that was not the one the scenario expected."""
-
-
-def check(what, got, want):
-    """Fails the scenario unless `got == want`."""
-    if got != want:
-        raise ScenarioFailed(f"{what}: expected {want!r}, got {got!r}")
-
-
-def check_that(what, ok, got):
-    """Fails the scenario unless `ok`; `got` is shown on failure."""
-    if not ok:
-        raise ScenarioFailed(f"{what}: got {got!r}")
+from checks import Failed, check, check_that
 
 
 def connect(args, **options):
@@ -63,7 +49,7 @@ def connection(args, prefix):
         bad = redis.Redis(host="127.0.0.1", port=args.port, password="wrong", decode_responses=True)
         try:
             bad.ping()
-            raise ScenarioFailed("a wrong password was accepted")
+            raise Failed("a wrong password was accepted")
         except redis.AuthenticationError:
             pass
     r.close()
@@ -114,7 +100,7 @@ def next_message(p, what):
         message = p.get_message(ignore_subscribe_messages=True, timeout=0.5)
         if message is not None:
             return message
-    raise ScenarioFailed(f"{what}: no message within 5 s")
+    raise Failed(f"{what}: no message within 5 s")
 
 
 def pubsub(args, prefix):
@@ -151,7 +137,7 @@ def next_confirmation(p):
         message = p.get_message(timeout=0.5)
         if message is not None:
             return message
-    raise ScenarioFailed("no subscription confirmation within 5 s")
+    raise Failed("no subscription confirmation within 5 s")
 
 
 def big_value(args, prefix):
@@ -239,7 +225,7 @@ def main():
     for name, scenario in SCENARIOS:
         try:
             scenario(args, prefix)
-        except ScenarioFailed as e:
+        except Failed as e:
             print(f"FAILED redis-py {redis.__version__} {name}: {e}", file=sys.stderr)
             return 1
         except redis.RedisError as e:
