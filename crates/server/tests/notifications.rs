@@ -28,7 +28,7 @@ fn with_listener(flags: &'static str, script: &[&'static str]) -> Vec<String> {
 /// Runs `script` (client 1's commands) on redis-server and on sharedkv over
 /// `db`, with client 0 listening, and compares what both clients saw.
 async fn same_events<D: Db>(db: D, what: &str, flags: &'static str, script: &[&'static str]) {
-    let Some(redis) = RedisServer::start(&[]) else {
+    let Some(redis) = RedisServer::start().await else {
         return;
     };
     let steps = with_listener(flags, script);
@@ -288,7 +288,7 @@ async fn zsets<D: Db>(db: D) {
 
 /// Every family again with `new` events on (`KEAn`): a key's creation comes before its command's event.
 async fn new_keys<D: Db>(db: D) {
-    let Some(redis) = RedisServer::start(&[]) else {
+    let Some(redis) = RedisServer::start().await else {
         return;
     };
     let server = start(db).await;
@@ -310,7 +310,7 @@ async fn new_keys<D: Db>(db: D) {
 }
 
 async fn flag_choices<D: Db>(db: D) {
-    let Some(redis) = RedisServer::start(&[]) else {
+    let Some(redis) = RedisServer::start().await else {
         return;
     };
     let server = start(db).await;

@@ -15,7 +15,7 @@ use support::start;
 
 /// Runs `script` on redis-server and on sharedkv over `db` and compares.
 async fn same_as_redis<D: Db>(db: D, what: &str, clients: usize, resp3: &[usize], script: &[&str]) {
-    let Some(redis) = RedisServer::start(&[]) else {
+    let Some(redis) = RedisServer::start().await else {
         return;
     };
     let reference = transcript(redis.addr, clients, resp3, script).await;
@@ -151,7 +151,7 @@ async fn resp3<D: Db>(db: D) {
 
 /// The same conversations with both clients on RESP3 (patterns, queries, shards).
 async fn all_resp3<D: Db>(db: D) {
-    let Some(redis) = RedisServer::start(&[]) else {
+    let Some(redis) = RedisServer::start().await else {
         return;
     };
     let server = start(db).await;
@@ -192,7 +192,7 @@ fn subscription_fields(list: &Frame) -> Vec<String> {
 
 /// CLIENT LIST counts channels, patterns and shard channels apart and flags a subscriber with P, as redis-server does.
 async fn client_list_counts<D: Db>(db: D) {
-    let Some(redis) = RedisServer::start(&[]) else {
+    let Some(redis) = RedisServer::start().await else {
         return;
     };
     let server = start(db).await;

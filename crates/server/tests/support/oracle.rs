@@ -18,85 +18,13 @@
 //! when `CI` is set (CI installs it).
 
 use std::net::SocketAddr;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use sharedkv_resp::Frame;
 
-use crate::support::{RawClient, WAIT};
+use crate::support::RawClient;
 
-/// A `redis-server` child process on a loopback port, killed on drop.
-pub struct RedisServer {
-    child: Child,
-    pub addr: SocketAddr,
-}
-
-impl Drop for RedisServer {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl RedisServer {
-    /// Starts one with `extra` arguments, or returns `None` after printing
-    /// `SKIPPED` (and fails instead under `CI`).
-    pub fn start(extra: &[&str]) -> Option<RedisServer> {
-        let binary = std::env::var_os("PATH").and_then(|path| {
-            std::env::split_paths(&path)
-                .map(|dir| dir.join("redis-server"))
-                .find(|p| p.is_file())
-        });
-        let Some(binary) = binary else {
-            assert!(
-                std::env::var_os("CI").is_none(),
-                "redis-server not found on PATH, and CI is set: CI installs it (.ci/run)"
-            );
-            eprintln!("SKIPPED: redis-server not found on PATH (.ci/run installs it)");
-            return None;
-        };
-        let mut last = String::new();
-        // The port is free when we look; another process may take it
-        // before redis-server binds it, so try a few.
-        for _ in 0..5 {
-            let addr = std::net::TcpListener::bind("127.0.0.1:0")
-                .and_then(|l| l.local_addr())
-                .expect("bind a loopback port to find a free one");
-            let child = Command::new(&binary)
-                .args(["--port", &addr.port().to_string()])
-                .args(["--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
-                .args(["--daemonize", "no"])
-                .args(extra)
-                .stdin(Stdio::null())
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .spawn()
-                .unwrap_or_else(|e| panic!("starting {}: {e}", binary.display()));
-            let mut server = RedisServer { child, addr };
-            match server.wait_ready() {
-                Ok(()) => return Some(server),
-                Err(e) => last = e,
-            }
-        }
-        panic!("redis-server did not start: {last}");
-    }
-
-    fn wait_ready(&mut self) -> Result<(), String> {
-        let deadline = Instant::now() + WAIT;
-        loop {
-            if let Ok(Some(status)) = self.child.try_wait() {
-                return Err(format!("it exited at once ({status}) on {}", self.addr));
-            }
-            if std::net::TcpStream::connect(self.addr).is_ok() {
-                return Ok(());
-            }
-            if Instant::now() > deadline {
-                return Err(format!("not listening on {} within {WAIT:?}", self.addr));
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    }
-}
+pub use crate::support::RedisServer;
 
 /// What each client sends after a step, and reads up to the answer of.
 const SYNC: &str = "sharedkv-oracle-sync";
