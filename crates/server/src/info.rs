@@ -33,7 +33,7 @@ use sharedkv_db::{Db, DbIndex};
 use crate::Shared;
 use crate::clients::OpsRate;
 use crate::config_params;
-use crate::introspect::{REDIS_VERSION, resident_set_bytes};
+use crate::introspect::{REDIS_VERSION, proc_bytes, resident_set_bytes};
 
 /// What identifies one server and what it measured when it was made.
 #[derive(Debug)]
@@ -302,21 +302,8 @@ fn clients<D>(shared: &Shared<D>, s: &mut Section) {
 fn total_system_memory() -> u64 {
     std::fs::read_to_string("/proc/meminfo")
         .ok()
-        .and_then(|m| proc_kib(&m, "MemTotal:"))
+        .and_then(|m| proc_bytes(&m, "MemTotal:"))
         .unwrap_or(0)
-}
-
-/// The `<key>   1234 kB` line of a `/proc` text, in bytes.
-fn proc_kib(text: &str, key: &str) -> Option<u64> {
-    let kib = text
-        .lines()
-        .find_map(|l| l.strip_prefix(key))?
-        .trim()
-        .strip_suffix("kB")?
-        .trim()
-        .parse::<u64>()
-        .ok()?;
-    kib.checked_mul(1024)
 }
 
 /// A percentage as Redis prints it: `98.87%`.
@@ -333,8 +320,8 @@ fn percent(part: u64, whole: u64) -> String {
 fn memory<D>(shared: &Shared<D>, s: &mut Section) {
     s.title("Memory");
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    let rss = proc_kib(&status, "VmRSS:").unwrap_or(0);
-    let peak = proc_kib(&status, "VmHWM:").unwrap_or(rss).max(rss);
+    let rss = proc_bytes(&status, "VmRSS:").unwrap_or(0);
+    let peak = proc_bytes(&status, "VmHWM:").unwrap_or(rss).max(rss);
     let startup = shared.identity.startup_rss.min(rss);
     let clients = shared.registry.total_buffers();
     let overhead = startup.saturating_add(clients).min(rss);

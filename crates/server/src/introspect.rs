@@ -19,14 +19,21 @@ pub(crate) const REDIS_VERSION: &str = "7.0.0";
 /// `None` where that file is missing (not Linux) or unreadable.
 pub(crate) fn resident_set_bytes() -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    parse_vm_rss(&status)
+    proc_bytes(&status, "VmRSS:")
 }
 
-/// The `VmRSS:   1234 kB` line of a `/proc/<pid>/status` text, in bytes.
-fn parse_vm_rss(status: &str) -> Option<u64> {
-    let kib = status
+/// The process's peak resident set: `VmHWM` in `/proc/self/status`.
+pub(crate) fn peak_resident_bytes() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    proc_bytes(&status, "VmHWM:")
+}
+
+/// The `<key>   1234 kB` line of a `/proc` text (`/proc/self/status`,
+/// `/proc/meminfo`), in bytes.
+pub(crate) fn proc_bytes(text: &str, key: &str) -> Option<u64> {
+    let kib = text
         .lines()
-        .find_map(|l| l.strip_prefix("VmRSS:"))?
+        .find_map(|l| l.strip_prefix(key))?
         .trim()
         .strip_suffix("kB")?
         .trim()
@@ -241,8 +248,8 @@ mod tests {
     #[test]
     fn vm_rss_parses() {
         let status = "Name:\tx\nVmHWM:\t  900 kB\nVmRSS:\t  812 kB\nThreads:\t3\n";
-        assert_eq!(parse_vm_rss(status), Some(812 * 1024));
-        assert_eq!(parse_vm_rss("Name:\tx\n"), None);
+        assert_eq!(proc_bytes(status, "VmRSS:"), Some(812 * 1024));
+        assert_eq!(proc_bytes("Name:\tx\n", "VmRSS:"), None);
         assert!(resident_set_bytes().is_none_or(|rss| rss > 0));
     }
 

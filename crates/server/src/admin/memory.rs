@@ -14,7 +14,7 @@ use sharedkv_db::{Db, DbIndex, parse_i64};
 
 use super::{AdminId, Cx};
 use crate::error::CommandError;
-use crate::introspect::resident_set_bytes;
+use crate::introspect::{peak_resident_bytes, resident_set_bytes};
 
 /// A `MEMORY` subcommand, typed.
 #[derive(Debug)]
@@ -205,20 +205,6 @@ async fn stats<D: Db>(cx: &mut Cx<'_, D>) {
     reply.double(1.0);
     reply.bulk(b"fragmentation.bytes");
     reply.int(0);
-}
-
-/// The process's peak resident set: `VmHWM` in `/proc/self/status`.
-fn peak_resident_bytes() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let kib = status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))?
-        .trim()
-        .strip_suffix("kB")?
-        .trim()
-        .parse::<u64>()
-        .ok()?;
-    kib.checked_mul(1024)
 }
 
 /// `MEMORY DOCTOR`'s report: Redis's words for an instance too small to
