@@ -319,7 +319,7 @@ mod tests {
     use std::task::Poll;
     use std::time::Duration;
 
-    use sharedkv_db::{Db, DbIndex, Entry, Value};
+    use sharedkv_db::{Db, DbIndex, Entry, Store, Value};
 
     use sharedkv_db::Bytes;
 

@@ -9,7 +9,7 @@
 //! text, as in Redis.
 
 use bytes::Bytes;
-use sharedkv_db::{Db, DbIndex, Entry, Keys, Slot, Value, parse_i64};
+use sharedkv_db::{DbIndex, Entry, Keys, Slot, Store, Value, parse_i64};
 
 use crate::strings::{MAX_STRING, Text, is_option, take_buffer, with_bytes};
 use crate::{Args, Command, Ctx, Error, Spec, arg, c_str, notify, stored, token};
@@ -153,7 +153,7 @@ fn setbit_step(slot: &mut Slot<'_>, offset: u64, on: bool) -> Result<bool, Error
 
 /// `SETBIT`, typed: sets or clears the bit at `offset` (below 2^32) of the
 /// string at `key`; the bit it had.
-pub async fn setbit<D: Db>(
+pub async fn setbit<D: Store>(
     db: &D,
     index: DbIndex,
     key: Bytes,
@@ -189,7 +189,7 @@ impl Command for SetBit {
         ..Spec::BASE
     };
 
-    async fn run<D: Db>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
+    async fn run<D: Store>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
         let key = args.required()?;
         let offset = bit_offset(&args.required()?, None)?;
         let on = match parse_i64(&args.required()?) {
@@ -209,7 +209,7 @@ impl Command for SetBit {
 
 /// `GETBIT`, typed: the bit at `offset` of the string at `key` (0 past its
 /// end or if the key is absent).
-pub async fn getbit<D: Db>(
+pub async fn getbit<D: Store>(
     db: &D,
     index: DbIndex,
     key: &Bytes,
@@ -243,7 +243,7 @@ impl Command for GetBit {
         ..Spec::BASE
     };
 
-    async fn run<D: Db>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
+    async fn run<D: Store>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
         let key = args.required()?;
         let offset = bit_offset(&args.required()?, None)?;
         let bit = getbit(cx.db, cx.selected, &key, offset).await?;
@@ -320,7 +320,7 @@ impl Command for BitCount {
         ..Spec::BASE
     };
 
-    async fn run<D: Db>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
+    async fn run<D: Store>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
         let key = args.required()?;
         let rest = args.rest();
         // Redis 7.0 looks the key up first: an absent key counts 0 whatever
@@ -449,7 +449,7 @@ impl Command for BitPos {
         ..Spec::BASE
     };
 
-    async fn run<D: Db>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
+    async fn run<D: Store>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
         let key = args.required()?;
         let bit = match args.int()? {
             0 => false,
@@ -518,7 +518,7 @@ pub fn bitop_of(op: BitOperation, sources: &[&[u8]]) -> Vec<u8> {
 /// `BITOP`, typed: stores `op` over the strings at `sources` in `dest` (an
 /// empty result deletes it); the result's length. `WRONGTYPE`, writing
 /// nothing, if a source is not a string.
-pub async fn bitop<D: Db>(
+pub async fn bitop<D: Store>(
     db: &D,
     index: DbIndex,
     op: BitOperation,
@@ -571,7 +571,7 @@ impl Command for BitOp {
         ..Spec::BASE
     };
 
-    async fn run<D: Db>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
+    async fn run<D: Store>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
         let name = args.required()?;
         let op = [
             ("AND", BitOperation::And),
@@ -906,7 +906,7 @@ fn bitfield_step(slot: &mut Slot<'_>, fields: &[Field]) -> Result<Vec<Option<i64
 /// `BITFIELD`, typed: runs `fields` in order on the string at `key`; an
 /// answer per field, `None` where `OVERFLOW FAIL` refused a write. Only
 /// `GET`s read without writing.
-pub async fn bitfield<D: Db>(
+pub async fn bitfield<D: Store>(
     db: &D,
     index: DbIndex,
     key: Bytes,
@@ -926,7 +926,7 @@ pub async fn bitfield<D: Db>(
         .await
 }
 
-async fn run_bitfield<D: Db>(
+async fn run_bitfield<D: Store>(
     cx: &mut Ctx<'_, D>,
     mut args: Args,
     read_only: bool,
@@ -1010,7 +1010,7 @@ impl Command for BitField {
         ..Spec::BASE
     };
 
-    async fn run<D: Db>(cx: &mut Ctx<'_, D>, args: Args) -> Result<(), Error> {
+    async fn run<D: Store>(cx: &mut Ctx<'_, D>, args: Args) -> Result<(), Error> {
         run_bitfield(cx, args, false).await
     }
 }
@@ -1039,7 +1039,7 @@ impl Command for BitFieldRo {
         ..Spec::BASE
     };
 
-    async fn run<D: Db>(cx: &mut Ctx<'_, D>, args: Args) -> Result<(), Error> {
+    async fn run<D: Store>(cx: &mut Ctx<'_, D>, args: Args) -> Result<(), Error> {
         run_bitfield(cx, args, true).await
     }
 }

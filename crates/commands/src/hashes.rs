@@ -20,7 +20,7 @@
 
 use bytes::Bytes;
 use rand::Rng;
-use sharedkv_db::{Db, DbIndex, Entry, Hash, Slot, Value, parse_i64};
+use sharedkv_db::{DbIndex, Entry, Hash, Slot, Store, Value, parse_i64};
 
 use crate::keyspace::{ScanOptions, encoding, parse_cursor, parse_scan_options};
 use crate::strings::float::LongDouble;
@@ -102,7 +102,7 @@ impl Command for HSet {
         ..Spec::BASE
     };
 
-    async fn run<D: Db>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
+    async fn run<D: Store>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
         let key = args.required()?;
         let pairs = field_value_pairs(args)?;
         let kept = cx.keep(notify::HASH, &key);
@@ -118,7 +118,7 @@ impl Command for HSet {
 /// `HSET`, typed: how many fields were new. A field named twice takes the
 /// later value. `key` and the pairs are stored as given: pass them through
 /// [`stored`] if they come from a request.
-pub async fn hset<D: Db>(
+pub async fn hset<D: Store>(
     db: &D,
     index: DbIndex,
     key: Bytes,
@@ -160,7 +160,7 @@ impl Command for HMSet {
         ..Spec::BASE
     };
 
-    async fn run<D: Db>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
+    async fn run<D: Store>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
         let key = args.required()?;
         let pairs = field_value_pairs(args)?;
         let kept = cx.keep(notify::HASH, &key);
@@ -195,7 +195,7 @@ impl Command for HSetNx {
         ..Spec::BASE
     };
 
-    async fn run<D: Db>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
+    async fn run<D: Store>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
         let (key, field, value) = (args.required()?, args.required()?, args.required()?);
         let kept = cx.keep(notify::HASH, &key);
         let set = hsetnx(
@@ -216,7 +216,7 @@ impl Command for HSetNx {
 
 /// `HSETNX`, typed: whether the field was set (it did not exist). Stored
 /// as given, as [`hset`].
-pub async fn hsetnx<D: Db>(
+pub async fn hsetnx<D: Store>(
     db: &D,
     index: DbIndex,
     key: Bytes,
@@ -253,7 +253,7 @@ impl Command for HGet {
         ..Spec::BASE
     };
 
-    async fn run<D: Db>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
+    async fn run<D: Store>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
         let (key, field) = (args.required()?, args.required()?);
         let value = hget(cx.db, cx.selected, &key, field).await?;
         cx.reply.bulk_shared_or_null(value.as_ref());
@@ -263,7 +263,7 @@ impl Command for HGet {
 
 /// `HGET`, typed: the value of `field`, `None` if the hash or the field is
 /// absent.
-pub async fn hget<D: Db>(
+pub async fn hget<D: Store>(
     db: &D,
     index: DbIndex,
     key: &Bytes,
@@ -293,7 +293,7 @@ impl Command for HMGet {
         ..Spec::BASE
     };
 
-    async fn run<D: Db>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
+    async fn run<D: Store>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
         let key = args.required()?;
         let values = hmget(cx.db, cx.selected, &key, args.rest()).await?;
         cx.reply.array(values.len());
@@ -313,7 +313,7 @@ impl Command for HMGet {
 
 /// `HMGET`, typed: one answer per field, in order, `None` for a field (or
 /// a hash) that is absent.
-pub async fn hmget<D: Db>(
+pub async fn hmget<D: Store>(
     db: &D,
     index: DbIndex,
     key: &Bytes,
@@ -349,7 +349,7 @@ impl Command for HDel {
         ..Spec::BASE
     };
 
-    async fn run<D: Db>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
+    async fn run<D: Store>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
         // Copied: removing some fields is a write that keeps the key.
         let key = stored(args.required()?);
         let fields = args.rest();
@@ -404,7 +404,7 @@ impl Command for HLen {
         ..Spec::BASE
     };
 
-    async fn run<D: Db>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
+    async fn run<D: Store>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
         let key = args.required()?;
         let n = cx
             .db
@@ -435,7 +435,7 @@ impl Command for HStrLen {
         ..Spec::BASE
     };
 
-    async fn run<D: Db>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
+    async fn run<D: Store>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
         let (key, field) = (args.required()?, args.required()?);
         let len = cx
             .db
@@ -470,7 +470,7 @@ impl Command for HExists {
         ..Spec::BASE
     };
 
-    async fn run<D: Db>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
+    async fn run<D: Store>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
         let (key, field) = (args.required()?, args.required()?);
         let found = cx
             .db
@@ -503,7 +503,7 @@ impl Command for HGetAll {
         ..Spec::BASE
     };
 
-    async fn run<D: Db>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
+    async fn run<D: Store>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
         let key = args.required()?;
         let pairs = hgetall(cx.db, cx.selected, &key).await?;
         cx.reply.map(pairs.len());
@@ -517,7 +517,7 @@ impl Command for HGetAll {
 
 /// `HGETALL`, typed: every field and its value, in the map's order; empty
 /// for an absent key.
-pub async fn hgetall<D: Db>(
+pub async fn hgetall<D: Store>(
     db: &D,
     index: DbIndex,
     key: &Bytes,
@@ -531,7 +531,7 @@ pub async fn hgetall<D: Db>(
 }
 
 /// `HKEYS` and `HVALS`: the fields, or the values, as an array.
-async fn hkeys_or_vals<D: Db>(
+async fn hkeys_or_vals<D: Store>(
     cx: &mut Ctx<'_, D>,
     mut args: Args,
     keys: bool,
@@ -572,7 +572,7 @@ impl Command for HKeys {
         ..Spec::BASE
     };
 
-    async fn run<D: Db>(cx: &mut Ctx<'_, D>, args: Args) -> Result<(), Error> {
+    async fn run<D: Store>(cx: &mut Ctx<'_, D>, args: Args) -> Result<(), Error> {
         hkeys_or_vals(cx, args, true).await
     }
 }
@@ -595,7 +595,7 @@ impl Command for HVals {
         ..Spec::BASE
     };
 
-    async fn run<D: Db>(cx: &mut Ctx<'_, D>, args: Args) -> Result<(), Error> {
+    async fn run<D: Store>(cx: &mut Ctx<'_, D>, args: Args) -> Result<(), Error> {
         hkeys_or_vals(cx, args, false).await
     }
 }
@@ -624,7 +624,7 @@ impl Command for HIncrBy {
         ..Spec::BASE
     };
 
-    async fn run<D: Db>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
+    async fn run<D: Store>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
         let (key, field) = (args.required()?, args.required()?);
         // The increment is checked before the key, as Redis checks it.
         let delta = args.int()?;
@@ -643,7 +643,7 @@ impl Command for HIncrBy {
 /// holds anything but the canonical decimal form of an `i64`, and `ERR
 /// increment or decrement would overflow` past either end; both leave the
 /// hash as it was. Stored as given, as [`hset`].
-pub async fn hincr_by<D: Db>(
+pub async fn hincr_by<D: Store>(
     db: &D,
     index: DbIndex,
     key: Bytes,
@@ -685,7 +685,7 @@ impl Command for HIncrByFloat {
         ..Spec::BASE
     };
 
-    async fn run<D: Db>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
+    async fn run<D: Store>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
         let (key, field, increment) = (args.required()?, args.required()?, args.required()?);
         let kept = cx.keep(notify::HASH, &key);
         let text =
@@ -707,7 +707,7 @@ impl Command for HIncrByFloat {
 /// float`; `ERR value is NaN or Infinity` for an infinite one), then the
 /// field (`ERR hash value is not a float`), then the sum (`ERR increment
 /// would produce NaN or Infinity`). Stored as given, as [`hset`].
-pub async fn hincr_by_float<D: Db>(
+pub async fn hincr_by_float<D: Store>(
     db: &D,
     index: DbIndex,
     key: Bytes,
@@ -766,7 +766,7 @@ impl Command for HRandField {
         ..Spec::BASE
     };
 
-    async fn run<D: Db>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
+    async fn run<D: Store>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
         let key = args.required()?;
         let Some(count) = args.next() else {
             let field = cx
@@ -850,7 +850,7 @@ enum Picked {
 /// copied (shared handles) and the fields drawn as the reply is written:
 /// the draws are as many as the client asked, which may be far more than
 /// fit in memory.
-async fn pick_fields<D: Db>(
+async fn pick_fields<D: Store>(
     db: &D,
     index: DbIndex,
     key: &Bytes,
@@ -899,7 +899,7 @@ async fn pick_fields<D: Db>(
 /// `HRANDFIELD key count [WITHVALUES]`, typed: fields and their values as
 /// the command picks them (see [`HRandField`]). A negative count collects
 /// all `|count|` draws: the caller bounds it.
-pub async fn hrandfield<D: Db>(
+pub async fn hrandfield<D: Store>(
     db: &D,
     index: DbIndex,
     key: &Bytes,
@@ -998,7 +998,7 @@ impl Command for HScan {
         ..Spec::BASE
     };
 
-    async fn run<D: Db>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
+    async fn run<D: Store>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
         let key = args.required()?;
         let cursor = parse_cursor(&args.required()?)?;
         // Parsed now, judged once the key is known to hold a hash.
@@ -1053,7 +1053,7 @@ fn scan_hash(
 /// call whose field matches `options.pattern`, and the cursor to continue
 /// from (0 when done); a hash that is a listpack under `limits` comes
 /// whole. See [`HScan`].
-pub async fn hscan<D: Db>(
+pub async fn hscan<D: Store>(
     db: &D,
     index: DbIndex,
     key: &Bytes,

@@ -11,7 +11,7 @@
 use std::time::Duration;
 
 use bytes::Bytes;
-use sharedkv_db::{Db, DbIndex, Entry, Instant, Keys, ReadKeys, Slot, Value, parse_i64};
+use sharedkv_db::{DbIndex, Entry, Instant, Keys, ReadKeys, Slot, Store, Value, parse_i64};
 
 use crate::{
     Args, Command, Ctx, Error, Spec, Thresholds, arg, c_str, glob, is, notify, stored, token,
@@ -29,7 +29,7 @@ const SAME_OBJECT: Error = Error::Fixed("ERR source and destination objects are 
 // ------------------------------------------------------------ DEL, EXISTS
 
 /// `DEL`, typed: how many of `keys` existed (a key named twice counts once).
-pub async fn del<D: Db>(db: &D, index: DbIndex, keys: Vec<Bytes>) -> usize {
+pub async fn del<D: Store>(db: &D, index: DbIndex, keys: Vec<Bytes>) -> usize {
     let remove = |slot: &mut Slot<'_>| {
         let existed = slot.exists();
         slot.remove();
@@ -50,7 +50,7 @@ pub async fn del<D: Db>(db: &D, index: DbIndex, keys: Vec<Bytes>) -> usize {
 
 /// `DEL` and `UNLINK` as they run: with events on, the keys deleted are
 /// collected, in order, for their `del` events.
-async fn run_del<D: Db>(cx: &mut Ctx<'_, D>, keys: Vec<Bytes>) {
+async fn run_del<D: Store>(cx: &mut Ctx<'_, D>, keys: Vec<Bytes>) {
     if !cx.notifies(notify::GENERIC) {
         let n = del(cx.db, cx.selected, keys).await;
         cx.reply.count(n);
@@ -80,7 +80,7 @@ async fn run_del<D: Db>(cx: &mut Ctx<'_, D>, keys: Vec<Bytes>) {
 
 /// `EXISTS`, typed: how many of `keys` exist, a key named twice counting
 /// twice.
-pub async fn exists<D: Db>(db: &D, index: DbIndex, keys: Vec<Bytes>) -> usize {
+pub async fn exists<D: Store>(db: &D, index: DbIndex, keys: Vec<Bytes>) -> usize {
     let names = keys.clone();
     db.read_many(&names, move |view: &mut dyn ReadKeys| {
         keys.iter()
@@ -108,7 +108,7 @@ impl Command for Del {
         ..Spec::BASE
     };
 
-    async fn run<D: Db>(cx: &mut Ctx<'_, D>, args: Args) -> Result<(), Error> {
+    async fn run<D: Store>(cx: &mut Ctx<'_, D>, args: Args) -> Result<(), Error> {
         run_del(cx, args.rest()).await;
         Ok(())
     }
@@ -133,7 +133,7 @@ impl Command for Unlink {
         ..Spec::BASE
     };
 
-    async fn run<D: Db>(cx: &mut Ctx<'_, D>, args: Args) -> Result<(), Error> {
+    async fn run<D: Store>(cx: &mut Ctx<'_, D>, args: Args) -> Result<(), Error> {
         run_del(cx, args.rest()).await;
         Ok(())
     }
@@ -157,7 +157,7 @@ impl Command for Exists {
         ..Spec::BASE
     };
 
-    async fn run<D: Db>(cx: &mut Ctx<'_, D>, args: Args) -> Result<(), Error> {
+    async fn run<D: Store>(cx: &mut Ctx<'_, D>, args: Args) -> Result<(), Error> {
         let n = exists(cx.db, cx.selected, args.rest()).await;
         cx.reply.count(n);
         Ok(())
@@ -183,7 +183,7 @@ impl Command for Touch {
         ..Spec::BASE
     };
 
-    async fn run<D: Db>(cx: &mut Ctx<'_, D>, args: Args) -> Result<(), Error> {
+    async fn run<D: Store>(cx: &mut Ctx<'_, D>, args: Args) -> Result<(), Error> {
         let n = exists(cx.db, cx.selected, args.rest()).await;
         cx.reply.count(n);
         Ok(())
@@ -208,7 +208,7 @@ impl Command for Type {
         ..Spec::BASE
     };
 
-    async fn run<D: Db>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
+    async fn run<D: Store>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
         let key = args.required()?;
         let kind = cx
             .db
@@ -321,7 +321,7 @@ impl Command for Object {
     };
 
     /// Reached only without a known subcommand.
-    async fn run<D: Db>(_cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
+    async fn run<D: Store>(_cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
         Err(match args.next() {
             Some(word) => Error::unknown_subcommand("object", &word),
             None => args.arity(),
@@ -331,7 +331,7 @@ impl Command for Object {
 
 /// The `OBJECT` subcommands on a key: `f` of the key's value, or the null
 /// reply when the key does not exist.
-async fn object_of<D: Db, R: Send + 'static>(
+async fn object_of<D: Store, R: Send + 'static>(
     cx: &mut Ctx<'_, D>,
     mut args: Args,
     f: fn(&Value) -> R,
@@ -365,7 +365,7 @@ impl Command for ObjectEncoding {
         ..Spec::BASE
     };
 
-    async fn run<D: Db>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
+    async fn run<D: Store>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
         // Read before the step, which gets a copy: it is `'static`.
         let limits = cx.settings.thresholds();
         let key = args.required()?;
@@ -399,7 +399,7 @@ impl Command for ObjectFreq {
         ..Spec::BASE
     };
 
-    async fn run<D: Db>(cx: &mut Ctx<'_, D>, args: Args) -> Result<(), Error> {
+    async fn run<D: Store>(cx: &mut Ctx<'_, D>, args: Args) -> Result<(), Error> {
         match object_of(cx, args, |_| ()).await? {
             Some(()) => Err(Error::Fixed(
                 "ERR An LFU maxmemory policy is not selected, access frequency not tracked. \
@@ -429,7 +429,7 @@ impl Command for ObjectIdleTime {
         ..Spec::BASE
     };
 
-    async fn run<D: Db>(cx: &mut Ctx<'_, D>, args: Args) -> Result<(), Error> {
+    async fn run<D: Store>(cx: &mut Ctx<'_, D>, args: Args) -> Result<(), Error> {
         if object_of(cx, args, |_| ()).await?.is_some() {
             cx.reply.int(0);
         }
@@ -455,7 +455,7 @@ impl Command for ObjectRefCount {
         ..Spec::BASE
     };
 
-    async fn run<D: Db>(cx: &mut Ctx<'_, D>, args: Args) -> Result<(), Error> {
+    async fn run<D: Store>(cx: &mut Ctx<'_, D>, args: Args) -> Result<(), Error> {
         if let Some(n) = object_of(cx, args, refcount).await? {
             cx.reply.int(n);
         }
@@ -481,7 +481,7 @@ impl Command for ObjectHelp {
         ..Spec::BASE
     };
 
-    async fn run<D: Db>(cx: &mut Ctx<'_, D>, _args: Args) -> Result<(), Error> {
+    async fn run<D: Store>(cx: &mut Ctx<'_, D>, _args: Args) -> Result<(), Error> {
         const LINES: &[&str] = &[
             "OBJECT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
             "ENCODING <key>",
@@ -511,7 +511,7 @@ impl Command for ObjectHelp {
 
 /// `KEYS`, typed: every live key of `index` that matches the glob
 /// `pattern` (`*`: every key), in the store's order.
-pub async fn keys<D: Db>(db: &D, index: DbIndex, pattern: Bytes) -> Vec<Bytes> {
+pub async fn keys<D: Store>(db: &D, index: DbIndex, pattern: Bytes) -> Vec<Bytes> {
     let all = glob::matches_everything(&pattern);
     let (_, keys) = db
         .scan(index, 0, usize::MAX, move |key, _| {
@@ -539,7 +539,7 @@ impl Command for KeysCommand {
         ..Spec::BASE
     };
 
-    async fn run<D: Db>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
+    async fn run<D: Store>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
         let pattern = args.required()?;
         let found = keys(cx.db, cx.selected, pattern).await;
         write_keys(&mut cx.reply, &found);
@@ -581,7 +581,7 @@ impl Default for ScanOptions {
 /// cursor to continue from, 0 when the iteration is done. Cursors are the
 /// store's (see [`Db::scan`]): any `u64` is accepted, and a full iteration
 /// returns every key that stays present throughout at least once.
-pub async fn scan<D: Db>(
+pub async fn scan<D: Store>(
     db: &D,
     index: DbIndex,
     cursor: u64,
@@ -691,7 +691,7 @@ impl Command for Scan {
         ..Spec::BASE
     };
 
-    async fn run<D: Db>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
+    async fn run<D: Store>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
         let cursor = parse_cursor(&args.required()?)?;
         let options = parse_scan_options(args, true)?;
         let (next, found) = scan(cx.db, cx.selected, cursor, options).await;
@@ -719,7 +719,7 @@ impl Command for RandomKey {
         ..Spec::BASE
     };
 
-    async fn run<D: Db>(cx: &mut Ctx<'_, D>, _args: Args) -> Result<(), Error> {
+    async fn run<D: Store>(cx: &mut Ctx<'_, D>, _args: Args) -> Result<(), Error> {
         let key = cx.db.random_key(cx.selected).await;
         cx.reply.bulk_or_null(key.as_deref());
         Ok(())
@@ -766,7 +766,7 @@ fn put(
 /// exist). Whether it moved; `ERR no such key` if `src` does not exist. A
 /// key renamed to itself is left alone (`Ok(false)`). `dst` is stored as
 /// given: pass it through [`stored()`] if it comes from a request.
-pub async fn rename<D: Db>(
+pub async fn rename<D: Store>(
     db: &D,
     index: DbIndex,
     src: Bytes,
@@ -812,7 +812,7 @@ impl Command for Rename {
         ..Spec::BASE
     };
 
-    async fn run<D: Db>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
+    async fn run<D: Store>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
         let (src, dst) = (args.required()?, args.required()?);
         let kept = cx
             .notifies(notify::GENERIC)
@@ -849,7 +849,7 @@ impl Command for RenameNx {
         ..Spec::BASE
     };
 
-    async fn run<D: Db>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
+    async fn run<D: Store>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
         let (src, dst) = (args.required()?, args.required()?);
         let kept = cx
             .notifies(notify::GENERIC)
@@ -867,7 +867,7 @@ impl Command for RenameNx {
 /// key that a RENAME or COPY replaces is, for Redis, deleted and created
 /// again, so it gets a `new` event that the store (which changes it in
 /// place) does not send.
-async fn replaces<D: Db>(cx: &Ctx<'_, D>, db: DbIndex, key: &Bytes) -> bool {
+async fn replaces<D: Store>(cx: &Ctx<'_, D>, db: DbIndex, key: &Bytes) -> bool {
     if !cx.notifies(notify::NEW) {
         return false;
     }
@@ -885,7 +885,7 @@ fn notify_rename<D>(cx: &Ctx<'_, D>, src: &[u8], dst: &[u8]) {
 /// `COPY`, typed: copies `src` of database `from` (value and TTL) to `dst`
 /// of database `to`, unless `dst` exists and not `replace`. Whether it
 /// copied. `dst` is stored as given (see [`stored()`]).
-pub async fn copy<D: Db>(
+pub async fn copy<D: Store>(
     db: &D,
     from: DbIndex,
     src: Bytes,
@@ -926,7 +926,7 @@ impl Command for Copy {
         ..Spec::BASE
     };
 
-    async fn run<D: Db>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
+    async fn run<D: Store>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
         let (src, dst) = (args.required()?, args.required()?);
         let (mut to, mut replace) = (cx.selected, false);
         while let Some(word) = args.next() {
@@ -960,7 +960,7 @@ impl Command for Copy {
 /// `MOVE`, typed: moves `key` (value and TTL) from database `from` to
 /// database `to`, unless it does not exist or `to` already has it. Whether
 /// it moved. `key` is stored as given (see [`stored()`]).
-pub async fn move_key<D: Db>(db: &D, from: DbIndex, key: Bytes, to: DbIndex) -> bool {
+pub async fn move_key<D: Store>(db: &D, from: DbIndex, key: Bytes, to: DbIndex) -> bool {
     let keys = [key.clone()];
     db.update_many(&keys, move |view: &mut dyn Keys| {
         if !view.read(from, &key, |e| e.is_some()) || view.read(to, &key, |e| e.is_some()) {
@@ -997,7 +997,7 @@ impl Command for Move {
         ..Spec::BASE
     };
 
-    async fn run<D: Db>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
+    async fn run<D: Store>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
         let key = args.required()?;
         let to = db_index(&args.required()?)?;
         if to == cx.selected {
@@ -1093,7 +1093,7 @@ impl ExpireCondition {
 
 /// `EXPIRE`, typed: gives `key` the deadline `at` if `condition` allows;
 /// a deadline already past deletes the key. Whether it did either.
-pub async fn expire<D: Db>(
+pub async fn expire<D: Store>(
     db: &D,
     index: DbIndex,
     key: Bytes,
@@ -1106,7 +1106,7 @@ pub async fn expire<D: Db>(
 /// `EXPIRE` as it runs: the event it publishes, `expire` (a deadline set)
 /// or `del` (a deadline already past deleted the key), or `None` if it did
 /// neither.
-async fn expire_event<D: Db>(
+async fn expire_event<D: Store>(
     db: &D,
     index: DbIndex,
     key: Bytes,
@@ -1135,7 +1135,7 @@ async fn expire_event<D: Db>(
 /// `expireGenericCommand`: the options are checked before the amount; an
 /// amount that is now or past deletes the key; a unit conversion (or, when
 /// relative, a sum with the clock) that overflows is `invalid expire time`.
-async fn run_expire<D: Db>(
+async fn run_expire<D: Store>(
     cx: &mut Ctx<'_, D>,
     mut args: Args,
     unit: i64,
@@ -1195,7 +1195,7 @@ impl Command for Expire {
         ..Spec::BASE
     };
 
-    async fn run<D: Db>(cx: &mut Ctx<'_, D>, args: Args) -> Result<(), Error> {
+    async fn run<D: Store>(cx: &mut Ctx<'_, D>, args: Args) -> Result<(), Error> {
         run_expire(cx, args, 1000, false).await
     }
 }
@@ -1227,7 +1227,7 @@ impl Command for PExpire {
         ..Spec::BASE
     };
 
-    async fn run<D: Db>(cx: &mut Ctx<'_, D>, args: Args) -> Result<(), Error> {
+    async fn run<D: Store>(cx: &mut Ctx<'_, D>, args: Args) -> Result<(), Error> {
         run_expire(cx, args, 1, false).await
     }
 }
@@ -1259,7 +1259,7 @@ impl Command for ExpireAt {
         ..Spec::BASE
     };
 
-    async fn run<D: Db>(cx: &mut Ctx<'_, D>, args: Args) -> Result<(), Error> {
+    async fn run<D: Store>(cx: &mut Ctx<'_, D>, args: Args) -> Result<(), Error> {
         run_expire(cx, args, 1000, true).await
     }
 }
@@ -1291,7 +1291,7 @@ impl Command for PExpireAt {
         ..Spec::BASE
     };
 
-    async fn run<D: Db>(cx: &mut Ctx<'_, D>, args: Args) -> Result<(), Error> {
+    async fn run<D: Store>(cx: &mut Ctx<'_, D>, args: Args) -> Result<(), Error> {
         run_expire(cx, args, 1, true).await
     }
 }
@@ -1308,7 +1308,7 @@ pub enum ExpireTime {
 }
 
 /// `EXPIRETIME`/`PEXPIRETIME`, typed.
-pub async fn expire_time<D: Db>(db: &D, index: DbIndex, key: &Bytes) -> ExpireTime {
+pub async fn expire_time<D: Store>(db: &D, index: DbIndex, key: &Bytes) -> ExpireTime {
     db.read(index, key, |e| match e {
         None => ExpireTime::Missing,
         Some(Entry {
@@ -1322,7 +1322,7 @@ pub async fn expire_time<D: Db>(db: &D, index: DbIndex, key: &Bytes) -> ExpireTi
     .await
 }
 
-async fn run_expire_time<D: Db>(
+async fn run_expire_time<D: Store>(
     cx: &mut Ctx<'_, D>,
     mut args: Args,
     millis: bool,
@@ -1357,7 +1357,7 @@ impl Command for ExpireTimeCommand {
         ..Spec::BASE
     };
 
-    async fn run<D: Db>(cx: &mut Ctx<'_, D>, args: Args) -> Result<(), Error> {
+    async fn run<D: Store>(cx: &mut Ctx<'_, D>, args: Args) -> Result<(), Error> {
         run_expire_time(cx, args, false).await
     }
 }
@@ -1380,7 +1380,7 @@ impl Command for PExpireTime {
         ..Spec::BASE
     };
 
-    async fn run<D: Db>(cx: &mut Ctx<'_, D>, args: Args) -> Result<(), Error> {
+    async fn run<D: Store>(cx: &mut Ctx<'_, D>, args: Args) -> Result<(), Error> {
         run_expire_time(cx, args, true).await
     }
 }
@@ -1397,7 +1397,7 @@ pub enum Ttl {
 }
 
 /// `TTL`/`PTTL`, typed.
-pub async fn ttl<D: Db>(db: &D, index: DbIndex, key: &Bytes) -> Ttl {
+pub async fn ttl<D: Store>(db: &D, index: DbIndex, key: &Bytes) -> Ttl {
     db.read(index, key, |e| ttl_of(e, Instant::now())).await
 }
 
@@ -1414,7 +1414,7 @@ fn ttl_of(entry: Option<&Entry>, now: Instant) -> Ttl {
     }
 }
 
-async fn run_ttl<D: Db>(cx: &mut Ctx<'_, D>, mut args: Args, millis: bool) -> Result<(), Error> {
+async fn run_ttl<D: Store>(cx: &mut Ctx<'_, D>, mut args: Args, millis: bool) -> Result<(), Error> {
     let key = args.required()?;
     let reply = match ttl(cx.db, cx.selected, &key).await {
         Ttl::Missing => -2,
@@ -1451,7 +1451,7 @@ impl Command for TtlCommand {
         ..Spec::BASE
     };
 
-    async fn run<D: Db>(cx: &mut Ctx<'_, D>, args: Args) -> Result<(), Error> {
+    async fn run<D: Store>(cx: &mut Ctx<'_, D>, args: Args) -> Result<(), Error> {
         run_ttl(cx, args, false).await
     }
 }
@@ -1474,13 +1474,13 @@ impl Command for PTtl {
         ..Spec::BASE
     };
 
-    async fn run<D: Db>(cx: &mut Ctx<'_, D>, args: Args) -> Result<(), Error> {
+    async fn run<D: Store>(cx: &mut Ctx<'_, D>, args: Args) -> Result<(), Error> {
         run_ttl(cx, args, true).await
     }
 }
 
 /// `PERSIST`, typed: whether a TTL was removed.
-pub async fn persist<D: Db>(db: &D, index: DbIndex, key: &Bytes) -> bool {
+pub async fn persist<D: Store>(db: &D, index: DbIndex, key: &Bytes) -> bool {
     db.update(index, key, |slot| {
         let has_ttl = slot.entry().is_some_and(|e| e.expires_at.is_some());
         if has_ttl && let Some(entry) = slot.entry_mut() {
@@ -1509,7 +1509,7 @@ impl Command for Persist {
         ..Spec::BASE
     };
 
-    async fn run<D: Db>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
+    async fn run<D: Store>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
         // Copied: a strategy may keep the key of any write (papaya stores
         // the key it is handed whenever it commits one).
         let key = stored(args.required()?);
@@ -1541,7 +1541,7 @@ impl Command for DbSize {
         ..Spec::BASE
     };
 
-    async fn run<D: Db>(cx: &mut Ctx<'_, D>, _args: Args) -> Result<(), Error> {
+    async fn run<D: Store>(cx: &mut Ctx<'_, D>, _args: Args) -> Result<(), Error> {
         let n = cx.db.len(cx.selected).await;
         cx.reply.count(n);
         Ok(())
@@ -1578,7 +1578,7 @@ impl Command for FlushDb {
         ..Spec::BASE
     };
 
-    async fn run<D: Db>(cx: &mut Ctx<'_, D>, args: Args) -> Result<(), Error> {
+    async fn run<D: Store>(cx: &mut Ctx<'_, D>, args: Args) -> Result<(), Error> {
         flush_mode(args)?;
         cx.db.clear(Some(cx.selected)).await;
         cx.reply.ok();
@@ -1607,7 +1607,7 @@ impl Command for FlushAll {
         ..Spec::BASE
     };
 
-    async fn run<D: Db>(cx: &mut Ctx<'_, D>, args: Args) -> Result<(), Error> {
+    async fn run<D: Store>(cx: &mut Ctx<'_, D>, args: Args) -> Result<(), Error> {
         flush_mode(args)?;
         cx.db.clear(None).await;
         cx.reply.ok();
@@ -1648,7 +1648,7 @@ impl Command for Select {
         ..Spec::BASE
     };
 
-    async fn run<D: Db>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
+    async fn run<D: Store>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
         cx.selected = db_index(&args.required()?)?;
         cx.reply.ok();
         Ok(())
@@ -1673,7 +1673,7 @@ impl Command for SwapDb {
         ..Spec::BASE
     };
 
-    async fn run<D: Db>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
+    async fn run<D: Store>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
         // Redis names the argument in the integer errors, then checks both
         // ranges together.
         let int = |word: Bytes, error: &'static str| {

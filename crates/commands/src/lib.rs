@@ -48,7 +48,7 @@ use std::future::Future;
 use std::sync::LazyLock;
 
 use bytes::Bytes;
-pub use sharedkv_db::{Db, DbIndex};
+pub use sharedkv_db::{Db, DbIndex, Store};
 
 pub use args::{Args, is};
 pub use error::{Error, c_str};
@@ -85,10 +85,12 @@ pub trait Command {
     /// Parses `args` (the words after the name and subcommand), runs the
     /// command on `cx.db` and writes its reply; an `Err` is written as the
     /// error reply.
-    fn run<D: Db>(
-        cx: &mut Ctx<'_, D>,
-        args: Args,
-    ) -> impl Future<Output = Result<(), Error>> + Send;
+    ///
+    /// The future is `Send` whenever `D` is `Sync` (a strategy's handle), as
+    /// every future it awaits is; the trait does not demand it, so that the
+    /// same command also runs on a [`StepView`](sharedkv_db::StepView),
+    /// which lives on one thread inside a transaction's step.
+    fn run<D: Store>(cx: &mut Ctx<'_, D>, args: Args) -> impl Future<Output = Result<(), Error>>;
 }
 
 /// Lists every command once: generates [`Id`], its spec table and [`run`].
@@ -117,7 +119,7 @@ macro_rules! registry {
 
         /// Runs the command `id` on the request `argv` (name first), which
         /// [`find`] resolved to it.
-        pub async fn run<D: Db>(id: Id, cx: &mut Ctx<'_, D>, argv: Vec<Bytes>) -> Result<(), Error> {
+        pub async fn run<D: Store>(id: Id, cx: &mut Ctx<'_, D>, argv: Vec<Bytes>) -> Result<(), Error> {
             match id {
                 $($(Id::$cmd => {
                     const SPEC: &Spec = &<$family::$cmd as Command>::SPEC;

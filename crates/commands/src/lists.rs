@@ -23,7 +23,7 @@
 //! itself (a rotation) is a single-key step, atomic everywhere.
 
 use bytes::Bytes;
-use sharedkv_db::{Db, DbIndex, Entry, Keys, List, Slot, Value, parse_i64};
+use sharedkv_db::{DbIndex, Entry, Keys, List, Slot, Store, Value, parse_i64};
 
 use crate::strings::is_option;
 use crate::{Args, Command, Ctx, Error, Reply, Spec, arg, notify, stored, token};
@@ -232,7 +232,7 @@ fn position(len: usize, index: i64) -> Option<usize> {
 // ------------------------------------------------------------- pushes
 
 /// `LPUSH`/`RPUSH` and their `X` forms, as commands.
-async fn run_push<D: Db>(
+async fn run_push<D: Store>(
     cx: &mut Ctx<'_, D>,
     mut args: Args,
     end: End,
@@ -251,7 +251,7 @@ async fn run_push<D: Db>(
     Ok(())
 }
 
-async fn db_push<D: Db>(
+async fn db_push<D: Store>(
     db: &D,
     index: DbIndex,
     key: Bytes,
@@ -269,7 +269,7 @@ async fn db_push<D: Db>(
 /// list at `key`, creating it; the list's new length. `key` and `elements`
 /// are stored as given: pass them through [`stored`] if they come from a
 /// request.
-pub async fn push<D: Db>(
+pub async fn push<D: Store>(
     db: &D,
     index: DbIndex,
     key: Bytes,
@@ -281,7 +281,7 @@ pub async fn push<D: Db>(
 
 /// `LPUSHX`/`RPUSHX`, typed: as [`push`], onto an existing list only; 0
 /// (and nothing created) if there is none.
-pub async fn push_existing<D: Db>(
+pub async fn push_existing<D: Store>(
     db: &D,
     index: DbIndex,
     key: Bytes,
@@ -309,7 +309,7 @@ impl Command for LPush {
         ..Spec::BASE
     };
 
-    async fn run<D: Db>(cx: &mut Ctx<'_, D>, args: Args) -> Result<(), Error> {
+    async fn run<D: Store>(cx: &mut Ctx<'_, D>, args: Args) -> Result<(), Error> {
         run_push(cx, args, End::Left, true).await
     }
 }
@@ -332,7 +332,7 @@ impl Command for RPush {
         ..Spec::BASE
     };
 
-    async fn run<D: Db>(cx: &mut Ctx<'_, D>, args: Args) -> Result<(), Error> {
+    async fn run<D: Store>(cx: &mut Ctx<'_, D>, args: Args) -> Result<(), Error> {
         run_push(cx, args, End::Right, true).await
     }
 }
@@ -355,7 +355,7 @@ impl Command for LPushX {
         ..Spec::BASE
     };
 
-    async fn run<D: Db>(cx: &mut Ctx<'_, D>, args: Args) -> Result<(), Error> {
+    async fn run<D: Store>(cx: &mut Ctx<'_, D>, args: Args) -> Result<(), Error> {
         run_push(cx, args, End::Left, false).await
     }
 }
@@ -378,7 +378,7 @@ impl Command for RPushX {
         ..Spec::BASE
     };
 
-    async fn run<D: Db>(cx: &mut Ctx<'_, D>, args: Args) -> Result<(), Error> {
+    async fn run<D: Store>(cx: &mut Ctx<'_, D>, args: Args) -> Result<(), Error> {
         run_push(cx, args, End::Right, false).await
     }
 }
@@ -390,7 +390,7 @@ impl Command for RPushX {
 /// empty. `None` if the key is absent; a `count` of 0 on a list answers no
 /// elements and changes nothing. `key` is stored if some elements stay:
 /// pass it through [`stored`] if it comes from a request.
-pub async fn pop<D: Db>(
+pub async fn pop<D: Store>(
     db: &D,
     index: DbIndex,
     key: Bytes,
@@ -403,7 +403,7 @@ pub async fn pop<D: Db>(
 
 /// `LPOP`/`RPOP` as commands: without a count, one element or nil; with
 /// one, an array, or the null array for an absent key.
-async fn run_pop<D: Db>(cx: &mut Ctx<'_, D>, mut args: Args, end: End) -> Result<(), Error> {
+async fn run_pop<D: Store>(cx: &mut Ctx<'_, D>, mut args: Args, end: End) -> Result<(), Error> {
     // Copied: popping some elements is a write that keeps the key.
     let key = stored(args.required()?);
     // Redis checks the arity before it reads the count.
@@ -456,7 +456,7 @@ impl Command for LPop {
         ..Spec::BASE
     };
 
-    async fn run<D: Db>(cx: &mut Ctx<'_, D>, args: Args) -> Result<(), Error> {
+    async fn run<D: Store>(cx: &mut Ctx<'_, D>, args: Args) -> Result<(), Error> {
         run_pop(cx, args, End::Left).await
     }
 }
@@ -482,7 +482,7 @@ impl Command for RPop {
         ..Spec::BASE
     };
 
-    async fn run<D: Db>(cx: &mut Ctx<'_, D>, args: Args) -> Result<(), Error> {
+    async fn run<D: Store>(cx: &mut Ctx<'_, D>, args: Args) -> Result<(), Error> {
         run_pop(cx, args, End::Right).await
     }
 }
@@ -495,7 +495,7 @@ impl Command for RPop {
 /// [`Db::update_many`] step over `keys`. The keys are stored as given (the
 /// one popped from is kept if elements stay): pass them through
 /// [`stored`] if they come from a request.
-pub async fn mpop<D: Db>(
+pub async fn mpop<D: Store>(
     db: &D,
     index: DbIndex,
     keys: Vec<Bytes>,
@@ -545,7 +545,7 @@ impl Command for LMPop {
         ..Spec::BASE
     };
 
-    async fn run<D: Db>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
+    async fn run<D: Store>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
         let numkeys = parse_i64(&args.required()?)
             .filter(|n| *n >= 1)
             .ok_or(NUMKEYS_NOT_POSITIVE)?;
@@ -598,7 +598,7 @@ impl Command for LMPop {
 /// one single-key step; otherwise it is one [`Db::update_many`] step over
 /// both. Both keys are stored as given: pass them through [`stored`] if
 /// they come from a request.
-pub async fn lmove<D: Db>(
+pub async fn lmove<D: Store>(
     db: &D,
     index: DbIndex,
     src: Bytes,
@@ -663,7 +663,7 @@ fn rotate_step(slot: &mut Slot<'_>, from: End, to: End) -> Result<Option<Bytes>,
 }
 
 /// `LMOVE` and `RPOPLPUSH` as commands.
-async fn run_lmove<D: Db>(
+async fn run_lmove<D: Store>(
     cx: &mut Ctx<'_, D>,
     src: Bytes,
     dst: Bytes,
@@ -715,7 +715,7 @@ impl Command for LMove {
         ..Spec::BASE
     };
 
-    async fn run<D: Db>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
+    async fn run<D: Store>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
         let (src, dst) = (args.required()?, args.required()?);
         let from = End::parse(&args.required()?)?;
         let to = End::parse(&args.required()?)?;
@@ -741,7 +741,7 @@ impl Command for RPopLPush {
         ..Spec::BASE
     };
 
-    async fn run<D: Db>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
+    async fn run<D: Store>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
         let (src, dst) = (args.required()?, args.required()?);
         run_lmove(cx, src, dst, End::Right, End::Left).await
     }
@@ -750,7 +750,7 @@ impl Command for RPopLPush {
 // ---------------------------------------------------------------- reads
 
 /// `LLEN`, typed: the list's length, 0 if the key is absent.
-pub async fn llen<D: Db>(db: &D, index: DbIndex, key: &Bytes) -> Result<usize, Error> {
+pub async fn llen<D: Store>(db: &D, index: DbIndex, key: &Bytes) -> Result<usize, Error> {
     db.read(index, key, |e| Ok(list_of(e)?.map_or(0, List::len)))
         .await
 }
@@ -773,7 +773,7 @@ impl Command for LLen {
         ..Spec::BASE
     };
 
-    async fn run<D: Db>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
+    async fn run<D: Store>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
         let key = args.required()?;
         let len = llen(cx.db, cx.selected, &key).await?;
         cx.reply.count(len);
@@ -784,7 +784,7 @@ impl Command for LLen {
 /// `LRANGE`, typed: the elements from `start` to `stop` inclusive
 /// (negative: from the end), clamped to the list; none if the key is
 /// absent.
-pub async fn lrange<D: Db>(
+pub async fn lrange<D: Store>(
     db: &D,
     index: DbIndex,
     key: &Bytes,
@@ -825,7 +825,7 @@ impl Command for LRange {
         ..Spec::BASE
     };
 
-    async fn run<D: Db>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
+    async fn run<D: Store>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
         let key = args.required()?;
         let (start, stop) = (args.int()?, args.int()?);
         let elements = lrange(cx.db, cx.selected, &key, start, stop).await?;
@@ -836,7 +836,7 @@ impl Command for LRange {
 
 /// `LINDEX`, typed: the element at `at` (negative: from the end),
 /// `None` past either end or if the key is absent.
-pub async fn lindex<D: Db>(
+pub async fn lindex<D: Store>(
     db: &D,
     index: DbIndex,
     key: &Bytes,
@@ -866,7 +866,7 @@ impl Command for LIndex {
         ..Spec::BASE
     };
 
-    async fn run<D: Db>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
+    async fn run<D: Store>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
         let key = args.required()?;
         // Redis looks the key up before it reads the index: an absent key
         // is nil and another type WRONGTYPE, whatever the index says.
@@ -958,7 +958,7 @@ fn lpos_in(list: &List, element: &[u8], opts: LposOptions) -> Vec<i64> {
 
 /// `LPOS`, typed: the positions (from the head) of the matches of
 /// `element` that `opts` asks for; none if the key is absent.
-pub async fn lpos<D: Db>(
+pub async fn lpos<D: Store>(
     db: &D,
     index: DbIndex,
     key: &Bytes,
@@ -1021,7 +1021,7 @@ impl Command for LPos {
         ..Spec::BASE
     };
 
-    async fn run<D: Db>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
+    async fn run<D: Store>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
         let (key, element) = (args.required()?, args.required()?);
         let opts = parse_lpos_options(args)?;
         let found = lpos(cx.db, cx.selected, &key, element, opts).await?;
@@ -1045,7 +1045,7 @@ impl Command for LPos {
 /// `LSET`, typed: replaces the element at `at` (negative: from the end).
 /// `ERR no such key` if the key is absent, `ERR index out of range` past
 /// either end. `key` and `element` are stored as given (see [`stored`]).
-pub async fn lset<D: Db>(
+pub async fn lset<D: Store>(
     db: &D,
     index: DbIndex,
     key: Bytes,
@@ -1092,7 +1092,7 @@ impl Command for LSet {
         ..Spec::BASE
     };
 
-    async fn run<D: Db>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
+    async fn run<D: Store>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
         let key = stored(args.required()?);
         let at = parse_i64(&args.required()?);
         let element = stored(args.required()?);
@@ -1112,7 +1112,7 @@ impl Command for LSet {
 /// first element equal to `pivot`; the list's new length, -1 if no element
 /// is `pivot`, 0 if the key is absent. `key` and `element` are stored as
 /// given (see [`stored`]).
-pub async fn linsert<D: Db>(
+pub async fn linsert<D: Store>(
     db: &D,
     index: DbIndex,
     key: Bytes,
@@ -1160,7 +1160,7 @@ impl Command for LInsert {
         ..Spec::BASE
     };
 
-    async fn run<D: Db>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
+    async fn run<D: Store>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
         let key = stored(args.required()?);
         let word = args.required()?;
         let after = if is_option(&word, "AFTER") {
@@ -1187,7 +1187,7 @@ impl Command for LInsert {
 /// from the head (negative: from the tail; 0: all of them); how many it
 /// removed. An emptied list removes its key. `key` is stored if elements
 /// stay (see [`stored`]).
-pub async fn lrem<D: Db>(
+pub async fn lrem<D: Store>(
     db: &D,
     index: DbIndex,
     key: Bytes,
@@ -1254,7 +1254,7 @@ impl Command for LRem {
         ..Spec::BASE
     };
 
-    async fn run<D: Db>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
+    async fn run<D: Store>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
         // Copied: removing some elements is a write that keeps the key.
         let key = stored(args.required()?);
         let count = args.int()?;
@@ -1272,7 +1272,7 @@ impl Command for LRem {
 /// `LTRIM`, typed: keeps only the elements from `start` to `stop`
 /// inclusive (as [`lrange`] reads them); an empty range removes the key.
 /// `key` is stored if elements stay (see [`stored`]).
-pub async fn ltrim<D: Db>(
+pub async fn ltrim<D: Store>(
     db: &D,
     index: DbIndex,
     key: Bytes,
@@ -1322,7 +1322,7 @@ impl Command for LTrim {
         ..Spec::BASE
     };
 
-    async fn run<D: Db>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
+    async fn run<D: Store>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
         // Copied: trimming some elements is a write that keeps the key.
         let key = stored(args.required()?);
         let (start, stop) = (args.int()?, args.int()?);

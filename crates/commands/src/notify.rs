@@ -203,7 +203,7 @@ impl<D> crate::Ctx<'_, D> {
     }
 }
 
-impl<D: sharedkv_db::Db> crate::Ctx<'_, D> {
+impl<D: sharedkv_db::Store> crate::Ctx<'_, D> {
     /// After a step that took elements out of `key` (given only while
     /// events may be published: see [`keep`](crate::Ctx::keep)): `event`
     /// of `class`, then the generic `del` if the step left the key gone, as

@@ -23,7 +23,7 @@
 
 use bytes::Bytes;
 use rand::Rng;
-use sharedkv_db::{Db, DbIndex, Entry, Keys, ReadKeys, Set, Slot, Value};
+use sharedkv_db::{DbIndex, Entry, Keys, ReadKeys, Set, Slot, Store, Value};
 
 use crate::hashes::scan_page;
 use crate::keyspace::{ScanOptions, encoding, parse_cursor, parse_scan_options};
@@ -109,7 +109,7 @@ fn write_set(reply: &mut Reply<'_>, members: &[Bytes]) {
 /// `SADD`, typed: how many of `members` were new. `key` and `members` are
 /// stored as given: pass them through [`stored()`] if they come from a
 /// request.
-pub async fn sadd<D: Db>(
+pub async fn sadd<D: Store>(
     db: &D,
     index: DbIndex,
     key: Bytes,
@@ -137,7 +137,7 @@ impl Command for SAdd {
         ..Spec::BASE
     };
 
-    async fn run<D: Db>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
+    async fn run<D: Store>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
         let key = stored(args.required()?);
         let members: Vec<Bytes> = args.map(stored).collect();
         if members.is_empty() {
@@ -157,7 +157,7 @@ impl Command for SAdd {
 
 /// `SREM`, typed: how many of `members` were in the set. `key` is stored
 /// as given (a write that keeps the key may keep it).
-pub async fn srem<D: Db>(
+pub async fn srem<D: Store>(
     db: &D,
     index: DbIndex,
     key: Bytes,
@@ -185,7 +185,7 @@ impl Command for SRem {
         ..Spec::BASE
     };
 
-    async fn run<D: Db>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
+    async fn run<D: Store>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
         // Copied: removing some members is a write that keeps the key.
         let key = stored(args.required()?);
         let kept = cx.keep(notify::SET, &key);
@@ -201,7 +201,7 @@ impl Command for SRem {
 // ------------------------------------------------------------------ reads
 
 /// `SMEMBERS`, typed: every member, in the set's order (none if absent).
-pub async fn smembers<D: Db>(db: &D, index: DbIndex, key: &Bytes) -> Result<Vec<Bytes>, Error> {
+pub async fn smembers<D: Store>(db: &D, index: DbIndex, key: &Bytes) -> Result<Vec<Bytes>, Error> {
     db.read(index, key, members_of).await
 }
 
@@ -223,7 +223,7 @@ impl Command for SMembers {
         ..Spec::BASE
     };
 
-    async fn run<D: Db>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
+    async fn run<D: Store>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
         let key = args.required()?;
         let members = smembers(cx.db, cx.selected, &key).await?;
         write_set(&mut cx.reply, &members);
@@ -232,7 +232,7 @@ impl Command for SMembers {
 }
 
 /// `SISMEMBER`, typed.
-pub async fn sismember<D: Db>(
+pub async fn sismember<D: Store>(
     db: &D,
     index: DbIndex,
     key: &Bytes,
@@ -262,7 +262,7 @@ impl Command for SIsMember {
         ..Spec::BASE
     };
 
-    async fn run<D: Db>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
+    async fn run<D: Store>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
         let (key, member) = (args.required()?, args.required()?);
         let found = sismember(cx.db, cx.selected, &key, member).await?;
         cx.reply.int(i64::from(found));
@@ -272,7 +272,7 @@ impl Command for SIsMember {
 
 /// `SMISMEMBER`, typed: for each of `members`, in order, whether it is in
 /// the set.
-pub async fn smismember<D: Db>(
+pub async fn smismember<D: Store>(
     db: &D,
     index: DbIndex,
     key: &Bytes,
@@ -306,7 +306,7 @@ impl Command for SMIsMember {
         ..Spec::BASE
     };
 
-    async fn run<D: Db>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
+    async fn run<D: Store>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
         let key = args.required()?;
         let found = smismember(cx.db, cx.selected, &key, args.rest()).await?;
         cx.reply.array(found.len());
@@ -318,7 +318,7 @@ impl Command for SMIsMember {
 }
 
 /// `SCARD`, typed: how many members (0 if absent).
-pub async fn scard<D: Db>(db: &D, index: DbIndex, key: &Bytes) -> Result<usize, Error> {
+pub async fn scard<D: Store>(db: &D, index: DbIndex, key: &Bytes) -> Result<usize, Error> {
     db.read(index, key, |e| Ok(set_of(e)?.map_or(0, |s| s.len())))
         .await
 }
@@ -341,7 +341,7 @@ impl Command for SCard {
         ..Spec::BASE
     };
 
-    async fn run<D: Db>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
+    async fn run<D: Store>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
         let key = args.required()?;
         let n = scard(cx.db, cx.selected, &key).await?;
         cx.reply.count(n);
@@ -374,7 +374,11 @@ fn pick_one(set: &Set) -> Option<Bytes> {
 /// `SPOP key`, typed: removes a member chosen at random and returns it;
 /// `None` if the key is absent. The last member takes the key with it.
 /// `key` is stored as given (see [`stored()`]).
-pub async fn spop_one<D: Db>(db: &D, index: DbIndex, key: Bytes) -> Result<Option<Bytes>, Error> {
+pub async fn spop_one<D: Store>(
+    db: &D,
+    index: DbIndex,
+    key: Bytes,
+) -> Result<Option<Bytes>, Error> {
     db.update(index, &key, |slot| {
         let n = match set_of(slot.entry())? {
             Some(set) if !set.is_empty() => set.len(),
@@ -396,7 +400,7 @@ pub async fn spop_one<D: Db>(db: &D, index: DbIndex, key: Bytes) -> Result<Optio
 /// `SPOP key count`, typed: removes up to `count` distinct members chosen
 /// at random and returns them; all of them, and the key, when `count`
 /// covers the set. `key` is stored as given (see [`stored()`]).
-pub async fn spop<D: Db>(
+pub async fn spop<D: Store>(
     db: &D,
     index: DbIndex,
     key: Bytes,
@@ -452,7 +456,7 @@ impl Command for SPop {
         ..Spec::BASE
     };
 
-    async fn run<D: Db>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
+    async fn run<D: Store>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
         // Copied: popping some members is a write that keeps the key.
         let key = stored(args.required()?);
         let kept = cx.keep(notify::SET, &key);
@@ -518,7 +522,7 @@ impl Iterator for Draw {
 
 /// `SRANDMEMBER key`, typed: a member chosen at random, `None` if the key
 /// is absent.
-pub async fn srandmember_one<D: Db>(
+pub async fn srandmember_one<D: Store>(
     db: &D,
     index: DbIndex,
     key: &Bytes,
@@ -531,7 +535,7 @@ pub async fn srandmember_one<D: Db>(
 /// members (all of them when `count` covers the set); otherwise `count`
 /// members that may repeat. Either way the answer comes as a [`Draw`],
 /// whose memory is bounded by the set's size whatever `count` is.
-pub async fn srandmember<D: Db>(
+pub async fn srandmember<D: Store>(
     db: &D,
     index: DbIndex,
     key: &Bytes,
@@ -595,7 +599,7 @@ impl Command for SRandMember {
         ..Spec::BASE
     };
 
-    async fn run<D: Db>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
+    async fn run<D: Store>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
         let key = args.required()?;
         let Some(count) = args.next() else {
             let member = srandmember_one(cx.db, cx.selected, &key).await?;
@@ -633,7 +637,7 @@ impl Command for SRandMember {
 /// either key holds another type, unless `src` is absent (then `false`, as
 /// in Redis). `src`, `dst` and `member` are stored as given (see
 /// [`stored()`]).
-pub async fn smove<D: Db>(
+pub async fn smove<D: Store>(
     db: &D,
     index: DbIndex,
     src: Bytes,
@@ -647,7 +651,7 @@ pub async fn smove<D: Db>(
 /// the source's `del` if it emptied it), then `sadd` if the destination did
 /// not hold the member, in Redis's order around the `new` the store
 /// publishes for a destination it creates.
-async fn smove_publishing<D: Db>(
+async fn smove_publishing<D: Store>(
     db: &D,
     index: DbIndex,
     src: Bytes,
@@ -720,7 +724,7 @@ impl Command for SMove {
         ..Spec::BASE
     };
 
-    async fn run<D: Db>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
+    async fn run<D: Store>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
         let src = stored(args.required()?);
         let dst = stored(args.required()?);
         let member = stored(args.required()?);
@@ -852,7 +856,7 @@ fn combine_keys(
 /// `SINTER`, `SUNION`, `SDIFF`, typed: the members of the sets at `keys`
 /// combined by `op`, read in one multi-key step. An absent key is an
 /// empty set; `WRONGTYPE` if any key holds another type.
-pub async fn combine<D: Db>(
+pub async fn combine<D: Store>(
     db: &D,
     index: DbIndex,
     op: SetOp,
@@ -871,7 +875,7 @@ pub async fn combine<D: Db>(
 /// size, all in one multi-key step. `WRONGTYPE` if a source holds another
 /// type, and `dst` is left alone. `dst` is stored as given (see
 /// [`stored()`]).
-pub async fn combine_into<D: Db>(
+pub async fn combine_into<D: Store>(
     db: &D,
     index: DbIndex,
     op: SetOp,
@@ -899,14 +903,14 @@ pub async fn combine_into<D: Db>(
 }
 
 /// The reply of `SINTER`, `SUNION` and `SDIFF`.
-async fn run_combine<D: Db>(cx: &mut Ctx<'_, D>, args: Args, op: SetOp) -> Result<(), Error> {
+async fn run_combine<D: Store>(cx: &mut Ctx<'_, D>, args: Args, op: SetOp) -> Result<(), Error> {
     let members = combine(cx.db, cx.selected, op, args.rest()).await?;
     write_set(&mut cx.reply, &members);
     Ok(())
 }
 
 /// The reply of `SINTERSTORE`, `SUNIONSTORE` and `SDIFFSTORE`.
-async fn run_combine_into<D: Db>(
+async fn run_combine_into<D: Store>(
     cx: &mut Ctx<'_, D>,
     mut args: Args,
     op: SetOp,
@@ -951,7 +955,7 @@ impl Command for SInter {
         ..Spec::BASE
     };
 
-    async fn run<D: Db>(cx: &mut Ctx<'_, D>, args: Args) -> Result<(), Error> {
+    async fn run<D: Store>(cx: &mut Ctx<'_, D>, args: Args) -> Result<(), Error> {
         run_combine(cx, args, SetOp::Inter).await
     }
 }
@@ -974,14 +978,14 @@ impl Command for SInterStore {
         ..Spec::BASE
     };
 
-    async fn run<D: Db>(cx: &mut Ctx<'_, D>, args: Args) -> Result<(), Error> {
+    async fn run<D: Store>(cx: &mut Ctx<'_, D>, args: Args) -> Result<(), Error> {
         run_combine_into(cx, args, SetOp::Inter).await
     }
 }
 
 /// `SINTERCARD`, typed: the size of the intersection of the sets at
 /// `keys`, counted up to `limit` (0: no limit).
-pub async fn sintercard<D: Db>(
+pub async fn sintercard<D: Store>(
     db: &D,
     index: DbIndex,
     keys: Vec<Bytes>,
@@ -1017,7 +1021,7 @@ impl Command for SInterCard {
         ..Spec::BASE
     };
 
-    async fn run<D: Db>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
+    async fn run<D: Store>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
         const NUMKEYS: Error = Error::Fixed("ERR numkeys should be greater than 0");
         const TOO_MANY: Error =
             Error::Fixed("ERR Number of keys can't be greater than number of args");
@@ -1065,7 +1069,7 @@ impl Command for SUnion {
         ..Spec::BASE
     };
 
-    async fn run<D: Db>(cx: &mut Ctx<'_, D>, args: Args) -> Result<(), Error> {
+    async fn run<D: Store>(cx: &mut Ctx<'_, D>, args: Args) -> Result<(), Error> {
         run_combine(cx, args, SetOp::Union).await
     }
 }
@@ -1088,7 +1092,7 @@ impl Command for SUnionStore {
         ..Spec::BASE
     };
 
-    async fn run<D: Db>(cx: &mut Ctx<'_, D>, args: Args) -> Result<(), Error> {
+    async fn run<D: Store>(cx: &mut Ctx<'_, D>, args: Args) -> Result<(), Error> {
         run_combine_into(cx, args, SetOp::Union).await
     }
 }
@@ -1111,7 +1115,7 @@ impl Command for SDiff {
         ..Spec::BASE
     };
 
-    async fn run<D: Db>(cx: &mut Ctx<'_, D>, args: Args) -> Result<(), Error> {
+    async fn run<D: Store>(cx: &mut Ctx<'_, D>, args: Args) -> Result<(), Error> {
         run_combine(cx, args, SetOp::Diff).await
     }
 }
@@ -1134,7 +1138,7 @@ impl Command for SDiffStore {
         ..Spec::BASE
     };
 
-    async fn run<D: Db>(cx: &mut Ctx<'_, D>, args: Args) -> Result<(), Error> {
+    async fn run<D: Store>(cx: &mut Ctx<'_, D>, args: Args) -> Result<(), Error> {
         run_combine_into(cx, args, SetOp::Diff).await
     }
 }
@@ -1146,7 +1150,7 @@ impl Command for SDiffStore {
 /// the iteration is done). A small set comes whole; a big one a page of
 /// `options.count` positions at a time (see [`SScan`]); small means an
 /// intset under `limits`.
-pub async fn sscan<D: Db>(
+pub async fn sscan<D: Store>(
     db: &D,
     index: DbIndex,
     key: &Bytes,
@@ -1222,7 +1226,7 @@ impl Command for SScan {
         ..Spec::BASE
     };
 
-    async fn run<D: Db>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
+    async fn run<D: Store>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
         let key = args.required()?;
         let cursor = parse_cursor(&args.required()?)?;
         // Parsed now, judged only once the key is known to hold a set.

@@ -70,7 +70,7 @@ use std::collections::HashSet;
 use std::sync::Arc;
 
 use bytes::{BufMut, Bytes, BytesMut};
-use sharedkv_db::{Db, DbIndex, Entry, Keys, List, ReadKeys, Value};
+use sharedkv_db::{DbIndex, Entry, Keys, List, ReadKeys, Store, Value};
 
 use crate::strings::is_option;
 use crate::{Args, Command, Ctx, Error, Reply, Spec, arg, c_str, notify, stored, token};
@@ -901,7 +901,7 @@ enum Outcome {
 
 /// Runs `plan`: as one step if it can (see the module docs), else in
 /// batches.
-async fn run_plan<D: Db>(db: &D, plan: Plan) -> Result<Outcome, Error> {
+async fn run_plan<D: Store>(db: &D, plan: Plan) -> Result<Outcome, Error> {
     let plan = Arc::new(plan);
     let mut declared: HashSet<Bytes> = HashSet::new();
     declared.insert(plan.key.clone());
@@ -947,7 +947,7 @@ async fn run_plan<D: Db>(db: &D, plan: Plan) -> Result<Outcome, Error> {
 /// SORT with its pattern keys read in [`batches`], each batch one step:
 /// the elements, then the `BY` keys, then (with `STORE`) the `GET` keys,
 /// which a reply otherwise reads as it is written.
-async fn in_batches<D: Db>(db: &D, plan: Arc<Plan>) -> Result<Outcome, Error> {
+async fn in_batches<D: Store>(db: &D, plan: Arc<Plan>) -> Result<Outcome, Error> {
     let reading = plan.clone();
     let found = db
         .read(plan.index, &plan.key, move |e| elements(e, &reading))
@@ -1014,7 +1014,7 @@ fn batches<'e>(elements: &'e [Bytes], patterns: &[&Pattern]) -> Vec<&'e [Bytes]>
 }
 
 /// What each of `patterns` reads for each of `batch`, in one step.
-async fn read_batch<D: Db>(
+async fn read_batch<D: Store>(
     db: &D,
     index: DbIndex,
     patterns: &[Pattern],
@@ -1089,7 +1089,7 @@ pub enum SortOutcome {
 /// with `options`; `WRONGTYPE` for another type, `ERR One or more scores
 /// can't be converted into double` for a numeric sort of something else.
 /// The reply is collected whole: the caller bounds it.
-pub async fn sort<D: Db>(
+pub async fn sort<D: Store>(
     db: &D,
     index: DbIndex,
     key: Bytes,
@@ -1124,7 +1124,7 @@ pub async fn sort<D: Db>(
 
 // ---------------------------------------------------------------- commands
 
-async fn run_sort<D: Db>(
+async fn run_sort<D: Store>(
     cx: &mut Ctx<'_, D>,
     mut args: Args,
     read_only: bool,
@@ -1215,7 +1215,7 @@ impl Command for Sort {
         ..Spec::BASE
     };
 
-    async fn run<D: Db>(cx: &mut Ctx<'_, D>, args: Args) -> Result<(), Error> {
+    async fn run<D: Store>(cx: &mut Ctx<'_, D>, args: Args) -> Result<(), Error> {
         run_sort(cx, args, false).await
     }
 }
@@ -1259,7 +1259,7 @@ impl Command for SortRo {
         ..Spec::BASE
     };
 
-    async fn run<D: Db>(cx: &mut Ctx<'_, D>, args: Args) -> Result<(), Error> {
+    async fn run<D: Store>(cx: &mut Ctx<'_, D>, args: Args) -> Result<(), Error> {
         run_sort(cx, args, true).await
     }
 }

@@ -12,7 +12,7 @@
 use std::future::Future;
 
 use bytes::Bytes;
-use sharedkv_db::{Db, DbIndex, Entry, Instant, Keys, ReadKeys, Slot, Value, parse_i64};
+use sharedkv_db::{DbIndex, Entry, Instant, Keys, ReadKeys, Slot, Store, Value, parse_i64};
 
 use crate::{Args, Command, Ctx, Error, Spec, arg, is, notify, stored, token};
 
@@ -95,7 +95,7 @@ impl Command for Get {
         ..Spec::BASE
     };
 
-    async fn run<D: Db>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
+    async fn run<D: Store>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
         let key = args.required()?;
         let text = cx.db.read(cx.selected, &key, text_of).await?;
         write_text(&mut cx.reply, text.as_ref());
@@ -108,7 +108,7 @@ impl Command for Get {
 ///
 /// The read's own future, with the conversion inside its step: no async
 /// layer of its own (each costs about 25 instructions a call).
-pub fn get<'a, D: Db>(
+pub fn get<'a, D: Store>(
     db: &'a D,
     index: DbIndex,
     key: &'a Bytes,
@@ -209,7 +209,7 @@ fn set_step(slot: &mut Slot<'_>, value: &Bytes, opts: &SetOptions) -> Result<Set
 
 /// `SET`, typed. `key` and `value` are stored as given: pass them through
 /// [`stored`] if they come from a request.
-pub async fn set<D: Db>(
+pub async fn set<D: Store>(
     db: &D,
     index: DbIndex,
     key: Bytes,
@@ -253,7 +253,7 @@ impl Command for Set {
         ..Spec::BASE
     };
 
-    async fn run<D: Db>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
+    async fn run<D: Store>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
         let (key, value) = (args.required()?, args.required()?);
         let opts = parse_set_options(args)?;
         let (key, value) = (stored(key), stored(value));
@@ -365,7 +365,7 @@ impl Command for SetNx {
         ..Spec::BASE
     };
 
-    async fn run<D: Db>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
+    async fn run<D: Store>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
         let (key, value) = (args.required()?, args.required()?);
         let opts = SetOptions {
             condition: SetCondition::IfAbsent,
@@ -384,7 +384,7 @@ impl Command for SetNx {
 }
 
 /// `SETEX` and `PSETEX`: `SET key value EX|PX n`, answering `+OK`.
-async fn set_with_ttl<D: Db>(
+async fn set_with_ttl<D: Store>(
     cx: &mut Ctx<'_, D>,
     mut args: Args,
     unit: i64,
@@ -437,7 +437,7 @@ impl Command for SetEx {
         ..Spec::BASE
     };
 
-    async fn run<D: Db>(cx: &mut Ctx<'_, D>, args: Args) -> Result<(), Error> {
+    async fn run<D: Store>(cx: &mut Ctx<'_, D>, args: Args) -> Result<(), Error> {
         set_with_ttl(cx, args, 1000, "setex").await
     }
 }
@@ -464,7 +464,7 @@ impl Command for PSetEx {
         ..Spec::BASE
     };
 
-    async fn run<D: Db>(cx: &mut Ctx<'_, D>, args: Args) -> Result<(), Error> {
+    async fn run<D: Store>(cx: &mut Ctx<'_, D>, args: Args) -> Result<(), Error> {
         set_with_ttl(cx, args, 1, "psetex").await
     }
 }
@@ -487,7 +487,7 @@ impl Command for GetSet {
         ..Spec::BASE
     };
 
-    async fn run<D: Db>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
+    async fn run<D: Store>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
         let (key, value) = (args.required()?, args.required()?);
         let opts = SetOptions {
             get: true,
@@ -523,7 +523,7 @@ impl Command for GetDel {
         ..Spec::BASE
     };
 
-    async fn run<D: Db>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
+    async fn run<D: Store>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
         let key = args.required()?;
         let text = getdel(cx.db, cx.selected, &key).await?;
         if text.is_some() {
@@ -535,7 +535,7 @@ impl Command for GetDel {
 }
 
 /// `GETDEL`, typed.
-pub async fn getdel<D: Db>(db: &D, index: DbIndex, key: &Bytes) -> Result<Option<Bytes>, Error> {
+pub async fn getdel<D: Store>(db: &D, index: DbIndex, key: &Bytes) -> Result<Option<Bytes>, Error> {
     let text = db
         .update(index, key, |slot| {
             let text = text_of(slot.entry())?;
@@ -568,7 +568,7 @@ impl Command for MGet {
         ..Spec::BASE
     };
 
-    async fn run<D: Db>(cx: &mut Ctx<'_, D>, args: Args) -> Result<(), Error> {
+    async fn run<D: Store>(cx: &mut Ctx<'_, D>, args: Args) -> Result<(), Error> {
         let values = mget_texts(cx.db, cx.selected, args.rest()).await;
         cx.reply.array(values.len());
         // The values are shared handles; encoding copies them. A key
@@ -585,7 +585,7 @@ impl Command for MGet {
     }
 }
 
-async fn mget_texts<D: Db>(db: &D, index: DbIndex, keys: Vec<Bytes>) -> Vec<Option<Text>> {
+async fn mget_texts<D: Store>(db: &D, index: DbIndex, keys: Vec<Bytes>) -> Vec<Option<Text>> {
     let names = keys.clone();
     db.read_many(&names, move |view: &mut dyn ReadKeys| {
         keys.iter()
@@ -597,7 +597,7 @@ async fn mget_texts<D: Db>(db: &D, index: DbIndex, keys: Vec<Bytes>) -> Vec<Opti
 }
 
 /// `MGET`, typed.
-pub async fn mget<D: Db>(db: &D, index: DbIndex, keys: &[Bytes]) -> Vec<Option<Bytes>> {
+pub async fn mget<D: Store>(db: &D, index: DbIndex, keys: &[Bytes]) -> Vec<Option<Bytes>> {
     mget_texts(db, index, keys.to_vec())
         .await
         .into_iter()
@@ -626,7 +626,7 @@ impl Command for MSet {
         ..Spec::BASE
     };
 
-    async fn run<D: Db>(cx: &mut Ctx<'_, D>, args: Args) -> Result<(), Error> {
+    async fn run<D: Store>(cx: &mut Ctx<'_, D>, args: Args) -> Result<(), Error> {
         let arity = args.arity();
         let words = args.rest();
         if !words.len().is_multiple_of(2) {
@@ -663,7 +663,7 @@ impl Command for MSet {
 
 /// `MSET`, typed: every pair a plain `SET` (TTLs cleared); a later pair for
 /// the same key wins.
-pub async fn mset<D: Db>(db: &D, index: DbIndex, pairs: Vec<(Bytes, Bytes)>) {
+pub async fn mset<D: Store>(db: &D, index: DbIndex, pairs: Vec<(Bytes, Bytes)>) {
     let keys: Vec<Bytes> = pairs.iter().map(|(k, _)| k.clone()).collect();
     db.update_many(&keys, move |view: &mut dyn Keys| {
         for (key, value) in pairs {
@@ -697,12 +697,17 @@ fn incr_step(slot: &mut Slot<'_>, delta: i64) -> Result<i64, Error> {
 }
 
 /// `INCRBY`, typed.
-pub async fn incr_by<D: Db>(db: &D, index: DbIndex, key: Bytes, delta: i64) -> Result<i64, Error> {
+pub async fn incr_by<D: Store>(
+    db: &D,
+    index: DbIndex,
+    key: Bytes,
+    delta: i64,
+) -> Result<i64, Error> {
     db.update(index, &key, move |slot| incr_step(slot, delta))
         .await
 }
 
-async fn run_incr<D: Db>(cx: &mut Ctx<'_, D>, key: Bytes, delta: i64) -> Result<(), Error> {
+async fn run_incr<D: Store>(cx: &mut Ctx<'_, D>, key: Bytes, delta: i64) -> Result<(), Error> {
     let kept = cx.notifies(notify::STRING).then(|| key.clone());
     let n = incr_by(cx.db, cx.selected, stored(key), delta).await?;
     if let Some(key) = kept {
@@ -730,7 +735,7 @@ impl Command for Incr {
         ..Spec::BASE
     };
 
-    async fn run<D: Db>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
+    async fn run<D: Store>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
         let key = args.required()?;
         run_incr(cx, key, 1).await
     }
@@ -754,7 +759,7 @@ impl Command for Decr {
         ..Spec::BASE
     };
 
-    async fn run<D: Db>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
+    async fn run<D: Store>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
         let key = args.required()?;
         run_incr(cx, key, -1).await
     }
@@ -778,7 +783,7 @@ impl Command for IncrBy {
         ..Spec::BASE
     };
 
-    async fn run<D: Db>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
+    async fn run<D: Store>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
         let key = args.required()?;
         let delta = args.int()?;
         run_incr(cx, key, delta).await
@@ -803,7 +808,7 @@ impl Command for DecrBy {
         ..Spec::BASE
     };
 
-    async fn run<D: Db>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
+    async fn run<D: Store>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
         let key = args.required()?;
         let delta = args.int()?;
         let delta = delta
@@ -861,7 +866,7 @@ fn getex_step(
 /// `GETEX`, typed: the string at `key` (`None` if absent), its TTL changed
 /// as `expiry` says. Pass `key` through [`stored`] with an expiry: a
 /// strategy may keep it in its expiry index.
-pub async fn getex<D: Db>(
+pub async fn getex<D: Store>(
     db: &D,
     index: DbIndex,
     key: Bytes,
@@ -901,7 +906,7 @@ impl Command for GetEx {
         ..Spec::BASE
     };
 
-    async fn run<D: Db>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
+    async fn run<D: Store>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
         let key = args.required()?;
         // Redis's rules for GET-type options: one kind of expiry, repeated
         // at will (the last one wins), or PERSIST; nothing else.
@@ -995,7 +1000,7 @@ impl Command for MSetNx {
         ..Spec::BASE
     };
 
-    async fn run<D: Db>(cx: &mut Ctx<'_, D>, args: Args) -> Result<(), Error> {
+    async fn run<D: Store>(cx: &mut Ctx<'_, D>, args: Args) -> Result<(), Error> {
         let arity = args.arity();
         let words = args.rest();
         if !words.len().is_multiple_of(2) {
@@ -1040,7 +1045,7 @@ impl Command for MSetNx {
 /// same key winning) if none of the keys exists, and nothing otherwise;
 /// whether it wrote. All or none only where the strategy's multi-key
 /// steps are atomic ([`Db::ATOMIC_MULTI_KEY`]).
-pub async fn msetnx<D: Db>(db: &D, index: DbIndex, pairs: Vec<(Bytes, Bytes)>) -> bool {
+pub async fn msetnx<D: Store>(db: &D, index: DbIndex, pairs: Vec<(Bytes, Bytes)>) -> bool {
     let keys: Vec<Bytes> = pairs.iter().map(|(k, _)| k.clone()).collect();
     db.update_many(&keys, move |view: &mut dyn Keys| {
         if pairs
@@ -1114,7 +1119,7 @@ fn append_step(slot: &mut Slot<'_>, tail: &Bytes) -> Result<usize, Error> {
 }
 
 /// `APPEND`, typed: the length of the string after appending `tail`.
-pub async fn append<D: Db>(
+pub async fn append<D: Store>(
     db: &D,
     index: DbIndex,
     key: Bytes,
@@ -1142,7 +1147,7 @@ impl Command for Append {
         ..Spec::BASE
     };
 
-    async fn run<D: Db>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
+    async fn run<D: Store>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
         let (key, tail) = (args.required()?, args.required()?);
         let kept = cx.notifies(notify::STRING).then(|| key.clone());
         let n = append(cx.db, cx.selected, stored(key), stored(tail)).await?;
@@ -1155,7 +1160,7 @@ impl Command for Append {
 }
 
 /// `STRLEN`, typed: the length of the string at `key`, 0 if absent.
-pub async fn strlen<D: Db>(db: &D, index: DbIndex, key: &Bytes) -> Result<usize, Error> {
+pub async fn strlen<D: Store>(db: &D, index: DbIndex, key: &Bytes) -> Result<usize, Error> {
     db.read(index, key, |entry| match entry {
         None => Ok(0),
         Some(e) => with_bytes(&e.value, <[u8]>::len),
@@ -1181,7 +1186,7 @@ impl Command for StrLen {
         ..Spec::BASE
     };
 
-    async fn run<D: Db>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
+    async fn run<D: Store>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
         let key = args.required()?;
         let n = strlen(cx.db, cx.selected, &key).await?;
         cx.reply.count(n);
@@ -1220,7 +1225,7 @@ pub(crate) fn clamp_range(start: i64, end: i64, len: usize) -> Option<(usize, us
 
 /// `GETRANGE`, typed: the bytes `start..=end` of the string at `key`
 /// (negative indexes count from the end), empty if the key is absent.
-pub async fn getrange<D: Db>(
+pub async fn getrange<D: Store>(
     db: &D,
     index: DbIndex,
     key: &Bytes,
@@ -1237,7 +1242,7 @@ pub async fn getrange<D: Db>(
     })
 }
 
-async fn run_getrange<D: Db>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
+async fn run_getrange<D: Store>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
     let key = args.required()?;
     let (start, end) = (args.int()?, args.int()?);
     let bytes = getrange(cx.db, cx.selected, &key, start, end).await?;
@@ -1267,7 +1272,7 @@ impl Command for GetRange {
         ..Spec::BASE
     };
 
-    async fn run<D: Db>(cx: &mut Ctx<'_, D>, args: Args) -> Result<(), Error> {
+    async fn run<D: Store>(cx: &mut Ctx<'_, D>, args: Args) -> Result<(), Error> {
         run_getrange(cx, args).await
     }
 }
@@ -1294,7 +1299,7 @@ impl Command for Substr {
         ..Spec::BASE
     };
 
-    async fn run<D: Db>(cx: &mut Ctx<'_, D>, args: Args) -> Result<(), Error> {
+    async fn run<D: Store>(cx: &mut Ctx<'_, D>, args: Args) -> Result<(), Error> {
         run_getrange(cx, args).await
     }
 }
@@ -1340,7 +1345,7 @@ fn setrange_step(slot: &mut Slot<'_>, offset: usize, patch: &Bytes) -> Result<us
 
 /// `SETRANGE`, typed: overwrites the string at `key` from `offset` with
 /// `patch`; the string's length after.
-pub async fn setrange<D: Db>(
+pub async fn setrange<D: Store>(
     db: &D,
     index: DbIndex,
     key: Bytes,
@@ -1373,7 +1378,7 @@ impl Command for SetRange {
         ..Spec::BASE
     };
 
-    async fn run<D: Db>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
+    async fn run<D: Store>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
         let key = args.required()?;
         let offset = args.int()?;
         let patch = args.required()?;
@@ -1415,7 +1420,7 @@ fn incr_by_float_step(slot: &mut Slot<'_>, increment: Option<LongDouble>) -> Res
 /// `INCRBYFLOAT`, typed: adds the float `increment` (as text, as Redis
 /// takes it) to the number at `key`, computing in x87 extended precision as
 /// redis-server on x86-64 does; the new value's text.
-pub async fn incr_by_float<D: Db>(
+pub async fn incr_by_float<D: Store>(
     db: &D,
     index: DbIndex,
     key: Bytes,
@@ -1444,7 +1449,7 @@ impl Command for IncrByFloat {
         ..Spec::BASE
     };
 
-    async fn run<D: Db>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
+    async fn run<D: Store>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
         let (key, increment) = (args.required()?, args.required()?);
         let kept = cx.notifies(notify::STRING).then(|| key.clone());
         let text = incr_by_float(cx.db, cx.selected, stored(key), &increment).await?;
@@ -1607,7 +1612,7 @@ impl Command for Lcs {
         ..Spec::BASE
     };
 
-    async fn run<D: Db>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
+    async fn run<D: Store>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
         let (k1, k2) = (args.required()?, args.required()?);
         let index = cx.selected;
         let keys = vec![k1.clone(), k2.clone()];

@@ -28,7 +28,7 @@ mod setops;
 
 use bytes::Bytes;
 use rand::Rng;
-use sharedkv_db::{Db, DbIndex, Entry, Slot, SortedSet, Value, parse_i64};
+use sharedkv_db::{DbIndex, Entry, Slot, SortedSet, Store, Value, parse_i64};
 use sharedkv_resp::DoubleText;
 
 use crate::keyspace::{parse_cursor, parse_scan_options};
@@ -197,7 +197,7 @@ fn add(
 /// changed). `XX` on an absent key creates nothing. `key` and the members
 /// are stored as given: pass them through [`stored()`] if they come from a
 /// request.
-pub async fn zadd<D: Db>(
+pub async fn zadd<D: Store>(
     db: &D,
     index: DbIndex,
     key: Bytes,
@@ -218,7 +218,7 @@ pub async fn zadd<D: Db>(
 /// it has none) under `options`; the new score, `None` if a condition
 /// stopped it. A sum of the two infinities is `ERR resulting score is not
 /// a number (NaN)` and changes nothing.
-pub async fn zadd_incr<D: Db>(
+pub async fn zadd_incr<D: Store>(
     db: &D,
     index: DbIndex,
     key: Bytes,
@@ -234,7 +234,7 @@ pub async fn zadd_incr<D: Db>(
 }
 
 /// `ZINCRBY`, typed: `member`'s new score.
-pub async fn zincrby<D: Db>(
+pub async fn zincrby<D: Store>(
     db: &D,
     index: DbIndex,
     key: Bytes,
@@ -319,7 +319,7 @@ fn parse_zadd(words: &[Bytes], mut incr: bool) -> Result<ParsedZAdd, Error> {
 }
 
 /// Runs a parsed `ZADD` or `ZINCRBY` and writes its reply.
-async fn run_zadd<D: Db>(cx: &mut Ctx<'_, D>, mut args: Args, incr: bool) -> Result<(), Error> {
+async fn run_zadd<D: Store>(cx: &mut Ctx<'_, D>, mut args: Args, incr: bool) -> Result<(), Error> {
     let key = stored(args.required()?);
     let words = args.rest();
     let ParsedZAdd {
@@ -395,7 +395,7 @@ impl Command for ZAdd {
         ..Spec::BASE
     };
 
-    async fn run<D: Db>(cx: &mut Ctx<'_, D>, args: Args) -> Result<(), Error> {
+    async fn run<D: Store>(cx: &mut Ctx<'_, D>, args: Args) -> Result<(), Error> {
         run_zadd(cx, args, false).await
     }
 }
@@ -422,7 +422,7 @@ impl Command for ZIncrBy {
         ..Spec::BASE
     };
 
-    async fn run<D: Db>(cx: &mut Ctx<'_, D>, args: Args) -> Result<(), Error> {
+    async fn run<D: Store>(cx: &mut Ctx<'_, D>, args: Args) -> Result<(), Error> {
         run_zadd(cx, args, true).await
     }
 }
@@ -430,7 +430,7 @@ impl Command for ZIncrBy {
 // --------------------------------------------------------- the lookups
 
 /// `ZSCORE`, typed: `member`'s score.
-pub async fn zscore<D: Db>(
+pub async fn zscore<D: Store>(
     db: &D,
     index: DbIndex,
     key: &Bytes,
@@ -443,7 +443,7 @@ pub async fn zscore<D: Db>(
 }
 
 /// `ZMSCORE`, typed: each member's score, in order.
-pub async fn zmscore<D: Db>(
+pub async fn zmscore<D: Store>(
     db: &D,
     index: DbIndex,
     key: &Bytes,
@@ -460,14 +460,14 @@ pub async fn zmscore<D: Db>(
 }
 
 /// `ZCARD`, typed: how many members.
-pub async fn zcard<D: Db>(db: &D, index: DbIndex, key: &Bytes) -> Result<usize, Error> {
+pub async fn zcard<D: Store>(db: &D, index: DbIndex, key: &Bytes) -> Result<usize, Error> {
     db.read(index, key, |e| Ok(zset_of(e)?.map_or(0, SortedSet::len)))
         .await
 }
 
 /// `ZRANK` (`rev`: `ZREVRANK`), typed: `member`'s 0-based rank from the
 /// lowest score (from the highest).
-pub async fn zrank<D: Db>(
+pub async fn zrank<D: Store>(
     db: &D,
     index: DbIndex,
     key: &Bytes,
@@ -501,7 +501,7 @@ impl Command for ZScore {
         ..Spec::BASE
     };
 
-    async fn run<D: Db>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
+    async fn run<D: Store>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
         let (key, member) = (args.required()?, args.required()?);
         match zscore(cx.db, cx.selected, &key, member).await? {
             Some(score) => cx.reply.double(score),
@@ -529,7 +529,7 @@ impl Command for ZMScore {
         ..Spec::BASE
     };
 
-    async fn run<D: Db>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
+    async fn run<D: Store>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
         let key = args.required()?;
         let scores = zmscore(cx.db, cx.selected, &key, args.rest()).await?;
         cx.reply.array(scores.len());
@@ -561,7 +561,7 @@ impl Command for ZCard {
         ..Spec::BASE
     };
 
-    async fn run<D: Db>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
+    async fn run<D: Store>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
         let key = args.required()?;
         let n = zcard(cx.db, cx.selected, &key).await?;
         cx.reply.count(n);
@@ -570,7 +570,7 @@ impl Command for ZCard {
 }
 
 /// Runs `ZRANK` or `ZREVRANK`.
-async fn run_rank<D: Db>(cx: &mut Ctx<'_, D>, mut args: Args, rev: bool) -> Result<(), Error> {
+async fn run_rank<D: Store>(cx: &mut Ctx<'_, D>, mut args: Args, rev: bool) -> Result<(), Error> {
     let (key, member) = (args.required()?, args.required()?);
     match zrank(cx.db, cx.selected, &key, member, rev).await? {
         Some(rank) => cx.reply.count(rank),
@@ -597,7 +597,7 @@ impl Command for ZRank {
         ..Spec::BASE
     };
 
-    async fn run<D: Db>(cx: &mut Ctx<'_, D>, args: Args) -> Result<(), Error> {
+    async fn run<D: Store>(cx: &mut Ctx<'_, D>, args: Args) -> Result<(), Error> {
         run_rank(cx, args, false).await
     }
 }
@@ -620,7 +620,7 @@ impl Command for ZRevRank {
         ..Spec::BASE
     };
 
-    async fn run<D: Db>(cx: &mut Ctx<'_, D>, args: Args) -> Result<(), Error> {
+    async fn run<D: Store>(cx: &mut Ctx<'_, D>, args: Args) -> Result<(), Error> {
         run_rank(cx, args, true).await
     }
 }
@@ -629,7 +629,7 @@ impl Command for ZRevRank {
 
 /// `ZREM`, typed: how many of `members` were removed. An emptied sorted
 /// set removes its key. `key` is stored as given (see [`stored()`]).
-pub async fn zrem<D: Db>(
+pub async fn zrem<D: Store>(
     db: &D,
     index: DbIndex,
     key: Bytes,
@@ -672,7 +672,7 @@ impl Command for ZRem {
         ..Spec::BASE
     };
 
-    async fn run<D: Db>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
+    async fn run<D: Store>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
         // Copied: removing some members is a write that keeps the key.
         let key = stored(args.required()?);
         let kept = cx.keep(notify::ZSET, &key);
@@ -702,7 +702,7 @@ enum Picked {
 }
 
 /// `ZRANDMEMBER`, typed, without a count: a random member.
-pub async fn zrandmember<D: Db>(
+pub async fn zrandmember<D: Store>(
     db: &D,
     index: DbIndex,
     key: &Bytes,
@@ -767,7 +767,7 @@ impl Command for ZRandMember {
         ..Spec::BASE
     };
 
-    async fn run<D: Db>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
+    async fn run<D: Store>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
         let key = args.required()?;
         let Some(count) = args.next() else {
             let member = zrandmember(cx.db, cx.selected, &key).await?;
@@ -854,7 +854,7 @@ fn scan_step(
 /// `ZSCAN`, typed: every member matching `pattern` (all without one), with
 /// its score, in order. sharedkv answers a whole sorted set in one call, as
 /// Redis does for a small one, so the next cursor is always 0.
-pub async fn zscan<D: Db>(
+pub async fn zscan<D: Store>(
     db: &D,
     index: DbIndex,
     key: &Bytes,
@@ -887,7 +887,7 @@ impl Command for ZScan {
         ..Spec::BASE
     };
 
-    async fn run<D: Db>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
+    async fn run<D: Store>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
         let key = args.required()?;
         parse_cursor(&args.required()?)?;
         let options = parse_scan_options(args, false).map(|o| o.pattern);

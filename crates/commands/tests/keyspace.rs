@@ -11,7 +11,7 @@ use std::collections::HashSet;
 use bytes::Bytes;
 use sharedkv_commands::Thresholds;
 use sharedkv_commands::keyspace::{encoding, refcount};
-use sharedkv_db::{Db, DbIndex, Entry, Hash, Value};
+use sharedkv_db::{DbIndex, Entry, Hash, Store, Value};
 use sharedkv_std_mutex::StdMutexDb;
 use support::Session;
 

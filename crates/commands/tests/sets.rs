@@ -13,7 +13,7 @@ use proptest::strategy::Strategy as _;
 use bytes::{Bytes, BytesMut};
 use sharedkv_commands::sets::{self, SetOp};
 use sharedkv_commands::{Ctx, Reply, Thresholds, find, run};
-use sharedkv_db::{Db, DbIndex};
+use sharedkv_db::{DbIndex, Store};
 use sharedkv_std_mutex::StdMutexDb;
 use support::Session;
 

@@ -6,7 +6,9 @@ use std::future::Future;
 use bytes::Bytes;
 use tokio::time::Instant;
 
-use crate::{Databases, Db, DbIndex, Entry, Keys, ReadKeys, SWEEP_BUDGET, Slot};
+use crate::{
+    Databases, Db, DbIndex, Entry, Keys, ReadKeys, SWEEP_BUDGET, Scope, Slot, Store, World,
+};
 
 /// How a strategy gets exclusive access to the [`Databases`] that hold a
 /// key.
@@ -156,6 +158,17 @@ pub trait Route {
 
     /// Runs `f` on every shard the route holds.
     fn each(&mut self, f: &mut dyn FnMut(&mut Databases));
+
+    /// Whether the route holds the shard of `key`. One shard holds every
+    /// key: the default.
+    fn holds(&self, key: &[u8]) -> bool {
+        let _ = key;
+        true
+    }
+
+    /// The databases of shard `index`, if the route holds it. One shard is
+    /// shard 0: the default.
+    fn shard(&mut self, index: usize) -> Option<&mut Databases>;
 }
 
 /// The read-only counterpart of [`Route`], which a host with a shared lock
@@ -184,6 +197,10 @@ impl Route for Databases {
     fn each(&mut self, f: &mut dyn FnMut(&mut Databases)) {
         f(self)
     }
+
+    fn shard(&mut self, index: usize) -> Option<&mut Databases> {
+        (index == 0).then_some(self)
+    }
 }
 
 /// One shard seen through a shared reference (a read guard).
@@ -193,10 +210,26 @@ impl ReadRoute for &Databases {
     }
 }
 
-/// A [`Route`] as the [`Keys`] a multi-key step sees.
+/// A [`Route`] as the [`Keys`] a multi-key step sees, and as the
+/// [`World`] of a transaction's step.
 struct RouteKeys<'a> {
     route: &'a mut dyn Route,
     now: Instant,
+    /// How many shards the host has.
+    shards: usize,
+    /// Whether the route holds every shard.
+    whole: bool,
+}
+
+impl<'a> RouteKeys<'a> {
+    fn new(route: &'a mut dyn Route, shards: usize, whole: bool) -> Self {
+        RouteKeys {
+            route,
+            now: Instant::now(),
+            shards,
+            whole: whole || shards == 1,
+        }
+    }
 }
 
 impl ReadKeys for RouteKeys<'_> {
@@ -216,6 +249,67 @@ impl Keys for RouteKeys<'_> {
             .databases_for(key)
             .get_mut(db)
             .update(key, now, step);
+    }
+}
+
+impl World for RouteKeys<'_> {
+    fn holds(&mut self, key: &[u8]) -> bool {
+        self.whole || self.route.holds(key)
+    }
+
+    fn whole(&self) -> bool {
+        self.whole
+    }
+
+    fn lookup_dyn(&mut self, db: DbIndex, key: &[u8], f: &mut dyn FnMut(Option<&Entry>)) {
+        f(self.route.databases_for(key).get(db).lookup(key, self.now));
+    }
+
+    fn scan_dyn(
+        &mut self,
+        db: DbIndex,
+        cursor: u64,
+        count: usize,
+        filter: &mut dyn FnMut(&Bytes, &Entry) -> bool,
+    ) -> (u64, Vec<Bytes>) {
+        let mut scan = ShardScan::new(self.shards, cursor, count);
+        let mut keys = Vec::new();
+        while let Some((shard, position, budget)) = scan.next() {
+            let (next, visited) = match self.route.shard(shard) {
+                Some(dbs) => scan_shard(dbs, db, position, budget, self.now, filter, &mut keys),
+                None => (0, 0),
+            };
+            scan.advance(next, visited);
+        }
+        (scan.cursor(), keys)
+    }
+
+    fn random_key_dyn(&mut self, db: DbIndex) -> Option<Bytes> {
+        let first = rand::random_range(0..self.shards);
+        (0..self.shards).find_map(|i| {
+            let dbs = self.route.shard((first + i) % self.shards)?;
+            dbs.get(db).random_key(self.now)
+        })
+    }
+
+    fn len_dyn(&mut self, db: DbIndex) -> usize {
+        let mut total = 0;
+        self.route.each(&mut |dbs| total += dbs.get(db).len());
+        total
+    }
+
+    fn volatile_dyn(&mut self, db: DbIndex) -> usize {
+        let mut total = 0;
+        self.route.each(&mut |dbs| total += dbs.get(db).volatile());
+        total
+    }
+
+    fn clear_dyn(&mut self, db: Option<DbIndex>) {
+        self.route.each(&mut |dbs| dbs.clear(db));
+    }
+
+    fn swap_dyn(&mut self, a: DbIndex, b: DbIndex) {
+        self.route.each(&mut |dbs| dbs.swap(a, b));
     }
 }
 
@@ -240,9 +334,81 @@ fn shard_bits(shards: usize) -> u32 {
     shards.next_power_of_two().trailing_zeros()
 }
 
-impl<H: KeyspaceHost> Db for H {
-    const ATOMIC_MULTI_KEY: bool = H::ATOMIC_MULTI_KEY;
+/// Where a `SCAN` over a host's shards stands: the cursor is a position
+/// in one shard's keyspace (see [`Keyspace`](crate::Keyspace)) above the
+/// shard's number, and the shards are visited in order.
+struct ShardScan {
+    shards: usize,
+    bits: u32,
+    shard: usize,
+    position: usize,
+    budget: usize,
+}
 
+impl ShardScan {
+    fn new(shards: usize, cursor: u64, count: usize) -> Self {
+        let bits = shard_bits(shards);
+        ShardScan {
+            shards,
+            bits,
+            shard: usize::try_from(cursor & ((1u64 << bits) - 1)).unwrap_or(usize::MAX),
+            position: usize::try_from(cursor >> bits).unwrap_or(usize::MAX),
+            budget: count.max(1),
+        }
+    }
+
+    /// The shard to visit next, the position to start at and how many
+    /// keys to visit there; `None` when the call is done.
+    fn next(&self) -> Option<(usize, usize, usize)> {
+        (self.shard < self.shards && self.budget > 0).then_some((
+            self.shard,
+            self.position,
+            self.budget,
+        ))
+    }
+
+    /// The visit stopped at `next` (0: the shard is done) after `visited`
+    /// positions.
+    fn advance(&mut self, next: usize, visited: usize) {
+        self.budget = self.budget.saturating_sub(visited.max(1));
+        self.position = next;
+        if next == 0 {
+            self.shard += 1;
+        }
+    }
+
+    /// The cursor to continue from: 0 once every shard is done.
+    fn cursor(&self) -> u64 {
+        if self.shard >= self.shards {
+            0
+        } else {
+            ((self.position as u64) << self.bits) | self.shard as u64
+        }
+    }
+}
+
+/// One shard's part of a `SCAN` call: from `position`, visits up to
+/// `budget` keys of database `db`, appending those that pass `filter`.
+/// Returns the position to continue from (0: done) and how many it visited.
+fn scan_shard(
+    dbs: &Databases,
+    db: DbIndex,
+    position: usize,
+    budget: usize,
+    now: Instant,
+    filter: &mut dyn FnMut(&Bytes, &Entry) -> bool,
+    keys: &mut Vec<Bytes>,
+) -> (usize, usize) {
+    let keyspace = dbs.get(db);
+    let top = match position {
+        0 => keyspace.len(),
+        at => at.min(keyspace.len()),
+    };
+    let next = keyspace.scan(position, budget, now, filter, keys);
+    (next, top - next)
+}
+
+impl<H: KeyspaceHost> Store for H {
     fn update<R: Send + 'static>(
         &self,
         db: DbIndex,
@@ -270,11 +436,9 @@ impl<H: KeyspaceHost> Db for H {
         keys: &[Bytes],
         f: impl FnOnce(&mut dyn Keys) -> R + Send + 'static,
     ) -> impl Future<Output = R> + Send {
+        let shards = self.shards();
         self.with_keys(keys, move |route| {
-            f(&mut RouteKeys {
-                route,
-                now: Instant::now(),
-            })
+            f(&mut RouteKeys::new(route, shards, false))
         })
     }
 
@@ -291,9 +455,8 @@ impl<H: KeyspaceHost> Db for H {
         })
     }
 
-    /// The cursor is a position in one shard's keyspace (see
-    /// [`Keyspace`](crate::Keyspace)) above the shard's number; the shards
-    /// are visited in order, each under its own lock in turn.
+    /// The cursor is [`ShardScan`]'s; each shard is visited under its own
+    /// lock in turn.
     async fn scan(
         &self,
         db: DbIndex,
@@ -301,39 +464,22 @@ impl<H: KeyspaceHost> Db for H {
         count: usize,
         filter: impl FnMut(&Bytes, &Entry) -> bool + Send + 'static,
     ) -> (u64, Vec<Bytes>) {
-        let shards = self.shards();
-        let bits = shard_bits(shards);
-        let mut shard = usize::try_from(cursor & ((1u64 << bits) - 1)).unwrap_or(usize::MAX);
-        let mut position = usize::try_from(cursor >> bits).unwrap_or(usize::MAX);
-        let mut budget = count.max(1);
+        let mut scan = ShardScan::new(self.shards(), cursor, count);
         let mut found = (Vec::new(), filter);
-        while shard < shards && budget > 0 {
+        while let Some((shard, position, budget)) = scan.next() {
             let (mut keys, mut filter) = found;
             let (next, visited, keys, filter) = self
                 .read_shard(shard, move |dbs| {
-                    let keyspace = dbs.get(db);
-                    let top = match position {
-                        0 => keyspace.len(),
-                        at => at.min(keyspace.len()),
-                    };
-                    let next =
-                        keyspace.scan(position, budget, Instant::now(), &mut filter, &mut keys);
-                    (next, top - next, keys, filter)
+                    let now = Instant::now();
+                    let (next, visited) =
+                        scan_shard(dbs, db, position, budget, now, &mut filter, &mut keys);
+                    (next, visited, keys, filter)
                 })
                 .await;
             found = (keys, filter);
-            budget = budget.saturating_sub(visited.max(1));
-            position = next;
-            if next == 0 {
-                shard += 1;
-            }
+            scan.advance(next, visited);
         }
-        let cursor = if shard >= shards {
-            0
-        } else {
-            ((position as u64) << bits) | shard as u64
-        };
-        (cursor, found.0)
+        (scan.cursor(), found.0)
     }
 
     async fn random_key(&self, db: DbIndex) -> Option<Bytes> {
@@ -375,6 +521,32 @@ impl<H: KeyspaceHost> Db for H {
 
     fn swap(&self, a: DbIndex, b: DbIndex) -> impl Future<Output = ()> + Send {
         self.with_all(move |route| route.each(&mut |dbs| dbs.swap(a, b)))
+    }
+}
+
+impl<H: KeyspaceHost> Db for H {
+    const ATOMIC_MULTI_KEY: bool = H::ATOMIC_MULTI_KEY;
+
+    fn atomically<R: Send + 'static>(
+        &self,
+        scope: Scope<'_>,
+        f: impl FnOnce(&mut dyn World) -> R + Send + 'static,
+    ) -> impl Future<Output = R> + Send {
+        let shards = self.shards();
+        async move {
+            match scope {
+                Scope::Keys(keys) => {
+                    self.with_keys(keys, move |route| {
+                        f(&mut RouteKeys::new(route, shards, false))
+                    })
+                    .await
+                }
+                Scope::All => {
+                    self.with_all(move |route| f(&mut RouteKeys::new(route, shards, true)))
+                        .await
+                }
+            }
+        }
     }
 
     fn set_key_hook(

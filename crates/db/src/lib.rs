@@ -81,6 +81,7 @@ mod keyspace;
 mod lazyfree;
 mod map;
 mod slot;
+mod step;
 mod sweep;
 mod zset;
 
@@ -98,6 +99,7 @@ pub use keyspace::{Databases, Keyspace};
 pub use lazyfree::{LAZYFREE_THRESHOLD, effort, reclaim, reclaim_later};
 pub use map::{KeyMap, MapDb, SCAN_PASSES, STRIPES};
 pub use slot::{Outcome, Slot, Stepped, run_step};
+pub use step::{Scope, StepView, World};
 pub use sweep::{
     ExpiryQueue, SWEEP_BUDGET, SWEEP_INTERVAL, active_expire, set_active_expire, spawn_sweeper,
 };
@@ -139,22 +141,19 @@ impl DbIndex {
     }
 }
 
-/// A shared, typed key-value store with Redis's sixteen databases: the
-/// primitives every command is written on.
+/// The primitives every command is written on: what a command may do to
+/// the store.
 ///
-/// `Clone` is a shallow handle clone (an `Arc` inside): every clone sees the
-/// same data. Keys and values are [`Bytes`], so both are binary-safe.
+/// Two kinds of type implement it: every strategy's handle (through
+/// [`Db`], which adds what only a shared handle can do), and
+/// [`StepView`], the store as a transaction or a script sees it from inside
+/// one atomic step, where every primitive runs at once on the keys the step
+/// holds. A command written over `Store` therefore runs unchanged on its
+/// own and inside `EXEC` or `EVAL`.
 ///
-/// The trait is deliberately not object-safe: the server is generic over
-/// `D: Db` and monomorphised per strategy, so no dynamic dispatch sits in the
-/// measurements.
-pub trait Db: Clone + Send + Sync + 'static {
-    /// Whether [`update_many`](Db::update_many) and
-    /// [`read_many`](Db::read_many) run as one step: no concurrent operation
-    /// observes some of their keys written and others not. When `false`,
-    /// they are atomic per key only.
-    const ATOMIC_MULTI_KEY: bool;
-
+/// Keys and values are [`Bytes`], so both are binary-safe. The futures are
+/// `Send` so that a connection's task can hold them across its `.await`s.
+pub trait Store {
     /// **One key, read-modify-write.** Runs `step` on the slot of `key` in
     /// `db` as one atomic step and returns its answer. The step may run more
     /// than once (see the crate docs); only the last run takes effect.
@@ -221,6 +220,39 @@ pub trait Db: Clone + Send + Sync + 'static {
 
     /// Exchanges the contents of two databases (`SWAPDB`).
     fn swap(&self, a: DbIndex, b: DbIndex) -> impl Future<Output = ()> + Send;
+}
+
+/// A shared, typed key-value store with Redis's sixteen databases: one
+/// strategy's handle, the [`Store`] primitives and what only a shared
+/// handle can do (run a step over several keys or the whole store, install
+/// the key hook).
+///
+/// `Clone` is a shallow handle clone (an `Arc` inside): every clone sees the
+/// same data.
+///
+/// The trait is deliberately not object-safe: the server is generic over
+/// `D: Db` and monomorphised per strategy, so no dynamic dispatch sits in the
+/// measurements.
+pub trait Db: Store + Clone + Send + Sync + 'static {
+    /// Whether [`update_many`](Store::update_many),
+    /// [`read_many`](Store::read_many) and [`atomically`](Db::atomically)
+    /// run as one step: no concurrent operation observes some of their keys
+    /// written and others not. When `false`, they are atomic per key only.
+    const ATOMIC_MULTI_KEY: bool;
+
+    /// **A transaction's or a script's step** (`EXEC`, `EVAL`): runs `f`
+    /// with a [`World`] holding `scope` (the keys `f` declares, in every
+    /// database, or the whole store) as one step, like
+    /// [`update_many`](Store::update_many) with more to hold. `f` runs the
+    /// commands itself, synchronously, on a [`StepView`] of the world.
+    ///
+    /// A world may hold more than asked (a strategy with one lock holds
+    /// everything); [`World::holds`] says what it holds.
+    fn atomically<R: Send + 'static>(
+        &self,
+        scope: Scope<'_>,
+        f: impl FnOnce(&mut dyn World) -> R + Send + 'static,
+    ) -> impl Future<Output = R> + Send;
 
     /// Installs `hook`, told from now on of every key that expires or is
     /// created (see [`KeyHook`]). Implemented once for every strategy, by

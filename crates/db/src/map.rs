@@ -14,7 +14,7 @@ use tokio::time::Instant;
 
 use crate::{
     BuildHasher, DATABASES, Db, DbIndex, Entry, ExpiryQueue, KeyHook, Keys, ReadKeys, SWEEP_BUDGET,
-    Slot, Stepped, live,
+    Scope, Slot, Stepped, Store, World, live,
 };
 
 /// One concurrent map of keys to entries, as a map crate offers it: what a
@@ -172,10 +172,30 @@ impl Stripes {
 
     /// Holds the stripes of `hashes` exclusively, taken in stripe order.
     fn exclusive(&self, hashes: impl Iterator<Item = u64>) -> Vec<RwLockWriteGuard<'_, ()>> {
+        self.exclusive_at(&Self::indices(hashes))
+    }
+
+    /// The stripes of `hashes`, ascending, without repeats: the order they
+    /// are taken in.
+    fn indices(hashes: impl Iterator<Item = u64>) -> Vec<usize> {
         let mut stripes: Vec<usize> = hashes.map(Self::of).collect();
         stripes.sort_unstable();
         stripes.dedup();
-        stripes.into_iter().map(|i| self.write(i)).collect()
+        stripes
+    }
+
+    /// Holds `stripes` (ascending) exclusively, in that order.
+    fn exclusive_at(&self, stripes: &[usize]) -> Vec<RwLockWriteGuard<'_, ()>> {
+        stripes.iter().map(|&i| self.write(i)).collect()
+    }
+
+    /// Holds stripe `stripe` exclusively if nobody holds it now.
+    fn try_write(&self, stripe: usize) -> Option<RwLockWriteGuard<'_, ()>> {
+        match self.locks[stripe].0.try_write() {
+            Ok(guard) => Some(guard),
+            Err(std::sync::TryLockError::Poisoned(poisoned)) => Some(poisoned.into_inner()),
+            Err(std::sync::TryLockError::WouldBlock) => None,
+        }
     }
 
     /// Holds every stripe exclusively, in order.
@@ -292,6 +312,117 @@ impl<M: KeyMap> Inner<M> {
         }
     }
 
+    /// The cursor is the lowest hash the next window starts at (see the
+    /// type's docs). One pass keeps, in a bounded max-heap, the `want` live
+    /// keys with the smallest hashes at or above the cursor; they are this
+    /// call's window, and the next call starts at the largest of them,
+    /// inclusive: a key evicted from the heap on a tie with that hash comes
+    /// back then (a key may be returned twice; Redis allows it). Only if
+    /// more than `want` keys shared one 64-bit hash would the cursor step
+    /// past it, which a seeded hash makes impossible in practice.
+    fn scan(
+        &self,
+        db: DbIndex,
+        cursor: u64,
+        count: usize,
+        filter: &mut dyn FnMut(&Bytes, &Entry) -> bool,
+    ) -> (u64, Vec<Bytes>) {
+        let (inner, now) = (self, Instant::now());
+        let map = inner.map(db).1;
+        let want = count.max(map.len() / SCAN_PASSES).max(1);
+        // (hash, key, passes the filter), largest hash on top.
+        let mut window: BinaryHeap<(u64, Bytes, bool)> = BinaryHeap::new();
+        map.visit(|key, entry| {
+            let h = inner.hasher.hash_one(key.as_ref() as &[u8]);
+            if h < cursor || !entry.is_live(now) {
+                return ControlFlow::Continue(());
+            }
+            let full = window.len() >= want;
+            if !full || window.peek().is_some_and(|(max, _, _)| h < *max) {
+                if full {
+                    window.pop();
+                }
+                window.push((h, key.clone(), filter(key, entry)));
+            }
+            ControlFlow::Continue(())
+        });
+        let next = match window.peek() {
+            // Fewer than asked for: nothing is left above the cursor.
+            _ if window.len() < want => 0,
+            Some((max, _, _)) if *max > cursor => *max,
+            Some((max, _, _)) => max.checked_add(1).unwrap_or(0),
+            None => 0,
+        };
+        let keys = window
+            .into_iter()
+            .filter(|(_, _, passes)| *passes)
+            .map(|(_, key, _)| key)
+            .collect();
+        (next, keys)
+    }
+
+    /// A pass that stops at the first live key whose hash falls in a random
+    /// window holding about eight keys: on average an eighth of the map.
+    fn random_key(&self, db: DbIndex) -> Option<Bytes> {
+        let (inner, now) = (self, Instant::now());
+        let map = inner.map(db).1;
+        let len = u64::try_from(map.len()).unwrap_or(u64::MAX).max(1);
+        let start: u64 = rand::random();
+        let width = (u64::MAX / len).saturating_mul(8);
+        let (mut picked, mut fallback) = (None, None);
+        map.visit(|key, entry| {
+            if !entry.is_live(now) {
+                return ControlFlow::Continue(());
+            }
+            if inner
+                .hasher
+                .hash_one(key.as_ref() as &[u8])
+                .wrapping_sub(start)
+                <= width
+            {
+                picked = Some(key.clone());
+                return ControlFlow::Break(());
+            }
+            fallback.get_or_insert_with(|| key.clone());
+            ControlFlow::Continue(())
+        });
+        picked.or(fallback)
+    }
+
+    /// A pass over the map: these maps keep no count of deadlines.
+    fn volatile(&self, db: DbIndex) -> usize {
+        let mut n = 0;
+        self.map(db).1.visit(|_, entry| {
+            n += usize::from(entry.expires_at.is_some());
+            ControlFlow::Continue(())
+        });
+        n
+    }
+
+    /// Empties `db`, or every database; the caller holds every stripe.
+    fn clear(&self, db: Option<DbIndex>) {
+        let inner = self;
+        let clear = |db| {
+            let (physical, map) = inner.map(db);
+            // Hints first: a key written while the map is being cleared
+            // then keeps the hint it pushed after this point.
+            inner.expiries.clear_map(physical);
+            map.clear();
+        };
+        match db {
+            Some(db) => clear(db),
+            None => DbIndex::all().for_each(clear),
+        }
+    }
+
+    /// Exchanges two databases; the caller holds every stripe.
+    fn swap(&self, a: DbIndex, b: DbIndex) {
+        let inner = self;
+        let (pa, pb) = (inner.physical(a), inner.physical(b));
+        inner.databases[a.get()].store(pb, Ordering::Release);
+        inner.databases[b.get()].store(pa, Ordering::Release);
+    }
+
     fn update_sync<R>(
         &self,
         db: DbIndex,
@@ -349,9 +480,102 @@ impl<M: KeyMap> Keys for MapKeys<'_, M> {
     }
 }
 
-impl<M: KeyMap> Db for MapDb<M> {
-    const ATOMIC_MULTI_KEY: bool = true;
+/// The maps as the [`World`] of a transaction's step: [`MapKeys`] with the
+/// stripes the step holds.
+struct MapWorld<'a, M> {
+    keys: MapKeys<'a, M>,
+    /// The stripes held, ascending.
+    held: Vec<usize>,
+    /// Whether `held` is every stripe.
+    whole: bool,
+    /// The stripes' guards, released when the step ends.
+    guards: Vec<RwLockWriteGuard<'a, ()>>,
+}
 
+impl<M: KeyMap> ReadKeys for MapWorld<'_, M> {
+    fn read_dyn(&mut self, db: DbIndex, key: &[u8], f: &mut dyn FnMut(Option<&Entry>)) {
+        self.keys.read_dyn(db, key, f);
+    }
+
+    fn now(&self) -> Instant {
+        self.keys.now
+    }
+}
+
+impl<M: KeyMap> Keys for MapWorld<'_, M> {
+    fn update_dyn(&mut self, db: DbIndex, key: &Bytes, step: &mut dyn FnMut(&mut Slot<'_>)) {
+        self.keys.update_dyn(db, key, step);
+    }
+}
+
+impl<M: KeyMap> World for MapWorld<'_, M> {
+    fn holds(&mut self, key: &[u8]) -> bool {
+        self.whole
+            || self
+                .held
+                .binary_search(&Stripes::of(self.keys.inner.hash(key)))
+                .is_ok()
+    }
+
+    /// Takes the key's stripe if it is free now: a step that waited here,
+    /// holding others out of order, could wait in a cycle.
+    fn try_hold(&mut self, key: &Bytes) -> bool {
+        let stripe = Stripes::of(self.keys.inner.hash(key));
+        let Err(at) = self.held.binary_search(&stripe) else {
+            return true;
+        };
+        match self.keys.inner.stripes.try_write(stripe) {
+            Some(guard) => {
+                self.held.insert(at, stripe);
+                self.guards.push(guard);
+                true
+            }
+            None => false,
+        }
+    }
+
+    fn whole(&self) -> bool {
+        self.whole
+    }
+
+    fn lookup_dyn(&mut self, db: DbIndex, key: &[u8], f: &mut dyn FnMut(Option<&Entry>)) {
+        self.keys.lookups = true;
+        self.keys.read_dyn(db, key, f);
+        self.keys.lookups = false;
+    }
+
+    fn scan_dyn(
+        &mut self,
+        db: DbIndex,
+        cursor: u64,
+        count: usize,
+        filter: &mut dyn FnMut(&Bytes, &Entry) -> bool,
+    ) -> (u64, Vec<Bytes>) {
+        self.keys.inner.scan(db, cursor, count, filter)
+    }
+
+    fn random_key_dyn(&mut self, db: DbIndex) -> Option<Bytes> {
+        self.keys.inner.random_key(db)
+    }
+
+    fn len_dyn(&mut self, db: DbIndex) -> usize {
+        self.keys.inner.map(db).1.len()
+    }
+
+    fn volatile_dyn(&mut self, db: DbIndex) -> usize {
+        self.keys.inner.volatile(db)
+    }
+
+    fn clear_dyn(&mut self, db: Option<DbIndex>) {
+        self.keys.inner.clear(db);
+    }
+
+    fn swap_dyn(&mut self, a: DbIndex, b: DbIndex) {
+        self.keys.inner.swap(a, b);
+    }
+}
+
+impl<M: KeyMap> Store for MapDb<M> {
     fn update<R: Send + 'static>(
         &self,
         db: DbIndex,
@@ -409,14 +633,6 @@ impl<M: KeyMap> Db for MapDb<M> {
         ready(f(&mut keys))
     }
 
-    /// The cursor is the lowest hash the next window starts at (see the
-    /// type's docs). One pass keeps, in a bounded max-heap, the `want` live
-    /// keys with the smallest hashes at or above the cursor; they are this
-    /// call's window, and the next call starts at the largest of them,
-    /// inclusive: a key evicted from the heap on a tie with that hash comes
-    /// back then (a key may be returned twice; Redis allows it). Only if
-    /// more than `want` keys shared one 64-bit hash would the cursor step
-    /// past it, which a seeded hash makes impossible in practice.
     fn scan(
         &self,
         db: DbIndex,
@@ -424,108 +640,66 @@ impl<M: KeyMap> Db for MapDb<M> {
         count: usize,
         mut filter: impl FnMut(&Bytes, &Entry) -> bool + Send + 'static,
     ) -> impl Future<Output = (u64, Vec<Bytes>)> + Send {
-        let (inner, now) = (&*self.inner, Instant::now());
-        let map = inner.map(db).1;
-        let want = count.max(map.len() / SCAN_PASSES).max(1);
-        // (hash, key, passes the filter), largest hash on top.
-        let mut window: BinaryHeap<(u64, Bytes, bool)> = BinaryHeap::new();
-        map.visit(|key, entry| {
-            let h = inner.hasher.hash_one(key.as_ref() as &[u8]);
-            if h < cursor || !entry.is_live(now) {
-                return ControlFlow::Continue(());
-            }
-            let full = window.len() >= want;
-            if !full || window.peek().is_some_and(|(max, _, _)| h < *max) {
-                if full {
-                    window.pop();
-                }
-                window.push((h, key.clone(), filter(key, entry)));
-            }
-            ControlFlow::Continue(())
-        });
-        let next = match window.peek() {
-            // Fewer than asked for: nothing is left above the cursor.
-            _ if window.len() < want => 0,
-            Some((max, _, _)) if *max > cursor => *max,
-            Some((max, _, _)) => max.checked_add(1).unwrap_or(0),
-            None => 0,
-        };
-        let keys = window
-            .into_iter()
-            .filter(|(_, _, passes)| *passes)
-            .map(|(_, key, _)| key)
-            .collect();
-        ready((next, keys))
+        ready(self.inner.scan(db, cursor, count, &mut filter))
     }
 
-    /// A pass that stops at the first live key whose hash falls in a random
-    /// window holding about eight keys: on average an eighth of the map.
     fn random_key(&self, db: DbIndex) -> impl Future<Output = Option<Bytes>> + Send {
-        let (inner, now) = (&*self.inner, Instant::now());
-        let map = inner.map(db).1;
-        let len = u64::try_from(map.len()).unwrap_or(u64::MAX).max(1);
-        let start: u64 = rand::random();
-        let width = (u64::MAX / len).saturating_mul(8);
-        let (mut picked, mut fallback) = (None, None);
-        map.visit(|key, entry| {
-            if !entry.is_live(now) {
-                return ControlFlow::Continue(());
-            }
-            if inner
-                .hasher
-                .hash_one(key.as_ref() as &[u8])
-                .wrapping_sub(start)
-                <= width
-            {
-                picked = Some(key.clone());
-                return ControlFlow::Break(());
-            }
-            fallback.get_or_insert_with(|| key.clone());
-            ControlFlow::Continue(())
-        });
-        ready(picked.or(fallback))
+        ready(self.inner.random_key(db))
     }
 
     fn len(&self, db: DbIndex) -> impl Future<Output = usize> + Send {
         ready(self.inner.map(db).1.len())
     }
 
-    /// A pass over the map: these maps keep no count of deadlines.
     fn volatile(&self, db: DbIndex) -> impl Future<Output = usize> + Send {
-        let mut n = 0;
-        self.inner.map(db).1.visit(|_, entry| {
-            n += usize::from(entry.expires_at.is_some());
-            ControlFlow::Continue(())
-        });
-        ready(n)
+        ready(self.inner.volatile(db))
     }
 
     fn clear(&self, db: Option<DbIndex>) -> impl Future<Output = ()> + Send {
-        let inner = &self.inner;
-        let _all = inner.stripes.all();
-        let clear = |db| {
-            let (physical, map) = inner.map(db);
-            // Hints first: a key written while the map is being cleared
-            // then keeps the hint it pushed after this point.
-            inner.expiries.clear_map(physical);
-            map.clear();
-        };
-        match db {
-            Some(db) => clear(db),
-            None => DbIndex::all().for_each(clear),
-        }
+        let _all = self.inner.stripes.all();
+        self.inner.clear(db);
         ready(())
     }
 
     fn swap(&self, a: DbIndex, b: DbIndex) -> impl Future<Output = ()> + Send {
-        let inner = &self.inner;
         // Every stripe: no step sees the two databases half swapped, and
         // two swaps cannot interleave.
-        let _all = inner.stripes.all();
-        let (pa, pb) = (inner.physical(a), inner.physical(b));
-        inner.databases[a.get()].store(pb, Ordering::Release);
-        inner.databases[b.get()].store(pa, Ordering::Release);
+        let _all = self.inner.stripes.all();
+        self.inner.swap(a, b);
         ready(())
+    }
+}
+
+impl<M: KeyMap> Db for MapDb<M> {
+    const ATOMIC_MULTI_KEY: bool = true;
+
+    /// **Locking behaviour:** holds the stripes of `scope`'s keys
+    /// exclusively, taken in stripe order as [`update_many`](Store::update_many)
+    /// takes them, or every stripe for the whole store (about a millisecond
+    /// to take). A key the step did not declare is taken if its stripe is
+    /// free at that moment, and never waited for.
+    fn atomically<R: Send + 'static>(
+        &self,
+        scope: Scope<'_>,
+        f: impl FnOnce(&mut dyn World) -> R + Send + 'static,
+    ) -> impl Future<Output = R> + Send {
+        let inner = &*self.inner;
+        let (held, whole) = match scope {
+            Scope::Keys(keys) => (Stripes::indices(keys.iter().map(|k| inner.hash(k))), false),
+            Scope::All => ((0..STRIPES).collect(), true),
+        };
+        let guards = inner.stripes.exclusive_at(&held);
+        let mut world = MapWorld {
+            keys: MapKeys {
+                inner,
+                now: Instant::now(),
+                lookups: false,
+            },
+            held,
+            whole,
+            guards,
+        };
+        ready(f(&mut world))
     }
 
     fn set_key_hook(&self, hook: Arc<KeyHook>) -> impl Future<Output = ()> + Send {

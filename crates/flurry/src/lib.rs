@@ -183,7 +183,7 @@ impl KeyMap for FlurryKeys {
 mod tests {
     use std::sync::Barrier;
 
-    use sharedkv_db::{Db, DbIndex, Value};
+    use sharedkv_db::{DbIndex, Store, Value};
 
     use super::*;
 

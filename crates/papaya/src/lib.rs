@@ -190,7 +190,7 @@ impl KeyMap for PapayaKeys {
 mod tests {
     use std::time::Duration;
 
-    use sharedkv_db::{Db, DbIndex, Value};
+    use sharedkv_db::{DbIndex, Store, Value};
 
     use super::*;
 

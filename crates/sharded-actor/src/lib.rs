@@ -168,7 +168,7 @@ impl KeyspaceHost for ShardedActorDb {
 mod tests {
     use std::time::Duration;
 
-    use sharedkv_db::{Db, DbIndex, Entry, Instant, Value};
+    use sharedkv_db::{DbIndex, Entry, Instant, Store, Value};
 
     use super::*;
 

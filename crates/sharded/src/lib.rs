@@ -170,6 +170,18 @@ impl<G: DerefMut<Target = Databases>> Route for Held<G> {
     fn each(&mut self, f: &mut dyn FnMut(&mut Databases)) {
         self.held.iter_mut().for_each(|(_, guard)| f(guard));
     }
+
+    fn holds(&self, key: &[u8]) -> bool {
+        let i = shard_index(key, self.shards);
+        self.held
+            .binary_search_by_key(&i, |(index, _)| *index)
+            .is_ok()
+    }
+
+    fn shard(&mut self, index: usize) -> Option<&mut Databases> {
+        let at = self.held.binary_search_by_key(&index, |(i, _)| *i).ok()?;
+        Some(&mut self.held[at].1)
+    }
 }
 
 // Every guard below is a temporary of its statement (or dies with `Held`
@@ -225,7 +237,7 @@ mod tests {
     use std::sync::TryLockError;
     use std::time::Duration;
 
-    use sharedkv_db::{Db, DbIndex, Entry, Value};
+    use sharedkv_db::{DbIndex, Entry, Store, Value};
 
     use super::*;
 

@@ -7,10 +7,11 @@
 //! paused time. A map crate's own tests keep only what is particular to it
 //! (flurry's races, papaya's compute retries and churn).
 
+use sharedkv_db::Store;
 use std::time::Duration;
 
 use sharedkv_testsuite::db::{
-    Bytes, Db, DbIndex, Entry, Instant, KeyMap, MapDb, SWEEP_INTERVAL, Slot, Value,
+    Bytes, DbIndex, Entry, Instant, KeyMap, MapDb, SWEEP_INTERVAL, Slot, Value,
 };
 use sharedkv_testsuite::support::b;
 

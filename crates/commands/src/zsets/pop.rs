@@ -3,7 +3,7 @@
 //! (`BZPOPMIN`, `BZPOPMAX`, `BZMPOP`) make before they wait.
 
 use bytes::Bytes;
-use sharedkv_db::{Db, DbIndex, Keys, Slot, Value};
+use sharedkv_db::{DbIndex, Keys, Slot, Store, Value};
 
 use super::{integer, is_word, zset_of};
 use crate::{Args, Command, Ctx, Error, Spec, arg, notify, stored, token};
@@ -77,7 +77,7 @@ fn pop_step(
 ///
 /// This is the attempt `BZPOPMIN`, `BZPOPMAX` and `BZMPOP` make before they
 /// block: `None` is when they wait.
-pub async fn pop<D: Db>(
+pub async fn pop<D: Store>(
     db: &D,
     index: DbIndex,
     keys: Vec<Bytes>,
@@ -107,7 +107,7 @@ pub async fn pop<D: Db>(
 }
 
 /// Runs `ZPOPMIN` or `ZPOPMAX`.
-async fn run_pop<D: Db>(cx: &mut Ctx<'_, D>, mut args: Args, end: End) -> Result<(), Error> {
+async fn run_pop<D: Store>(cx: &mut Ctx<'_, D>, mut args: Args, end: End) -> Result<(), Error> {
     // Copied: popping some elements is a write that keeps the key.
     let key = stored(args.required()?);
     if args.len() > 1 {
@@ -165,7 +165,7 @@ impl Command for ZPopMin {
         ..Spec::BASE
     };
 
-    async fn run<D: Db>(cx: &mut Ctx<'_, D>, args: Args) -> Result<(), Error> {
+    async fn run<D: Store>(cx: &mut Ctx<'_, D>, args: Args) -> Result<(), Error> {
         run_pop(cx, args, End::Min).await
     }
 }
@@ -188,7 +188,7 @@ impl Command for ZPopMax {
         ..Spec::BASE
     };
 
-    async fn run<D: Db>(cx: &mut Ctx<'_, D>, args: Args) -> Result<(), Error> {
+    async fn run<D: Store>(cx: &mut Ctx<'_, D>, args: Args) -> Result<(), Error> {
         run_pop(cx, args, End::Max).await
     }
 }
@@ -229,7 +229,7 @@ impl Command for ZMPop {
         ..Spec::BASE
     };
 
-    async fn run<D: Db>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
+    async fn run<D: Store>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
         let numkeys = at_least_one(&args.required()?, "ERR numkeys should be greater than 0")?;
         let words = args.rest();
         if numkeys >= words.len() {

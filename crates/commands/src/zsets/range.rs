@@ -19,7 +19,7 @@
 use std::cmp::Ordering;
 
 use bytes::Bytes;
-use sharedkv_db::{Db, DbIndex, Entry, Keys, SortedSet, Value};
+use sharedkv_db::{DbIndex, Entry, Keys, SortedSet, Store, Value};
 
 use super::score::parse_bound;
 use super::{integer, is_word, reply_elements, zset_of};
@@ -424,7 +424,7 @@ fn selected(entry: Option<&Entry>, query: &RangeQuery) -> Result<Vec<(Bytes, f64
 
 /// `ZRANGE`, typed: the elements `query` selects, in its order (an absent
 /// key has none).
-pub async fn zrange<D: Db>(
+pub async fn zrange<D: Store>(
     db: &D,
     index: DbIndex,
     key: &Bytes,
@@ -437,7 +437,7 @@ pub async fn zrange<D: Db>(
 /// sorted set `dst` (replacing whatever `dst` held; an empty selection
 /// deletes it); how many elements. `dst` is stored as given (see
 /// [`stored()`]).
-pub async fn zrangestore<D: Db>(
+pub async fn zrangestore<D: Store>(
     db: &D,
     index: DbIndex,
     dst: Bytes,
@@ -550,7 +550,7 @@ fn parse_query(
 }
 
 /// Runs a range command that replies with the range.
-async fn run_range<D: Db>(
+async fn run_range<D: Store>(
     cx: &mut Ctx<'_, D>,
     mut args: Args,
     by: By,
@@ -602,7 +602,7 @@ impl Command for ZRange {
         ..Spec::BASE
     };
 
-    async fn run<D: Db>(cx: &mut Ctx<'_, D>, args: Args) -> Result<(), Error> {
+    async fn run<D: Store>(cx: &mut Ctx<'_, D>, args: Args) -> Result<(), Error> {
         run_range(cx, args, By::Auto, None).await
     }
 }
@@ -636,7 +636,7 @@ impl Command for ZRangeStore {
         ..Spec::BASE
     };
 
-    async fn run<D: Db>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
+    async fn run<D: Store>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
         let (dst, src) = (args.required()?, args.required()?);
         let words = args.rest();
         let (query, _) = parse_query(&words, By::Auto, None, true)?;
@@ -675,7 +675,7 @@ impl Command for ZRevRange {
         ..Spec::BASE
     };
 
-    async fn run<D: Db>(cx: &mut Ctx<'_, D>, args: Args) -> Result<(), Error> {
+    async fn run<D: Store>(cx: &mut Ctx<'_, D>, args: Args) -> Result<(), Error> {
         run_range(cx, args, By::Rank, Some(true)).await
     }
 }
@@ -704,7 +704,7 @@ impl Command for ZRangeByScore {
         ..Spec::BASE
     };
 
-    async fn run<D: Db>(cx: &mut Ctx<'_, D>, args: Args) -> Result<(), Error> {
+    async fn run<D: Store>(cx: &mut Ctx<'_, D>, args: Args) -> Result<(), Error> {
         run_range(cx, args, By::Score, Some(false)).await
     }
 }
@@ -733,7 +733,7 @@ impl Command for ZRevRangeByScore {
         ..Spec::BASE
     };
 
-    async fn run<D: Db>(cx: &mut Ctx<'_, D>, args: Args) -> Result<(), Error> {
+    async fn run<D: Store>(cx: &mut Ctx<'_, D>, args: Args) -> Result<(), Error> {
         run_range(cx, args, By::Score, Some(true)).await
     }
 }
@@ -761,7 +761,7 @@ impl Command for ZRangeByLex {
         ..Spec::BASE
     };
 
-    async fn run<D: Db>(cx: &mut Ctx<'_, D>, args: Args) -> Result<(), Error> {
+    async fn run<D: Store>(cx: &mut Ctx<'_, D>, args: Args) -> Result<(), Error> {
         run_range(cx, args, By::Lex, Some(false)).await
     }
 }
@@ -789,7 +789,7 @@ impl Command for ZRevRangeByLex {
         ..Spec::BASE
     };
 
-    async fn run<D: Db>(cx: &mut Ctx<'_, D>, args: Args) -> Result<(), Error> {
+    async fn run<D: Store>(cx: &mut Ctx<'_, D>, args: Args) -> Result<(), Error> {
         run_range(cx, args, By::Lex, Some(true)).await
     }
 }
@@ -797,7 +797,7 @@ impl Command for ZRevRangeByLex {
 // ------------------------------------------------------ counts, removals
 
 /// `ZCOUNT`, typed: how many scores are in `range`.
-pub async fn zcount<D: Db>(
+pub async fn zcount<D: Store>(
     db: &D,
     index: DbIndex,
     key: &Bytes,
@@ -810,7 +810,7 @@ pub async fn zcount<D: Db>(
 }
 
 /// `ZLEXCOUNT`, typed: how many members are in `range`.
-pub async fn zlexcount<D: Db>(
+pub async fn zlexcount<D: Store>(
     db: &D,
     index: DbIndex,
     key: &Bytes,
@@ -825,7 +825,7 @@ pub async fn zlexcount<D: Db>(
 /// `ZREMRANGEBYRANK`, `ZREMRANGEBYSCORE` and `ZREMRANGEBYLEX`, typed:
 /// removes the elements in range; how many. An emptied sorted set removes
 /// its key. `key` is stored as given (see [`stored()`]).
-pub async fn zremrange<D: Db>(
+pub async fn zremrange<D: Store>(
     db: &D,
     index: DbIndex,
     key: Bytes,
@@ -876,7 +876,7 @@ impl Command for ZCount {
         ..Spec::BASE
     };
 
-    async fn run<D: Db>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
+    async fn run<D: Store>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
         let key = args.required()?;
         let (min, max) = (args.required()?, args.required()?);
         let range = ScoreRange::parse(&min, &max)?;
@@ -904,7 +904,7 @@ impl Command for ZLexCount {
         ..Spec::BASE
     };
 
-    async fn run<D: Db>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
+    async fn run<D: Store>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
         let key = args.required()?;
         let (min, max) = (args.required()?, args.required()?);
         let range = LexRange::parse(&min, &max)?;
@@ -915,7 +915,7 @@ impl Command for ZLexCount {
 }
 
 /// Runs a `ZREMRANGEBY*` command once its range is parsed.
-async fn run_remove<D: Db>(cx: &mut Ctx<'_, D>, key: Bytes, by: RangeBy) -> Result<(), Error> {
+async fn run_remove<D: Store>(cx: &mut Ctx<'_, D>, key: Bytes, by: RangeBy) -> Result<(), Error> {
     // Copied: removing some elements is a write that keeps the key.
     let event = match by {
         RangeBy::Rank { .. } => "zremrangebyrank",
@@ -953,7 +953,7 @@ impl Command for ZRemRangeByRank {
         ..Spec::BASE
     };
 
-    async fn run<D: Db>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
+    async fn run<D: Store>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
         let key = args.required()?;
         let (start, stop) = (args.int()?, args.int()?);
         run_remove(cx, key, RangeBy::Rank { start, stop }).await
@@ -978,7 +978,7 @@ impl Command for ZRemRangeByScore {
         ..Spec::BASE
     };
 
-    async fn run<D: Db>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
+    async fn run<D: Store>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
         let key = args.required()?;
         let (min, max) = (args.required()?, args.required()?);
         let range = ScoreRange::parse(&min, &max)?;
@@ -1004,7 +1004,7 @@ impl Command for ZRemRangeByLex {
         ..Spec::BASE
     };
 
-    async fn run<D: Db>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
+    async fn run<D: Store>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
         let key = args.required()?;
         let (min, max) = (args.required()?, args.required()?);
         let range = LexRange::parse(&min, &max)?;

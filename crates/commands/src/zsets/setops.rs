@@ -14,7 +14,7 @@ use std::collections::HashMap;
 use std::collections::hash_map::Entry as MapEntry;
 
 use bytes::Bytes;
-use sharedkv_db::{BuildHasher, Db, DbIndex, Entry, Keys, ReadKeys, SortedSet, Value};
+use sharedkv_db::{BuildHasher, DbIndex, Entry, Keys, ReadKeys, SortedSet, Store, Value};
 
 use super::range::store;
 use super::score::parse_score;
@@ -251,7 +251,7 @@ fn sort(elements: &mut [(Bytes, f64)]) {
 /// `ZUNION`, `ZINTER` and `ZDIFF`, typed: the result over `keys`, sorted
 /// as a sorted set. Absent keys are empty inputs; a key holding anything
 /// but a sorted set or a set is `WRONGTYPE`.
-pub async fn combine<D: Db>(
+pub async fn combine<D: Store>(
     db: &D,
     index: DbIndex,
     keys: Vec<Bytes>,
@@ -262,7 +262,7 @@ pub async fn combine<D: Db>(
 
 /// [`combine`] with the options' parse result, reported only once every
 /// key has the right type.
-async fn run_combine<D: Db>(
+async fn run_combine<D: Store>(
     db: &D,
     index: DbIndex,
     keys: Vec<Bytes>,
@@ -283,7 +283,7 @@ async fn run_combine<D: Db>(
 /// over `keys` as the sorted set `dst` (replacing whatever it held; an empty
 /// result deletes it); its size. `dst` is stored as given (see
 /// [`stored()`]).
-pub async fn combine_store<D: Db>(
+pub async fn combine_store<D: Store>(
     db: &D,
     index: DbIndex,
     dst: Bytes,
@@ -294,7 +294,7 @@ pub async fn combine_store<D: Db>(
 }
 
 /// [`combine_store`] with the options' parse result (see [`run_combine`]).
-async fn run_combine_store<D: Db>(
+async fn run_combine_store<D: Store>(
     db: &D,
     index: DbIndex,
     dst: Bytes,
@@ -318,7 +318,7 @@ async fn run_combine_store<D: Db>(
 
 /// `ZINTERCARD`, typed: the size of the intersection of `keys`, counted up
 /// to `limit` (0: no limit).
-pub async fn zintercard<D: Db>(
+pub async fn zintercard<D: Store>(
     db: &D,
     index: DbIndex,
     keys: Vec<Bytes>,
@@ -328,7 +328,7 @@ pub async fn zintercard<D: Db>(
 }
 
 /// [`zintercard`] with the option's parse result (see [`run_combine`]).
-async fn run_intercard<D: Db>(
+async fn run_intercard<D: Store>(
     db: &D,
     index: DbIndex,
     keys: Vec<Bytes>,
@@ -443,7 +443,7 @@ fn parse(args: Args, op: SetOp, form: Form) -> Result<Parsed, Error> {
 }
 
 /// Runs `ZUNION`, `ZINTER` or `ZDIFF`.
-async fn run_reply<D: Db>(cx: &mut Ctx<'_, D>, args: Args, op: SetOp) -> Result<(), Error> {
+async fn run_reply<D: Store>(cx: &mut Ctx<'_, D>, args: Args, op: SetOp) -> Result<(), Error> {
     let parsed = parse(args, op, Form::Reply)?;
     let result = run_combine(cx.db, cx.selected, parsed.keys, parsed.how).await?;
     reply_elements(&mut cx.reply, &result, parsed.withscores);
@@ -451,7 +451,7 @@ async fn run_reply<D: Db>(cx: &mut Ctx<'_, D>, args: Args, op: SetOp) -> Result<
 }
 
 /// Runs `ZUNIONSTORE`, `ZINTERSTORE` or `ZDIFFSTORE`.
-async fn run_store<D: Db>(cx: &mut Ctx<'_, D>, mut args: Args, op: SetOp) -> Result<(), Error> {
+async fn run_store<D: Store>(cx: &mut Ctx<'_, D>, mut args: Args, op: SetOp) -> Result<(), Error> {
     let dst = stored(args.required()?);
     let parsed = parse(args, op, Form::Store)?;
     let existed = match cx.keep(notify::ZSET | notify::GENERIC, &dst) {
@@ -505,7 +505,7 @@ impl Command for ZUnion {
         ..Spec::BASE
     };
 
-    async fn run<D: Db>(cx: &mut Ctx<'_, D>, args: Args) -> Result<(), Error> {
+    async fn run<D: Store>(cx: &mut Ctx<'_, D>, args: Args) -> Result<(), Error> {
         run_reply(cx, args, SetOp::Union).await
     }
 }
@@ -534,7 +534,7 @@ impl Command for ZUnionStore {
         ..Spec::BASE
     };
 
-    async fn run<D: Db>(cx: &mut Ctx<'_, D>, args: Args) -> Result<(), Error> {
+    async fn run<D: Store>(cx: &mut Ctx<'_, D>, args: Args) -> Result<(), Error> {
         run_store(cx, args, SetOp::Union).await
     }
 }
@@ -563,7 +563,7 @@ impl Command for ZInter {
         ..Spec::BASE
     };
 
-    async fn run<D: Db>(cx: &mut Ctx<'_, D>, args: Args) -> Result<(), Error> {
+    async fn run<D: Store>(cx: &mut Ctx<'_, D>, args: Args) -> Result<(), Error> {
         run_reply(cx, args, SetOp::Inter).await
     }
 }
@@ -592,7 +592,7 @@ impl Command for ZInterStore {
         ..Spec::BASE
     };
 
-    async fn run<D: Db>(cx: &mut Ctx<'_, D>, args: Args) -> Result<(), Error> {
+    async fn run<D: Store>(cx: &mut Ctx<'_, D>, args: Args) -> Result<(), Error> {
         run_store(cx, args, SetOp::Inter).await
     }
 }
@@ -619,7 +619,7 @@ impl Command for ZInterCard {
         ..Spec::BASE
     };
 
-    async fn run<D: Db>(cx: &mut Ctx<'_, D>, args: Args) -> Result<(), Error> {
+    async fn run<D: Store>(cx: &mut Ctx<'_, D>, args: Args) -> Result<(), Error> {
         let parsed = parse(args, SetOp::Inter, Form::Card)?;
         let n = run_intercard(cx.db, cx.selected, parsed.keys, parsed.limit).await?;
         cx.reply.count(n);
@@ -649,7 +649,7 @@ impl Command for ZDiff {
         ..Spec::BASE
     };
 
-    async fn run<D: Db>(cx: &mut Ctx<'_, D>, args: Args) -> Result<(), Error> {
+    async fn run<D: Store>(cx: &mut Ctx<'_, D>, args: Args) -> Result<(), Error> {
         run_reply(cx, args, SetOp::Diff).await
     }
 }
@@ -676,7 +676,7 @@ impl Command for ZDiffStore {
         ..Spec::BASE
     };
 
-    async fn run<D: Db>(cx: &mut Ctx<'_, D>, args: Args) -> Result<(), Error> {
+    async fn run<D: Store>(cx: &mut Ctx<'_, D>, args: Args) -> Result<(), Error> {
         run_store(cx, args, SetOp::Diff).await
     }
 }
