@@ -16,7 +16,8 @@
 //! so its listener must only do short, non-blocking work.
 //!
 //! The hook also counts reads that found their key and reads that did not
-//! (`INFO`'s `keyspace_hits` and `keyspace_misses`).
+//! (`INFO`'s `keyspace_hits` and `keyspace_misses`), and tells the keys
+//! clients `WATCH` of every write (see [`Watches`]).
 //!
 //! **Cost:** for an expired key, one relaxed increment and the listener's
 //! call; for a created key, one relaxed load, and the listener's call only
@@ -29,7 +30,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use bytes::Bytes;
 
-use crate::DbIndex;
+use crate::{DbIndex, Watches};
 
 /// Who hears of keys that expire or appear.
 pub trait KeyListener: Send + Sync + Debug + 'static {
@@ -78,6 +79,8 @@ pub struct KeyHook {
     /// `keyspace_misses`), counted per thread: see [`Lookups`].
     lookups: [Lookups; LOOKUP_SLOTS],
     listener: Box<dyn KeyListener>,
+    /// The keys clients `WATCH`, told of every change (see [`Watches`]).
+    pub watches: Watches,
 }
 
 impl KeyHook {
@@ -88,6 +91,7 @@ impl KeyHook {
             report_new: AtomicBool::new(false),
             lookups: Default::default(),
             listener: Box::new(listener),
+            watches: Watches::default(),
         }
     }
 
@@ -135,7 +139,14 @@ impl KeyHook {
     /// A key expired: counted, and told.
     pub(crate) fn on_expired(&self, db: DbIndex, key: &Bytes) {
         self.expired.fetch_add(1, Ordering::Relaxed);
+        self.watches.expired(db, key);
         self.listener.expired(db, key);
+    }
+
+    /// A step stored, replaced or removed a key: its watchers are told.
+    #[inline]
+    pub(crate) fn on_written(&self, db: DbIndex, key: &Bytes) {
+        self.watches.written(db, key);
     }
 
     /// A key was created: told if wanted.

@@ -90,6 +90,9 @@ impl Keyspace {
             if stepped.created {
                 hook.on_created(*db, key);
             }
+            if stepped.wrote {
+                hook.on_written(*db, key);
+            }
         }
         match stepped.outcome {
             Outcome::Insert(entry) => {
@@ -150,6 +153,9 @@ impl Keyspace {
 
     /// Removes every key.
     pub fn clear(&mut self) {
+        if let Some((hook, db)) = &self.hook {
+            hook.watches.flushed(*db, &|key| self.map.contains_key(key));
+        }
         // The tables are freed on the lazy-free thread: a flush of millions
         // of keys answers at once and holds no lock while they are freed.
         crate::reclaim_later(std::mem::take(&mut self.map));
@@ -272,6 +278,10 @@ impl Databases {
     /// `SWAPDB`: exchanges two databases' contents (three pointer-sized
     /// moves per map, nothing copied).
     pub fn swap(&mut self, a: DbIndex, b: DbIndex) {
+        if let Some((hook, _)) = &self.dbs[a.get()].hook {
+            let exists = |db: DbIndex, key: &[u8]| self.dbs[db.get()].map.contains_key(key);
+            hook.watches.swapped(a, b, &exists);
+        }
         self.dbs.swap(a.get(), b.get());
         // The hooks name the database by number: they stay where they were.
         let (ha, hb) = (self.dbs[a.get()].hook.take(), self.dbs[b.get()].hook.take());

@@ -83,6 +83,7 @@ mod map;
 mod slot;
 mod step;
 mod sweep;
+mod watch;
 mod zset;
 
 use std::future::Future;
@@ -103,6 +104,7 @@ pub use step::{Scope, StepView, World};
 pub use sweep::{
     ExpiryQueue, SWEEP_BUDGET, SWEEP_INTERVAL, active_expire, set_active_expire, spawn_sweeper,
 };
+pub use watch::{Watcher, Watches};
 
 /// The hasher every strategy uses, so that the comparison measures sharing,
 /// not hashing. foldhash is fast and seeded per process, which keeps

@@ -404,6 +404,10 @@ impl<M: KeyMap> Inner<M> {
         let inner = self;
         let clear = |db| {
             let (physical, map) = inner.map(db);
+            if let Some(hook) = inner.hook.get() {
+                hook.watches
+                    .flushed(db, &|key| map.read(key, |e| e.is_some()));
+            }
             // Hints first: a key written while the map is being cleared
             // then keeps the hint it pushed after this point.
             inner.expiries.clear_map(physical);
@@ -418,6 +422,10 @@ impl<M: KeyMap> Inner<M> {
     /// Exchanges two databases; the caller holds every stripe.
     fn swap(&self, a: DbIndex, b: DbIndex) {
         let inner = self;
+        if let Some(hook) = inner.hook.get() {
+            let exists = |db, key: &[u8]| inner.map(db).1.read(key, |e| e.is_some());
+            hook.watches.swapped(a, b, &exists);
+        }
         let (pa, pb) = (inner.physical(a), inner.physical(b));
         inner.databases[a.get()].store(pb, Ordering::Release);
         inner.databases[b.get()].store(pa, Ordering::Release);
@@ -440,6 +448,9 @@ impl<M: KeyMap> Inner<M> {
             }
             if done.created {
                 hook.on_created(db, key);
+            }
+            if done.wrote {
+                hook.on_written(db, key);
             }
         }
         done.answer

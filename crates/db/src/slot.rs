@@ -69,6 +69,9 @@ pub struct Stepped<R> {
     /// or stored a new entry over an expired one. Kept apart from
     /// `outcome`, which a map consumes.
     pub created: bool,
+    /// Whether the step itself stored, replaced or removed the key (not
+    /// only reclaimed an expired entry): a change its watchers hear of.
+    pub wrote: bool,
 }
 
 /// Runs `step` on the entry stored in `place` (`None`: the key is absent)
@@ -115,6 +118,7 @@ pub fn run_step<R>(
         },
     };
     let expired = existed && !live;
+    let wrote = slot.state != State::Unchanged && !matches!(outcome, Outcome::Keep);
     let created = match outcome {
         Outcome::Insert(_) => true,
         Outcome::Stored => expired,
@@ -127,6 +131,7 @@ pub fn run_step<R>(
         new_deadline,
         expired,
         created,
+        wrote,
     }
 }
 

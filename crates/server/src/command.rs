@@ -31,6 +31,20 @@ pub(crate) enum Command {
     /// An operator's or a tool's command (`TIME`, `SHUTDOWN`, `MONITOR`,
     /// `MEMORY`, `DEBUG`, ...). See [`crate::admin`].
     Admin(crate::admin::AdminCommand),
+    /// `MULTI`, `EXEC`, `DISCARD`, `WATCH`, `UNWATCH`. See
+    /// [`crate::transaction`].
+    Transaction(TransactionCommand),
+}
+
+/// The transaction commands.
+#[derive(Debug)]
+pub(crate) enum TransactionCommand {
+    Multi,
+    Exec,
+    Discard,
+    /// `WATCH key [key ...]`.
+    Watch(Vec<Bytes>),
+    Unwatch,
 }
 
 /// The `CLIENT` subcommands on the registry.
@@ -226,6 +240,13 @@ impl Command {
             CommandId::Observe => {
                 return crate::observe::parse(spec.name, args).map(Command::Server);
             }
+            CommandId::Multi => return Ok(Command::Transaction(TransactionCommand::Multi)),
+            CommandId::Exec => return Ok(Command::Transaction(TransactionCommand::Exec)),
+            CommandId::Discard => return Ok(Command::Transaction(TransactionCommand::Discard)),
+            CommandId::Watch => {
+                return Ok(Command::Transaction(TransactionCommand::Watch(rest(args))));
+            }
+            CommandId::Unwatch => return Ok(Command::Transaction(TransactionCommand::Unwatch)),
             // Containers reach here only with a subcommand, which `resolve`
             // resolved to its own entry; keep the arity error as a fallback.
             CommandId::Client | CommandId::Config | CommandId::PubSub => return Err(arity()),

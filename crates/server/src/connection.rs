@@ -61,7 +61,7 @@ use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
-use sharedkv_commands::{Ctx, Mark, READ_CHUNK, Reply, Splices};
+use sharedkv_commands::{Ctx, Mark, READ_CHUNK, Reply, Spec, Splices};
 use sharedkv_db::Db;
 use sharedkv_resp::{Limits, RequestDecoder, encode_error};
 use tokio::io::Interest;
@@ -72,13 +72,14 @@ use tokio_util::sync::CancellationToken;
 
 use crate::Shared;
 use crate::clients::{Registered, command_code};
-use crate::command::{ClientCommand, Command, ReplyMode, SessionCommand};
+use crate::command::{ClientCommand, Command, ReplyMode, SessionCommand, TransactionCommand};
 use crate::error::CommandError;
 use crate::execute::execute;
 use crate::session::{Done, Session};
 use crate::slowlog::{Keep, Slow};
 use crate::stats::{self, Outcome, Tally};
-use crate::table::{self, Resolved};
+use crate::table::{self, CommandId, Resolved};
+use crate::transaction;
 
 /// Replies are written (as far as the socket takes them now) before the
 /// batch ends once they reach this size, so a pipeline of large replies
@@ -580,7 +581,7 @@ impl<D: Db> Connection<D> {
                 if let CommandError::WrongArity(name) = e {
                     self.refused(stats::index_of_name(name));
                 }
-                return self.reject(e);
+                return self.refuse(e);
             }
         };
         let index = stats::index(resolved);
@@ -599,7 +600,7 @@ impl<D: Db> Connection<D> {
             // once `CONFIG SET requirepass ""` has removed it.
             if self.shared.live.requirepass().is_some() {
                 self.rejected = true;
-                return self.reject(CommandError::NoAuth);
+                return self.refuse(CommandError::NoAuth);
             }
             self.session.authenticated = true;
             self.apply_limits();
@@ -607,7 +608,24 @@ impl<D: Db> Connection<D> {
         let allowed = matches!(resolved, Resolved::Server(id, _) if id.allowed_while_subscribed());
         if self.session.subscriptions.is_active() && !self.session.resp3 && !allowed {
             self.rejected = true;
-            return self.reject(CommandError::NotAllowedWhileSubscribed(spec.name));
+            return self.refuse(CommandError::NotAllowedWhileSubscribed(spec.name));
+        }
+        // In MULTI, everything but these is queued, as in Redis.
+        if self.session.multi.is_some()
+            && !matches!(
+                resolved,
+                Resolved::Server(
+                    CommandId::Multi
+                        | CommandId::Exec
+                        | CommandId::Discard
+                        | CommandId::Watch
+                        | CommandId::Quit
+                        | CommandId::Reset,
+                    _
+                )
+            )
+        {
+            return self.queue(spec, &args);
         }
         self.executed += 1;
         let id = match resolved {
@@ -644,6 +662,14 @@ impl<D: Db> Connection<D> {
             },
         };
         match id {
+            Command::Transaction(command) => self.transaction(command).await,
+            command => self.dispatch(command).await,
+        }
+    }
+
+    /// Runs a server command (not a transaction's).
+    async fn dispatch(&mut self, command: Command) -> Flow {
+        match command {
             Command::Server(command) => {
                 let mut reply = self.session.reply(&mut self.output);
                 execute(&self.shared, command, &mut reply).await;
@@ -655,7 +681,141 @@ impl<D: Db> Connection<D> {
             },
             Command::Client(command) => self.client(command),
             Command::Admin(command) => self.admin(command).await,
+            // Only UNWATCH is queued (MULTI, EXEC, DISCARD and WATCH run at
+            // once), and EXEC has unwatched already.
+            Command::Transaction(_) => {
+                self.session.watching = None;
+                self.session.reply(&mut self.output).ok();
+                Flow::Continue
+            }
         }
+    }
+
+    /// Queues a request of a client in `MULTI`, or refuses it as Redis
+    /// does; `+QUEUED`.
+    fn queue(&mut self, spec: &Spec, args: &[Bytes]) -> Flow {
+        if spec.has_flag("no_multi") {
+            self.rejected = true;
+            return self.refuse(CommandError::Data(sharedkv_commands::Error::Fixed(
+                "ERR Command not allowed inside a transaction",
+            )));
+        }
+        let Some(multi) = self.session.multi.as_mut() else {
+            return Flow::Continue;
+        };
+        multi.bytes = multi
+            .bytes
+            .saturating_add(args.iter().map(Bytes::len).sum::<usize>());
+        if multi.bytes > transaction::MAX_QUEUED_BYTES {
+            tracing::warn!(
+                client = self.session.id,
+                "closing a client whose transaction queued more than 1 GiB"
+            );
+            return Flow::Disconnect;
+        }
+        // Copied: the queue may outlive this read buffer by a long time.
+        multi
+            .queued
+            .push(args.iter().map(|a| Bytes::copy_from_slice(a)).collect());
+        self.session.reply(&mut self.output).simple(b"QUEUED");
+        Flow::Continue
+    }
+
+    /// `MULTI`, `EXEC`, `DISCARD`, `WATCH`, `UNWATCH`, with Redis's errors.
+    async fn transaction(&mut self, command: TransactionCommand) -> Flow {
+        use TransactionCommand as T;
+        let fixed = |text| CommandError::Data(sharedkv_commands::Error::Fixed(text));
+        match command {
+            T::Multi if self.session.multi.is_some() => {
+                return self.reject(fixed("ERR MULTI calls can not be nested"));
+            }
+            T::Multi => self.session.multi = Some(transaction::Multi::default()),
+            T::Discard => {
+                if self.session.multi.take().is_none() {
+                    return self.reject(fixed("ERR DISCARD without MULTI"));
+                }
+                self.session.watching = None;
+            }
+            T::Watch(_) if self.session.multi.is_some() => {
+                return self.reject(fixed("ERR WATCH inside MULTI is not allowed"));
+            }
+            T::Watch(keys) => {
+                let hook = &self.shared.key_hook;
+                let watching = self
+                    .session
+                    .watching
+                    .get_or_insert_with(|| transaction::Watching::new(Arc::clone(hook)));
+                watching
+                    .watch(&self.shared.db, self.session.selected, keys)
+                    .await;
+            }
+            T::Unwatch => self.session.watching = None,
+            T::Exec => return self.exec().await,
+        }
+        self.session.reply(&mut self.output).ok();
+        Flow::Continue
+    }
+
+    /// `EXEC`: the queued requests as one step (see `transaction`), their
+    /// replies in one array.
+    async fn exec(&mut self) -> Flow {
+        let Some(multi) = self.session.multi.take() else {
+            return self.reject(CommandError::Data(sharedkv_commands::Error::Fixed(
+                "ERR EXEC without MULTI",
+            )));
+        };
+        let watching = self.session.watching.take();
+        if multi.aborted {
+            return self.reject(CommandError::Data(sharedkv_commands::Error::Fixed(
+                "EXECABORT Transaction discarded because of previous errors.",
+            )));
+        }
+        let count = multi.queued.len();
+        let limit = self.output_limit();
+        let (selected, resp3) = (self.session.selected, self.session.resp3);
+        let executed =
+            transaction::exec(&self.shared, multi, watching, selected, resp3, limit).await;
+        let (pieces, selected, cut_off) = match executed {
+            transaction::Executed::Dirty => {
+                self.session.reply(&mut self.output).null_array();
+                return Flow::Continue;
+            }
+            transaction::Executed::Ran {
+                pieces,
+                selected,
+                cut_off,
+            } => (pieces, selected, cut_off),
+        };
+        if selected != self.session.selected {
+            self.session.me.set_db(selected.get());
+        }
+        self.session.selected = selected;
+        self.session.reply(&mut self.output).array(count);
+        let mut flow = Flow::Continue;
+        for piece in pieces {
+            match piece {
+                transaction::Piece::Reply(reply) => self.output.extend_from_slice(&reply),
+                transaction::Piece::Run(args) => {
+                    let command = match table::resolve(&args) {
+                        Ok(Resolved::Server(id, spec)) => Command::parse(id, spec, args),
+                        Ok(Resolved::Data(_)) => continue,
+                        Err(e) => Err(e),
+                    };
+                    let next = match command {
+                        Ok(command) => self.dispatch(command).await,
+                        Err(e) => self.reject(e),
+                    };
+                    if flow == Flow::Continue {
+                        flow = next;
+                    }
+                }
+            }
+        }
+        if cut_off {
+            self.over_output_limit();
+            return Flow::Disconnect;
+        }
+        flow
     }
 
     /// Runs a command of `admin`: `SHUTDOWN` closes the connection,
@@ -885,6 +1045,17 @@ impl<D: Db> Connection<D> {
     fn reject(&mut self, error: CommandError) -> Flow {
         error.encode(&mut self.output);
         Flow::Continue
+    }
+
+    /// A request refused before it could run (unknown, wrong arity, not
+    /// authenticated, not allowed): as [`reject`](Self::reject), and a
+    /// transaction being queued is aborted, as Redis's `rejectCommand`
+    /// flags it.
+    fn refuse(&mut self, error: CommandError) -> Flow {
+        if let Some(multi) = self.session.multi.as_mut() {
+            multi.aborted = true;
+        }
+        self.reject(error)
     }
 
     /// Runs a session command and keeps the decoder's limits in step with

@@ -67,6 +67,7 @@ mod session;
 mod slowlog;
 mod stats;
 mod table;
+mod transaction;
 
 use std::future::Future;
 use std::io;

@@ -44,6 +44,11 @@ pub(crate) struct Session {
     /// LIST` reads: kept in step with the name, protocol, subscriptions
     /// and library info here.
     pub(crate) me: Arc<Client>,
+    /// After `MULTI`: the requests queued for `EXEC`.
+    pub(crate) multi: Option<crate::transaction::Multi>,
+    /// After `WATCH`: the keys watched, until `EXEC`, `DISCARD` or
+    /// `UNWATCH`.
+    pub(crate) watching: Option<crate::transaction::Watching>,
 }
 
 /// Whether the connection goes on after a session command.
@@ -67,6 +72,8 @@ impl Session {
             selected: DbIndex::ZERO,
             subscriptions: Subscriptions::new(shared.pubsub.clone(), id),
             resp3: false,
+            multi: None,
+            watching: None,
         }
     }
 
@@ -123,6 +130,8 @@ impl Session {
                 self.reply(out).ok();
             }
             SessionCommand::Reset => {
+                self.multi = None;
+                self.watching = None;
                 self.subscriptions.clear();
                 self.name = None;
                 self.selected = DbIndex::ZERO;

@@ -72,6 +72,12 @@ pub(crate) enum CommandId {
     Admin(crate::admin::AdminId),
     /// `SLOWLOG`, `LATENCY`, `ACL` and their subcommands: see `observe`.
     Observe,
+    /// `MULTI`, `EXEC`, `DISCARD`, `WATCH`, `UNWATCH`: see `transaction`.
+    Multi,
+    Exec,
+    Discard,
+    Watch,
+    Unwatch,
 }
 
 impl CommandId {
@@ -128,6 +134,11 @@ impl CommandId {
             "command|docs" => CommandId::CommandDocs,
             "command|info" => CommandId::CommandInfo,
             "command|list" => CommandId::CommandList,
+            "multi" => CommandId::Multi,
+            "exec" => CommandId::Exec,
+            "discard" => CommandId::Discard,
+            "watch" => CommandId::Watch,
+            "unwatch" => CommandId::Unwatch,
             name if crate::observe::owns(name) => CommandId::Observe,
             name => return crate::admin::AdminId::of(name).map(CommandId::Admin),
         })
@@ -178,8 +189,7 @@ pub(crate) fn resolve(args: &[Bytes]) -> Result<Resolved, CommandError> {
         return Ok(Resolved::Data(found?));
     }
     let name = args.first().map_or(&b""[..], |n| n);
-    let spec = find(COMMANDS, name)
-        .or_else(|| find(crate::admin::specs::COMMANDS, name))
+    let spec = find_top(name)
         .ok_or_else(|| CommandError::from(sharedkv_commands::Error::unknown_command(args)))?;
     let spec = match (spec.subcommands, args.get(1)) {
         ([], _) | (_, None) => spec,
@@ -198,6 +208,21 @@ pub(crate) fn resolve(args: &[Bytes]) -> Result<Resolved, CommandError> {
     Ok(Resolved::Server(id, spec))
 }
 
+/// The server's tables of commands: its own, the operators' (`admin`),
+/// the transactions'.
+fn tables() -> [&'static [Spec]; 3] {
+    [
+        COMMANDS,
+        crate::admin::specs::COMMANDS,
+        crate::transaction::COMMANDS,
+    ]
+}
+
+/// The top-level entry of the server's tables named `word`.
+fn find_top(word: &[u8]) -> Option<&'static Spec> {
+    tables().into_iter().find_map(|table| find(table, word))
+}
+
 /// The entry named `word`, ignoring ASCII case. A linear scan: the table is
 /// short, and a mismatch is mostly rejected on length alone.
 fn find(table: &'static [Spec], word: &[u8]) -> Option<&'static Spec> {
@@ -214,7 +239,7 @@ pub(crate) fn find_full_name(name: &[u8]) -> Option<&'static Spec> {
     }
     let mut words = name.splitn(2, |&b| b == b'|');
     let word = words.next()?;
-    let top = find(COMMANDS, word).or_else(|| find(crate::admin::specs::COMMANDS, word))?;
+    let top = find_top(word)?;
     match words.next() {
         None => Some(top),
         Some(sub) => find(top.subcommands, sub),
@@ -225,16 +250,15 @@ pub(crate) fn find_full_name(name: &[u8]) -> Option<&'static Spec> {
 /// `COMMAND COUNT`.
 pub(crate) fn commands() -> Vec<&'static Spec> {
     sharedkv_commands::specs()
-        .chain(COMMANDS.iter())
-        .chain(crate::admin::specs::COMMANDS)
+        .chain(tables().into_iter().flatten())
         .collect()
 }
 
 /// Every entry of the server's own table, subcommands included.
 pub(crate) fn server_specs() -> impl Iterator<Item = &'static Spec> {
-    COMMANDS
-        .iter()
-        .chain(crate::admin::specs::COMMANDS)
+    tables()
+        .into_iter()
+        .flatten()
         .flat_map(|spec| std::iter::once(spec).chain(spec.subcommands))
 }
 

@@ -155,6 +155,29 @@ pub(crate) fn run(reply: &mut Reply<'_>, argv: &[Bytes], with_flags: bool) {
     }
 }
 
+/// The keys the request `argv` (name first) of the command `spec` names,
+/// for the scope of a transaction's step: `None` when its arguments do not
+/// name every key it touches (`FLUSHDB`, `SCAN`, `DBSIZE`, `SORT ... BY`),
+/// so that the step must hold the whole store. `SELECT` touches none.
+pub(crate) fn keys_of(spec: &Spec, argv: &[Bytes]) -> Option<Vec<Bytes>> {
+    if spec.name == "select" {
+        return Some(Vec::new());
+    }
+    let reads_others = matches!(spec.name, "sort" | "sort_ro")
+        && argv.iter().skip(2).any(|w| is(w, "BY") || is(w, "GET"));
+    let specs = key_specs_of(spec.name);
+    if reads_others || specs.is_empty() {
+        return None;
+    }
+    let found = by_own_rule(spec.name, argv).or_else(|| by_specs(specs, argv))?;
+    Some(
+        found
+            .into_iter()
+            .filter_map(|(i, _)| argv.get(i).cloned())
+            .collect(),
+    )
+}
+
 /// The command `argv` names, as Redis's `lookupCommand` finds it: the name,
 /// then the subcommand of a container (an unknown one is no command).
 fn lookup(argv: &[Bytes]) -> Option<&'static Spec> {

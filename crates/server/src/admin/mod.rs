@@ -23,7 +23,7 @@ mod memory;
 pub(crate) mod monitor;
 pub(crate) mod specs;
 
-pub(crate) use getkeys::encode_tips_and_key_specs;
+pub(crate) use getkeys::{encode_tips_and_key_specs, keys_of};
 
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
