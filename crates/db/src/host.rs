@@ -261,6 +261,10 @@ impl World for RouteKeys<'_> {
         self.whole
     }
 
+    fn set_now(&mut self, now: Instant) {
+        self.now = now;
+    }
+
     fn lookup_dyn(&mut self, db: DbIndex, key: &[u8], f: &mut dyn FnMut(Option<&Entry>)) {
         f(self.route.databases_for(key).get(db).lookup(key, self.now));
     }

@@ -549,6 +549,10 @@ impl<M: KeyMap> World for MapWorld<'_, M> {
         self.whole
     }
 
+    fn set_now(&mut self, now: Instant) {
+        self.keys.now = now;
+    }
+
     fn lookup_dyn(&mut self, db: DbIndex, key: &[u8], f: &mut dyn FnMut(Option<&Entry>)) {
         self.keys.lookups = true;
         self.keys.read_dyn(db, key, f);

@@ -72,6 +72,12 @@ pub trait World: Keys {
     /// be called then.
     fn whole(&self) -> bool;
 
+    /// Sets the instant the next operations run at. A step over several
+    /// commands reads the clock before each, as each would outside it: a
+    /// command works out a deadline (`PEXPIRE k 0`) before it reaches the
+    /// store, and the store must judge it at a later instant.
+    fn set_now(&mut self, now: Instant);
+
     /// Calls `f` with the live entry under `key` in `db`, as a command that
     /// reads (counted as a hit or a miss, as [`Store::read`] counts).
     fn lookup_dyn(&mut self, db: DbIndex, key: &[u8], f: &mut dyn FnMut(Option<&Entry>)) {
@@ -187,6 +193,7 @@ impl<'w> StepView<'w> {
     /// The world behind a check on each key, for one call.
     fn with<R>(&self, lookups: bool, f: impl FnOnce(&mut Checked<'_>) -> R) -> R {
         let mut world = self.world.borrow_mut();
+        world.set_now(Instant::now());
         let mut undo = self.undo.as_ref().map(RefCell::borrow_mut);
         let mut checked = Checked {
             world: &mut **world,
@@ -201,6 +208,7 @@ impl<'w> StepView<'w> {
     /// missed, and `otherwise` is the answer.
     fn whole<R>(&self, otherwise: R, f: impl FnOnce(&mut dyn World) -> R) -> R {
         let mut world = self.world.borrow_mut();
+        world.set_now(Instant::now());
         if world.whole() {
             f(&mut **world)
         } else {

@@ -581,7 +581,8 @@ impl<D: Db> Connection<D> {
                 if let CommandError::WrongArity(name) = e {
                     self.refused(stats::index_of_name(name));
                 }
-                return self.refuse(e);
+                let exec = args.first().is_some_and(|n| n.eq_ignore_ascii_case(b"exec"));
+                return self.refuse(e, exec);
             }
         };
         let index = stats::index(resolved);
@@ -600,7 +601,7 @@ impl<D: Db> Connection<D> {
             // once `CONFIG SET requirepass ""` has removed it.
             if self.shared.live.requirepass().is_some() {
                 self.rejected = true;
-                return self.refuse(CommandError::NoAuth);
+                return self.refuse(CommandError::NoAuth, spec.name == "exec");
             }
             self.session.authenticated = true;
             self.apply_limits();
@@ -608,7 +609,10 @@ impl<D: Db> Connection<D> {
         let allowed = matches!(resolved, Resolved::Server(id, _) if id.allowed_while_subscribed());
         if self.session.subscriptions.is_active() && !self.session.resp3 && !allowed {
             self.rejected = true;
-            return self.refuse(CommandError::NotAllowedWhileSubscribed(spec.name));
+            return self.refuse(
+                CommandError::NotAllowedWhileSubscribed(spec.name),
+                spec.name == "exec",
+            );
         }
         // In MULTI, everything but these is queued, as in Redis.
         if self.session.multi.is_some()
@@ -696,9 +700,12 @@ impl<D: Db> Connection<D> {
     fn queue(&mut self, spec: &Spec, args: &[Bytes]) -> Flow {
         if spec.has_flag("no_multi") {
             self.rejected = true;
-            return self.refuse(CommandError::Data(sharedkv_commands::Error::Fixed(
-                "ERR Command not allowed inside a transaction",
-            )));
+            return self.refuse(
+                CommandError::Data(sharedkv_commands::Error::Fixed(
+                    "ERR Command not allowed inside a transaction",
+                )),
+                false,
+            );
         }
         let Some(multi) = self.session.multi.as_mut() else {
             return Flow::Continue;
@@ -1051,11 +1058,27 @@ impl<D: Db> Connection<D> {
     /// authenticated, not allowed): as [`reject`](Self::reject), and a
     /// transaction being queued is aborted, as Redis's `rejectCommand`
     /// flags it.
-    fn refuse(&mut self, error: CommandError) -> Flow {
-        if let Some(multi) = self.session.multi.as_mut() {
-            multi.aborted = true;
+    ///
+    /// A refused `EXEC` (`exec`) ends the transaction, and its error says
+    /// so, as Redis's `execCommandAbort` words it.
+    fn refuse(&mut self, error: CommandError, exec: bool) -> Flow {
+        if !exec {
+            if let Some(multi) = self.session.multi.as_mut() {
+                multi.aborted = true;
+            }
+            return self.reject(error);
         }
-        self.reject(error)
+        self.session.multi = None;
+        self.session.watching = None;
+        let mut text = BytesMut::new();
+        error.encode(&mut text);
+        let text = text.strip_prefix(b"-").unwrap_or(&text);
+        let text = text.strip_prefix(b"ERR ").unwrap_or(text);
+        let text = text.strip_suffix(b"\r\n").unwrap_or(text);
+        let mut message = b"EXECABORT Transaction discarded because of: ".to_vec();
+        message.extend_from_slice(text);
+        sharedkv_resp::encode_error(&mut self.output, &message);
+        Flow::Continue
     }
 
     /// Runs a session command and keeps the decoder's limits in step with

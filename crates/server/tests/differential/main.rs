@@ -592,6 +592,7 @@ mod lists;
 mod servercmd;
 mod sets;
 mod sort;
+mod transactions;
 mod zsets;
 
 /// Every command the test generates: the families' entries after these,
@@ -605,6 +606,7 @@ fn entries() -> Vec<&'static Entry> {
         zsets::ENTRIES,
         sort::ENTRIES,
         servercmd::ENTRIES,
+        transactions::ENTRIES,
     ];
     let only = std::env::var("SHAREDKV_DIFF_ONLY").ok();
     let only: Option<Vec<&str>> = only.as_deref().map(|o| o.split(',').collect());
@@ -1214,6 +1216,57 @@ fn frame_bytes(frame: &Frame) -> Vec<u8> {
 }
 
 impl Pair {
+    /// `EXEC` on both, its array compared element by element under the
+    /// queued commands' `checks`.
+    fn compare_exec(
+        &mut self,
+        argv: &[Vec<u8>],
+        checks: &[Check],
+    ) -> Result<Result<String, String>, String> {
+        let a = self.reference.call(argv)?;
+        let b = self.candidate.call(argv)?;
+        let elements = |reply: &Reply| -> Vec<Vec<u8>> {
+            match &reply.frame {
+                Frame::Array(items) if items.len() == checks.len() => items
+                    .iter()
+                    .zip(checks)
+                    .map(|(item, check)| {
+                        let raw = frame_bytes(item);
+                        normalise(
+                            *check,
+                            &Reply {
+                                raw,
+                                frame: item.clone(),
+                            },
+                        )
+                    })
+                    .collect(),
+                _ => vec![reply.raw.clone()],
+            }
+        };
+        if elements(&a) == elements(&b) {
+            Ok(Ok(show(&a.raw)))
+        } else {
+            let (la, lb) = (self.reference.label, self.candidate.label);
+            Ok(Err(format!(
+                "EXEC's replies differ\n  {la:<14} {}\n  {lb:<14} {}",
+                show(&a.raw),
+                show(&b.raw)
+            )))
+        }
+    }
+
+    /// Ends a transaction a case left open, and every watch, on both.
+    fn end_transaction(&mut self, open: bool) -> Result<(), String> {
+        for conn in [&mut self.reference, &mut self.candidate] {
+            if open {
+                conn.expect(&[b"DISCARD"], b"+OK\r\n")?;
+            }
+            conn.expect(&[b"UNWATCH"], b"+OK\r\n")?;
+        }
+        Ok(())
+    }
+
     fn reset(&mut self) -> Result<(), String> {
         for conn in [&mut self.reference, &mut self.candidate] {
             conn.expect(&[b"FLUSHALL"], b"+OK\r\n")?;
@@ -1424,8 +1477,34 @@ fn run_case(pair: &mut Pair, cmds: &[Cmd]) -> Result<(), TestCaseError> {
             .map_err(|e| format!("the clock is before 1970: {e}"))?
             .as_secs();
         let mut transcript = String::new();
+        // While a transaction is open: how each queued reply is compared.
+        let mut queued: Option<Vec<Check>> = None;
         for (pos, cmd) in cmds.iter().enumerate() {
             let argv = cmd.render(pos, now_secs);
+            let queueing = queued.is_some() && !transactions::runs_at_once(cmd.name);
+            if queueing && (!transactions::queueable(cmd.check) || cmd.not_on.is_some()) {
+                transcript.push_str(&format!(
+                    "  {pos:>2}  {}  -> not sent inside MULTI\n",
+                    show_argv(&argv)
+                ));
+                continue;
+            }
+            if cmd.name == "exec" && queued.is_some() {
+                let checks = queued.take().unwrap_or_default();
+                match pair.compare_exec(&argv, &checks)? {
+                    Ok(seen) => {
+                        transcript
+                            .push_str(&format!("  {pos:>2}  {}  -> {seen}\n", show_argv(&argv)));
+                        continue;
+                    }
+                    Err(diff) => {
+                        return Ok(Err(format!(
+                            "after FLUSHALL, SELECT 0:\n{transcript}  {pos:>2}  {}\n{diff}",
+                            show_argv(&argv)
+                        )));
+                    }
+                }
+            }
             if let (Some(kind), Some(key)) = (cmd.not_on, argv.get(1))
                 && pair.reference.call(&[b"TYPE".to_vec(), key.clone()])?.raw
                     == format!("+{kind}\r\n").into_bytes()
@@ -1436,10 +1515,25 @@ fn run_case(pair: &mut Pair, cmds: &[Cmd]) -> Result<(), TestCaseError> {
                 ));
                 continue;
             }
-            if cmd.fresh_errno {
+            if cmd.fresh_errno && !queueing {
                 pair.clear_errno()?;
             }
-            match pair.compare(cmd.check, &argv)? {
+            let check = if queueing { Check::Exact } else { cmd.check };
+            let compared = pair.compare(check, &argv)?;
+            if let Ok(seen) = &compared {
+                match cmd.name {
+                    _ if queueing && seen.starts_with("+QUEUED") => {
+                        if let Some(checks) = queued.as_mut() {
+                            checks.push(cmd.check);
+                        }
+                    }
+                    "multi" if seen.starts_with("+OK") => queued = Some(Vec::new()),
+                    "discard" if seen.starts_with("+OK") => queued = None,
+                    "reset" if seen.starts_with("+RESET") => queued = None,
+                    _ => {}
+                }
+            }
+            match compared {
                 Ok(seen) => {
                     transcript.push_str(&format!("  {pos:>2}  {}  -> {seen}\n", show_argv(&argv)));
                 }
@@ -1454,6 +1548,7 @@ fn run_case(pair: &mut Pair, cmds: &[Cmd]) -> Result<(), TestCaseError> {
         if std::env::var_os("SHAREDKV_DIFF_SHOW").is_some() {
             eprintln!("after FLUSHALL, SELECT 0:\n{transcript}");
         }
+        pair.end_transaction(queued.is_some())?;
         Ok(pair
             .compare_state()?
             .map_err(|diff| format!("after FLUSHALL, SELECT 0:\n{transcript}{diff}")))
