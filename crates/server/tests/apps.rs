@@ -6,7 +6,9 @@
 //! `clients/node/server.js` run what every application needs of its server
 //! (a named, authenticated connection, cache commands, a pipeline, pub/sub
 //! with patterns, a 10 MB value, SCAN, a second database, INFO) against a
-//! server with a password. Each asserts every reply, so a wrong reply,
+//! server with a password; `clients/python/transactions.py` and
+//! `clients/node/transactions.js` run transactions, WATCH loops, locks and
+//! scripts. Each asserts every reply, so a wrong reply,
 //! a missing command or a protocol the server does not speak fails the test
 //! with the script's own output.
 //!
@@ -206,6 +208,20 @@ async fn node_server_scenarios<D: Db>(db: D) {
     }
 }
 
+/// redis-py's `pipeline()` transaction, `transaction()` with WATCH from four threads, `Lock` and `register_script` pass.
+async fn python_transactions<D: Db>(db: D) {
+    if can_run(python_ready()) {
+        apps_against(db, "python3", "clients/python/transactions.py", None).await;
+    }
+}
+
+/// node-redis's and then ioredis's `multi().exec()`, a WATCH counter from four connections and scripts (ioredis's `defineCommand`) pass.
+async fn node_transactions<D: Db>(db: D) {
+    if can_run(node_ready()) {
+        apps_against(db, "node", "clients/node/transactions.js", None).await;
+    }
+}
+
 macro_rules! stamp {
     ($strategy:ident, $new:expr) => {
         mod $strategy {
@@ -214,6 +230,8 @@ macro_rules! stamp {
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)] node_apps,
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)] python_server_scenarios,
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)] node_server_scenarios,
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)] python_transactions,
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)] node_transactions,
             }
         }
     };
