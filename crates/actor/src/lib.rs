@@ -34,6 +34,10 @@
 //! ([`ATOMIC_MULTI_KEY`](sharedkv_db::Db::ATOMIC_MULTI_KEY) is `true`), and
 //! so are `SWAPDB` and `FLUSHALL` (`with_all`: one job) and each `SCAN` or
 //! `DBSIZE` call.
+//!
+//! **Transactions and scripts** (`EXEC`, `EVAL`: [`Db::atomically`](sharedkv_db::Db::atomically)) are one
+//! job of the actor: isolated for free, and every other client's job waits
+//! in the mailbox meanwhile.
 
 use std::fmt;
 use std::future::Future;

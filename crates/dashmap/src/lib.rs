@@ -35,6 +35,14 @@
 //! single-key command holds its key's stripe shared, a multi-key step its
 //! keys' stripes exclusively), at two atomic operations per command. `len`
 //! visits the shards one after another, so it is not a snapshot. [`MapDb`]'s docs say how databases, `SWAPDB` and `SCAN` behave.
+//!
+//! **Transactions and scripts** (`EXEC`, `EVAL`: [`Db::atomically`](sharedkv_db::Db::atomically)) hold
+//! the stripes of every key they declare exclusively, as a multi-key
+//! command does. A script may take an undeclared key's stripe if it is
+//! free at that moment (it never waits for one while holding others); if
+//! not, it is undone and run again holding every stripe, as a transaction
+//! with a command that names no key does from the start (about a
+//! millisecond to take them all).
 
 use std::mem;
 use std::ops::ControlFlow;

@@ -48,6 +48,11 @@
 //! exclusively), so even a flurry read now writes a shared word: the price
 //! of Redis's guarantee on a map built for lock-free reads. `len` reads an
 //! approximate counter, so it is not a snapshot. [`MapDb`]'s docs say how databases, `SWAPDB` and `SCAN` behave.
+//!
+//! **Transactions and scripts** (`EXEC`, `EVAL`: [`Db::atomically`](sharedkv_db::Db::atomically)) hold
+//! the stripes of every key they declare exclusively, as a multi-key
+//! command does; undeclared keys as dashmap's docs say. A big collection
+//! changed inside one is copied per command, as outside.
 
 use std::mem;
 use std::ops::ControlFlow;

@@ -55,6 +55,11 @@
 //! even a papaya read now writes a shared word: the price of Redis's
 //! guarantee on a map built so that reads write nothing. `len` reads
 //! papaya's counter, so it is not a snapshot. [`MapDb`]'s docs say how databases, `SWAPDB` and `SCAN` behave.
+//!
+//! **Transactions and scripts** (`EXEC`, `EVAL`: [`Db::atomically`](sharedkv_db::Db::atomically)) hold
+//! the stripes of every key they declare exclusively, as a multi-key
+//! command does; undeclared keys as dashmap's docs say. A big collection
+//! changed inside one is copied per command, as outside.
 
 use std::mem;
 use std::ops::ControlFlow;

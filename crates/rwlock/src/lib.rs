@@ -36,6 +36,11 @@
 //! atomic ([`ATOMIC_MULTI_KEY`](sharedkv_db::Db::ATOMIC_MULTI_KEY) is
 //! `true`): a read-locked `MGET` cannot overlap a write-locked `MSET`.
 //! `SWAPDB` and `FLUSHALL` (`with_all`) take the lock exclusively.
+//!
+//! **Transactions and scripts** (`EXEC`, `EVAL`: [`Db::atomically`](sharedkv_db::Db::atomically)) take
+//! the lock exclusively for their whole run, as a write does, even when
+//! they only read: a step cannot know in advance that no command of it
+//! writes.
 
 use std::future::{Future, ready};
 use std::sync::{Arc, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};

@@ -49,6 +49,10 @@
 //! two atomic operations per command. `DBSIZE` visits the buckets one after
 //! another, so it is not a snapshot.
 //! [`MapDb`]'s docs say how databases, `SWAPDB` and `SCAN` behave.
+//!
+//! **Transactions and scripts** (`EXEC`, `EVAL`: [`Db::atomically`](sharedkv_db::Db::atomically)) hold
+//! the stripes of every key they declare exclusively, as a multi-key
+//! command does; undeclared keys as dashmap's docs say.
 
 use std::mem;
 use std::ops::ControlFlow;

@@ -41,6 +41,12 @@
 //! `FLUSHALL` (`with_all`) borrow every shard the same way, so they are
 //! atomic too. `SCAN`, `DBSIZE` and `RANDOMKEY` are not snapshots: they see
 //! each shard at a different moment.
+//!
+//! **Transactions and scripts** (`EXEC`, `EVAL`: [`Db::atomically`](sharedkv_db::Db::atomically)) on one
+//! shard are one job of its actor; across shards they borrow the shards of
+//! their declared keys in order, as `MSET` does. A script that touches a
+//! key on a shard it did not borrow is undone and run again borrowing
+//! every shard.
 
 use std::future::Future;
 use std::num::NonZero;

@@ -26,6 +26,14 @@
 //! they are atomic too. `SCAN`, `DBSIZE` and `RANDOMKEY` are not snapshots:
 //! they visit the shards one at a time, so they see each shard at a
 //! different moment.
+//!
+//! **Transactions and scripts** (`EXEC`, `EVAL`: [`Db::atomically`](sharedkv_db::Db::atomically)) lock
+//! the shards of every key they declare, in index order, for their whole
+//! run: two transactions on different shards run at once. A script that
+//! touches a key it did not declare, on a shard it does not hold, is undone
+//! (its entries were copied before each first write) and run again holding
+//! every shard; a transaction with a command that names no key (`FLUSHDB`,
+//! `SCAN`) holds every shard from the start.
 
 use std::future::{Future, ready};
 use std::hash::BuildHasher;

@@ -26,6 +26,11 @@
 //! `MGET`, `RENAME`, ...) are atomic
 //! ([`ATOMIC_MULTI_KEY`](sharedkv_db::Db::ATOMIC_MULTI_KEY) is `true`), and
 //! so are `SWAPDB` and `FLUSHALL` (`with_all`, the same lock).
+//!
+//! **Transactions and scripts** (`EXEC`, `EVAL`: [`Db::atomically`](sharedkv_db::Db::atomically)) run
+//! under the same lock, which already holds every key: isolation costs
+//! nothing more here, and every other client waits for them, in the
+//! lock's queue rather than on a thread.
 
 use std::sync::Arc;
 
