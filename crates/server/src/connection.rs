@@ -581,7 +581,9 @@ impl<D: Db> Connection<D> {
                 if let CommandError::WrongArity(name) = e {
                     self.refused(stats::index_of_name(name));
                 }
-                let exec = args.first().is_some_and(|n| n.eq_ignore_ascii_case(b"exec"));
+                let exec = args
+                    .first()
+                    .is_some_and(|n| n.eq_ignore_ascii_case(b"exec"));
                 return self.refuse(e, exec);
             }
         };

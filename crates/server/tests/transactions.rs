@@ -111,8 +111,7 @@ async fn bank_transfers_keep_the_total<D: Db>(db: D) {
             let all: Vec<String> = (0..ACCOUNTS).map(account).collect();
             for read in 0..READS {
                 let seen = if (read + reader) % 2 == 0 {
-                    let gets: Vec<Vec<String>> =
-                        all.iter().map(|a| words(&["GET", a])).collect();
+                    let gets: Vec<Vec<String>> = all.iter().map(|a| words(&["GET", a])).collect();
                     balances(&transaction(&mut c, &gets).await)
                 } else {
                     let mut mget = vec!["MGET"];
@@ -198,8 +197,11 @@ async fn refused_and_failed_transactions<D: Db>(db: D) {
     let mut c = server.client().await;
     c.command(&["MULTI"], b"+OK\r\n").await;
     c.command(&["SET", "a", "1"], b"+QUEUED\r\n").await;
-    c.command(&["NOSUCH"], b"-ERR unknown command 'NOSUCH', with args beginning with: \r\n")
-        .await;
+    c.command(
+        &["NOSUCH"],
+        b"-ERR unknown command 'NOSUCH', with args beginning with: \r\n",
+    )
+    .await;
     c.command(&["SET", "b", "1"], b"+QUEUED\r\n").await;
     c.command(
         &["EXEC"],
@@ -222,7 +224,9 @@ async fn refused_and_failed_transactions<D: Db>(db: D) {
         reply,
         Frame::Array(vec![
             Frame::Simple("OK".into()),
-            Frame::Error("WRONGTYPE Operation against a key holding the wrong kind of value".into()),
+            Frame::Error(
+                "WRONGTYPE Operation against a key holding the wrong kind of value".into()
+            ),
             Frame::Simple("OK".into()),
         ])
     );
