@@ -1,5 +1,6 @@
 //! Redis 7.0's Lua scripting for sharedkv (placeholder docs).
 
+mod builtins;
 mod convert;
 mod engine;
 mod error;

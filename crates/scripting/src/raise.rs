@@ -125,8 +125,18 @@ pub(crate) fn type_error(
     expected: &str,
     got: Option<&Value>,
 ) -> mlua::Error {
-    let got = got.map_or("no value", Value::type_name);
+    let got = got.map_or("no value", lua_type_name);
     arg_error(lua, narg, &format!("{expected} expected, got {got}"))
+}
+
+/// A value's type as Lua 5.1's `type` names it (mlua tells integers and
+/// error userdata apart; Lua does not).
+pub(crate) fn lua_type_name(v: &Value) -> &'static str {
+    match v {
+        Value::Integer(_) | Value::Number(_) => "number",
+        Value::LightUserData(_) | Value::UserData(_) | Value::Error(_) => "userdata",
+        other => other.type_name(),
+    }
 }
 
 /// Finds the [`Raised`] inside an error mlua may have wrapped.

@@ -10,7 +10,8 @@
 -- through to the real table and refuses every write. The builtins that
 -- would see through a proxy (rawget, rawset, next, pairs, setmetatable,
 -- getmetatable, table.insert, table.remove) are wrapped to treat it as the
--- table it stands for.
+-- table it stands for (builtins.rs, in Rust so that their errors carry
+-- the caller's line even in tail position).
 --
 -- The pcall family is wrapped too: Redis's pcall returns the message of an
 -- error table rather than the table, errors raised by the engine's Rust
@@ -19,24 +20,20 @@
 
 local helpers = ...
 local unwrap, killed = helpers.unwrap, helpers.killed
+-- proxy -> the real table it stands for (shared with builtins.rs).
+local real_of = helpers.real_of
+-- The __metatable of a proxy that stands for a table without a metatable,
+-- so that getmetatable answers nil for it.
+local NO_METATABLE = helpers.no_metatable
 
 local G = _G
 local type, error, select, tostring = type, error, select, tostring
-local raw_rawget, raw_rawset, raw_next, raw_pairs = rawget, rawset, next, pairs
+local raw_rawget, raw_rawset, raw_pairs = rawget, rawset, pairs
 local raw_setmetatable, raw_getmetatable = setmetatable, getmetatable
-local raw_pcall, raw_xpcall, raw_loadstring = pcall, xpcall, loadstring
+local raw_pcall, raw_xpcall = pcall, xpcall
 local raw_resume = coroutine.resume
-local raw_insert, raw_remove = table.insert, table.remove
-local concat = table.concat
-local byte = string.byte
 
 local READONLY = 'Attempt to modify a readonly table'
-
--- proxy -> the real table it stands for.
-local real_of = {}
--- The __metatable of a proxy that stands for a table without a metatable,
--- so that getmetatable answers nil for it.
-local NO_METATABLE = {}
 
 local function deny()
   error(READONLY, 2)
@@ -51,13 +48,6 @@ local function proxy(t, metatable_view)
   })
   real_of[p] = t
   return p
-end
-
-local function typename(n, ...)
-  if select('#', ...) < n then
-    return 'no value'
-  end
-  return type((select(n, ...)))
 end
 
 -- The error handler of a script run: it turns any error into Redis's error
@@ -90,7 +80,9 @@ end
 
 function G.pcall(...)
   if select('#', ...) == 0 then
-    error("bad argument #1 to 'pcall' (value expected)", 2)
+    -- What Redis 7.0's pcall does with no argument: it calls its own
+    -- placeholder.
+    return false, 'attempt to call a boolean value'
   end
   return pcall_result(raw_pcall(...))
 end
@@ -105,147 +97,18 @@ local function plain_result(ok, ...)
   return false, unwrap_ud((...))
 end
 
-function G.xpcall(...)
-  if select('#', ...) < 2 then
-    error("bad argument #2 to 'xpcall' (value expected)", 2)
-  end
-  local f, h = ...
+-- xpcall and coroutine.resume check their arguments in Rust (builtins.rs)
+-- and then call these.
+function helpers.xpcall_core(f, h)
   local function wrapped(e)
     return h(unwrap_ud(e))
   end
   return plain_result(raw_xpcall(f, wrapped))
 end
 
-local coroutine_resume = function(co, ...)
-  if type(co) ~= 'thread' then
-    error("bad argument #1 to 'resume' (coroutine expected)", 2)
-  end
+function helpers.resume_core(co, ...)
   return plain_result(raw_resume(co, ...))
 end
-
-function G.rawget(t, ...)
-  if type(t) ~= 'table' then
-    error("bad argument #1 to 'rawget' (table expected, got " .. typename(1, t, ...) .. ")", 2)
-  end
-  return raw_rawget(real_of[t] or t, ...)
-end
-
-function G.rawset(t, ...)
-  if type(t) ~= 'table' then
-    error("bad argument #1 to 'rawset' (table expected, got " .. typename(1, t, ...) .. ")", 2)
-  end
-  if real_of[t] then
-    error(READONLY, 0)
-  end
-  return raw_rawset(t, ...)
-end
-
-local function next_of(t, k)
-  return raw_next(real_of[t] or t, k)
-end
-
-function G.next(t, ...)
-  if type(t) ~= 'table' then
-    error("bad argument #1 to 'next' (table expected, got " .. typename(1, t, ...) .. ")", 2)
-  end
-  return raw_next(real_of[t] or t, ...)
-end
-
-function G.pairs(t, ...)
-  if type(t) ~= 'table' then
-    error("bad argument #1 to 'pairs' (table expected, got " .. typename(1, t, ...) .. ")", 2)
-  end
-  if real_of[t] then
-    return next_of, t, nil
-  end
-  return raw_pairs(t)
-end
-
-function G.setmetatable(t, ...)
-  if type(t) ~= 'table' then
-    error("bad argument #1 to 'setmetatable' (table expected, got " .. typename(1, t, ...) .. ")", 2)
-  end
-  if real_of[t] then
-    error(READONLY, 0)
-  end
-  local mt = ...
-  if mt ~= nil and type(mt) ~= 'table' then
-    error("bad argument #2 to 'setmetatable' (nil or table expected)", 2)
-  end
-  local ok, r = raw_pcall(raw_setmetatable, t, mt)
-  if not ok then
-    error(r, 2)
-  end
-  return r
-end
-
-function G.getmetatable(...)
-  if select('#', ...) == 0 then
-    error("bad argument #1 to 'getmetatable' (value expected)", 2)
-  end
-  local mt = raw_getmetatable((...))
-  if mt == NO_METATABLE then
-    return nil
-  end
-  return mt
-end
-
--- Redis's Lua refuses precompiled chunks by parsing them as text, which
--- fails on their first byte: a leading space gives the same message
--- without changing the chunk's name or line numbers.
-function G.loadstring(s, name, ...)
-  local t = type(s)
-  if t ~= 'string' and t ~= 'number' then
-    error("bad argument #1 to 'loadstring' (string expected, got " .. typename(1, s, name, ...) .. ")", 2)
-  end
-  s = tostring(s)
-  if byte(s, 1) == 27 then
-    return raw_loadstring(' ' .. s, name or s)
-  end
-  return raw_loadstring(s, name or s)
-end
-
-function G.load(f, name)
-  if type(f) ~= 'function' then
-    error("bad argument #1 to 'load' (function expected, got " .. typename(1, f) .. ")", 2)
-  end
-  local parts = {}
-  while true do
-    local piece = f()
-    if piece == nil or piece == '' then
-      break
-    end
-    if type(piece) ~= 'string' then
-      return nil, 'reader function must return a string'
-    end
-    parts[#parts + 1] = piece
-  end
-  local s = concat(parts)
-  if byte(s, 1) == 27 then
-    s = ' ' .. s
-  end
-  return raw_loadstring(s, name or '=(load)')
-end
-
-local tables = {}
-
-function tables.insert(t, ...)
-  if real_of[t] then
-    error(READONLY, 0)
-  end
-  return raw_insert(t, ...)
-end
-
-function tables.remove(t, ...)
-  if real_of[t] then
-    error(READONLY, 0)
-  end
-  return raw_remove(t, ...)
-end
-
-table.insert = tables.insert
-table.remove = tables.remove
-coroutine.resume = coroutine_resume
 
 -- Globals Redis 7.0 does not have.
 for _, name in raw_pairs({ 'print', 'dofile', 'loadfile', 'getfenv', 'setfenv', 'newproxy', 'module', 'require', 'package', 'os', 'io', 'debug' }) do

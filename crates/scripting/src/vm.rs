@@ -10,6 +10,7 @@ use mlua::chunk::ChunkMode;
 use mlua::{Function, HookTriggers, Lua, LuaOptions, MultiValue, StdLib, Table, Value, VmState};
 use sharedkv_resp::{Limits as RespLimits, decode_frame};
 
+use crate::builtins::Builtins;
 use crate::convert::{arg_bytes, error_table, lua_to_reply, push_line, reply_to_lua};
 use crate::engine::{RunState, Sha};
 use crate::fmt::lua_number_to_i64;
@@ -90,7 +91,15 @@ impl Vm {
         globals.raw_set("redis", redis.clone())?;
 
         let raw_xpcall: Function = globals.raw_get("xpcall")?;
+        let (next, getmetatable, loadstring): (Function, Function, Function) = (
+            globals.raw_get("next")?,
+            globals.raw_get("getmetatable")?,
+            globals.raw_get("loadstring")?,
+        );
+        let (real_of, no_metatable) = (lua.create_table()?, lua.create_table()?);
         let helpers = lua.create_table()?;
+        helpers.raw_set("real_of", real_of.clone())?;
+        helpers.raw_set("no_metatable", no_metatable.clone())?;
         helpers.raw_set(
             "unwrap",
             lua.create_function(|lua, v: Value| unwrap(lua, v))?,
@@ -114,6 +123,16 @@ impl Vm {
             .set_name(SANDBOX)
             .set_mode(ChunkMode::Text)
             .call(helpers.clone())?;
+        let builtins = Builtins {
+            real_of,
+            no_metatable,
+            next,
+            getmetatable,
+            loadstring,
+            xpcall_core: helpers.raw_get("xpcall_core")?,
+            resume_core: helpers.raw_get("resume_core")?,
+        };
+        builtins.install(&lua, &globals)?;
         let handler: Function = helpers.raw_get("handler")?;
         let runner: Function = lua
             .load("local xpcall, handler = ... return function(f) return xpcall(f, handler) end")
