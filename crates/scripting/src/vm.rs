@@ -55,6 +55,8 @@ pub(crate) struct Vm {
     pub(crate) poisoned: bool,
     runs: u64,
     memory_limit: usize,
+    /// `cjson`'s settings, reset before each run.
+    cjson: libs::CjsonConfig,
 }
 
 /// What one run's `redis.call` and friends reach: the host and the
@@ -85,7 +87,7 @@ impl Vm {
         )?;
         let globals = lua.globals();
 
-        libs::register(&lua, &globals)?;
+        let cjson = libs::register(&lua, &globals)?;
         install_math_random(&lua, &globals, rng)?;
         let redis = make_redis_table(&lua, &state)?;
         globals.raw_set("redis", redis.clone())?;
@@ -167,6 +169,7 @@ impl Vm {
             poisoned: false,
             runs: 0,
             memory_limit,
+            cjson,
         })
     }
 
@@ -233,6 +236,7 @@ impl Vm {
             return b"-NOSCRIPT No matching script. Please use EVAL.\r\n".to_vec();
         };
         self.state.set_resp3(false);
+        libs::reset_cjson(&self.cjson);
         let outcome = self.run_inner(function, sha, keys, args, ctx, client_resp3);
         // Whatever happened, the next script must not see this one's
         // `KEYS`, `ARGV` or host.

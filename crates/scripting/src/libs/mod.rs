@@ -8,11 +8,15 @@ mod cjson;
 mod cmsgpack;
 mod structlib;
 
-/// Adds the libraries to the (real) globals.
-pub(crate) fn register(lua: &Lua, globals: &Table) -> mlua::Result<()> {
+pub(crate) use cjson::{Shared as CjsonConfig, reset as reset_cjson};
+
+/// Adds the libraries to the (real) globals. Returns the handle to
+/// `cjson`'s settings, which each run puts back to their defaults.
+pub(crate) fn register(lua: &Lua, globals: &Table) -> mlua::Result<CjsonConfig> {
     globals.raw_set("bit", bit::library(lua)?)?;
-    globals.raw_set("cjson", cjson::library(lua)?)?;
+    let (cjson, config) = cjson::library(lua)?;
+    globals.raw_set("cjson", cjson)?;
     globals.raw_set("cmsgpack", cmsgpack::library(lua)?)?;
     globals.raw_set("struct", structlib::library(lua)?)?;
-    Ok(())
+    Ok(config)
 }
