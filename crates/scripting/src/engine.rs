@@ -438,6 +438,9 @@ pub(crate) struct RunState {
     pub(crate) started: AtomicU64,
     /// The script's `redis.setresp`: 1 for RESP3.
     resp3: AtomicU64,
+    /// Set by the error handler when the script ran out of memory: the VM
+    /// is then not reused.
+    out_of_memory: AtomicU64,
 }
 
 impl RunState {
@@ -484,6 +487,14 @@ impl RunState {
 
     pub(crate) fn resp3(&self) -> bool {
         self.resp3.load(Ordering::Relaxed) == 1
+    }
+
+    pub(crate) fn set_out_of_memory(&self) {
+        self.out_of_memory.store(1, Ordering::Relaxed);
+    }
+
+    pub(crate) fn take_out_of_memory(&self) -> bool {
+        self.out_of_memory.swap(0, Ordering::Relaxed) == 1
     }
 
     pub(crate) fn set_resp3(&self, on: bool) {

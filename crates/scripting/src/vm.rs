@@ -89,6 +89,7 @@ impl Vm {
 
         let cjson = libs::register(&lua, &globals)?;
         install_math_random(&lua, &globals, rng)?;
+        install_string_rep(&lua, &globals, memory_limit)?;
         let redis = make_redis_table(&lua, &state)?;
         globals.raw_set("redis", redis.clone())?;
 
@@ -117,7 +118,9 @@ impl Vm {
             let state = state.clone();
             helpers.raw_set(
                 "handler",
-                lua.create_function(move |lua, err: Value| error_handler(lua, &state, err))?,
+                lua.create_function(move |lua, err: Value| {
+                    error_handler(lua, &state, memory_limit, err)
+                })?,
             )?;
         }
         let (proxy_globals, _proxies): (Table, Table) = lua
@@ -245,6 +248,9 @@ impl Vm {
         for name in ["call", "pcall", "log", "acl_check_cmd"] {
             let _ = self.redis.raw_set(name, Value::Nil);
         }
+        if self.state.take_out_of_memory() {
+            self.poisoned = true;
+        }
         let reply = match outcome {
             Ok(reply) => reply,
             Err(e) if is_memory_error(&e) => {
@@ -318,16 +324,14 @@ impl Vm {
         })
     }
 
+    /// The reply when Lua itself ran out of memory (its error handler
+    /// cannot run then, so no line is known).
     fn oom_reply(&self, sha: &Sha) -> Vec<u8> {
-        let mut out = b"-ERR Error running script ".to_vec();
+        let mut out = b"-".to_vec();
+        out.extend_from_slice(oom_text(self.memory_limit).as_bytes());
+        out.extend_from_slice(b" script: ");
         out.extend_from_slice(sha);
-        out.extend_from_slice(
-            format!(
-                ", not enough memory: the script's Lua VM reached its limit of {} bytes\r\n",
-                self.memory_limit
-            )
-            .as_bytes(),
-        );
+        out.extend_from_slice(b".\r\n");
         out
     }
 
@@ -346,6 +350,11 @@ impl Vm {
             }
         }
     }
+}
+
+/// The error of a script that needed more than the VM's memory limit.
+fn oom_text(limit: usize) -> String {
+    format!("ERR not enough memory: the script's Lua VM reached its limit of {limit} bytes")
 }
 
 /// A Lua array of strings (`KEYS`, `ARGV`).
@@ -394,8 +403,19 @@ fn number_of(v: &Value) -> Option<i64> {
 /// makes any error an `{err=...}` table (a string `s` becomes `ERR s`) and
 /// adds where the script was: the frame that raised, or its caller when
 /// that was a C function, skipping the sandbox's own frames.
-fn error_handler(lua: &Lua, state: &RunState, err: Value) -> mlua::Result<Table> {
-    let table = if state.killed() {
+fn error_handler(
+    lua: &Lua,
+    state: &RunState,
+    memory_limit: usize,
+    err: Value,
+) -> mlua::Result<Table> {
+    let out_of_memory = matches!(&err, Value::Error(e) if is_memory_error(e));
+    let table = if out_of_memory {
+        state.set_out_of_memory();
+        let t = lua.create_table()?;
+        t.raw_set("err", oom_text(memory_limit))?;
+        t
+    } else if state.killed() {
         let t = lua.create_table()?;
         t.raw_set("err", KILLED)?;
         t
@@ -694,6 +714,36 @@ fn make_redis_table(lua: &Lua, state: &Arc<RunState>) -> mlua::Result<Table> {
         )?;
     }
     Ok(redis)
+}
+
+/// `string.rep` as Lua 5.1's (`n` cast to a C `int`, further arguments
+/// ignored), except that it knows the result's size up front: an empty
+/// string or a count below 1 gives `""` at once, where Lua would loop up to
+/// 2^31 times with no chance for `SCRIPT KILL`, and a result larger than
+/// the VM's memory limit fails before any copying.
+fn install_string_rep(lua: &Lua, globals: &Table, memory_limit: usize) -> mlua::Result<()> {
+    let string: Table = globals.raw_get("string")?;
+    string.raw_set(
+        "rep",
+        lua.create_function(move |lua, args: MultiValue| {
+            let s = match args.front() {
+                Some(v @ (Value::String(_) | Value::Number(_) | Value::Integer(_))) => lua
+                    .coerce_string(v.clone())?
+                    .map(|s| s.as_bytes().to_vec())
+                    .unwrap_or_default(),
+                other => return Err(type_error(lua, 1, "string", other)),
+            };
+            let n = check_int(lua, &args, 2)?;
+            if n <= 0 || s.is_empty() {
+                return lua.create_string("");
+            }
+            let n = n as usize;
+            match s.len().checked_mul(n) {
+                Some(total) if total <= memory_limit => lua.create_string(s.repeat(n)),
+                _ => Err(mlua::Error::MemoryError("not enough memory".into())),
+            }
+        })?,
+    )
 }
 
 /// `math.random` and `math.randomseed` over Redis's generator, shared by
