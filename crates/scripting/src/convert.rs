@@ -171,7 +171,7 @@ pub(crate) fn lua_to_reply(
                 }
             }
             Value::Number(n) => push_int(out, lua_number_to_i64(n)),
-            Value::Integer(n) => push_int(out, n as i64),
+            Value::Integer(n) => push_int(out, n),
             Value::Table(t) => table_to_reply(t, top, client_resp3, out, &mut work)?,
             _ => push_null(out, client_resp3),
         }

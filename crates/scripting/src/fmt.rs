@@ -96,7 +96,7 @@ fn trim_zeros(digits: &[u8]) -> &[u8] {
 /// on x86-64: truncated toward zero, and `i64::MIN` for NaN and for what
 /// does not fit (Rust's `as` would saturate instead).
 pub(crate) fn lua_number_to_i64(n: f64) -> i64 {
-    if n.is_nan() || n >= 9_223_372_036_854_775_808.0 || n < -9_223_372_036_854_775_808.0 {
+    if n.is_nan() || !(-9_223_372_036_854_775_808.0..9_223_372_036_854_775_808.0).contains(&n) {
         i64::MIN
     } else {
         n as i64
@@ -125,7 +125,7 @@ mod tests {
         assert_eq!(s(0.00001, 17), "1.0000000000000001e-05");
         assert_eq!(s(1e15, 14), "1e+15");
         assert_eq!(s(2f64.powi(53), 14), "9.007199254741e+15");
-        assert_eq!(s(3.14159265358979, 14), "3.1415926535898");
+        assert_eq!(s(std::f64::consts::PI, 14), "3.1415926535898");
         assert_eq!(s(100.0, 14), "100");
         assert_eq!(s(f64::INFINITY, 17), "inf");
         assert_eq!(s(f64::NEG_INFINITY, 14), "-inf");

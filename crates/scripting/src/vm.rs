@@ -393,7 +393,7 @@ fn error_reply(t: &Table, sha: &Sha, out: &mut Vec<u8>) -> mlua::Result<()> {
 
 fn number_of(v: &Value) -> Option<i64> {
     match v {
-        Value::Integer(n) => Some(*n as i64),
+        Value::Integer(n) => Some(*n),
         Value::Number(n) => Some(lua_number_to_i64(*n)),
         _ => None,
     }
@@ -469,7 +469,8 @@ fn script_location(lua: &Lua) -> Option<(String, i64)> {
     // A bound on the walk: the sandbox wraps at most a couple of frames.
     for _ in 0..8 {
         let (what, source, line) = frame(level)?;
-        if source != SANDBOX && what != "C" {
+        // "tail": the frame a tail call replaced, gone from the stack.
+        if source != SANDBOX && what != "C" && what != "tail" {
             return Some((source, line));
         }
         level += 1;
@@ -532,12 +533,12 @@ fn redis_call(
         _ => return fail(b"-ERR the command's reply is not valid RESP"),
     };
     let value = reply_to_lua(lua, frame)?;
-    if raise && is_error {
-        if let Value::Table(t) = &value
-            && let Value::String(e) = t.raw_get::<Value>("err")?
-        {
-            return Err(Raised::ErrTable(e.as_bytes().to_vec()).into_error());
-        }
+    if raise
+        && is_error
+        && let Value::Table(t) = &value
+        && let Value::String(e) = t.raw_get::<Value>("err")?
+    {
+        return Err(Raised::ErrTable(e.as_bytes().to_vec()).into_error());
     }
     Ok(value)
 }
