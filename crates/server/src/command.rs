@@ -34,6 +34,20 @@ pub(crate) enum Command {
     /// `MULTI`, `EXEC`, `DISCARD`, `WATCH`, `UNWATCH`. See
     /// [`crate::transaction`].
     Transaction(TransactionCommand),
+    /// `EVAL` and the like, `SCRIPT LOAD|EXISTS|FLUSH|KILL`. See
+    /// [`crate::scripting`].
+    Script(ScriptCommand),
+}
+
+/// The scripting commands.
+#[derive(Debug)]
+pub(crate) enum ScriptCommand {
+    /// The whole request, name first.
+    Eval(crate::scripting::Eval, Vec<Bytes>),
+    Load(Bytes),
+    Exists(Vec<Bytes>),
+    Flush,
+    Kill,
 }
 
 /// The transaction commands.
@@ -247,9 +261,31 @@ impl Command {
                 return Ok(Command::Transaction(TransactionCommand::Watch(rest(args))));
             }
             CommandId::Unwatch => return Ok(Command::Transaction(TransactionCommand::Unwatch)),
+            CommandId::Eval(eval) => return Ok(Command::Script(ScriptCommand::Eval(eval, args))),
+            CommandId::ScriptLoad => {
+                let body = rest(rest(args)).into_iter().next().ok_or_else(arity)?;
+                return Ok(Command::Script(ScriptCommand::Load(body)));
+            }
+            CommandId::ScriptExists => {
+                return Ok(Command::Script(ScriptCommand::Exists(rest(rest(args)))));
+            }
+            CommandId::ScriptFlush => {
+                return match rest(rest(args)).as_slice() {
+                    [] => Ok(Command::Script(ScriptCommand::Flush)),
+                    [mode] if is(mode, "ASYNC") || is(mode, "SYNC") => {
+                        Ok(Command::Script(ScriptCommand::Flush))
+                    }
+                    _ => {
+                        Err(Error::Fixed("ERR SCRIPT FLUSH only support SYNC|ASYNC option").into())
+                    }
+                };
+            }
+            CommandId::ScriptKill => return Ok(Command::Script(ScriptCommand::Kill)),
             // Containers reach here only with a subcommand, which `resolve`
             // resolved to its own entry; keep the arity error as a fallback.
-            CommandId::Client | CommandId::Config | CommandId::PubSub => return Err(arity()),
+            CommandId::Client | CommandId::Config | CommandId::PubSub | CommandId::Script => {
+                return Err(arity());
+            }
             CommandId::Ping => {
                 // Arity -1 in the table, as in Redis, which then rejects
                 // more than one argument itself.
@@ -493,6 +529,20 @@ fn kill_filter(words: &[Bytes]) -> Result<KillFilter, CommandError> {
 /// then each subcommand and an indented line on what it does), in our words.
 fn help_text(name: &str) -> &'static [&'static str] {
     match name {
+        // Redis 7.0's, but DEBUG, which this server does not have.
+        "script|help" => &[
+            "SCRIPT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+            "EXISTS <sha1> [<sha1> ...]",
+            "    Return information about the existence of the scripts in the script cache.",
+            "FLUSH [ASYNC|SYNC]",
+            "    Flush the Lua scripts cache.",
+            "KILL",
+            "    Kill the currently executing Lua script.",
+            "LOAD <script>",
+            "    Load a script into the scripts cache without executing it.",
+            "HELP",
+            "    Prints this help.",
+        ],
         // Redis 7.0's subcommands in its order, with 7.2's SETINFO and
         // NO-TOUCH.
         "client|help" => &[

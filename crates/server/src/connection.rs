@@ -72,7 +72,9 @@ use tokio_util::sync::CancellationToken;
 
 use crate::Shared;
 use crate::clients::{Registered, command_code};
-use crate::command::{ClientCommand, Command, ReplyMode, SessionCommand, TransactionCommand};
+use crate::command::{
+    ClientCommand, Command, ReplyMode, ScriptCommand, SessionCommand, TransactionCommand,
+};
 use crate::error::CommandError;
 use crate::execute::execute;
 use crate::session::{Done, Session};
@@ -616,6 +618,16 @@ impl<D: Db> Connection<D> {
                 spec.name == "exec",
             );
         }
+        // A script past busy-reply-threshold: one relaxed load otherwise.
+        if self.shared.scripts.busy() && !spec.has_flag("allow_busy") {
+            self.rejected = true;
+            return self.refuse(
+                CommandError::Data(sharedkv_commands::Error::Fixed(
+                    "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.",
+                )),
+                spec.name == "exec",
+            );
+        }
         // In MULTI, everything but these is queued, as in Redis.
         if self.session.multi.is_some()
             && !matches!(
@@ -673,6 +685,39 @@ impl<D: Db> Connection<D> {
         }
     }
 
+    /// `EVAL` and the like, and `SCRIPT`.
+    async fn script(&mut self, command: ScriptCommand) -> Flow {
+        let scripts = &self.shared.scripts;
+        let mut reply = self.session.reply(&mut self.output);
+        match command {
+            ScriptCommand::Eval(eval, args) => {
+                let (selected, resp3) = (self.session.selected, self.session.resp3);
+                let answer =
+                    crate::scripting::eval(&self.shared, eval, args, selected, resp3).await;
+                self.output.extend_from_slice(&answer);
+            }
+            ScriptCommand::Load(body) => match scripts.load(Bytes::copy_from_slice(&body)) {
+                Ok(sha) => reply.bulk(sha.as_bytes()),
+                Err(e) => self.output.extend_from_slice(&e.reply()),
+            },
+            ScriptCommand::Exists(shas) => {
+                reply.array(shas.len());
+                for sha in shas {
+                    reply.int(i64::from(scripts.exists(&sha)));
+                }
+            }
+            ScriptCommand::Flush => {
+                scripts.flush();
+                reply.ok();
+            }
+            ScriptCommand::Kill => match scripts.kill() {
+                Ok(()) => reply.ok(),
+                Err(e) => self.output.extend_from_slice(&e.reply()),
+            },
+        }
+        Flow::Continue
+    }
+
     /// Runs a server command (not a transaction's).
     async fn dispatch(&mut self, command: Command) -> Flow {
         match command {
@@ -687,6 +732,7 @@ impl<D: Db> Connection<D> {
             },
             Command::Client(command) => self.client(command),
             Command::Admin(command) => self.admin(command).await,
+            Command::Script(command) => self.script(command).await,
             // Only UNWATCH is queued (MULTI, EXEC, DISCARD and WATCH run at
             // once), and EXEC has unwatched already.
             Command::Transaction(_) => {

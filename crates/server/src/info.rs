@@ -341,16 +341,17 @@ fn memory<D>(shared: &Shared<D>, s: &mut Section) {
     s.line("allocator_active", rss);
     s.line("allocator_resident", rss);
     s.bytes("total_system_memory", total_system_memory());
-    // No scripting and no functions.
-    s.line("used_memory_lua", 0);
-    s.line("used_memory_vm_eval", 0);
-    s.line("used_memory_lua_human", human(0));
+    // The Lua VMs' memory, the script cache; no functions.
+    let lua = shared.scripts.memory() as u64;
+    s.line("used_memory_lua", lua);
+    s.line("used_memory_vm_eval", lua);
+    s.line("used_memory_lua_human", human(lua));
     s.line("used_memory_scripts_eval", 0);
-    s.line("number_of_cached_scripts", 0);
+    s.line("number_of_cached_scripts", shared.scripts.cached());
     s.line("number_of_functions", 0);
     s.line("number_of_libraries", 0);
     s.line("used_memory_vm_functions", 0);
-    s.bytes("used_memory_vm_total", 0);
+    s.bytes("used_memory_vm_total", lua);
     s.line("used_memory_functions", 0);
     s.bytes("used_memory_scripts", 0);
     let maxmemory = param(shared, "maxmemory").parse::<u64>().unwrap_or(0);

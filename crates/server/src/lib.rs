@@ -63,6 +63,7 @@ mod notifications;
 mod observe;
 mod observe_specs;
 mod pubsub;
+mod scripting;
 mod session;
 mod slowlog;
 mod stats;
@@ -183,6 +184,9 @@ pub(crate) struct Shared<D> {
     pub(crate) timer: stats::Timer,
     /// `INFO`'s run id, replication id and figures taken at start.
     pub(crate) identity: info::Identity,
+    /// The Lua engine: its script cache, its VMs, the scripts running now
+    /// (see `scripting`).
+    pub(crate) scripts: Arc<sharedkv_scripting::Engine>,
 }
 
 impl<D> Shared<D> {
@@ -313,6 +317,9 @@ impl<D: Db> Server<D> {
             latency: latency::Latency::default(),
             timer: stats::Timer::default(),
             identity: info::Identity::default(),
+            scripts: Arc::new(sharedkv_scripting::Engine::new(
+                sharedkv_scripting::Limits::default(),
+            )),
         });
         // Keyspace events go out through pub/sub.
         let notifier = Arc::new(shared.pubsub.clone());

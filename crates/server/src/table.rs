@@ -78,6 +78,14 @@ pub(crate) enum CommandId {
     Discard,
     Watch,
     Unwatch,
+    /// `EVAL` and the like, and `SCRIPT`'s subcommands: see `scripting`.
+    Eval(crate::scripting::Eval),
+    /// `SCRIPT` without a subcommand: an arity error.
+    Script,
+    ScriptLoad,
+    ScriptExists,
+    ScriptFlush,
+    ScriptKill,
 }
 
 impl CommandId {
@@ -139,6 +147,18 @@ impl CommandId {
             "discard" => CommandId::Discard,
             "watch" => CommandId::Watch,
             "unwatch" => CommandId::Unwatch,
+            "eval" | "evalsha" | "eval_ro" | "evalsha_ro" => {
+                CommandId::Eval(crate::scripting::Eval {
+                    by_sha: spec.name.starts_with("evalsha"),
+                    read_only: spec.name.ends_with("_ro"),
+                })
+            }
+            "script" => CommandId::Script,
+            "script|load" => CommandId::ScriptLoad,
+            "script|exists" => CommandId::ScriptExists,
+            "script|flush" => CommandId::ScriptFlush,
+            "script|kill" => CommandId::ScriptKill,
+            "script|help" => CommandId::Help,
             name if crate::observe::owns(name) => CommandId::Observe,
             name => return crate::admin::AdminId::of(name).map(CommandId::Admin),
         })
@@ -209,12 +229,13 @@ pub(crate) fn resolve(args: &[Bytes]) -> Result<Resolved, CommandError> {
 }
 
 /// The server's tables of commands: its own, the operators' (`admin`),
-/// the transactions'.
-fn tables() -> [&'static [Spec]; 3] {
+/// the transactions', the scripts'.
+fn tables() -> [&'static [Spec]; 4] {
     [
         COMMANDS,
         crate::admin::specs::COMMANDS,
         crate::transaction::COMMANDS,
+        crate::scripting::COMMANDS,
     ]
 }
 

@@ -1,0 +1,388 @@
+//! `EVAL`, `EVALSHA`, `EVAL_RO`, `EVALSHA_RO` and `SCRIPT`: Lua scripts as
+//! one step of the store, on every strategy.
+//!
+//! ```text
+//! EVAL body numkeys key... arg... ─▶ Db::atomically(Scope::Keys(keys))
+//!     └─ in the step: sharedkv_scripting::Engine::run(body, host)
+//!           redis.call(...) ─▶ Host::call ─▶ the data command, on a StepView
+//!     missed (an undeclared key the step could not take)?
+//!           ─▶ undo, then again over Scope::All
+//! ```
+//!
+//! The engine (`sharedkv-scripting`) owns everything Lua: the sandbox,
+//! `redis.*`, the conversions, the script cache, the time limit and `SCRIPT
+//! KILL`. This module gives it a [`Host`] that runs each `redis.call` as
+//! the data command it names, on the [`StepView`] of the step the script
+//! runs in, so that no other client sees part of a script.
+//!
+//! **Keys a script did not declare.** Redis allows them outside cluster
+//! mode, and job queues use them (a key built from a prefix in `KEYS[1]`).
+//! A strategy with one lock holds them anyway; the map strategies take the
+//! key's stripe if it is free; otherwise the step has *missed*: the view
+//! puts back every entry the script wrote (it kept a copy of each before
+//! its first write) and the script runs again holding the whole store.
+//! What a rerun repeats is invisible to clients but for `redis.log` lines,
+//! and keyspace events of the first run, which went out as it ran.
+//!
+//! **A slow script** holds its keys (or, on a strategy with one lock, the
+//! whole store) until it ends. Past `busy-reply-threshold` every other
+//! client's command that may not run then (Redis's `allow-busy` flag) is
+//! answered `BUSY`, and `SCRIPT KILL` stops a script that has not written.
+//! A command that reached the store before the script became slow waits
+//! for it on the strategy's lock: on the blocking strategies, with its
+//! worker thread.
+
+use std::sync::Arc;
+
+use bytes::{Bytes, BytesMut};
+use sharedkv_commands::{Ctx, Reply, Spec, arg};
+use sharedkv_db::{Db, DbIndex, Scope, StepView, World, parse_i64};
+use sharedkv_scripting::{CallContext, Host, LogLevel, Script};
+
+use crate::Shared;
+
+/// Which of the four commands runs a script.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Eval {
+    /// `EVALSHA`: the first argument is a SHA1, not a body.
+    pub(crate) by_sha: bool,
+    /// `EVAL_RO`, `EVALSHA_RO`: the script may not write.
+    pub(crate) read_only: bool,
+}
+
+/// Runs a script for a client whose database is `selected`; the reply is
+/// complete, RESP3 if `resp3`, errors included.
+pub(crate) async fn eval<D: Db>(
+    shared: &Arc<Shared<D>>,
+    eval: Eval,
+    args: Vec<Bytes>,
+    selected: DbIndex,
+    resp3: bool,
+) -> Vec<u8> {
+    let mut words = args.into_iter().skip(1);
+    let (Some(script), Some(numkeys)) = (words.next(), words.next()) else {
+        return b"-ERR wrong number of arguments\r\n".to_vec();
+    };
+    let rest: Vec<Bytes> = words.collect();
+    let numkeys = match parse_i64(&numkeys) {
+        None => return b"-ERR value is not an integer or out of range\r\n".to_vec(),
+        Some(n) if n < 0 => return b"-ERR Number of keys can't be negative\r\n".to_vec(),
+        Some(n) => match usize::try_from(n) {
+            Ok(n) if n <= rest.len() => n,
+            _ => {
+                return b"-ERR Number of keys can't be greater than number of args\r\n".to_vec();
+            }
+        },
+    };
+    let mut keys = rest;
+    let argv = keys.split_off(numkeys);
+    let step = |undoable: bool| {
+        let (shared, script, keys, argv) = (
+            Arc::clone(shared),
+            script.clone(),
+            keys.clone(),
+            argv.clone(),
+        );
+        move |world: &mut dyn World| {
+            let view = StepView::new(world, undoable);
+            let reply = {
+                let mut host = ScriptHost {
+                    view: &view,
+                    shared: &shared,
+                    selected,
+                };
+                let script = if eval.by_sha {
+                    Script::Sha(&script)
+                } else {
+                    Script::Body(&script)
+                };
+                shared
+                    .scripts
+                    .run(script, keys, argv, eval.read_only, resp3, &mut host)
+            };
+            if view.missed() && view.rollback() {
+                return None;
+            }
+            Some(reply)
+        }
+    };
+    let reply = shared.db.atomically(Scope::Keys(&keys), step(true)).await;
+    match reply {
+        Some(reply) => reply,
+        None => shared
+            .db
+            .atomically(Scope::All, step(false))
+            .await
+            .unwrap_or_default(),
+    }
+}
+
+/// What runs a script's `redis.call`s: the data commands, on the view of
+/// the step the script runs in.
+struct ScriptHost<'a, 'v, D> {
+    view: &'a StepView<'v>,
+    shared: &'a Shared<D>,
+    /// The script's own database: `SELECT` in a script changes it, not the
+    /// client's.
+    selected: DbIndex,
+}
+
+impl<D: Db> Host for ScriptHost<'_, '_, D> {
+    fn call(&mut self, argv: Vec<Bytes>, ctx: &CallContext<'_>) -> Vec<u8> {
+        let id = match sharedkv_commands::find(&argv) {
+            Some(Ok(id)) => id,
+            Some(Err(sharedkv_commands::Error::WrongArity(_))) => {
+                return b"-ERR Wrong number of args calling Redis command from script\r\n".to_vec();
+            }
+            Some(Err(e)) => {
+                let mut out = BytesMut::new();
+                Reply::new(&mut out, 0).error(&e);
+                return out.to_vec();
+            }
+            None => return self.server_command(&argv, ctx),
+        };
+        let spec = id.spec();
+        if spec.has_flag("noscript") {
+            return b"-ERR This Redis command is not allowed from script\r\n".to_vec();
+        }
+        if spec.has_flag("write") {
+            if ctx.read_only() {
+                return b"-ERR Write commands are not allowed from read-only scripts.\r\n".to_vec();
+            }
+            if !ctx.note_write() {
+                return b"-ERR the script was killed\r\n".to_vec();
+            }
+        }
+        let mut out = BytesMut::new();
+        let mut cx = Ctx {
+            db: self.view,
+            selected: self.selected,
+            reply: Reply::new(&mut out, 0).resp3(ctx.resp3()),
+            settings: &self.shared.live.settings,
+        };
+        match self.view.run(sharedkv_commands::run(id, &mut cx, argv)) {
+            Some(Ok(())) => {}
+            Some(Err(e)) => cx.reply.error(&e),
+            None => cx.reply.error(&sharedkv_commands::Error::Fixed(
+                "ERR the command could not run inside a script",
+            )),
+        }
+        self.selected = cx.selected;
+        out.to_vec()
+    }
+
+    fn log(&mut self, level: LogLevel, message: &[u8]) {
+        let message = String::from_utf8_lossy(message);
+        match level {
+            LogLevel::Debug => tracing::debug!(target: "script", "{message}"),
+            LogLevel::Verbose => tracing::debug!(target: "script", "{message}"),
+            LogLevel::Notice => tracing::info!(target: "script", "{message}"),
+            LogLevel::Warning => tracing::warn!(target: "script", "{message}"),
+        }
+    }
+}
+
+impl<D: Db> ScriptHost<'_, '_, D> {
+    /// The server's own commands a script may call: `PING`, `ECHO`,
+    /// `TIME`, `PUBLISH`. The others either may not run in a script in
+    /// Redis either (`noscript`: `MULTI`, `EVAL`, `SUBSCRIBE`, ...) or read
+    /// a connection's state, which a script has not.
+    fn server_command(&mut self, argv: &[Bytes], ctx: &CallContext<'_>) -> Vec<u8> {
+        let name = argv.first().map(|n| n.to_ascii_lowercase());
+        let mut out = BytesMut::new();
+        let mut reply = Reply::new(&mut out, 0).resp3(ctx.resp3());
+        match (name.as_deref(), argv.len()) {
+            (Some(b"ping"), 1) => reply.simple(b"PONG"),
+            (Some(b"ping"), 2) | (Some(b"echo"), 2) => reply.bulk(&argv[1]),
+            (Some(b"time"), 1) => {
+                let now = std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .unwrap_or_default();
+                reply.array(2);
+                reply.bulk(now.as_secs().to_string().as_bytes());
+                reply.bulk(now.subsec_micros().to_string().as_bytes());
+            }
+            (Some(b"publish"), 3) => {
+                let receivers = self.shared.pubsub.publish(
+                    &Bytes::copy_from_slice(&argv[1]),
+                    &Bytes::copy_from_slice(&argv[2]),
+                );
+                reply.count(receivers);
+            }
+            (Some(b"ping" | b"echo" | b"time" | b"publish"), _) => {
+                return b"-ERR Wrong number of args calling Redis command from script\r\n".to_vec();
+            }
+            _ => match crate::table::resolve(argv) {
+                Ok(_) => return b"-ERR This Redis command is not allowed from script\r\n".to_vec(),
+                Err(_) => return b"-ERR Unknown Redis command called from script\r\n".to_vec(),
+            },
+        }
+        out.to_vec()
+    }
+}
+
+/// The commands of this module, as Redis 7.0 describes them.
+pub(crate) static COMMANDS: &[Spec] = &[
+    eval_spec(
+        "eval",
+        "Execute a Lua script server side",
+        "2.6.0",
+        false,
+        &EVAL_ARGS[0],
+    ),
+    eval_spec(
+        "evalsha",
+        "Execute a Lua script server side",
+        "2.6.0",
+        false,
+        &EVAL_ARGS[1],
+    ),
+    eval_spec(
+        "eval_ro",
+        "Execute a read-only Lua script server side",
+        "7.0.0",
+        true,
+        &EVAL_ARGS[0],
+    ),
+    eval_spec(
+        "evalsha_ro",
+        "Execute a read-only Lua script server side",
+        "7.0.0",
+        true,
+        &EVAL_ARGS[1],
+    ),
+    Spec {
+        name: "script",
+        arity: -2,
+        flags: &[],
+        keys: (0, 0, 0),
+        acl: &["@slow"],
+        summary: "A container for Lua scripts management commands",
+        since: "2.6.0",
+        group: "scripting",
+        complexity: "Depends on subcommand.",
+        args: &[],
+        subcommands: &[
+            script_sub(
+                "script|flush",
+                -2,
+                &["noscript"],
+                "Remove all the scripts from the script cache.",
+                "O(N) with N being the number of scripts in cache",
+                &[
+                    arg!("async", OneOf, optional: true, since: Some("6.2.0"), args: &[arg!("async", PureToken, token: Some("ASYNC")), arg!("sync", PureToken, token: Some("SYNC"))]),
+                ],
+            ),
+            script_sub(
+                "script|help",
+                2,
+                &["loading", "stale"],
+                "Show helpful text about the different subcommands",
+                "O(1)",
+                &[],
+            ),
+            script_sub(
+                "script|exists",
+                -3,
+                &["noscript"],
+                "Check existence of scripts in the script cache.",
+                "O(N) with N being the number of scripts to check (so checking a single script is an O(1) operation).",
+                &[arg!("sha1", String, multiple: true)],
+            ),
+            script_sub(
+                "script|kill",
+                2,
+                &["noscript", "allow_busy"],
+                "Kill the script currently in execution.",
+                "O(1)",
+                &[],
+            ),
+            script_sub(
+                "script|load",
+                3,
+                &["noscript", "stale"],
+                "Load the specified Lua script into the script cache.",
+                "O(N) with N being the length in bytes of the script body.",
+                &[arg!("script", String)],
+            ),
+        ],
+    },
+];
+
+const fn eval_spec(
+    name: &'static str,
+    summary: &'static str,
+    since: &'static str,
+    read_only: bool,
+    args: &'static [sharedkv_commands::Arg],
+) -> Spec {
+    Spec {
+        name,
+        arity: -3,
+        flags: if read_only {
+            &[
+                "readonly",
+                "noscript",
+                "stale",
+                "skip_monitor",
+                "no_mandatory_keys",
+                "movablekeys",
+            ]
+        } else {
+            &[
+                "noscript",
+                "stale",
+                "skip_monitor",
+                "no_mandatory_keys",
+                "movablekeys",
+            ]
+        },
+        keys: (0, 0, 0),
+        acl: &["@slow", "@scripting"],
+        summary,
+        since,
+        group: "scripting",
+        complexity: "Depends on the script that is executed.",
+        args,
+        subcommands: &[],
+    }
+}
+
+/// The arguments of `EVAL` (`script` first) and of `EVALSHA` (`sha1`).
+static EVAL_ARGS: [[sharedkv_commands::Arg; 4]; 2] = [
+    [
+        arg!("script", String),
+        arg!("numkeys", Integer),
+        arg!("key", Key, optional: true, multiple: true),
+        arg!("arg", String, optional: true, multiple: true),
+    ],
+    [
+        arg!("sha1", String),
+        arg!("numkeys", Integer),
+        arg!("key", Key, optional: true, multiple: true),
+        arg!("arg", String, optional: true, multiple: true),
+    ],
+];
+
+const fn script_sub(
+    name: &'static str,
+    arity: i32,
+    flags: &'static [&'static str],
+    summary: &'static str,
+    complexity: &'static str,
+    args: &'static [sharedkv_commands::Arg],
+) -> Spec {
+    Spec {
+        name,
+        arity,
+        flags,
+        keys: (0, 0, 0),
+        acl: &["@slow", "@scripting"],
+        summary,
+        since: "2.6.0",
+        group: "scripting",
+        complexity,
+        args,
+        subcommands: &[],
+    }
+}
