@@ -50,6 +50,77 @@ pub(crate) struct Eval {
     pub(crate) read_only: bool,
 }
 
+/// A script's request, parsed: the body or SHA1, `KEYS`, `ARGV`.
+#[derive(Clone, Debug)]
+pub(crate) struct Call {
+    eval: Eval,
+    script: Bytes,
+    /// `KEYS`: what the step holds.
+    pub(crate) keys: Vec<Bytes>,
+    args: Vec<Bytes>,
+}
+
+impl Call {
+    /// Parses `EVAL script numkeys key... arg...` (name first), or the
+    /// error reply Redis gives.
+    pub(crate) fn parse(eval: Eval, args: Vec<Bytes>) -> Result<Call, Vec<u8>> {
+        let mut words = args.into_iter().skip(1);
+        let (Some(script), Some(numkeys)) = (words.next(), words.next()) else {
+            return Err(b"-ERR wrong number of arguments\r\n".to_vec());
+        };
+        let rest: Vec<Bytes> = words.collect();
+        let numkeys = match parse_i64(&numkeys) {
+            None => return Err(b"-ERR value is not an integer or out of range\r\n".to_vec()),
+            Some(n) if n < 0 => return Err(b"-ERR Number of keys can't be negative\r\n".to_vec()),
+            Some(n) => match usize::try_from(n) {
+                Ok(n) if n <= rest.len() => n,
+                _ => {
+                    return Err(
+                        b"-ERR Number of keys can't be greater than number of args\r\n".to_vec(),
+                    );
+                }
+            },
+        };
+        let mut keys = rest;
+        let args = keys.split_off(numkeys);
+        Ok(Call {
+            eval,
+            script,
+            keys,
+            args,
+        })
+    }
+
+    /// Runs the script on `view`, a step that holds at least its keys; the
+    /// complete reply, RESP3 if `resp3`.
+    pub(crate) fn run<D: Db>(
+        &self,
+        shared: &Shared<D>,
+        view: &StepView<'_>,
+        selected: DbIndex,
+        resp3: bool,
+    ) -> Vec<u8> {
+        let mut host = ScriptHost {
+            view,
+            shared,
+            selected,
+        };
+        let script = if self.eval.by_sha {
+            Script::Sha(&self.script)
+        } else {
+            Script::Body(&self.script)
+        };
+        shared.scripts.run(
+            script,
+            self.keys.clone(),
+            self.args.clone(),
+            self.eval.read_only,
+            resp3,
+            &mut host,
+        )
+    }
+}
+
 /// Runs a script for a client whose database is `selected`; the reply is
 /// complete, RESP3 if `resp3`, errors included.
 pub(crate) async fn eval<D: Db>(
@@ -59,54 +130,25 @@ pub(crate) async fn eval<D: Db>(
     selected: DbIndex,
     resp3: bool,
 ) -> Vec<u8> {
-    let mut words = args.into_iter().skip(1);
-    let (Some(script), Some(numkeys)) = (words.next(), words.next()) else {
-        return b"-ERR wrong number of arguments\r\n".to_vec();
+    let call = match Call::parse(eval, args) {
+        Ok(call) => call,
+        Err(reply) => return reply,
     };
-    let rest: Vec<Bytes> = words.collect();
-    let numkeys = match parse_i64(&numkeys) {
-        None => return b"-ERR value is not an integer or out of range\r\n".to_vec(),
-        Some(n) if n < 0 => return b"-ERR Number of keys can't be negative\r\n".to_vec(),
-        Some(n) => match usize::try_from(n) {
-            Ok(n) if n <= rest.len() => n,
-            _ => {
-                return b"-ERR Number of keys can't be greater than number of args\r\n".to_vec();
-            }
-        },
-    };
-    let mut keys = rest;
-    let argv = keys.split_off(numkeys);
     let step = |undoable: bool| {
-        let (shared, script, keys, argv) = (
-            Arc::clone(shared),
-            script.clone(),
-            keys.clone(),
-            argv.clone(),
-        );
+        let (shared, call) = (Arc::clone(shared), call.clone());
         move |world: &mut dyn World| {
             let view = StepView::new(world, undoable);
-            let reply = {
-                let mut host = ScriptHost {
-                    view: &view,
-                    shared: &shared,
-                    selected,
-                };
-                let script = if eval.by_sha {
-                    Script::Sha(&script)
-                } else {
-                    Script::Body(&script)
-                };
-                shared
-                    .scripts
-                    .run(script, keys, argv, eval.read_only, resp3, &mut host)
-            };
+            let reply = call.run(&shared, &view, selected, resp3);
             if view.missed() && view.rollback() {
                 return None;
             }
             Some(reply)
         }
     };
-    let reply = shared.db.atomically(Scope::Keys(&keys), step(true)).await;
+    let reply = shared
+        .db
+        .atomically(Scope::Keys(&call.keys), step(true))
+        .await;
     match reply {
         Some(reply) => reply,
         None => shared

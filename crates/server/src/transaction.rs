@@ -20,6 +20,11 @@
 //! of the keys in order when sharded, the stripes of the keys for the map
 //! crates.
 //!
+//! **Scripts** in a transaction (`EVAL`, `EVALSHA`) run in the same step,
+//! holding their declared keys too; one that touches a key the step cannot
+//! take makes the whole transaction start again over the whole store (see
+//! `scripting`).
+//!
 //! **The server's own commands** in a transaction (`PING`, `ECHO`,
 //! `PUBLISH`, `INFO`, `CLIENT ...`) read no key: they run after the step, in
 //! their places, their replies in their slots of `EXEC`'s array.
@@ -127,6 +132,9 @@ impl Drop for Watching {
 enum Queued {
     /// A data command: run in the step.
     Data(Id, Vec<Bytes>),
+    /// A script (`EVAL` and the like): run in the step, or its parse
+    /// error.
+    Script(Result<crate::scripting::Call, Vec<u8>>),
     /// A server command: run after the step, by the connection.
     Server(Vec<Bytes>),
 }
@@ -187,17 +195,30 @@ pub(crate) async fn exec<D: Db>(
         .into_iter()
         .map(|argv| match sharedkv_commands::find(&argv) {
             Some(Ok(id)) => Queued::Data(id, argv),
-            _ => Queued::Server(argv),
+            _ => match crate::table::resolve(&argv) {
+                Ok(crate::table::Resolved::Server(crate::table::CommandId::Eval(eval), _)) => {
+                    Queued::Script(crate::scripting::Call::parse(eval, argv))
+                }
+                _ => Queued::Server(argv),
+            },
         })
         .collect();
     let mut keys = Vec::new();
     let mut whole = false;
+    // A script may touch keys it did not declare: only then can the step
+    // miss, and only then must it keep what it needs to undo.
+    let mut scripted = false;
     for queued in &queued {
-        if let Queued::Data(id, argv) = queued {
-            match crate::admin::keys_of(id.spec(), argv) {
+        match queued {
+            Queued::Data(id, argv) => match crate::admin::keys_of(id.spec(), argv) {
                 Some(found) => keys.extend(found),
                 None => whole = true,
+            },
+            Queued::Script(Ok(call)) => {
+                scripted = true;
+                keys.extend(call.keys.iter().cloned());
             }
+            Queued::Script(Err(_)) | Queued::Server(_) => {}
         }
     }
     let watched: Vec<(DbIndex, Bytes, bool)> = watching
@@ -223,7 +244,7 @@ pub(crate) async fn exec<D: Db>(
     } else {
         Scope::Keys(&keys)
     };
-    let mut done = shared.db.atomically(scope, step(queued, true)).await;
+    let mut done = shared.db.atomically(scope, step(queued, scripted)).await;
     if let Step::Missed(queued) = done {
         done = shared.db.atomically(Scope::All, step(queued, false)).await;
     }
@@ -244,7 +265,7 @@ pub(crate) async fn exec<D: Db>(
             let pieces = queued
                 .into_iter()
                 .map(|queued| match queued {
-                    Queued::Data(..) => {
+                    Queued::Data(..) | Queued::Script(_) => {
                         let end = ends.next().unwrap_or(start);
                         let reply = out.split_to(end - start);
                         start = end;
@@ -287,8 +308,17 @@ fn run_in_step<D: Db>(
     let mut ends = Vec::new();
     let mut cut_off = false;
     for queued in &queued {
-        let Queued::Data(id, argv) = queued else {
-            continue;
+        let (id, argv) = match queued {
+            Queued::Data(id, argv) => (id, argv),
+            Queued::Script(call) => {
+                match call {
+                    Ok(call) => out.extend_from_slice(&call.run(shared, &view, selected, resp3)),
+                    Err(reply) => out.extend_from_slice(reply),
+                }
+                ends.push(out.len());
+                continue;
+            }
+            Queued::Server(_) => continue,
         };
         let mut cx = Ctx {
             db: &view,
