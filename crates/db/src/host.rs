@@ -219,6 +219,9 @@ struct RouteKeys<'a> {
     shards: usize,
     /// Whether the route holds every shard.
     whole: bool,
+    /// When the route is one shard of several: its number, and which shard
+    /// a key falls on (one shard's databases cannot tell).
+    only: Option<(usize, &'a dyn Fn(&[u8]) -> usize)>,
 }
 
 impl<'a> RouteKeys<'a> {
@@ -228,6 +231,7 @@ impl<'a> RouteKeys<'a> {
             now: Instant::now(),
             shards,
             whole: whole || shards == 1,
+            only: None,
         }
     }
 }
@@ -254,7 +258,11 @@ impl Keys for RouteKeys<'_> {
 
 impl World for RouteKeys<'_> {
     fn holds(&mut self, key: &[u8]) -> bool {
-        self.whole || self.route.holds(key)
+        match self.only {
+            _ if self.whole => true,
+            Some((shard, shard_of)) => shard_of(key) == shard,
+            None => self.route.holds(key),
+        }
     }
 
     fn whole(&self) -> bool {
@@ -540,8 +548,21 @@ impl<H: KeyspaceHost> Db for H {
         async move {
             match scope {
                 Scope::Keys(keys) => {
+                    // Several shards come as a route that knows which it
+                    // holds; one shard of several, as its bare databases.
+                    let only = match ShardSet::of(self, keys) {
+                        ShardSet::One(shard) if shards > 1 => Some((shard, self.clone())),
+                        _ => None,
+                    };
                     self.with_keys(keys, move |route| {
-                        f(&mut RouteKeys::new(route, shards, false))
+                        let mut world = RouteKeys::new(route, shards, false);
+                        let shard_of = only
+                            .as_ref()
+                            .map(|(shard, host)| (*shard, move |key: &[u8]| host.shard_of(key)));
+                        if let Some((shard, shard_of)) = &shard_of {
+                            world.only = Some((*shard, shard_of));
+                        }
+                        f(&mut world)
                     })
                     .await
                 }

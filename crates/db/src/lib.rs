@@ -257,7 +257,10 @@ pub trait Db: Store + Clone + Send + Sync + 'static {
     ) -> impl Future<Output = R> + Send;
 
     /// Installs `hook`, told from now on of every key that expires or is
-    /// created (see [`KeyHook`]). Implemented once for every strategy, by
-    /// the shared code.
+    /// created, and of every write to a watched key (see [`KeyHook`]).
+    /// Implemented once for every strategy, by the shared code. A store
+    /// serves one server, which installs its hook once: the map strategies
+    /// keep the first hook they are given (it is read on every write, so it
+    /// is set once and never locked), the others the last.
     fn set_key_hook(&self, hook: std::sync::Arc<KeyHook>) -> impl Future<Output = ()> + Send;
 }

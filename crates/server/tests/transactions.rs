@@ -1,6 +1,7 @@
 //! Transactions isolated on every strategy, over the network: money moved
-//! between accounts inside `MULTI`/`EXEC` never changes the total that any
-//! reader sees (in a transaction of its own, or in one `MGET`), `WATCH`
+//! between accounts inside `MULTI`/`EXEC`, or in scripts (declaring their
+//! keys or not), never changes the total that any reader sees (in a
+//! transaction of its own, in one `MGET`, in a script), `WATCH`
 //! retry loops count exactly, and a refused transaction leaves nothing
 //! behind. Stamped once per strategy.
 
@@ -135,6 +136,88 @@ async fn bank_transfers_keep_the_total<D: Db>(db: D) {
     let args: Vec<&str> = mget.iter().map(String::as_str).collect();
     c.send_command(&args).await;
     assert_eq!(balances(&c.read_frame().await).iter().sum::<i64>(), total);
+    server.stop().await;
+}
+
+/// Moves `amount` from `KEYS[1]` to `KEYS[2]`.
+const MOVE: &str = "redis.call('DECRBY', KEYS[1], ARGV[1]) \
+                    return redis.call('INCRBY', KEYS[2], ARGV[1])";
+/// The same, naming the accounts in `ARGV` only: keys the script does not
+/// declare, which a strategy that cannot take them mid-step must undo and
+/// run again over the whole store.
+const MOVE_UNDECLARED: &str = "redis.call('DECRBY', ARGV[1], ARGV[3]) \
+                               return redis.call('INCRBY', ARGV[2], ARGV[3])";
+/// The sum of the balances whose names are in `ARGV` (undeclared).
+const SUM: &str = "local total = 0 \
+                   for _, name in ipairs(ARGV) do total = total + tonumber(redis.call('GET', name)) end \
+                   return total";
+
+/// 4 clients move money between 24 accounts in scripts, half declaring the accounts as KEYS and half naming them in ARGV only, while 2 sum every balance in a script: every sum is the opening total, and so is the end.
+async fn bank_transfers_by_script<D: Db>(db: D) {
+    let server = start(db).await;
+    let total = OPENING * ACCOUNTS as i64;
+    let mut c = server.client().await;
+    let mut open = vec!["MSET".to_string()];
+    for i in 0..ACCOUNTS {
+        open.push(account(i));
+        open.push(OPENING.to_string());
+    }
+    let args: Vec<&str> = open.iter().map(String::as_str).collect();
+    c.command(&args, b"+OK\r\n").await;
+    let mut clients = JoinSet::new();
+    for mover in 0..MOVERS {
+        let mut c = server.client().await;
+        clients.spawn(async move {
+            for _ in 0..TRANSFERS {
+                let (from, to, amount) = {
+                    let mut rng = rand::rng();
+                    let from = rng.random_range(0..ACCOUNTS);
+                    let to = (from + rng.random_range(1..ACCOUNTS)) % ACCOUNTS;
+                    (
+                        account(from),
+                        account(to),
+                        rng.random_range(1..50).to_string(),
+                    )
+                };
+                if mover % 2 == 0 {
+                    c.send_command(&["EVAL", MOVE, "2", &from, &to, &amount])
+                        .await;
+                } else {
+                    c.send_command(&["EVAL", MOVE_UNDECLARED, "0", &from, &to, &amount])
+                        .await;
+                }
+                let reply = c.read_frame().await;
+                assert!(
+                    matches!(reply, Frame::Integer(_)),
+                    "a transfer answered {reply:?}"
+                );
+            }
+        });
+    }
+    for _ in 0..READERS {
+        let mut c = server.client().await;
+        clients.spawn(async move {
+            let all: Vec<String> = (0..ACCOUNTS).map(account).collect();
+            let mut sum = vec!["EVAL", SUM, "0"];
+            sum.extend(all.iter().map(String::as_str));
+            for read in 0..READS {
+                c.send_command(&sum).await;
+                assert_eq!(
+                    c.read_frame().await,
+                    Frame::Integer(total),
+                    "read {read} saw a transfer half done"
+                );
+            }
+        });
+    }
+    while let Some(done) = clients.join_next().await {
+        done.expect("client");
+    }
+    let mut sum = vec!["EVAL".to_string(), SUM.to_string(), "0".to_string()];
+    sum.extend((0..ACCOUNTS).map(account));
+    let args: Vec<&str> = sum.iter().map(String::as_str).collect();
+    c.send_command(&args).await;
+    assert_eq!(c.read_frame().await, Frame::Integer(total));
     server.stop().await;
 }
 
@@ -287,6 +370,8 @@ macro_rules! stamp {
                 watch_retry_loops_count_exactly,
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 refused_and_failed_transactions,
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                bank_transfers_by_script,
             }
         }
     };

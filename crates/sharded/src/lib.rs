@@ -359,3 +359,35 @@ mod tests {
         assert_eq!(per_shard(&db, one).await.iter().sum::<usize>(), 100);
     }
 }
+
+#[cfg(test)]
+mod step_scope {
+    use sharedkv_db::{Db, KeyspaceHost, Scope};
+
+    use super::*;
+
+    /// A transaction's step holds the shards of its keys and no other, whether they are one shard or several, and every key over the whole store.
+    #[tokio::test]
+    async fn a_step_holds_the_shards_of_its_keys() {
+        let db = ShardedDb::with_shards(16);
+        let names: Vec<Bytes> = (0..64).map(|i| Bytes::from(format!("k{i}"))).collect();
+        for declared in [vec![], vec![names[0].clone()], names[..3].to_vec()] {
+            let shards: Vec<usize> = declared.iter().map(|k| db.shard_of(k)).collect();
+            let shards = if shards.is_empty() { vec![0] } else { shards };
+            let (host, all) = (db.clone(), names.clone());
+            let wrong = db
+                .atomically(Scope::Keys(&declared), move |world| {
+                    all.iter()
+                        .filter(|k| world.holds(k) != shards.contains(&host.shard_of(k)))
+                        .count()
+                })
+                .await;
+            assert_eq!(wrong, 0, "declared {declared:?}");
+        }
+        let all = names.clone();
+        let held = db
+            .atomically(Scope::All, move |world| all.iter().all(|k| world.holds(k)))
+            .await;
+        assert!(held);
+    }
+}
