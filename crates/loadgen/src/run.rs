@@ -62,9 +62,8 @@ pub fn run_blocking(config: &Config) -> Result<Report, Error> {
 ///
 /// Returns `Err` only when the run could not go on (no connection, a
 /// connection reset or closed, an unreadable reply, a refused `SCRIPT
-/// LOAD`). Error replies and wrong
-/// values do not stop it: they are counted in [`Report::problems`], and
-/// [`Report::is_ok`] is then false.
+/// LOAD`). Error replies and wrong values do not stop it: they are counted
+/// in [`Report::problems`], and [`Report::is_ok`] is then false.
 pub async fn run(config: &Config) -> Result<Report, Error> {
     config.validate()?;
     let addr = lookup_host(&config.addr)
