@@ -125,7 +125,9 @@ pub mod group {
     /// head-of-line hogs and the 1M-key memory scenario.
     pub const CORE: &str = "core";
     /// redis-benchmark's collection tests at `-P 16`, and loadgen's
-    /// application workloads on collections (`lg-*-p16`).
+    /// application workloads: on collections (`lg-*-p16`), and its bank
+    /// transfers (`lg-transfer-p16`, `lg-transfer-eval-p16`,
+    /// `lg-transfer-watch`).
     pub const COLLECTIONS: &str = "collections";
     /// The same at `-P 1`.
     pub const COLLECTIONS_P1: &str = "collections-p1";
@@ -191,15 +193,27 @@ const fn rb_test(
 }
 
 /// A loadgen application workload (`queue`, `session`, `tags`,
-/// `leaderboard`) at `-c 50 -P 16`, in the collections group.
+/// `leaderboard`, `transfer`, `transfer-eval`) at `-c 50 -P 16`, in the
+/// collections group.
 const fn lg_app(id: &'static str, title: &'static str, what: &'static str, runs: Runs) -> Scenario {
+    lg_app_at(id, title, what, 16, runs)
+}
+
+/// The same at `-P <pipeline>`.
+const fn lg_app_at(
+    id: &'static str,
+    title: &'static str,
+    what: &'static str,
+    pipeline: u32,
+    runs: Runs,
+) -> Scenario {
     Scenario {
         id,
         title,
         what,
         tool: Tool::Loadgen,
         connections: 50,
-        pipeline: 16,
+        pipeline,
         metric: Metric::Throughput,
         multi_key: false,
         group: group::COLLECTIONS,
@@ -404,6 +418,25 @@ pub const SCENARIOS: &[Scenario] = &[
         "lg-leaderboard-p16",
         "loadgen leaderboard",
         "loadgen `--workload leaderboard`: 8 boards of 1,000 prefilled players (boards and players uniform), 90% ZINCRBY by 1, 10% ZREVRANGE 0 9 WITHSCORES",
+        Runs::Full,
+    ),
+    lg_app(
+        "lg-transfer-p16",
+        "loadgen transfer",
+        "loadgen `--workload transfer --connections 50 --pipeline 16`: a bank of 1,000 accounts prefilled at 1,000,000 (both accounts of a transfer uniform, never the same), each operation `MULTI`, `DECRBY from 7`, `INCRBY to 7`, `EXEC` sent together (four requests, one transfer); the balances' sum is checked at the end",
+        Runs::Always,
+    ),
+    lg_app(
+        "lg-transfer-eval-p16",
+        "loadgen transfer-eval",
+        "the same transfers as one `EVALSHA` each of a script that does the `DECRBY` and the `INCRBY` (loaded once with `SCRIPT LOAD`)",
+        Runs::Full,
+    ),
+    lg_app_at(
+        "lg-transfer-watch",
+        "loadgen transfer-watch",
+        "the same transfers, optimistic, at pipeline 1 (each waits for its reads): `WATCH from to` and `MGET`, then `MULTI`, a `SET` of each new balance, `EXEC`, retried from the `WATCH` when another of the 50 connections changed an account in between (the retries are in the note)",
+        1,
         Runs::Full,
     ),
     rb_test(
@@ -947,24 +980,29 @@ mod tests {
             ids(&["memory-1m", "rb-p16"], false),
             ["rb-p16", "memory-1m"]
         );
-        assert_eq!(ids(&[group::COLLECTIONS], false).len(), 15);
+        assert_eq!(ids(&[group::COLLECTIONS], false).len(), 18);
         let lg = [
             "lg-queue-p16",
             "lg-session-p16",
             "lg-tags-p16",
             "lg-leaderboard-p16",
+            "lg-transfer-p16",
+            "lg-transfer-eval-p16",
+            "lg-transfer-watch",
         ];
         for id in lg {
             let s = scenario(id).unwrap();
             assert_eq!(s.group, group::COLLECTIONS, "{id}");
-            assert_eq!((s.connections, s.pipeline), (50, 16), "{id}");
+            let pipeline = if id == "lg-transfer-watch" { 1 } else { 16 };
+            assert_eq!((s.connections, s.pipeline), (50, pipeline), "{id}");
             assert_eq!(s.tool, Tool::Loadgen, "{id}");
             assert_eq!(s.metric, Metric::Throughput, "{id}");
             assert!(full.contains(&id), "{id}");
         }
-        // Quick (CI) runs one of them, and all four when named.
+        // Quick (CI) runs the queue and the MULTI/EXEC transfer, and all of
+        // them when named.
         let quick_lg: Vec<&str> = quick.iter().copied().filter(|id| lg.contains(id)).collect();
-        assert_eq!(quick_lg, ["lg-queue-p16"]);
+        assert_eq!(quick_lg, ["lg-queue-p16", "lg-transfer-p16"]);
         assert_eq!(ids(&lg, true), lg);
         assert_eq!(ids(&[group::COLLECTIONS_P1], true).len(), 11);
         assert_eq!(ids(&[group::MEMORY_TYPES, "hol-del"], true).len(), 5);

@@ -4,7 +4,8 @@ use std::fmt::Write as _;
 
 use sharedkv_resp::Frame;
 
-use crate::workload::{Keyspace, Op, SESSION_FIELDS, Space, Step, TOP};
+use crate::report::Balances;
+use crate::workload::{Keyspace, Op, SESSION_FIELDS, Space, Step, TOP, TRANSFER_AMOUNT};
 
 /// Error replies and wrong replies, over the whole run (prefill, warmup and
 /// the hog included). Either makes the run fail.
@@ -81,6 +82,40 @@ pub(crate) enum Reply {
     Bad,
 }
 
+impl Reply {
+    /// The verdict on a step of several replies, of which this is one and
+    /// `so_far` the verdict on those before: bad if any was.
+    pub(crate) fn and(self, so_far: Reply) -> Reply {
+        if self == Reply::Bad || so_far == Reply::Bad {
+            Reply::Bad
+        } else {
+            self
+        }
+    }
+}
+
+/// The requests of a `transfer` step, in the order its replies come.
+const TRANSFER_PARTS: [&str; 4] = ["MULTI", "DECRBY", "INCRBY", "EXEC"];
+/// The requests of a `transfer-watch` attempt's first round trip ...
+const WATCH_READ_PARTS: [&str; 2] = ["WATCH", "MGET"];
+/// ... and of its second.
+const WATCH_WRITE_PARTS: [&str; 4] = ["MULTI", "SET", "SET", "EXEC"];
+
+/// What the replies to a `transfer-watch` attempt's `MULTI`, `SET`, `SET`,
+/// `EXEC` said.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Exec {
+    /// A reply before the `EXEC`'s, as it should be.
+    Queued,
+    /// `EXEC` ran both `SET`s.
+    Committed,
+    /// `EXEC` was a null: another client wrote a watched account after the
+    /// `WATCH`, so nothing ran; the attempt is retried.
+    Aborted,
+    /// Anything else (counted in the [`Problems`]).
+    Bad,
+}
+
 impl Checker {
     pub(crate) fn new(keyspace: Keyspace, verify: bool) -> Checker {
         Checker {
@@ -146,12 +181,240 @@ impl Checker {
             (Op::Sismember, Frame::Integer(n)) => fine(*n == 1 || (!verify && *n == 0)),
             (Op::Zincrby, Frame::Bulk(score)) => fine(whole_score(score).is_some_and(|s| s >= 1.0)),
             (Op::Zrevrange, Frame::Array(items)) => fine(self.top(items)),
+            (Op::TransferEval, Frame::Array(items)) => {
+                return pair(items, problems, what, |f| matches!(f, Frame::Integer(_)));
+            }
             _ => Reply::Bad,
         };
         if reply == Reply::Bad {
             problems.wrong(what, || format!("unexpected reply {}", show_frame(&frame)));
         }
         reply
+    }
+
+    /// Judges reply `part` (0-based) of the [`Op::frames`] replies to
+    /// `step` in a batch; the single-reply operations go to
+    /// [`Checker::step`].
+    pub(crate) fn part(
+        &mut self,
+        step: Step,
+        part: usize,
+        frame: Frame,
+        problems: &mut Problems,
+    ) -> Reply {
+        match step.op {
+            Op::Transfer => self.transfer(step, part, frame, problems),
+            _ => self.step(step, frame, problems),
+        }
+    }
+
+    /// Reply `part` of a `transfer` step: `+OK` to the `MULTI`, `+QUEUED`
+    /// to the `DECRBY` and the `INCRBY`, and to the `EXEC` an array of their
+    /// two integers. (What the integers are depends on every other client's
+    /// transfers; the balances' sum is checked at the end of the run.)
+    fn transfer(
+        &mut self,
+        step: Step,
+        part: usize,
+        frame: Frame,
+        problems: &mut Problems,
+    ) -> Reply {
+        let keyspace = self.keyspace;
+        let what = move || {
+            format!(
+                "{}: {}",
+                describe(&keyspace, step),
+                TRANSFER_PARTS[part.min(3)]
+            )
+        };
+        let fine = match (part, &frame) {
+            (_, Frame::Error(message)) => {
+                problems.error(what, message);
+                return Reply::Bad;
+            }
+            (0, Frame::Simple(s)) => s == "OK",
+            (1 | 2, Frame::Simple(s)) => s == "QUEUED",
+            (3, Frame::Array(items)) => {
+                return pair(items, problems, what, |f| matches!(f, Frame::Integer(_)));
+            }
+            _ => false,
+        };
+        if fine {
+            Reply::Fine
+        } else {
+            problems.wrong(what, || format!("unexpected reply {}", show_frame(&frame)));
+            Reply::Bad
+        }
+    }
+
+    /// Reply `part` of a `transfer-watch` attempt's reads: `+OK` to the
+    /// `WATCH` (`Ok(None)`), then to the `MGET` the two balances
+    /// (`Ok(Some([from, to]))`), integers; a missing account is 0 without a
+    /// prefill, and wrong after one. `Err(())` for a bad reply.
+    pub(crate) fn watched(
+        &mut self,
+        step: Step,
+        part: usize,
+        frame: Frame,
+        problems: &mut Problems,
+    ) -> Result<Option<[i64; 2]>, ()> {
+        let keyspace = self.keyspace;
+        let what = move || {
+            format!(
+                "{}: {}",
+                describe(&keyspace, step),
+                WATCH_READ_PARTS[part.min(1)]
+            )
+        };
+        match (part, &frame) {
+            (_, Frame::Error(message)) => {
+                problems.error(what, message);
+                return Err(());
+            }
+            (0, Frame::Simple(s)) if s == "OK" => return Ok(None),
+            (1, Frame::Array(items)) if items.len() == 2 => {
+                let verify = self.verify;
+                let balance = |item: &Frame| match item {
+                    Frame::Null if !verify => Some(0),
+                    Frame::Bulk(digits) => balance_of(digits),
+                    _ => None,
+                };
+                if let (Some(from), Some(to)) = (balance(&items[0]), balance(&items[1])) {
+                    return Ok(Some([from, to]));
+                }
+                let shown = show_items(items);
+                problems.wrong(what, || {
+                    if verify && items.contains(&Frame::Null) {
+                        format!("an account missing after the prefill: {shown}")
+                    } else {
+                        format!("balances that are not integers: {shown}")
+                    }
+                });
+                return Err(());
+            }
+            _ => {}
+        }
+        problems.wrong(what, || format!("unexpected reply {}", show_frame(&frame)));
+        Err(())
+    }
+
+    /// Reply `part` of a `transfer-watch` attempt's writes: `+OK` to the
+    /// `MULTI`, `+QUEUED` to each `SET`, and to the `EXEC` an array of two
+    /// `+OK`s (committed) or a null (aborted: retry).
+    pub(crate) fn committed(
+        &mut self,
+        step: Step,
+        part: usize,
+        frame: Frame,
+        problems: &mut Problems,
+    ) -> Exec {
+        let keyspace = self.keyspace;
+        let what = move || {
+            format!(
+                "{}: {}",
+                describe(&keyspace, step),
+                WATCH_WRITE_PARTS[part.min(3)]
+            )
+        };
+        let fine = match (part, &frame) {
+            (_, Frame::Error(message)) => {
+                problems.error(what, message);
+                return Exec::Bad;
+            }
+            (0, Frame::Simple(s)) => s == "OK",
+            (1 | 2, Frame::Simple(s)) => s == "QUEUED",
+            (3, Frame::NullArray) => return Exec::Aborted,
+            (3, Frame::Array(items)) => {
+                let ok = |f: &Frame| matches!(f, Frame::Simple(s) if s == "OK");
+                return match pair(items, problems, what, ok) {
+                    Reply::Bad => Exec::Bad,
+                    _ => Exec::Committed,
+                };
+            }
+            _ => false,
+        };
+        if fine {
+            Exec::Queued
+        } else {
+            problems.wrong(what, || format!("unexpected reply {}", show_frame(&frame)));
+            Exec::Bad
+        }
+    }
+
+    /// Judges the reply to `command`, which says `+OK` and nothing else
+    /// (`UNWATCH`).
+    pub(crate) fn ok(&mut self, command: &'static str, frame: Frame, problems: &mut Problems) {
+        match frame {
+            Frame::Simple(s) if s == "OK" => {}
+            Frame::Error(message) => problems.error(|| command.to_owned(), &message),
+            other => problems.wrong(
+                || command.to_owned(),
+                || format!("unexpected reply {}", show_frame(&other)),
+            ),
+        }
+    }
+
+    /// Judges the reply to the balance check's `MGET` of the `count`
+    /// accounts from index `first` on, and returns the sum of its balances;
+    /// a missing account, or one that is not an integer, is wrong (and adds
+    /// nothing).
+    pub(crate) fn balances(
+        &mut self,
+        first: u64,
+        count: u64,
+        frame: Frame,
+        problems: &mut Problems,
+    ) -> i128 {
+        let what = || "the balance check's MGET".to_owned();
+        let items = match frame {
+            Frame::Array(items) if items.len() as u64 == count => items,
+            Frame::Error(message) => {
+                problems.error(what, &message);
+                return 0;
+            }
+            other => {
+                problems.wrong(what, || format!("unexpected reply {}", show_frame(&other)));
+                return 0;
+            }
+        };
+        let mut sum = 0;
+        for (index, item) in (first..).zip(&items) {
+            let balance = match item {
+                Frame::Bulk(digits) => balance_of(digits),
+                _ => None,
+            };
+            match balance {
+                Some(balance) => sum += i128::from(balance),
+                None => {
+                    let name = self.keyspace.key(Op::Transfer, index);
+                    problems.wrong(what, || {
+                        format!(
+                            "{} holds {}, not a balance",
+                            String::from_utf8_lossy(&name),
+                            show_frame(item)
+                        )
+                    });
+                }
+            }
+        }
+        sum
+    }
+
+    /// The transfer invariant: the balances sum to what the prefill wrote.
+    pub(crate) fn balance_sum(&self, balances: &Balances, problems: &mut Problems) {
+        if !balances.holds() {
+            problems.wrong(
+                || format!("the sum of the {} balances", balances.accounts),
+                || {
+                    format!(
+                        "{}, not the {} the prefill wrote: transfers made or lost {}",
+                        balances.sum,
+                        balances.expected,
+                        balances.sum - balances.expected
+                    )
+                },
+            );
+        }
     }
 
     /// Whether `items`, an `HGETALL` reply in RESP2's flat form, is the
@@ -227,6 +490,7 @@ impl Checker {
                 Space::Session => Op::Hset,
                 Space::Tags => Op::Sadd,
                 Space::Board => Op::Zincrby,
+                Space::Account => Op::Transfer,
             };
             format!(
                 "prefill of {}",
@@ -234,7 +498,7 @@ impl Checker {
             )
         };
         match (space, frame) {
-            (Space::Key | Space::Ctr, Frame::Simple(s)) if s == "OK" => {}
+            (Space::Key | Space::Ctr | Space::Account, Frame::Simple(s)) if s == "OK" => {}
             (Space::Queue | Space::Session | Space::Tags | Space::Board, Frame::Integer(n))
                 if n >= 0 => {}
             (_, Frame::Error(message)) => problems.error(what, &message),
@@ -289,7 +553,34 @@ impl Checker {
     }
 }
 
-/// `GET key:000042`, `SADD tags:000003 item:000017`.
+/// Judges `items`, the array of a transaction's or a script's two results:
+/// two of them, each as `want` says; an error among them (a command that
+/// failed inside the `EXEC`) is an error reply.
+fn pair(
+    items: &[Frame],
+    problems: &mut Problems,
+    what: impl FnOnce() -> String,
+    want: impl Fn(&Frame) -> bool,
+) -> Reply {
+    if let Some(Frame::Error(message)) = items.iter().find(|f| matches!(f, Frame::Error(_))) {
+        problems.error(what, message);
+        return Reply::Bad;
+    }
+    if items.len() == 2 && items.iter().all(want) {
+        return Reply::Fine;
+    }
+    let shown = show_items(items);
+    problems.wrong(what, || format!("unexpected reply {shown}"));
+    Reply::Bad
+}
+
+/// A balance as `GET` or `MGET` returns it: a decimal integer.
+pub(crate) fn balance_of(digits: &[u8]) -> Option<i64> {
+    std::str::from_utf8(digits).ok()?.parse().ok()
+}
+
+/// `GET key:000042`, `SADD tags:000003 item:000017`, `MULTI/EXEC
+/// account:000003 account:000007 7`.
 fn describe(keyspace: &Keyspace, step: Step) -> String {
     let key = String::from_utf8_lossy(&keyspace.key(step.op, step.key.into())).into_owned();
     let member = u64::from(step.member);
@@ -297,6 +588,10 @@ fn describe(keyspace: &Keyspace, step: Step) -> String {
         Op::Sadd | Op::Sismember | Op::Zincrby => {
             String::from_utf8_lossy(&keyspace.member(step.op.space(), member)).into_owned()
         }
+        Op::Transfer | Op::TransferEval | Op::TransferWatch => format!(
+            "{} {TRANSFER_AMOUNT}",
+            String::from_utf8_lossy(&keyspace.key(step.op, member))
+        ),
         Op::Hget => SESSION_FIELDS
             .get(step.member as usize)
             .map_or_else(String::new, |f| String::from_utf8_lossy(f).into_owned()),
@@ -324,7 +619,14 @@ fn show(bytes: &[u8]) -> String {
     out
 }
 
-fn show_frame(frame: &Frame) -> String {
+/// An array's first few elements: `an array of 2 [:3, (nil)]`.
+fn show_items(items: &[Frame]) -> String {
+    let shown: Vec<String> = items.iter().take(4).map(show_frame).collect();
+    let more = if items.len() > 4 { ", ..." } else { "" };
+    format!("an array of {} [{}{more}]", items.len(), shown.join(", "))
+}
+
+pub(crate) fn show_frame(frame: &Frame) -> String {
     match frame {
         Frame::Simple(s) => format!("+{}", show(s)),
         Frame::Error(s) => format!("-{}", show(s)),
@@ -521,5 +823,211 @@ mod tests {
             first.starts_with("ZINCRBY board:000001 player:000002: error reply -WRONGTYPE"),
             "{first}"
         );
+    }
+
+    fn simple(text: &str) -> Frame {
+        Frame::Simple(Bytes::copy_from_slice(text.as_bytes()))
+    }
+
+    fn error(text: &str) -> Frame {
+        Frame::Error(Bytes::copy_from_slice(text.as_bytes()))
+    }
+
+    /// Judges the replies `parts` of one `transfer` step (account 3 pays
+    /// account 5); returns the step's verdict and the problems.
+    fn judge_transfer(parts: [Frame; 4]) -> (Reply, Problems) {
+        let mut checker = Checker::new(Keyspace::new(16, 16), true);
+        let mut problems = Problems::default();
+        let mut verdict = Reply::Fine;
+        for (part, frame) in parts.into_iter().enumerate() {
+            verdict = checker
+                .part(step(Op::Transfer, 3, 5), part, frame, &mut problems)
+                .and(verdict);
+        }
+        (verdict, problems)
+    }
+
+    /// A `transfer`'s four replies as Redis gives them pass.
+    #[test]
+    fn transfer_replies_pass() {
+        let exec = Frame::Array(vec![Frame::Integer(999_993), Frame::Integer(1_000_007)]);
+        let (got, problems) =
+            judge_transfer([simple("OK"), simple("QUEUED"), simple("QUEUED"), exec]);
+        assert_eq!(got, Reply::Fine, "{problems}");
+        assert!(problems.is_empty(), "{problems}");
+    }
+
+    /// A wrong reply to any of a `transfer`'s four requests makes the step
+    /// bad, once, named by the transfer and the request; an error inside
+    /// the `EXEC`'s array is an error reply.
+    #[test]
+    fn transfer_wrong_replies_are_flagged() {
+        let ok = || simple("OK");
+        let queued = || simple("QUEUED");
+        let two = || Frame::Array(vec![Frame::Integer(1), Frame::Integer(2)]);
+        for (parts, request) in [
+            ([queued(), queued(), queued(), two()], "MULTI"),
+            ([ok(), ok(), queued(), two()], "DECRBY"),
+            ([ok(), queued(), Frame::Integer(1), two()], "INCRBY"),
+            ([ok(), queued(), queued(), Frame::NullArray], "EXEC"),
+            (
+                [
+                    ok(),
+                    queued(),
+                    queued(),
+                    Frame::Array(vec![Frame::Integer(1)]),
+                ],
+                "EXEC",
+            ),
+            (
+                [
+                    ok(),
+                    queued(),
+                    queued(),
+                    Frame::Array(vec![Frame::Integer(1), bulk(b"2")]),
+                ],
+                "EXEC",
+            ),
+        ] {
+            let (got, problems) = judge_transfer(parts);
+            assert_eq!(got, Reply::Bad, "{request}");
+            assert_eq!((problems.error_replies, problems.wrong_replies), (0, 1));
+            let first = problems.first.unwrap();
+            assert!(
+                first.starts_with(&format!(
+                    "MULTI/EXEC account:000003 account:000005 7: {request}: "
+                )),
+                "{first}"
+            );
+        }
+        let failed = Frame::Array(vec![
+            error("ERR value is not an integer or out of range"),
+            Frame::Integer(2),
+        ]);
+        let (got, problems) = judge_transfer([ok(), queued(), queued(), failed]);
+        assert_eq!(got, Reply::Bad);
+        assert_eq!((problems.error_replies, problems.wrong_replies), (1, 0));
+        assert!(
+            problems
+                .first
+                .unwrap()
+                .contains("EXEC: error reply -ERR value")
+        );
+    }
+
+    /// An `EVALSHA` transfer passes with the script's two integers; a
+    /// `NOSCRIPT` is an error reply, anything else a wrong one.
+    #[test]
+    fn eval_replies() {
+        let eval = step(Op::TransferEval, 3, 5);
+        let two = Frame::Array(vec![Frame::Integer(-7), Frame::Integer(7)]);
+        let (got, problems) = judge(true, eval, two);
+        assert_eq!(got, Reply::Fine, "{problems}");
+        let (got, problems) = judge(
+            true,
+            eval,
+            error("NOSCRIPT No matching script. Please use EVAL."),
+        );
+        assert_eq!(got, Reply::Bad);
+        assert_eq!((problems.error_replies, problems.wrong_replies), (1, 0));
+        let first = problems.first.unwrap();
+        assert!(
+            first.starts_with("EVALSHA account:000003 account:000005 7: error reply -NOSCRIPT"),
+            "{first}"
+        );
+        for wrong in [Frame::Integer(7), Frame::Array(vec![Frame::Integer(7)])] {
+            let (got, problems) = judge(true, eval, wrong);
+            assert_eq!(got, Reply::Bad);
+            assert_eq!((problems.error_replies, problems.wrong_replies), (0, 1));
+        }
+    }
+
+    /// A `transfer-watch` attempt's reads give the two balances (a missing
+    /// account is 0 without a prefill, wrong after one); its `EXEC` commits
+    /// with two `+OK`s, aborts with a null, and is wrong otherwise.
+    #[test]
+    fn watch_replies() {
+        let watch = step(Op::TransferWatch, 3, 5);
+        let space = Keyspace::new(16, 16);
+        let mut problems = Problems::default();
+        let mut fresh = Checker::new(space, false);
+        assert_eq!(
+            fresh.watched(watch, 0, simple("OK"), &mut problems),
+            Ok(None)
+        );
+        let read = Frame::Array(vec![bulk(b"10"), Frame::Null]);
+        assert_eq!(
+            fresh.watched(watch, 1, read.clone(), &mut problems),
+            Ok(Some([10, 0]))
+        );
+        assert!(problems.is_empty(), "{problems}");
+        let mut prefilled = Checker::new(space, true);
+        assert_eq!(prefilled.watched(watch, 1, read, &mut problems), Err(()));
+        assert!(
+            problems
+                .first
+                .take()
+                .unwrap()
+                .contains("missing after the prefill")
+        );
+        let not_numbers = Frame::Array(vec![bulk(b"10"), bulk(b"ten")]);
+        assert_eq!(fresh.watched(watch, 1, not_numbers, &mut problems), Err(()));
+        assert_eq!(problems.wrong_replies, 2);
+
+        let mut problems = Problems::default();
+        let mut commit = |part, frame| prefilled.committed(watch, part, frame, &mut problems);
+        assert_eq!(commit(0, simple("OK")), Exec::Queued);
+        assert_eq!(commit(1, simple("QUEUED")), Exec::Queued);
+        assert_eq!(commit(2, simple("QUEUED")), Exec::Queued);
+        let oks = Frame::Array(vec![simple("OK"), simple("OK")]);
+        assert_eq!(commit(3, oks), Exec::Committed);
+        assert_eq!(commit(3, Frame::NullArray), Exec::Aborted);
+        assert!(problems.is_empty(), "{problems}");
+        let mut commit = |part, frame| prefilled.committed(watch, part, frame, &mut problems);
+        assert_eq!(commit(1, simple("OK")), Exec::Bad);
+        assert_eq!(commit(3, Frame::Array(vec![simple("OK")])), Exec::Bad);
+        assert_eq!(
+            commit(3, error("EXECABORT Transaction discarded")),
+            Exec::Bad
+        );
+        assert_eq!((problems.error_replies, problems.wrong_replies), (1, 2));
+        assert!(
+            problems
+                .first
+                .unwrap()
+                .starts_with("WATCH/EXEC account:000003 account:000005 7: SET: "),
+        );
+    }
+
+    /// The balance check sums an `MGET`'s balances and flags a missing
+    /// account, a short reply and a sum that is not the prefill's.
+    #[test]
+    fn balance_check() {
+        let mut checker = Checker::new(Keyspace::new(16, 16), true);
+        let mut problems = Problems::default();
+        let three = Frame::Array(vec![bulk(b"1000007"), bulk(b"999993"), bulk(b"-5")]);
+        assert_eq!(checker.balances(0, 3, three, &mut problems), 1_999_995);
+        assert!(problems.is_empty(), "{problems}");
+        let missing = Frame::Array(vec![bulk(b"4"), Frame::Null]);
+        assert_eq!(checker.balances(10, 2, missing, &mut problems), 4);
+        let first = problems.first.take().unwrap();
+        assert!(first.contains("account:000011 holds (nil)"), "{first}");
+        let short = Frame::Array(vec![bulk(b"4")]);
+        assert_eq!(checker.balances(0, 2, short, &mut problems), 0);
+        assert_eq!(problems.wrong_replies, 2);
+
+        let mut problems = Problems::default();
+        let mut balances = Balances {
+            accounts: 2,
+            sum: 2_000_000,
+            expected: 2_000_000,
+        };
+        checker.balance_sum(&balances, &mut problems);
+        assert!(problems.is_empty());
+        balances.sum += 7;
+        checker.balance_sum(&balances, &mut problems);
+        assert_eq!(problems.wrong_replies, 1);
+        let first = problems.first.unwrap();
+        assert!(first.contains("made or lost 7"), "{first}");
     }
 }

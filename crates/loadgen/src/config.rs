@@ -14,7 +14,8 @@ pub enum Limit {
     /// Keep sending for this long after the warmup.
     Duration(Duration),
     /// Send exactly this many requests after the warmup, split as evenly
-    /// as possible between the connections.
+    /// as possible between the connections (operations: a transfer counts
+    /// one).
     Requests(u64),
 }
 
@@ -111,8 +112,9 @@ pub struct Config {
     pub addr: String,
     /// Client connections, each driven by its own task.
     pub connections: usize,
-    /// Requests per batch: each connection writes this many at once and
-    /// waits for all their replies before the next batch.
+    /// Operations per batch: each connection writes this many at once and
+    /// waits for all their replies before the next batch (a `transfer` is
+    /// four requests; `transfer-watch` allows only 1).
     pub pipeline: usize,
     /// When the measured phase ends.
     pub limit: Limit,
@@ -130,7 +132,8 @@ pub struct Config {
     pub value_size: usize,
     /// Write every key once before measuring (so `GET`s hit; for the
     /// application workloads, see [`Workload`]), and then require every
-    /// value read to be exactly the one written.
+    /// value read to be exactly the one written; for the transfer workloads,
+    /// require the balances to sum at the end to what the prefill wrote.
     pub prefill: bool,
     /// The keys were prefilled before, by a run of the same workload, keys,
     /// members and value size: check every reply as after a prefill,
@@ -187,6 +190,19 @@ impl Config {
         if self.pipeline == 0 {
             return Err(Error::config("--pipeline must be at least 1"));
         }
+        if self.workload == Workload::TRANSFER_WATCH && self.pipeline > 1 {
+            return Err(Error::config(
+                "--pipeline must be 1 with transfer-watch: each transfer's MULTI carries the \
+                 balances its MGET read, so a connection runs one transfer at a time (use more \
+                 --connections)",
+            ));
+        }
+        if self.workload.is_bank() && self.keys < 2 {
+            return Err(Error::config(
+                "--keys must be at least 2 with the transfer workloads: a transfer needs two \
+                 accounts",
+            ));
+        }
         if !(1..=Keyspace::MAX_KEYS).contains(&self.keys) {
             return Err(Error::config(format!(
                 "--keys must be from 1 to {}",
@@ -214,5 +230,47 @@ impl Config {
     /// A fresh random seed, for when none is given.
     pub fn random_seed() -> u64 {
         rand::random()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `transfer-watch` refuses a pipeline over 1, and every transfer
+    /// workload a single account, each with a message that says why.
+    #[test]
+    fn transfers_validate() {
+        let watch = Config {
+            workload: Workload::TRANSFER_WATCH,
+            keys: 1000,
+            ..Config::default()
+        };
+        assert!(watch.validate().is_ok());
+        let piped = Config {
+            pipeline: 16,
+            ..watch.clone()
+        };
+        let message = piped.validate().unwrap_err().to_string();
+        assert!(
+            message.contains("--pipeline must be 1 with transfer-watch"),
+            "{message}"
+        );
+        for workload in Workload::BANK {
+            let alone = Config {
+                workload,
+                keys: 1,
+                ..Config::default()
+            };
+            let message = alone.validate().unwrap_err().to_string();
+            assert!(message.contains("two accounts"), "{workload}: {message}");
+        }
+        let transfer = Config {
+            workload: Workload::TRANSFER,
+            pipeline: 16,
+            keys: 2,
+            ..Config::default()
+        };
+        assert!(transfer.validate().is_ok());
     }
 }

@@ -32,6 +32,9 @@ pub enum ErrorKind {
     Protocol(ProtocolError),
     /// The server sent bytes that no request asked for.
     Unsolicited,
+    /// The server refused a request the workload cannot do without (the
+    /// `SCRIPT LOAD` of `transfer-eval`), with this reply.
+    Refused(String),
 }
 
 impl Error {
@@ -74,6 +77,7 @@ impl fmt::Display for Error {
             ErrorKind::Closed => f.write_str("the server closed the connection"),
             ErrorKind::Protocol(e) => write!(f, "unreadable reply: {e}"),
             ErrorKind::Unsolicited => f.write_str("the server sent more replies than requests"),
+            ErrorKind::Refused(reply) => write!(f, "the server refused it: {reply}"),
         }
     }
 }

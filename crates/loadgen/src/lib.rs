@@ -9,10 +9,12 @@
 //! against the value that was written.
 //!
 //! Each connection is one task with its own socket (`TCP_NODELAY`). It
-//! writes a batch of `pipeline` requests in one write, then reads exactly
-//! that many replies, and records **every** request's latency (the arrival
-//! of its reply minus the write of its batch) into its own HDR histogram;
-//! the histograms are merged at the end and reported as percentiles.
+//! writes a batch of `pipeline` steps in one write, then reads exactly
+//! their replies, and records **every** step's latency (the arrival of its
+//! last reply minus the write of its batch) into its own HDR histogram;
+//! the histograms are merged at the end and reported as percentiles. A
+//! step is one request but for `transfer`, whose four ([`Op::frames`]) go
+//! in the same batch and count as one operation.
 //! redis-benchmark cannot do this when pipelining: its `readHandler` takes
 //! the time once, at the first read event of a batch ("Calculate latency
 //! only for the first read event"), and records that one number for every
@@ -20,6 +22,28 @@
 //! timed as if they had arrived with the first. (conc-map-bench reports an
 //! average per operation; an average hides the tail that a lock convoy
 //! produces.)
+//!
+//! The workloads ([`Workload`]): string mixes (`read-heavy`, `mixed`,
+//! `write-heavy`, `incr`, `get=A,set=B,incr=C`); applications on
+//! collections (`queue`, `session`, `tags`, `leaderboard`); and a bank
+//! whose every operation moves 7 between two `account:<i>` keys
+//! atomically, three ways:
+//!
+//! - `transfer`: `MULTI`, `DECRBY`, `INCRBY`, `EXEC`, pipelined together;
+//!   the replies must be `+OK`, `+QUEUED`, `+QUEUED` and two integers.
+//! - `transfer-eval`: one `EVALSHA` of [`TRANSFER_SCRIPT`], which the run
+//!   loads once with `SCRIPT LOAD` before the clock starts, as clients do
+//!   (a `NOSCRIPT` reply is an error, not a cue to send the script).
+//! - `transfer-watch`: `WATCH` both and `MGET` them, then `MULTI`, a `SET`
+//!   of each new balance, `EXEC`; a null `EXEC` (another client changed an
+//!   account) is retried from the `WATCH`, and the retries are reported
+//!   ([`Counts::retries`]). It needs the reads' reply before it can write,
+//!   so it runs one transfer at a time per connection: `pipeline` must be
+//!   1.
+//!
+//! After a prefill (every account at 1,000,000) the run ends by reading
+//! every balance and checking their sum ([`Report::balances`]): the
+//! transfer invariant, end to end.
 //!
 //! A run fails when any reply is an error or a wrong value
 //! ([`Report::is_ok`]), and stops with an [`Error`] when a connection
@@ -59,6 +83,8 @@ pub use config::{Config, Hog, HogKind, Limit, Progress};
 pub use dist::{KeyDist, Sampler};
 pub use duration::parse_duration;
 pub use error::{Error, ErrorKind};
-pub use report::{Counts, HogReport, PrefillReport, Report};
+pub use report::{Balances, Counts, HogReport, PrefillReport, Report};
 pub use run::{run, run_blocking};
-pub use workload::{Keyspace, Op, Step, Workload, sequence};
+pub use workload::{
+    INITIAL_BALANCE, Keyspace, Op, Step, TRANSFER_AMOUNT, TRANSFER_SCRIPT, Workload, sequence,
+};

@@ -10,12 +10,15 @@ use sharedkv_loadgen::{
 };
 
 /// RESP load generator: many connections, pipelined batches, a GET/SET/INCR
-/// mix or an application workload on lists, hashes, sets or sorted sets,
-/// over uniform or zipf keys, and per-request latency percentiles.
+/// mix, an application workload on lists, hashes, sets or sorted sets, or
+/// bank transfers in a transaction, over uniform or zipf keys, and
+/// per-request latency percentiles.
 ///
 /// Every request's latency is measured (its reply's arrival minus the write
 /// of its batch), pipelined or not; redis-benchmark with -P times only the
-/// first reply of each batch and records that time for all of them. Any
+/// first reply of each batch and records that time for all of them. A
+/// transfer's latency is its last reply's (the EXEC's, or for
+/// transfer-watch the one that committed, retries included). Any
 /// error reply, any reply of the wrong type or out of its possible range,
 /// and with --prefill any value read that is not exactly the one written,
 /// makes the exit status 1.
@@ -31,7 +34,9 @@ struct Args {
     connections: usize,
 
     /// Requests per batch: each connection writes this many in one write and
-    /// waits for all their replies before the next batch.
+    /// waits for all their replies before the next batch. A transfer counts
+    /// as one (its four requests go together); transfer-watch needs 1, since
+    /// each transfer waits for its reads before it writes.
     #[arg(long, default_value_t = 1)]
     pipeline: usize,
 
@@ -41,7 +46,8 @@ struct Args {
     duration: Option<Duration>,
 
     /// Send exactly this many requests in total (after --warmup), split
-    /// evenly between the connections, instead of running for --duration.
+    /// evenly between the connections, instead of running for --duration (a
+    /// transfer counts as one).
     #[arg(long)]
     requests: Option<u64>,
 
@@ -52,13 +58,19 @@ struct Args {
     /// 50% RPOP), session (45% HSET of a session:* hash's two fields, 45%
     /// HGET of one, 10% HGETALL), tags (20% SADD of an item to a tags:* set,
     /// 80% SISMEMBER) or leaderboard (90% ZINCRBY of a player by 1 on a
-    /// board:* sorted set, 10% ZREVRANGE 0 9 WITHSCORES).
+    /// board:* sorted set, 10% ZREVRANGE 0 9 WITHSCORES). Or a bank, each
+    /// operation a transfer of 7 between two account:* keys: transfer (MULTI,
+    /// DECRBY, INCRBY, EXEC in one batch), transfer-eval (one EVALSHA of a
+    /// script that does both, loaded once with SCRIPT LOAD at start-up) or
+    /// transfer-watch (WATCH and MGET, then MULTI, two SETs and EXEC, retried
+    /// from the WATCH when EXEC finds an account changed; retries are
+    /// reported).
     #[arg(long, default_value = "read-heavy")]
     workload: Workload,
 
     /// Number of distinct keys, named key:000000, key:000001, ... (default
     /// 100000; with queue 16 lists, with tags 1000 sets, with leaderboard 8
-    /// boards).
+    /// boards, with the transfers 1000 accounts).
     #[arg(long)]
     keys: Option<u64>,
 
@@ -83,7 +95,9 @@ struct Args {
     /// HGETALL find the values written); with tags, add every item to every
     /// set (SADD then adds nothing, SISMEMBER is always 1); with
     /// leaderboard, add every player to every board at score 0 (every top
-    /// ten is then full).
+    /// ten is then full); with the transfers, set every account to 1000000,
+    /// and at the end read them all (MGET) and require their sum to be
+    /// unchanged.
     #[arg(long)]
     prefill: bool,
 

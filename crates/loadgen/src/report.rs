@@ -9,12 +9,13 @@ use serde_json::json;
 
 use crate::check::{Problems, Reply};
 use crate::config::{Config, Hog, Limit};
-use crate::workload::Op;
+use crate::workload::{Op, Workload};
 
 /// Requests answered during the measured phase, by command.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Counts {
-    /// All measured requests.
+    /// All measured requests: operations, so a transfer is one whatever it
+    /// sends (`transfer-watch`: one that committed).
     pub requests: u64,
     /// `GET`s.
     pub gets: u64,
@@ -30,6 +31,9 @@ pub struct Counts {
     /// Replies that found nothing, `GET` misses included: an `RPOP` of an
     /// empty queue, an `HGET` or `HGETALL` of a session not written yet.
     pub empty: u64,
+    /// `transfer-watch`: attempts whose `EXEC` was a null (another client
+    /// changed a watched account), each retried from its `WATCH`.
+    pub retries: u64,
 }
 
 impl Counts {
@@ -65,6 +69,26 @@ impl Counts {
             *mine += theirs;
         }
         self.empty += other.empty;
+        self.retries += other.retries;
+    }
+}
+
+/// The transfer invariant, checked at the end of a prefilled run of a
+/// bank workload: every account read, and its balances summed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Balances {
+    /// Accounts read.
+    pub accounts: u64,
+    /// The sum of their balances.
+    pub sum: i128,
+    /// What the prefill wrote: `accounts` × 1,000,000.
+    pub expected: i128,
+}
+
+impl Balances {
+    /// Whether no money was made or lost.
+    pub fn holds(&self) -> bool {
+        self.sum == self.expected
     }
 }
 
@@ -105,6 +129,9 @@ pub struct Report {
     pub prefill: Option<PrefillReport>,
     /// The hog, if one ran.
     pub hog: Option<HogReport>,
+    /// The balance check of a prefilled bank workload; a sum that does not
+    /// hold is also a wrong reply in [`Report::problems`].
+    pub balances: Option<Balances>,
 }
 
 /// Percentile → `(column suffix, quantile)`.
@@ -117,7 +144,7 @@ impl Report {
         set_pct,incr_pct,keys,dist,value_size,prefill,warmup_s,duration_limit_s,request_limit,\
         seed,hog,requests,gets,sets,incrs,get_misses,elapsed_s,ops_per_sec,p50_us,p90_us,p99_us,\
         p999_us,max_us,mean_us,error_replies,wrong_replies,hog_ops,hog_p50_us,hog_max_us,ok,members,\
-        empty_replies,by_command";
+        empty_replies,by_command,retries,balance_sum";
 
     /// Measured requests per second.
     pub fn throughput(&self) -> f64 {
@@ -163,18 +190,22 @@ impl Report {
             .iter()
             .map(|(op, pct)| format!("{pct}% {}", op.command()))
             .collect();
-        let members = if w.app_name().is_some() {
-            format!(", {} members", config.members)
+        // Accounts hold balances: no members, no values of a set size.
+        let what = if w.is_bank() {
+            format!("{} accounts", config.keys)
+        } else if w.app_name().is_some() {
+            format!(
+                "{} keys, {} members, {}-byte values",
+                config.keys, config.members, config.value_size
+            )
         } else {
-            String::new()
+            format!("{} keys, {}-byte values", config.keys, config.value_size)
         };
         let _ = writeln!(
             out,
-            "workload    {w} ({}), {} over {} keys{members}, {}-byte values, seed {}",
+            "workload    {w} ({}), {} over {what}, seed {}",
             mix.join(", "),
             config.dist,
-            config.keys,
-            config.value_size,
             config.seed
         );
         if let Some(prefill) = &self.prefill {
@@ -191,7 +222,31 @@ impl Report {
         } else {
             format!(", after {:.1} s of warmup", config.warmup.as_secs_f64())
         };
-        if w.app_name().is_some() {
+        if w.is_bank() {
+            let _ = writeln!(
+                out,
+                "transfers   {} in {:.3} s (each one {}){warmup}",
+                c.requests,
+                self.elapsed.as_secs_f64(),
+                match w.mix()[0].0 {
+                    Op::Transfer => "MULTI, DECRBY, INCRBY, EXEC batch",
+                    Op::TransferEval => "EVALSHA",
+                    _ => "WATCH, MGET, then MULTI, SET, SET, EXEC",
+                },
+            );
+            if *w == Workload::TRANSFER_WATCH {
+                let per = if c.requests > 0 {
+                    c.retries as f64 / c.requests as f64
+                } else {
+                    0.0
+                };
+                let _ = writeln!(
+                    out,
+                    "retries     {} ({per:.3} per transfer): EXECs that found a watched account changed",
+                    c.retries
+                );
+            }
+        } else if w.app_name().is_some() {
             let by: Vec<String> = w
                 .mix()
                 .iter()
@@ -239,6 +294,19 @@ impl Report {
             "errors      {} error replies, {} wrong replies",
             p.error_replies, p.wrong_replies
         );
+        if let Some(b) = &self.balances {
+            let _ = writeln!(
+                out,
+                "balances    {} accounts sum to {}{}",
+                b.accounts,
+                b.sum,
+                if b.holds() {
+                    ", as prefilled".to_owned()
+                } else {
+                    format!(", not the {} prefilled: WRONG", b.expected)
+                }
+            );
+        }
         if let Some(first) = &p.first {
             let _ = writeln!(out, "first       {first}");
         }
@@ -306,6 +374,12 @@ impl Report {
             "hog_max_us": self.hog.as_ref().map(|h| h.latency.max()),
             "ok": self.is_ok(),
         });
+        // A second macro call: one object this large is past `json!`'s
+        // recursion limit.
+        value["retries"] = json!(self.counts.retries);
+        value["balance_sum"] = json!(self.balances.and_then(|b| i64::try_from(b.sum).ok()));
+        value["balance_expected"] =
+            json!(self.balances.and_then(|b| i64::try_from(b.expected).ok()));
         for (name, q) in PERCENTILES {
             value[format!("{name}_us")] = json!(self.latency_us(q));
         }
@@ -363,6 +437,8 @@ impl Report {
             config.members.to_string(),
             self.counts.empty.to_string(),
             self.by_command(),
+            self.counts.retries.to_string(),
+            self.balances.map(|b| b.sum.to_string()).unwrap_or_default(),
         ];
         fields
             .iter()
@@ -435,6 +511,7 @@ mod tests {
             problems: Problems::default(),
             prefill: None,
             hog: None,
+            balances: None,
         };
         let row = report.csv_row(&config);
         assert!(row.contains("\"get=20,set=30,incr=50\""));
@@ -444,5 +521,76 @@ mod tests {
             Report::CSV_HEADER.split(',').count()
         );
         assert_eq!(report.json(&config)["p99_us"], 100);
+    }
+
+    /// A `transfer-watch` report says how many retries there were, and a
+    /// bank report what the balances summed to, in the summary, the JSON
+    /// and the CSV.
+    #[test]
+    fn bank_reports_retries_and_balances() {
+        let config = Config {
+            workload: Workload::TRANSFER_WATCH,
+            keys: 1000,
+            ..Config::default()
+        };
+        let mut counts = Counts::default();
+        for _ in 0..4 {
+            counts.record(Op::TransferWatch, Reply::Fine);
+        }
+        counts.retries = 2;
+        let balances = Balances {
+            accounts: 1000,
+            sum: 1_000_000_000,
+            expected: 1_000_000_000,
+        };
+        let report = Report {
+            counts,
+            elapsed: Duration::from_secs(1),
+            latency: crate::run::new_histogram(),
+            problems: Problems::default(),
+            prefill: None,
+            hog: None,
+            balances: Some(balances),
+        };
+        let summary = report.summary(&config);
+        assert!(summary.contains("over 1000 accounts"), "{summary}");
+        assert!(summary.contains("transfers   4 in"), "{summary}");
+        assert!(
+            summary.contains("retries     2 (0.500 per transfer)"),
+            "{summary}"
+        );
+        assert!(
+            summary.contains("balances    1000 accounts sum to 1000000000, as prefilled"),
+            "{summary}"
+        );
+        let json = report.json(&config);
+        assert_eq!(json["retries"], 2);
+        assert_eq!(json["balance_sum"], 1_000_000_000);
+        assert_eq!(json["by_command"]["WATCH/EXEC"], 4);
+        let header: Vec<&str> = Report::CSV_HEADER.split(',').collect();
+        let row = report.csv_row(&config);
+        let row: Vec<&str> = row.split(',').collect();
+        assert_eq!(header.len(), row.len());
+        let field = |name| row[header.iter().position(|h| *h == name).unwrap()];
+        assert_eq!(field("retries"), "2");
+        assert_eq!(field("balance_sum"), "1000000000");
+        assert_eq!(field("by_command"), "WATCH/EXEC=4");
+
+        let wrong = Report {
+            balances: Some(Balances {
+                sum: 999_999_993,
+                ..balances
+            }),
+            ..report
+        };
+        let summary = wrong.summary(&Config {
+            workload: Workload::TRANSFER,
+            ..config
+        });
+        assert!(!summary.contains("retries"), "{summary}");
+        assert!(
+            summary.contains("not the 1000000000 prefilled: WRONG"),
+            "{summary}"
+        );
     }
 }

@@ -13,12 +13,15 @@ use tokio::net::lookup_host;
 use tokio::sync::oneshot;
 use tokio::task::{JoinError, JoinSet};
 
-use crate::check::{Checker, Problems};
+use crate::check::{Checker, Exec, Problems, Reply, show_frame};
 use crate::client::Conn;
 use crate::config::{Config, Hog, HogKind, Limit, Progress};
 use crate::error::{Error, ErrorKind};
-use crate::report::{Counts, HogReport, PrefillReport, Report};
-use crate::workload::{Keyspace, Op, SESSION_FIELDS, Space, Step, Workload, sequence, splitmix64};
+use crate::report::{Balances, Counts, HogReport, PrefillReport, Report};
+use crate::workload::{
+    INITIAL_BALANCE, Keyspace, Op, SESSION_FIELDS, Space, Step, TRANSFER_AMOUNT, TRANSFER_SCRIPT,
+    Workload, sequence, splitmix64,
+};
 
 /// Connections opened at once; more would overflow the server's listen
 /// backlog and wait out SYN retransmits.
@@ -50,14 +53,17 @@ pub fn run_blocking(config: &Config) -> Result<Report, Error> {
 /// Runs `config` on the current Tokio runtime.
 ///
 /// In order: open every connection (and the hog's), prefill if asked,
-/// generate each connection's operation sequence from the seed, then start
-/// the clock: warm up, measure until the duration or request count is
-/// reached, and merge the per-connection histograms and counts.
+/// `SCRIPT LOAD` the transfer script for `transfer-eval`, generate each
+/// connection's operation sequence from the seed, then start the clock:
+/// warm up, measure until the duration or request count is reached, and
+/// merge the per-connection histograms and counts. A bank workload that
+/// checks its replies (after a prefill) then reads every balance and
+/// checks that their sum is still what the prefill wrote.
 ///
 /// Returns `Err` only when the run could not go on (no connection, a
-/// connection reset or closed, an unreadable reply). Error replies and wrong
-/// values do not stop it: they are counted in [`Report::problems`], and
-/// [`Report::is_ok`] is then false.
+/// connection reset or closed, an unreadable reply, a refused `SCRIPT
+/// LOAD`). Error replies and wrong values do not stop it: they are counted
+/// in [`Report::problems`], and [`Report::is_ok`] is then false.
 pub async fn run(config: &Config) -> Result<Report, Error> {
     config.validate()?;
     let addr = lookup_host(&config.addr)
@@ -103,6 +109,15 @@ pub async fn run(config: &Config) -> Result<Report, Error> {
         None
     };
 
+    let script = if config.workload == Workload::TRANSFER_EVAL {
+        let conn = conns
+            .first_mut()
+            .ok_or_else(|| Error::config("--connections must be at least 1"))?;
+        load_script(conn).await?
+    } else {
+        Vec::new()
+    };
+
     // Everything random is drawn now, before the clock starts.
     let sampler = config.dist.sampler(config.keys);
     let sequences: Vec<Vec<Step>> = (0..conns.len())
@@ -131,6 +146,7 @@ pub async fn run(config: &Config) -> Result<Report, Error> {
     let measure_from = start + config.warmup;
     let plan = Arc::new(Plan {
         keyspace,
+        script,
         pipeline: config.pipeline,
         verify: config.prefill || config.assume_prefilled,
         measure_from,
@@ -145,8 +161,14 @@ pub async fn run(config: &Config) -> Result<Report, Error> {
     // JoinSets abort what is left of their tasks when dropped, so returning
     // early on an error stops every connection, the hog and the ticker.
     let mut workers = JoinSet::new();
+    let watch = config.workload == Workload::TRANSFER_WATCH;
     for (id, ((conn, steps), quota)) in conns.into_iter().zip(sequences).zip(quotas).enumerate() {
-        workers.spawn(worker(conn, Arc::clone(&plan), steps, quota, id));
+        let plan = Arc::clone(&plan);
+        if watch {
+            workers.spawn(watch_worker(conn, plan, steps, quota, id));
+        } else {
+            workers.spawn(worker(conn, plan, steps, quota, id));
+        }
     }
     let mut hog_task = JoinSet::new();
     if let (Some(conn), Some(hog_config)) = (hog_conn, config.hog) {
@@ -194,6 +216,22 @@ pub async fn run(config: &Config) -> Result<Report, Error> {
     let _ = done.send(());
     while ticker.join_next().await.is_some() {}
 
+    let balances = if config.workload.is_bank() && plan.verify {
+        let mut conn = Conn::connect(addr).await.map_err(|e| {
+            Error::new(
+                ErrorKind::Connect(e),
+                format!("balance check connection to {addr}"),
+            )
+        })?;
+        Some(
+            check_balances(&mut conn, keyspace, &mut problems)
+                .await
+                .map_err(|kind| Error::new(kind, "balance check connection"))?,
+        )
+    } else {
+        None
+    };
+
     Ok(Report {
         counts,
         elapsed: end - measure_from,
@@ -201,12 +239,16 @@ pub async fn run(config: &Config) -> Result<Report, Error> {
         problems,
         prefill,
         hog,
+        balances,
     })
 }
 
 /// What every connection task shares. Read-only but for the counters.
 struct Plan {
     keyspace: Keyspace,
+    /// `transfer-eval`: the SHA1 of [`TRANSFER_SCRIPT`] that `SCRIPT LOAD`
+    /// returned, which every `EVALSHA` names; empty otherwise.
+    script: Vec<u8>,
     pipeline: usize,
     /// Every key holds its deterministic value: check `GET` replies.
     verify: bool,
@@ -229,7 +271,8 @@ struct WorkerOut {
 }
 
 /// Drives one connection through its cycled sequence, a batch of
-/// `pipeline` requests at a time, until the deadline or its quota.
+/// `pipeline` steps at a time (each of [`Op::frames`] requests), until the
+/// deadline or its quota.
 async fn worker(
     mut conn: Conn,
     plan: Arc<Plan>,
@@ -260,9 +303,17 @@ async fn worker(
             _ => plan.pipeline,
         };
         conn.wbuf.clear();
+        let mut frames = 0;
         for i in 0..n {
             let step = steps[(pos + i) % steps.len()];
-            encode_step(&mut conn.wbuf, &plan.keyspace, step, &mut scratch);
+            encode_step(
+                &mut conn.wbuf,
+                &plan.keyspace,
+                step,
+                &mut scratch,
+                &plan.script,
+            );
+            frames += step.op.frames();
         }
         let WorkerOut {
             latency,
@@ -270,12 +321,26 @@ async fn worker(
             problems,
             ..
         } = &mut out;
-        conn.round_trip(n, |i, frame, took| {
-            let step = steps[(pos + i) % steps.len()];
-            let reply = checker.step(step, frame, problems);
-            if measuring {
-                record(latency, took);
-                counts.record(step.op, reply);
+        // Which step the next reply belongs to, which of its replies it is,
+        // and the verdict on that step's replies so far. A step of one
+        // request (every operation but `transfer`) ends with each reply.
+        let (mut at, mut part, mut verdict) = (pos, 0, Reply::Fine);
+        conn.round_trip(frames, |_, frame, took| {
+            let step = steps[at];
+            verdict = checker.part(step, part, frame, problems).and(verdict);
+            part += 1;
+            if part == step.op.frames() {
+                // A step's latency is its last reply's: for a transfer, the
+                // EXEC's.
+                if measuring {
+                    record(latency, took);
+                    counts.record(step.op, verdict);
+                }
+                (part, verdict) = (0, Reply::Fine);
+                at += 1;
+                if at == steps.len() {
+                    at = 0;
+                }
             }
         })
         .await
@@ -304,8 +369,19 @@ struct Scratch {
     other: Vec<u8>,
 }
 
-/// Appends the request for `step`.
-fn encode_step(wbuf: &mut bytes::BytesMut, keyspace: &Keyspace, step: Step, s: &mut Scratch) {
+/// [`TRANSFER_AMOUNT`] as sent.
+const AMOUNT: &[u8] = b"7";
+
+/// Appends the [`Op::frames`] requests of `step`; for `transfer-watch`,
+/// the reads of an attempt (`WATCH`, `MGET`: [`encode_watch_writes`] has
+/// the rest). `script` is the SHA1 an `EVALSHA` names.
+fn encode_step(
+    wbuf: &mut bytes::BytesMut,
+    keyspace: &Keyspace,
+    step: Step,
+    s: &mut Scratch,
+    script: &[u8],
+) {
     let index = u64::from(step.key);
     let member = u64::from(step.member);
     keyspace.key_into(step.op, index, &mut s.key);
@@ -355,7 +431,222 @@ fn encode_step(wbuf: &mut bytes::BytesMut, keyspace: &Keyspace, step: Step, s: &
                 &[&b"ZREVRANGE"[..], key, b"0", TOP_STOP, b"WITHSCORES"],
             );
         }
+        Op::Transfer => {
+            keyspace.key_into(step.op, member, &mut s.member);
+            encode_request(wbuf, &[&b"MULTI"[..]]);
+            encode_request(wbuf, &[&b"DECRBY"[..], key, AMOUNT]);
+            encode_request(wbuf, &[&b"INCRBY"[..], &s.member, AMOUNT]);
+            encode_request(wbuf, &[&b"EXEC"[..]]);
+        }
+        Op::TransferEval => {
+            keyspace.key_into(step.op, member, &mut s.member);
+            encode_request(
+                wbuf,
+                &[&b"EVALSHA"[..], script, b"2", key, &s.member, AMOUNT],
+            );
+        }
+        Op::TransferWatch => {
+            keyspace.key_into(step.op, member, &mut s.member);
+            encode_request(wbuf, &[&b"WATCH"[..], key, &s.member]);
+            encode_request(wbuf, &[&b"MGET"[..], key, &s.member]);
+        }
     }
+}
+
+/// Appends the writes of a `transfer-watch` attempt that read the balances
+/// `from` and `to`: `MULTI`, the `SET` of each new balance, `EXEC`.
+fn encode_watch_writes(
+    wbuf: &mut bytes::BytesMut,
+    keyspace: &Keyspace,
+    step: Step,
+    [from, to]: [i64; 2],
+    s: &mut Scratch,
+) {
+    keyspace.key_into(step.op, u64::from(step.key), &mut s.key);
+    keyspace.key_into(step.op, u64::from(step.member), &mut s.member);
+    let mut from_digits = itoa::Buffer::new();
+    let mut to_digits = itoa::Buffer::new();
+    let from = from_digits.format(from.wrapping_sub(TRANSFER_AMOUNT));
+    let to = to_digits.format(to.wrapping_add(TRANSFER_AMOUNT));
+    encode_request(wbuf, &[&b"MULTI"[..]]);
+    encode_request(wbuf, &[&b"SET"[..], &s.key, from.as_bytes()]);
+    encode_request(wbuf, &[&b"SET"[..], &s.member, to.as_bytes()]);
+    encode_request(wbuf, &[&b"EXEC"[..]]);
+}
+
+/// Drives one connection through `transfer-watch` transfers, one at a time
+/// whatever the pipeline (the `MULTI` carries values the `MGET` read): each
+/// attempt is two round trips, `WATCH` and `MGET`, then `MULTI`, `SET`,
+/// `SET`, `EXEC`; a null `EXEC` (a watched account changed in between) is
+/// a retry, counted, from the `WATCH`. One operation is one transfer that
+/// committed, and its latency runs from its first `WATCH` to the `EXEC`
+/// that committed it, retries included.
+async fn watch_worker(
+    mut conn: Conn,
+    plan: Arc<Plan>,
+    steps: Vec<Step>,
+    mut quota: Option<u64>,
+    id: usize,
+) -> Result<WorkerOut, Error> {
+    let mut out = WorkerOut {
+        latency: new_histogram(),
+        counts: Counts::default(),
+        problems: Problems::default(),
+        last_reply: None,
+    };
+    let mut checker = Checker::new(plan.keyspace, plan.verify);
+    let mut scratch = Scratch::default();
+    let fail = |kind| Error::new(kind, format!("connection {id}"));
+    let problems = &mut out.problems;
+    let mut pos = 0;
+    loop {
+        let began = Instant::now();
+        if plan.deadline.is_some_and(|deadline| began >= deadline) {
+            break;
+        }
+        let measuring = began >= plan.measure_from;
+        if measuring && quota == Some(0) {
+            break;
+        }
+        let step = steps[pos];
+        pos = (pos + 1) % steps.len();
+        let mut retries = 0;
+        let verdict = loop {
+            conn.wbuf.clear();
+            encode_step(&mut conn.wbuf, &plan.keyspace, step, &mut scratch, &[]);
+            let (mut read, mut bad) = (None, false);
+            conn.round_trip(2, |part, frame, _| {
+                match checker.watched(step, part, frame, problems) {
+                    Ok(Some(balances)) => read = Some(balances),
+                    Ok(None) => {}
+                    Err(()) => bad = true,
+                }
+            })
+            .await
+            .map_err(fail)?;
+            let Some(balances) = read.filter(|_| !bad) else {
+                unwatch(&mut conn, &mut checker, problems)
+                    .await
+                    .map_err(fail)?;
+                break Reply::Bad;
+            };
+            conn.wbuf.clear();
+            encode_watch_writes(&mut conn.wbuf, &plan.keyspace, step, balances, &mut scratch);
+            let (mut exec, mut bad) = (Exec::Queued, false);
+            conn.round_trip(4, |part, frame, _| {
+                match checker.committed(step, part, frame, problems) {
+                    Exec::Bad => bad = true,
+                    other => exec = other,
+                }
+            })
+            .await
+            .map_err(fail)?;
+            match exec {
+                _ if bad => {
+                    // A refused MULTI leaves the WATCH in place.
+                    unwatch(&mut conn, &mut checker, problems)
+                        .await
+                        .map_err(fail)?;
+                    break Reply::Bad;
+                }
+                Exec::Committed => break Reply::Fine,
+                Exec::Aborted => retries += 1,
+                // The last reply is the EXEC's, which is one of the above.
+                Exec::Queued | Exec::Bad => break Reply::Bad,
+            }
+        };
+        plan.ops.fetch_add(1, Ordering::Relaxed);
+        if measuring {
+            record(&mut out.latency, began.elapsed());
+            out.counts.record(step.op, verdict);
+            out.counts.retries += retries;
+            out.last_reply = Some(Instant::now());
+            if let Some(left) = &mut quota {
+                *left -= 1;
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Drops a `transfer-watch` attempt's `WATCH` after a bad reply, so that
+/// the next attempt starts clean.
+async fn unwatch(
+    conn: &mut Conn,
+    checker: &mut Checker,
+    problems: &mut Problems,
+) -> Result<(), ErrorKind> {
+    conn.wbuf.clear();
+    encode_request(&mut conn.wbuf, &[&b"UNWATCH"[..]]);
+    conn.round_trip(1, |_, frame, _| checker.ok("UNWATCH", frame, problems))
+        .await
+}
+
+/// `SCRIPT LOAD`s [`TRANSFER_SCRIPT`] and returns its SHA1, which the
+/// `EVALSHA`s then name, as clients do (the server keeps loaded scripts for
+/// every connection). A server that refuses it (one without scripting)
+/// stops the run: no transfer could be sent.
+async fn load_script(conn: &mut Conn) -> Result<Vec<u8>, Error> {
+    conn.wbuf.clear();
+    encode_request(
+        &mut conn.wbuf,
+        &[&b"SCRIPT"[..], b"LOAD", TRANSFER_SCRIPT.as_bytes()],
+    );
+    let mut reply = None;
+    conn.round_trip(1, |_, frame, _| reply = Some(frame))
+        .await
+        .map_err(|kind| Error::new(kind, "SCRIPT LOAD"))?;
+    match reply {
+        Some(Frame::Bulk(sha)) if sha.len() == 40 && sha.iter().all(u8::is_ascii_hexdigit) => {
+            Ok(sha.to_vec())
+        }
+        other => Err(Error::new(
+            ErrorKind::Refused(other.as_ref().map_or_else(String::new, show_frame)),
+            "SCRIPT LOAD of the transfer script",
+        )),
+    }
+}
+
+/// Accounts per `MGET` of the balance check.
+const BALANCE_BATCH: u64 = 100_000;
+
+/// Reads every account (one `MGET`, or one per [`BALANCE_BATCH`] accounts,
+/// all in one round trip) and checks that the balances still sum to what
+/// the prefill wrote: transfers move money, never make or lose it.
+async fn check_balances(
+    conn: &mut Conn,
+    keyspace: Keyspace,
+    problems: &mut Problems,
+) -> Result<Balances, ErrorKind> {
+    let accounts = keyspace.keys();
+    conn.wbuf.clear();
+    let mut batches = Vec::new();
+    for first in (0..accounts).step_by(BALANCE_BATCH as usize) {
+        let batch = first..(first + BALANCE_BATCH).min(accounts);
+        let names: Vec<Vec<u8>> = batch
+            .clone()
+            .map(|i| keyspace.key(Op::Transfer, i))
+            .collect();
+        let mut args: Vec<&[u8]> = Vec::with_capacity(1 + names.len());
+        args.push(b"MGET");
+        args.extend(names.iter().map(Vec::as_slice));
+        encode_request(&mut conn.wbuf, &args);
+        batches.push(batch);
+    }
+    let mut checker = Checker::new(keyspace, true);
+    let mut sum = 0i128;
+    conn.round_trip(batches.len(), |i, frame, _| {
+        let batch = &batches[i];
+        sum += checker.balances(batch.start, batch.end - batch.start, frame, problems);
+    })
+    .await?;
+    let balances = Balances {
+        accounts,
+        sum,
+        expected: i128::from(accounts) * i128::from(INITIAL_BALANCE),
+    };
+    checker.balance_sum(&balances, problems);
+    Ok(balances)
 }
 
 /// Opens `count` connections, [`CONNECT_CONCURRENCY`] at a time.
@@ -384,8 +675,9 @@ async fn connect_all(addr: std::net::SocketAddr, count: usize) -> Result<Vec<Con
 /// Writes every key of the workload's namespaces once, pipelined, each
 /// connection taking a contiguous slice of the key range: `key:<i>` gets
 /// its value, `ctr:<i>` gets `0`, `queue:<i>` gets `members` jobs (each the
-/// value of `i`), `session:<i>` both its fields, `tags:<i>` every item and
-/// `board:<i>` every player at score 0. Returns the connections, the number
+/// value of `i`), `session:<i>` both its fields, `tags:<i>` every item,
+/// `board:<i>` every player at score 0 and `account:<i>`
+/// [`INITIAL_BALANCE`]. Returns the connections, the number
 /// of keys written and any bad replies.
 async fn prefill(
     conns: Vec<Conn>,
@@ -437,7 +729,10 @@ fn encode_prefill(
 ) -> bool {
     let members = keyspace.members();
     let elements = chunk * PREFILL_CHUNK..((chunk + 1) * PREFILL_CHUNK).min(members);
-    let single = matches!(space, Space::Key | Space::Ctr | Space::Session);
+    let single = matches!(
+        space,
+        Space::Key | Space::Ctr | Space::Session | Space::Account
+    );
     if (single && chunk > 0) || (!single && elements.is_empty()) {
         return false;
     }
@@ -448,6 +743,7 @@ fn encode_prefill(
         Space::Session => Op::Hset,
         Space::Tags => Op::Sadd,
         Space::Board => Op::Zincrby,
+        Space::Account => Op::Transfer,
     };
     keyspace.key_into(op, index, &mut s.key);
     match space {
@@ -465,7 +761,12 @@ fn encode_prefill(
                 member: 0,
             },
             s,
+            &[],
         ),
+        Space::Account => {
+            let balance = itoa::Buffer::new().format(INITIAL_BALANCE).to_owned();
+            encode_request(wbuf, &[&b"SET"[..], &s.key, balance.as_bytes()]);
+        }
         Space::Queue => {
             keyspace.value_into(index, &mut s.value);
             let mut args: Vec<&[u8]> = vec![b"LPUSH", &s.key];
@@ -746,5 +1047,98 @@ mod tests {
         assert_eq!(b.min(), 3);
         let p50 = b.value_at_quantile(0.5);
         assert!((39_900..40_100).contains(&p50), "{p50}");
+    }
+
+    /// The requests of `step` as [`encode_step`] writes them, then, for
+    /// `transfer-watch`, its writes after reading 100 and 200.
+    fn encoded(op: Op) -> (Vec<u8>, Vec<u8>) {
+        let keyspace = Keyspace::new(1000, 16);
+        let step = Step {
+            op,
+            key: 3,
+            member: 5,
+        };
+        let mut s = Scratch::default();
+        let mut wbuf = bytes::BytesMut::new();
+        encode_step(&mut wbuf, &keyspace, step, &mut s, b"abc");
+        let mut writes = bytes::BytesMut::new();
+        if op == Op::TransferWatch {
+            encode_watch_writes(&mut writes, &keyspace, step, [100, 200], &mut s);
+        }
+        (wbuf.to_vec(), writes.to_vec())
+    }
+
+    /// The requests of `commands`, encoded one after another.
+    fn requests(commands: &[&[&str]]) -> Vec<u8> {
+        let mut out = bytes::BytesMut::new();
+        for command in commands {
+            encode_request(&mut out, command);
+        }
+        out.to_vec()
+    }
+
+    /// Each transfer sends what its workload says: one batch of `MULTI`,
+    /// `DECRBY`, `INCRBY`, `EXEC`; one `EVALSHA` of the loaded script's
+    /// SHA1; `WATCH` and `MGET`, then `MULTI`, the two new balances and
+    /// `EXEC`.
+    #[test]
+    fn transfers_encode() {
+        let (from, to) = ("account:000003", "account:000005");
+        assert_eq!(
+            encoded(Op::Transfer).0,
+            requests(&[
+                &["MULTI"],
+                &["DECRBY", from, "7"],
+                &["INCRBY", to, "7"],
+                &["EXEC"]
+            ])
+        );
+        assert_eq!(
+            encoded(Op::TransferEval).0,
+            requests(&[&["EVALSHA", "abc", "2", from, to, "7"]])
+        );
+        let (reads, writes) = encoded(Op::TransferWatch);
+        assert_eq!(
+            reads,
+            requests(&[&["WATCH", from, to], &["MGET", from, to]])
+        );
+        assert_eq!(
+            writes,
+            requests(&[
+                &["MULTI"],
+                &["SET", from, "93"],
+                &["SET", to, "207"],
+                &["EXEC"]
+            ])
+        );
+        assert_eq!(AMOUNT, TRANSFER_AMOUNT.to_string().as_bytes());
+    }
+
+    /// The prefill sets every account to the initial balance.
+    #[test]
+    fn accounts_prefill_to_the_initial_balance() {
+        let keyspace = Keyspace::new(1000, 16);
+        let mut wbuf = bytes::BytesMut::new();
+        let mut s = Scratch::default();
+        assert!(encode_prefill(
+            &mut wbuf,
+            &keyspace,
+            Space::Account,
+            42,
+            0,
+            &mut s
+        ));
+        assert!(!encode_prefill(
+            &mut wbuf,
+            &keyspace,
+            Space::Account,
+            42,
+            1,
+            &mut s
+        ));
+        assert_eq!(
+            wbuf.to_vec(),
+            requests(&[&["SET", "account:000042", &INITIAL_BALANCE.to_string()]])
+        );
     }
 }

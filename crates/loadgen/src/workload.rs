@@ -10,6 +10,18 @@
 //! records), `tags` (sets as membership tests) and `leaderboard` (sorted
 //! sets as score boards). Each has its own key namespace, so no operation
 //! meets a key of another type.
+//!
+//! Three more are a bank, for what transactions cost: `account:<i>` keys
+//! hold balances (1,000,000 each after a prefill), and every operation
+//! moves [`TRANSFER_AMOUNT`] from one account to another, in one of the
+//! three ways a client can make that atomic. `transfer` sends `MULTI`,
+//! `DECRBY`, `INCRBY`, `EXEC` in one batch (four requests, one operation);
+//! `transfer-eval` sends one `EVALSHA` of a script that does both (loaded
+//! once with `SCRIPT LOAD` at start-up, as clients do); `transfer-watch` is
+//! the optimistic version, `WATCH` and `MGET`, then `MULTI`, two `SET`s and
+//! `EXEC`, retried from the `WATCH` when another client changed an account
+//! in between. After a prefill the sum of the balances must be the same at
+//! the end.
 
 use std::fmt;
 use std::str::FromStr;
@@ -48,12 +60,21 @@ pub enum Op {
     Zincrby,
     /// `ZREVRANGE board:<i> 0 9 WITHSCORES`: the top ten.
     Zrevrange,
+    /// `MULTI`, `DECRBY account:<i> 7`, `INCRBY account:<j> 7`, `EXEC`, in
+    /// one batch: four requests and four replies, one operation.
+    Transfer,
+    /// `EVALSHA <sha> 2 account:<i> account:<j> 7` of [`TRANSFER_SCRIPT`].
+    TransferEval,
+    /// `WATCH account:<i> account:<j>` and `MGET` of both (one round
+    /// trip), then `MULTI`, a `SET` of each new balance and `EXEC` (a
+    /// second one); a null `EXEC` starts again from the `WATCH`.
+    TransferWatch,
 }
 
 impl Op {
     /// Every operation, in the order of [`Op`]'s variants (`op as usize`
     /// is its index here).
-    pub const ALL: [Op; 12] = [
+    pub const ALL: [Op; 15] = [
         Op::Get,
         Op::Set,
         Op::Incr,
@@ -66,9 +87,13 @@ impl Op {
         Op::Sismember,
         Op::Zincrby,
         Op::Zrevrange,
+        Op::Transfer,
+        Op::TransferEval,
+        Op::TransferWatch,
     ];
 
-    /// The command name as sent.
+    /// The command name as sent; for a transaction, its shape
+    /// (`MULTI/EXEC`, `WATCH/EXEC`).
     pub fn command(self) -> &'static str {
         match self {
             Op::Get => "GET",
@@ -83,6 +108,20 @@ impl Op {
             Op::Sismember => "SISMEMBER",
             Op::Zincrby => "ZINCRBY",
             Op::Zrevrange => "ZREVRANGE",
+            Op::Transfer => "MULTI/EXEC",
+            Op::TransferEval => "EVALSHA",
+            Op::TransferWatch => "WATCH/EXEC",
+        }
+    }
+
+    /// The requests one step of it puts in a batch, and so the replies the
+    /// batch reads for it: 4 for [`Op::Transfer`], 1 for the others.
+    /// [`Op::TransferWatch`] is never batched (its `MULTI` needs the
+    /// `MGET`'s reply): it sends 2, then 4, per attempt.
+    pub fn frames(self) -> usize {
+        match self {
+            Op::Transfer => 4,
+            _ => 1,
         }
     }
 
@@ -95,6 +134,7 @@ impl Op {
             Op::Hset | Op::Hget | Op::Hgetall => Space::Session,
             Op::Sadd | Op::Sismember => Space::Tags,
             Op::Zincrby | Op::Zrevrange => Space::Board,
+            Op::Transfer | Op::TransferEval | Op::TransferWatch => Space::Account,
         }
     }
 }
@@ -116,6 +156,9 @@ pub enum Space {
     Tags,
     /// `board:<i>`, sorted sets of `player:<j>`.
     Board,
+    /// `account:<i>`, balances: integers as strings, [`INITIAL_BALANCE`]
+    /// each after a prefill.
+    Account,
 }
 
 impl Space {
@@ -128,6 +171,7 @@ impl Space {
             Space::Session => b"session:",
             Space::Tags => b"tags:",
             Space::Board => b"board:",
+            Space::Account => b"account:",
         }
     }
 }
@@ -137,6 +181,19 @@ pub const SESSION_FIELDS: [&[u8]; 2] = [b"user", b"token"];
 
 /// The members `ZREVRANGE` asks for: the top ten.
 pub const TOP: usize = 10;
+
+/// What a prefill sets every account to.
+pub const INITIAL_BALANCE: i64 = 1_000_000;
+
+/// What every transfer moves from one account to the other.
+pub const TRANSFER_AMOUNT: i64 = 7;
+
+/// The script of `transfer-eval`: the `DECRBY` of `KEYS[1]` and the
+/// `INCRBY` of `KEYS[2]` by `ARGV[1]`, both results returned as an array
+/// (Redis runs a script as one step: nothing runs between the two calls).
+pub const TRANSFER_SCRIPT: &str = "local from = redis.call('DECRBY', KEYS[1], ARGV[1]) \
+    local to = redis.call('INCRBY', KEYS[2], ARGV[1]) \
+    return {from, to}";
 
 /// An operation mix in percent, summing to 100, as bustle's `Mix` insists:
 /// a `GET`/`SET`/`INCR` mix, or one of the application workloads.
@@ -175,12 +232,29 @@ impl Workload {
     pub const LEADERBOARD: Workload =
         Workload::app("leaderboard", [(Op::Zincrby, 90), (Op::Zrevrange, 10)]);
 
-    /// The application workloads, by name.
+    /// A bank: every operation moves 7 between two accounts in one
+    /// `MULTI`/`EXEC` batch.
+    pub const TRANSFER: Workload = Workload::only("transfer", Op::Transfer);
+    /// The same transfer as one `EVALSHA` of [`TRANSFER_SCRIPT`].
+    pub const TRANSFER_EVAL: Workload = Workload::only("transfer-eval", Op::TransferEval);
+    /// The same transfer, optimistic: `WATCH`, read, `MULTI`/`EXEC`, retried
+    /// when a watched account changed. One transfer at a time per
+    /// connection.
+    pub const TRANSFER_WATCH: Workload = Workload::only("transfer-watch", Op::TransferWatch);
+
+    /// The application workloads on collections, by name.
     pub const APPS: [Workload; 4] = [
         Workload::QUEUE,
         Workload::SESSION,
         Workload::TAGS,
         Workload::LEADERBOARD,
+    ];
+
+    /// The bank's workloads, by name: transfers between `account:<i>` keys.
+    pub const BANK: [Workload; 3] = [
+        Workload::TRANSFER,
+        Workload::TRANSFER_EVAL,
+        Workload::TRANSFER_WATCH,
     ];
 
     const fn preset(get: u8, set: u8, incr: u8) -> Workload {
@@ -196,6 +270,14 @@ impl Workload {
             app: Some(name),
             mix: [mix[0], mix[1], (mix[1].0, 0)],
             len: 2,
+        }
+    }
+
+    const fn only(name: &'static str, op: Op) -> Workload {
+        Workload {
+            app: Some(name),
+            mix: [(op, 100), (op, 0), (op, 0)],
+            len: 1,
         }
     }
 
@@ -215,6 +297,13 @@ impl Workload {
     /// mix.
     pub fn app_name(&self) -> Option<&'static str> {
         self.app
+    }
+
+    /// Whether it is one of the bank's ([`Workload::BANK`]): its operations
+    /// move money between accounts, whose sum a prefilled run checks at the
+    /// end.
+    pub fn is_bank(&self) -> bool {
+        self.mix[0].0.space() == Space::Account
     }
 
     /// Percentage of `op`.
@@ -254,12 +343,12 @@ impl Workload {
     }
 
     /// The number of keys when none is given: 16 queues, 1,000 tags, 8
-    /// leaderboards (a few hot keys, as those applications have), 100,000
-    /// strings or sessions.
+    /// leaderboards (a few hot keys, as those applications have), 1,000
+    /// accounts, 100,000 strings or sessions.
     pub fn default_keys(&self) -> u64 {
         match self.mix[0].0.space() {
             Space::Queue => 16,
-            Space::Tags => 1_000,
+            Space::Tags | Space::Account => 1_000,
             Space::Board => 8,
             Space::Key | Space::Ctr | Space::Session => 100_000,
         }
@@ -284,9 +373,9 @@ impl FromStr for Workload {
     type Err = String;
 
     /// `read-heavy`, `mixed`, `write-heavy`, `incr`, `queue`, `session`,
-    /// `tags`, `leaderboard`, a bare `GET` percentage (`80`: 80% `GET`, 20%
-    /// `SET`), or the general `get=A,set=B,incr=C` (omitted parts are 0;
-    /// they must sum to 100).
+    /// `tags`, `leaderboard`, `transfer`, `transfer-eval`, `transfer-watch`,
+    /// a bare `GET` percentage (`80`: 80% `GET`, 20% `SET`), or the general
+    /// `get=A,set=B,incr=C` (omitted parts are 0; they must sum to 100).
     fn from_str(text: &str) -> Result<Self, String> {
         match text {
             "read-heavy" => return Ok(Workload::READ_HEAVY),
@@ -295,7 +384,8 @@ impl FromStr for Workload {
             "incr" => return Ok(Workload::INCR),
             _ => {}
         }
-        if let Some(app) = Workload::APPS.iter().find(|w| w.app == Some(text)) {
+        let named = Workload::APPS.iter().chain(&Workload::BANK);
+        if let Some(app) = named.into_iter().find(|w| w.app == Some(text)) {
             return Ok(*app);
         }
         if let Ok(get) = text.parse::<u8>() {
@@ -310,7 +400,8 @@ impl FromStr for Workload {
             let bad = || {
                 format!(
                     "unknown workload {text:?} (read-heavy, mixed, write-heavy, incr, queue, \
-                     session, tags, leaderboard, a GET percentage, or get=A,set=B,incr=C)"
+                     session, tags, leaderboard, transfer, transfer-eval, transfer-watch, a GET \
+                     percentage, or get=A,set=B,incr=C)"
                 )
             };
             let (name, pct) = part.split_once('=').ok_or_else(bad)?;
@@ -360,14 +451,16 @@ pub struct Step {
     pub key: u32,
     /// `SADD`, `SISMEMBER` and `ZINCRBY`: the member index, in
     /// `0..members`; `HGET`: the field, an index into [`SESSION_FIELDS`];
-    /// 0 otherwise.
+    /// a transfer: the account it pays (`key` is the one it takes from),
+    /// in `0..keys` and never `key`; 0 otherwise.
     pub member: u32,
 }
 
 /// Generates `len` steps, the way bustle generates its operations before
 /// the clock starts: the connection then cycles through them, so the timed
 /// loop draws no random numbers. Keys follow `sampler`; members are uniform
-/// over `0..members`.
+/// over `0..members`; a transfer's second account follows `sampler` too,
+/// drawn again until it differs from the first (there must be two keys).
 pub fn sequence<R: Rng + ?Sized>(
     workload: &Workload,
     sampler: &Sampler,
@@ -385,11 +478,32 @@ pub fn sequence<R: Rng + ?Sized>(
                     u32::try_from(rng.random_range(0..members)).unwrap_or(u32::MAX)
                 }
                 Op::Hget => rng.random_range(0..SESSION_FIELDS.len() as u32),
+                Op::Transfer | Op::TransferEval | Op::TransferWatch => {
+                    other_account(sampler, key, rng)
+                }
                 _ => 0,
             };
             Step { op, key, member }
         })
         .collect()
+}
+
+/// An account of `sampler`'s other than `from`: drawn from `sampler` until
+/// it differs (a few tries even when `from` is zipf's hottest), then, should
+/// that keep failing, uniform over the others. `from` itself with one key.
+fn other_account<R: Rng + ?Sized>(sampler: &Sampler, from: u32, rng: &mut R) -> u32 {
+    let keys = sampler.keys().min(Keyspace::MAX_KEYS);
+    if keys < 2 {
+        return from;
+    }
+    for _ in 0..64 {
+        let to = u32::try_from(sampler.sample(rng)).unwrap_or(u32::MAX);
+        if to != from {
+            return to;
+        }
+    }
+    let step = rng.random_range(1..keys);
+    u32::try_from((u64::from(from) + step) % keys).unwrap_or(u32::MAX)
 }
 
 /// Key names, member names and values, all deterministic functions of an
@@ -787,5 +901,78 @@ mod tests {
         assert_eq!(user, space.value(3));
         assert_ne!(user, token);
         assert_eq!(token.len(), 16);
+    }
+
+    /// The bank's workloads parse by name, display back, are 100% their
+    /// one operation over the `account:` namespace, 1,000 accounts by
+    /// default.
+    #[test]
+    fn bank_workloads_parse() {
+        for (name, op) in [
+            ("transfer", Op::Transfer),
+            ("transfer-eval", Op::TransferEval),
+            ("transfer-watch", Op::TransferWatch),
+        ] {
+            let workload: Workload = name.parse().unwrap();
+            assert_eq!(workload.to_string(), name);
+            assert_eq!(workload.app_name(), Some(name));
+            assert!(workload.is_bank());
+            assert_eq!(workload.mix(), [(op, 100)]);
+            assert_eq!(workload.spaces(), [Space::Account]);
+            assert_eq!(workload.default_keys(), 1000);
+            assert_proportions(&workload, &[(op, 100.0)]);
+        }
+        assert!(Workload::APPS.iter().all(|w| !w.is_bank()));
+        assert!(!Workload::MIXED.is_bank());
+    }
+
+    /// A transfer's second account is another account than its first, in
+    /// range, under either distribution (even with two accounts, or with
+    /// zipf's hottest); both are drawn from the seed.
+    #[test]
+    fn transfers_pay_another_account() {
+        // The accounts each case pays at least (zipf:3 has few that are
+        // drawn at all).
+        for (dist, keys, payees) in [
+            (KeyDist::Uniform, 1000, 900),
+            (KeyDist::Zipf(0.99), 1000, 100),
+            (KeyDist::Zipf(3.0), 1000, 2),
+            (KeyDist::Uniform, 2, 2),
+        ] {
+            let sampler = dist.sampler(keys);
+            for workload in Workload::BANK {
+                let make = |seed| {
+                    sequence(
+                        &workload,
+                        &sampler,
+                        1000,
+                        10_000,
+                        &mut StdRng::seed_from_u64(seed),
+                    )
+                };
+                let steps = make(5);
+                assert_eq!(steps, make(5));
+                assert_ne!(steps, make(6));
+                for s in &steps {
+                    assert_ne!(s.key, s.member, "{workload} {dist}");
+                    assert!(u64::from(s.key.max(s.member)) < keys, "{workload} {dist}");
+                }
+                let paid: HashSet<u32> = steps.iter().map(|s| s.member).collect();
+                assert!(paid.len() >= payees, "{workload} {dist}: {}", paid.len());
+            }
+        }
+    }
+
+    /// Accounts are named like every other namespace, and a `transfer` is
+    /// the only operation of more than one request per step.
+    #[test]
+    fn accounts_and_frames() {
+        let space = Keyspace::new(1000, 16);
+        assert_eq!(space.key(Op::Transfer, 42), b"account:000042");
+        assert_eq!(space.key(Op::TransferWatch, 999), b"account:000999");
+        for op in Op::ALL {
+            let want = if op == Op::Transfer { 4 } else { 1 };
+            assert_eq!(op.frames(), want, "{op:?}");
+        }
     }
 }

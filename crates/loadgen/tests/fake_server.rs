@@ -1,6 +1,8 @@
 //! The load generator against a minimal fake RESP server written here with
 //! Tokio: exact request counts under pipelining, and runs that must fail
-//! (wrong `GET` values, error replies, broken connections).
+//! (wrong `GET` values, error replies, broken connections); the
+//! `transfer-eval` workload's `SCRIPT LOAD` and `EVALSHA`s, which sharedkv
+//! does not have yet.
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -28,6 +30,22 @@ struct Faults {
     error_on: Option<u64>,
     /// Close the connection instead of answering the n-th request.
     close_on: Option<u64>,
+    /// Know no `SCRIPT` command, as a server without scripting.
+    no_scripting: bool,
+    /// Answer every `EVALSHA` with `NOSCRIPT`, as a server that lost its
+    /// script cache (a `SCRIPT FLUSH`, a restart).
+    forget_scripts: bool,
+}
+
+/// The SHA1 the fake's `SCRIPT LOAD` returns, whatever the script.
+const SHA: &[u8] = b"0123456789abcdef0123456789abcdef01234567";
+
+/// The integer value of `k` in `store`, 0 if missing.
+fn int_of(store: &HashMap<Bytes, Bytes>, k: &Bytes) -> i64 {
+    store
+        .get(k)
+        .map(|v| std::str::from_utf8(v).unwrap().parse().unwrap())
+        .unwrap_or(0)
 }
 
 struct Fake {
@@ -124,6 +142,27 @@ async fn serve(
                             None => encode_null(&mut wbuf),
                         }
                     }
+                }
+                ("SCRIPT", [sub, _script])
+                    if !faults.no_scripting && sub.eq_ignore_ascii_case(b"LOAD") =>
+                {
+                    encode_bulk(&mut wbuf, SHA);
+                }
+                ("EVALSHA", _) if faults.forget_scripts => {
+                    encode_error(&mut wbuf, b"NOSCRIPT No matching script. Please use EVAL.")
+                }
+                // The transfer script: DECRBY KEYS[1], INCRBY KEYS[2].
+                ("EVALSHA", [sha, numkeys, from, to, amount])
+                    if &sha[..] == SHA && &numkeys[..] == b"2" =>
+                {
+                    let amount: i64 = std::str::from_utf8(amount).unwrap().parse().unwrap();
+                    let from_after = int_of(&store, from) - amount;
+                    store.insert(from.clone(), Bytes::from(from_after.to_string()));
+                    let to_after = int_of(&store, to) + amount;
+                    store.insert(to.clone(), Bytes::from(to_after.to_string()));
+                    encode_array_len(&mut wbuf, 2);
+                    encode_integer(&mut wbuf, from_after);
+                    encode_integer(&mut wbuf, to_after);
                 }
                 _ => encode_error(&mut wbuf, b"ERR unknown command"),
             }
@@ -292,6 +331,92 @@ async fn hog_is_counted_apart() {
         let name = hog[..4].to_uppercase();
         assert!(seen[&name] >= hog_ops, "{hog}: {seen:?}");
     }
+}
+
+fn transfer_eval(addr: SocketAddr) -> Config {
+    Config {
+        workload: Workload::TRANSFER_EVAL,
+        keys: 100,
+        prefill: true,
+        ..config(addr)
+    }
+}
+
+/// `transfer-eval` loads its script once and then sends one `EVALSHA` of
+/// its SHA1 per transfer, pipelined; the balances' sum holds at the end.
+#[tokio::test]
+async fn transfer_eval_sends_one_evalsha_per_transfer() {
+    let server = fake(Faults::default()).await;
+    let report = run(&transfer_eval(server.addr)).await.unwrap();
+    assert!(report.is_ok(), "{}", report.problems);
+    assert_eq!(report.counts.requests, 1000);
+    assert_eq!(report.latency.len(), 1000);
+    let seen = server.by_command.lock().unwrap().clone();
+    assert_eq!(seen["SCRIPT"], 1, "{seen:?}");
+    assert_eq!(seen["EVALSHA"], 1000, "{seen:?}");
+    assert_eq!(seen["SET"], 100, "{seen:?}");
+    // The balance check: one MGET of the 100 accounts.
+    assert_eq!(seen["MGET"], 1, "{seen:?}");
+    let balances = report.balances.unwrap();
+    assert!(balances.holds(), "{balances:?}");
+    assert_eq!(balances.sum, 100 * 1_000_000);
+}
+
+/// A `NOSCRIPT` reply is an error (the generator does not fall back to
+/// `EVAL`): every transfer fails, the run too.
+#[tokio::test]
+async fn noscript_is_an_error() {
+    let server = fake(Faults {
+        forget_scripts: true,
+        ..Faults::default()
+    })
+    .await;
+    let report = run(&transfer_eval(server.addr)).await.unwrap();
+    assert!(!report.is_ok());
+    assert_eq!(report.problems.error_replies, 1000);
+    let first = report.problems.first.unwrap();
+    assert!(first.contains("error reply -NOSCRIPT"), "{first}");
+    assert!(server.by_command.lock().unwrap().get("EVAL").is_none());
+}
+
+/// A server without scripting refuses the `SCRIPT LOAD`, which stops the
+/// run before the clock starts, saying why.
+#[tokio::test]
+async fn refused_script_load_stops_the_run() {
+    let server = fake(Faults {
+        no_scripting: true,
+        ..Faults::default()
+    })
+    .await;
+    let err = run(&transfer_eval(server.addr)).await.unwrap_err();
+    assert!(matches!(err.kind(), ErrorKind::Refused(_)), "{err}");
+    let message = err.to_string();
+    assert!(
+        message.contains("SCRIPT LOAD") && message.contains("unknown command"),
+        "{message}"
+    );
+    assert!(server.by_command.lock().unwrap().get("EVALSHA").is_none());
+}
+
+/// The binary refuses `transfer-watch` with `--pipeline 16` before it
+/// connects anywhere, and says to use connections instead.
+#[test]
+fn binary_refuses_a_pipelined_watch() {
+    let out = loadgen(&[
+        "--addr",
+        "127.0.0.1:1",
+        "--workload",
+        "transfer-watch",
+        "--pipeline",
+        "16",
+        "--quiet",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("--pipeline must be 1 with transfer-watch"),
+        "{stderr}"
+    );
 }
 
 /// The binary exits non-zero with a message on an error reply, and zero

@@ -1,12 +1,13 @@
 //! The application workloads against a real sharedkv server in this
 //! process, on `127.0.0.1:0`: every reply passes the checks, with and
-//! without a prefill, and the server holds what the workload wrote.
+//! without a prefill, and the server holds what the workload wrote; the
+//! `MULTI`/`EXEC` and `WATCH` transfers keep the balances' sum.
 //! Stamped for std-mutex and for papaya (whose updates retry on a copy).
 
 use std::net::SocketAddr;
 
 use sharedkv_db::Db;
-use sharedkv_loadgen::{Config, KeyDist, Limit, Op, Report, Workload, run};
+use sharedkv_loadgen::{Config, INITIAL_BALANCE, KeyDist, Limit, Op, Report, Workload, run};
 use sharedkv_resp::{Frame, Limits, decode_frame, encode_request};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
@@ -221,6 +222,106 @@ async fn tampered_keys_are_flagged<D: Db + Clone>(db: D) {
     server.stop().await;
 }
 
+/// The sum of the balances of `account:000000` .. `account:<keys - 1>`,
+/// read here rather than by the run's own check.
+async fn balance_sum(addr: SocketAddr, keys: u64) -> i64 {
+    let names: Vec<String> = (0..keys).map(|i| format!("account:{i:06}")).collect();
+    let mut args = vec!["MGET"];
+    args.extend(names.iter().map(String::as_str));
+    let Frame::Array(items) = command(addr, &args).await else {
+        panic!("MGET is an array");
+    };
+    items
+        .iter()
+        .map(|item| match item {
+            Frame::Bulk(digits) => std::str::from_utf8(digits).unwrap().parse::<i64>().unwrap(),
+            other => panic!("a balance: {other:?}"),
+        })
+        .sum()
+}
+
+/// `transfer` (pipelined `MULTI`/`EXEC`) and `transfer-watch` (one at a
+/// time, 8 connections on 3 accounts, so that `EXEC`s abort) run clean
+/// after a prefill: every transfer counted once, the watch's retries
+/// counted, and the balances, checked by the run and read again here,
+/// still sum to what the prefill wrote.
+async fn transfers_keep_the_sum<D: Db + Clone>(db: D) {
+    // One server for both: the map-based strategies keep the key hook of
+    // the first server started on a `Db`, so a second one's WATCH would
+    // never hear of a write.
+    let server = start(db).await;
+    for (workload, pipeline, connections, keys) in [
+        (Workload::TRANSFER, 16, 4, 50),
+        (Workload::TRANSFER_WATCH, 1, 8, 3),
+    ] {
+        let config = Config {
+            pipeline,
+            connections,
+            keys,
+            ..config(server.addr, workload, true)
+        };
+        let report = run(&config).await.unwrap();
+        assert_clean(&report, &workload.to_string());
+        assert_eq!(report.counts.of(workload.mix()[0].0), 4000);
+        let balances = report.balances.unwrap();
+        assert!(balances.holds(), "{workload}: {balances:?}");
+        assert_eq!(balances.accounts, keys);
+        let expected = INITIAL_BALANCE * keys as i64;
+        assert_eq!(balance_sum(server.addr, keys).await, expected);
+        if workload == Workload::TRANSFER_WATCH {
+            assert!(report.counts.retries > 0, "no EXEC aborted");
+            assert!(
+                report.summary(&config).contains("retries"),
+                "{}",
+                report.summary(&config)
+            );
+        } else {
+            assert_eq!(report.counts.retries, 0);
+        }
+        // Without a prefill nothing is checked at the end.
+        let unchecked = run(&Config {
+            prefill: false,
+            ..config.clone()
+        })
+        .await
+        .unwrap();
+        assert!(unchecked.is_ok(), "{workload}: {}", unchecked.problems);
+        assert_eq!(unchecked.balances, None);
+    }
+    server.stop().await;
+}
+
+/// An account changed behind the workload's back breaks the transfer
+/// invariant, and the run's balance check says so.
+async fn a_forged_balance_is_flagged<D: Db + Clone>(db: D) {
+    let server = start(db).await;
+    let addr = server.addr;
+    let config = Config {
+        keys: 10,
+        limit: Limit::Requests(0),
+        ..config(addr, Workload::TRANSFER, true)
+    };
+    assert!(run(&config).await.unwrap().is_ok());
+    assert_eq!(
+        integer(addr, &["INCRBY", "account:000004", "5"]).await,
+        1_000_005
+    );
+    let report = run(&Config {
+        prefill: false,
+        assume_prefilled: true,
+        limit: Limit::Requests(4000),
+        ..config
+    })
+    .await
+    .unwrap();
+    assert!(!report.is_ok());
+    assert_eq!(report.problems.wrong_replies, 1);
+    assert_eq!(report.balances.unwrap().sum, 10_000_005);
+    let first = report.problems.first.unwrap();
+    assert!(first.contains("the sum of the 10 balances"), "{first}");
+    server.stop().await;
+}
+
 macro_rules! stamp {
     ($($name:ident => $db:expr),* $(,)?) => {$(
         mod $name {
@@ -242,6 +343,16 @@ macro_rules! stamp {
             #[tokio::test]
             async fn leaderboard_scores_add_up() {
                 super::leaderboard_scores_add_up($db).await;
+            }
+
+            #[tokio::test]
+            async fn transfers_keep_the_sum() {
+                super::transfers_keep_the_sum($db).await;
+            }
+
+            #[tokio::test]
+            async fn a_forged_balance_is_flagged() {
+                super::a_forged_balance_is_flagged($db).await;
             }
         }
     )*};

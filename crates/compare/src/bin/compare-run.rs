@@ -710,6 +710,8 @@ struct Measured {
     /// Replies that found nothing (an `RPOP` of an empty list); kept for
     /// the note, not in the CSV.
     empty: Option<u64>,
+    /// `transfer-watch`'s aborted `EXEC`s, retried; kept for the note.
+    retries: Option<u64>,
     note: String,
 }
 
@@ -1604,7 +1606,13 @@ fn loadgen_scenario(ctx: &Ctx, srv: &Running, scenario: &Scenario) -> anyhow::Re
                 false,
             )
         }
-        "lg-queue-p16" | "lg-session-p16" | "lg-tags-p16" | "lg-leaderboard-p16" => {
+        "lg-queue-p16"
+        | "lg-session-p16"
+        | "lg-tags-p16"
+        | "lg-leaderboard-p16"
+        | "lg-transfer-p16"
+        | "lg-transfer-eval-p16"
+        | "lg-transfer-watch" => {
             return app_scenario(ctx, srv, scenario, base);
         }
         "memory-1m" => return memory(ctx, srv),
@@ -1614,39 +1622,63 @@ fn loadgen_scenario(ctx: &Ctx, srv: &Running, scenario: &Scenario) -> anyhow::Re
     measure_loadgen(srv, &config, secs, per_request_cpu)
 }
 
-/// An application workload of loadgen (`lg-*-p16`): tried first on a
-/// scratch key (mini-redis has no collections), prefilled apart from the
-/// measured run, which then checks every reply as after a prefill.
+/// An application workload of loadgen (`lg-*`): tried first on a scratch
+/// key (mini-redis has no collections and no transactions, sharedkv no
+/// scripts yet), prefilled apart from the measured run, which then checks
+/// every reply as after a prefill (and, for the transfers, the balances'
+/// sum at its end).
 fn app_scenario(
     ctx: &Ctx,
     srv: &Running,
     scenario: &Scenario,
     base: Config,
 ) -> anyhow::Result<Measured> {
-    let (workload, dist, probe): (Workload, KeyDist, &[&str]) = match scenario.id {
+    let (workload, dist, probe): (Workload, KeyDist, &[&[&str]]) = match scenario.id {
         "lg-queue-p16" => (
             Workload::QUEUE,
             KeyDist::Uniform,
-            &["LPUSH", PROBE_KEY, "j"],
+            &[&["LPUSH", PROBE_KEY, "j"]],
         ),
         "lg-session-p16" => (
             Workload::SESSION,
             KeyDist::Zipf(0.99),
-            &["HSET", PROBE_KEY, "f", "v"],
+            &[&["HSET", PROBE_KEY, "f", "v"]],
         ),
         "lg-tags-p16" => (
             Workload::TAGS,
             KeyDist::Zipf(0.99),
-            &["SADD", PROBE_KEY, "m"],
+            &[&["SADD", PROBE_KEY, "m"]],
         ),
         "lg-leaderboard-p16" => (
             Workload::LEADERBOARD,
             KeyDist::Uniform,
-            &["ZINCRBY", PROBE_KEY, "1", "m"],
+            &[&["ZINCRBY", PROBE_KEY, "1", "m"]],
+        ),
+        "lg-transfer-p16" => (
+            Workload::TRANSFER,
+            KeyDist::Uniform,
+            &[&["MULTI"], &["DECRBY", PROBE_KEY, "7"], &["EXEC"]],
+        ),
+        "lg-transfer-eval-p16" => (
+            Workload::TRANSFER_EVAL,
+            KeyDist::Uniform,
+            // A short script, so that an "unknown command" note does not
+            // quote the transfer's.
+            &[&["SCRIPT", "LOAD", "return 1"], &["EVAL", "return 1", "0"]],
+        ),
+        "lg-transfer-watch" => (
+            Workload::TRANSFER_WATCH,
+            KeyDist::Uniform,
+            &[
+                &["WATCH", PROBE_KEY],
+                &["MULTI"],
+                &["SET", PROBE_KEY, "7"],
+                &["EXEC"],
+            ],
         ),
         other => bail!("no loadgen application scenario {other:?}"),
     };
-    if let Some(missing) = lacks(srv, &[probe])? {
+    if let Some(missing) = lacks(srv, probe)? {
         return Ok(missing);
     }
     let keys = workload.default_keys();
@@ -1663,6 +1695,15 @@ fn app_scenario(
         && let Some(empty) = measured.empty
     {
         measured.note = format!("{empty} RPOPs found an empty list {}", measured.note);
+    }
+    if workload == Workload::TRANSFER_WATCH
+        && let (Some(retries), Some(transfers)) = (measured.retries, measured.requests)
+    {
+        measured.note = format!(
+            "{retries} retries ({:.3} per transfer) {}",
+            retries as f64 / transfers.max(1) as f64,
+            measured.note
+        );
     }
     Ok(measured)
 }
@@ -1731,6 +1772,7 @@ fn measure_loadgen(
         hog_ops: report.hog.as_ref().map(|h| h.ops),
         errors: Some(errors),
         empty: Some(report.counts.empty),
+        retries: Some(report.counts.retries),
         note,
     })
 }

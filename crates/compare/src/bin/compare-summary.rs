@@ -235,7 +235,8 @@ fn collections(out: &mut String, rows: &[Row], names: &[String], name: &str, pip
         &format!("Collections: `-c 50 -P {pipeline}`, ops/s per test"),
         "Each redis-benchmark test alone in its own run, `-r 100000`, every request on one key \
          (`mylist`, `myset`, `myhash`, `myzset`); the `lg-*` tests are loadgen's application \
-         workloads, over a few to 100,000 keys of each type (see Scenarios). In brackets, the \
+         workloads, over a few to 100,000 keys of each type, and its transfers between 1,000 \
+         accounts, counted one per transfer whatever it sends (see Scenarios). In brackets, the \
          ratio to redis-server's (above 1 is faster).",
         rows,
         names,
