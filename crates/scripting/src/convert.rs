@@ -34,7 +34,12 @@ pub(crate) fn reply_to_lua(lua: &Lua, frame: Frame) -> mlua::Result<Value> {
             let mut text = Vec::with_capacity(e.len() + 1);
             text.push(b'-');
             text.extend_from_slice(&e);
-            error_table(lua, &error_text(&text))?
+            let t = error_table(lua, &error_text(&text))?;
+            if let Value::Table(t) = &t {
+                // As Redis marks a command's error, for its error statistics.
+                t.raw_set("ignore_error_stats_update", true)?;
+            }
+            t
         }
         Frame::Integer(n) => Value::Number(n as f64),
         Frame::Bulk(b) => Value::String(lua.create_string(&b)?),

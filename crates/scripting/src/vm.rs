@@ -538,7 +538,7 @@ fn redis_call(
         && let Value::Table(t) = &value
         && let Value::String(e) = t.raw_get::<Value>("err")?
     {
-        return Err(Raised::ErrTable(e.as_bytes().to_vec()).into_error());
+        return Err(Raised::ErrReply(e.as_bytes().to_vec()).into_error());
     }
     Ok(value)
 }
