@@ -296,12 +296,8 @@ pub(crate) fn push_bulk(out: &mut Vec<u8>, b: &[u8]) {
 
 pub(crate) fn push_header(out: &mut Vec<u8>, kind: u8, n: usize) {
     out.push(kind);
-    out.extend_from_slice(itoa_usize(n).as_bytes());
+    out.extend_from_slice(n.to_string().as_bytes());
     out.extend_from_slice(b"\r\n");
-}
-
-fn itoa_usize(n: usize) -> String {
-    n.to_string()
 }
 
 pub(crate) fn push_int(out: &mut Vec<u8>, n: i64) {
