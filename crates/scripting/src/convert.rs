@@ -34,7 +34,12 @@ pub(crate) fn reply_to_lua(lua: &Lua, frame: Frame) -> mlua::Result<Value> {
             let mut text = Vec::with_capacity(e.len() + 1);
             text.push(b'-');
             text.extend_from_slice(&e);
-            error_table(lua, &error_text(&text))?
+            let t = error_table(lua, &error_text(&text))?;
+            if let Value::Table(t) = &t {
+                // As Redis marks a command's error, for its error statistics.
+                t.raw_set("ignore_error_stats_update", true)?;
+            }
+            t
         }
         Frame::Integer(n) => Value::Number(n as f64),
         Frame::Bulk(b) => Value::String(lua.create_string(&b)?),
@@ -291,12 +296,8 @@ pub(crate) fn push_bulk(out: &mut Vec<u8>, b: &[u8]) {
 
 pub(crate) fn push_header(out: &mut Vec<u8>, kind: u8, n: usize) {
     out.push(kind);
-    out.extend_from_slice(itoa_usize(n).as_bytes());
+    out.extend_from_slice(n.to_string().as_bytes());
     out.extend_from_slice(b"\r\n");
-}
-
-fn itoa_usize(n: usize) -> String {
-    n.to_string()
 }
 
 pub(crate) fn push_int(out: &mut Vec<u8>, n: i64) {

@@ -287,7 +287,9 @@ impl Engine {
     /// `read_only` is true for the `_RO` commands; a script whose shebang
     /// declares `no-writes` runs read-only by `EVAL` too. The host runs the
     /// script's commands on this thread; this call returns when the script
-    /// ends.
+    /// ends. A host that panics ends the script with an error reply (mlua
+    /// turns the panic into a Lua error); were a panic to unwind through
+    /// here, the run's state is ended and its VM thrown away all the same.
     pub fn run(
         &self,
         script: Script<'_>,
@@ -340,9 +342,18 @@ impl Engine {
             flags: cached.flags,
         });
         vm.state.start(duration_ns(self.epoch.elapsed()));
-        let reply = vm.run(&sha, keys, args, &ctx, resp3);
-        vm.state.finish();
-        self.give_back(vm);
+        let mut lease = Lease {
+            engine: self,
+            vm: Some(vm),
+        };
+        let reply = match lease.vm.as_mut() {
+            Some(vm) => vm.run(&sha, keys, args, &ctx, resp3),
+            None => Vec::new(),
+        };
+        if let Some(vm) = lease.vm.take() {
+            vm.state.finish();
+            self.give_back(vm);
+        }
         reply
     }
 
@@ -400,6 +411,24 @@ impl Engine {
                 .fetch_sub(vm.reported_memory - used, Ordering::Relaxed);
         }
         vm.reported_memory = used;
+    }
+}
+
+/// A VM out of the pool for one run. If the run unwinds (a host that
+/// panics), dropping the lease ends the run's state and throws the VM
+/// away, so that no dead run stays "busy".
+struct Lease<'e> {
+    engine: &'e Engine,
+    vm: Option<Vm>,
+}
+
+impl Drop for Lease<'_> {
+    fn drop(&mut self) {
+        if let Some(mut vm) = self.vm.take() {
+            vm.state.finish();
+            vm.poisoned = true;
+            self.engine.give_back(vm);
+        }
     }
 }
 

@@ -19,6 +19,9 @@ pub(crate) enum Raised {
     Message(Vec<u8>),
     /// A `{err=...}` table whose `err` is the text (`ERR ...`).
     ErrTable(Vec<u8>),
+    /// The same for a command's error reply, which Redis's table also
+    /// marks `ignore_error_stats_update = true`.
+    ErrReply(Vec<u8>),
     /// `SCRIPT KILL` stopped the script.
     Killed,
 }
@@ -26,7 +29,9 @@ pub(crate) enum Raised {
 impl fmt::Display for Raised {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Raised::Message(m) | Raised::ErrTable(m) => f.write_str(&String::from_utf8_lossy(m)),
+            Raised::Message(m) | Raised::ErrTable(m) | Raised::ErrReply(m) => {
+                f.write_str(&String::from_utf8_lossy(m))
+            }
             Raised::Killed => f.write_str(KILLED),
         }
     }
@@ -171,6 +176,12 @@ pub(crate) fn unwrap(lua: &Lua, v: Value) -> mlua::Result<Value> {
         Some(Raised::ErrTable(m)) => {
             let t = lua.create_table()?;
             t.raw_set("err", lua.create_string(m)?)?;
+            Ok(Value::Table(t))
+        }
+        Some(Raised::ErrReply(m)) => {
+            let t = lua.create_table()?;
+            t.raw_set("err", lua.create_string(m)?)?;
+            t.raw_set("ignore_error_stats_update", true)?;
             Ok(Value::Table(t))
         }
         Some(Raised::Killed) => {

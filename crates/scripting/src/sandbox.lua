@@ -143,4 +143,4 @@ raw_setmetatable(G, globals_mt)
 local globals = proxy(G, proxy(globals_mt))
 raw_rawset(G, '_G', globals)
 
-return globals, proxies
+return globals

@@ -37,9 +37,9 @@ const REDIS_VERSION_NUM: u32 = 0x07_00_0f;
 /// A Lua state and what the engine keeps with it.
 pub(crate) struct Vm {
     lua: Lua,
-    /// The real `redis` table (scripts see a read-only proxy of it): each
-    /// run puts its `call`, `pcall`, `log` and `acl_check_cmd` there.
-    redis: Table,
+    /// The function bound to the running script's host, which `redis.call`
+    /// and the others call; `None` between runs.
+    dispatch: Dispatch,
     /// The real globals, where each run puts `KEYS` and `ARGV`.
     globals: Table,
     /// `function(f) return xpcall(f, handler) end`.
@@ -90,7 +90,8 @@ impl Vm {
         let cjson = libs::register(&lua, &globals)?;
         install_math_random(&lua, &globals, rng)?;
         install_string_rep(&lua, &globals, memory_limit)?;
-        let redis = make_redis_table(&lua, &state)?;
+        let dispatch: Dispatch = Arc::new(Mutex::new(None));
+        let redis = make_redis_table(&lua, &state, &dispatch)?;
         globals.raw_set("redis", redis.clone())?;
 
         let raw_xpcall: Function = globals.raw_get("xpcall")?;
@@ -123,7 +124,7 @@ impl Vm {
                 })?,
             )?;
         }
-        let (proxy_globals, _proxies): (Table, Table) = lua
+        let proxy_globals: Table = lua
             .load(include_str!("sandbox.lua"))
             .set_name(SANDBOX)
             .set_mode(ChunkMode::Text)
@@ -162,7 +163,7 @@ impl Vm {
         lua.set_memory_limit(memory_limit)?;
         Ok(Vm {
             lua,
-            redis,
+            dispatch,
             globals,
             runner,
             functions: HashMap::new(),
@@ -243,11 +244,9 @@ impl Vm {
         let outcome = self.run_inner(function, sha, keys, args, ctx, client_resp3);
         // Whatever happened, the next script must not see this one's
         // `KEYS`, `ARGV` or host.
+        set_slot(&self.dispatch, None);
         let _ = self.globals.raw_set("KEYS", Value::Nil);
         let _ = self.globals.raw_set("ARGV", Value::Nil);
-        for name in ["call", "pcall", "log", "acl_check_cmd"] {
-            let _ = self.redis.raw_set(name, Value::Nil);
-        }
         if self.state.take_out_of_memory() {
             self.poisoned = true;
         }
@@ -284,19 +283,28 @@ impl Vm {
         drop((keys, args));
         let state = &*self.state;
         lua.scope(|scope| {
-            let call = scope
-                .create_function(|lua, argv: MultiValue| redis_call(lua, ctx, state, argv, true))?;
-            let pcall = scope.create_function(|lua, argv: MultiValue| {
-                redis_call(lua, ctx, state, argv, false)
+            // One function bound to this run's host; the permanent
+            // `redis.call`, `pcall`, `log` and `acl_check_cmd` reach it
+            // through `dispatch` (one scoped function costs less per run than
+            // four).
+            let bound = scope.create_function(|lua, mut args: MultiValue| {
+                let op = match args.pop_front() {
+                    Some(Value::Integer(op)) => op,
+                    _ => 0,
+                };
+                Ok(match op {
+                    OP_CALL => MultiValue::from_iter([redis_call(lua, ctx, state, args, true)?]),
+                    OP_PCALL => MultiValue::from_iter([redis_call(lua, ctx, state, args, false)?]),
+                    OP_LOG => {
+                        redis_log(lua, ctx, args)?;
+                        MultiValue::new()
+                    }
+                    _ => MultiValue::from_iter([Value::Boolean(redis_acl_check_cmd(
+                        lua, ctx, args,
+                    )?)]),
+                })
             })?;
-            let log = scope.create_function(|lua, argv: MultiValue| redis_log(lua, ctx, argv))?;
-            let acl = scope
-                .create_function(|lua, argv: MultiValue| redis_acl_check_cmd(lua, ctx, argv))?;
-            self.redis.raw_set("call", call)?;
-            self.redis.raw_set("pcall", pcall)?;
-            self.redis.raw_set("log", log)?;
-            self.redis.raw_set("acl_check_cmd", acl)?;
-
+            set_slot(&self.dispatch, Some(bound));
             let (ok, value): (bool, Value) = self.runner.call(function)?;
             let mut out = Vec::new();
             if ok {
@@ -538,7 +546,7 @@ fn redis_call(
         && let Value::Table(t) = &value
         && let Value::String(e) = t.raw_get::<Value>("err")?
     {
-        return Err(Raised::ErrTable(e.as_bytes().to_vec()).into_error());
+        return Err(Raised::ErrReply(e.as_bytes().to_vec()).into_error());
     }
     Ok(value)
 }
@@ -611,9 +619,44 @@ fn redis_acl_check_cmd(
     }
 }
 
-/// The parts of `redis` that do not need the host.
-fn make_redis_table(lua: &Lua, state: &Arc<RunState>) -> mlua::Result<Table> {
+/// The slot of a VM's [`Vm::dispatch`].
+type Dispatch = Arc<Mutex<Option<Function>>>;
+
+const OP_CALL: i64 = 0;
+const OP_PCALL: i64 = 1;
+const OP_LOG: i64 = 2;
+const OP_ACL: i64 = 3;
+
+fn set_slot(slot: &Dispatch, f: Option<Function>) {
+    if let Ok(mut s) = slot.lock() {
+        *s = f;
+    }
+}
+
+/// The `redis` table.
+fn make_redis_table(lua: &Lua, state: &Arc<RunState>, dispatch: &Dispatch) -> mlua::Result<Table> {
     let redis = lua.create_table()?;
+    for (name, op) in [
+        ("call", OP_CALL),
+        ("pcall", OP_PCALL),
+        ("log", OP_LOG),
+        ("acl_check_cmd", OP_ACL),
+    ] {
+        let dispatch = dispatch.clone();
+        redis.raw_set(
+            name,
+            lua.create_function(move |_, mut args: MultiValue| {
+                let bound = dispatch.lock().ok().and_then(|d| d.clone());
+                let Some(bound) = bound else {
+                    return Err(err_table(
+                        b"redis.call/pcall can only be called inside a script invocation",
+                    ));
+                };
+                args.push_front(Value::Integer(op));
+                bound.call::<MultiValue>(args)
+            })?,
+        )?;
+    }
     for (name, level) in [
         ("LOG_DEBUG", 0),
         ("LOG_VERBOSE", 1),

@@ -261,3 +261,44 @@ fn parallel_scripts() {
     }
     assert_eq!(e.cached(), 1);
 }
+
+/// A host that panics on every command.
+struct PanicHost;
+
+impl Host for PanicHost {
+    fn call(&mut self, _: Vec<Bytes>, _: &CallContext<'_>) -> Vec<u8> {
+        panic!("host failure");
+    }
+
+    fn log(&mut self, _: LogLevel, _: &[u8]) {}
+}
+
+/// A host that panics ends its script, and the engine is left idle and usable.
+#[test]
+fn a_panicking_host_leaves_no_busy_run() {
+    let e = Arc::new(Engine::new(Limits {
+        memory: 16 * 1024 * 1024,
+        busy_threshold: Duration::from_millis(1),
+    }));
+    let body = Bytes::from_static(b"return redis.call('ping')");
+    let e2 = e.clone();
+    let result = thread::spawn(move || {
+        e2.run(
+            Script::Body(&body),
+            vec![],
+            vec![],
+            false,
+            false,
+            &mut PanicHost,
+        )
+    })
+    .join();
+    // mlua turns the panic into a Lua error, which ends the script with an
+    // error reply; were it to unwind instead, the run must still end.
+    if let Ok(reply) = result {
+        assert_eq!(reply.first(), Some(&b'-'));
+    }
+    thread::sleep(Duration::from_millis(5));
+    assert!(!e.busy());
+    assert_eq!(eval(&e, "return 1"), ":1\r\n");
+}
