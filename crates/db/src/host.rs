@@ -210,6 +210,9 @@ impl ReadRoute for &Databases {
     }
 }
 
+/// Which shard a key falls on.
+type ShardOf<'a> = &'a dyn Fn(&[u8]) -> usize;
+
 /// A [`Route`] as the [`Keys`] a multi-key step sees, and as the
 /// [`World`] of a transaction's step.
 struct RouteKeys<'a> {
@@ -221,7 +224,7 @@ struct RouteKeys<'a> {
     whole: bool,
     /// When the route is one shard of several: its number, and which shard
     /// a key falls on (one shard's databases cannot tell).
-    only: Option<(usize, &'a dyn Fn(&[u8]) -> usize)>,
+    only: Option<(usize, ShardOf<'a>)>,
 }
 
 impl<'a> RouteKeys<'a> {

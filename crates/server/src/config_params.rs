@@ -84,6 +84,9 @@ pub(crate) enum Effect {
     SlowlogMaxLen,
     /// `latency-monitor-threshold`, in milliseconds; 0: off.
     LatencyThreshold,
+    /// `busy-reply-threshold` (`lua-time-limit`), in milliseconds: how long
+    /// a script runs before others are answered `BUSY`.
+    BusyThreshold,
 }
 
 /// One parameter.
@@ -296,11 +299,12 @@ pub(crate) static PARAMS: &[Param] = &[
         "0",
         Effect::LatencyThreshold,
     ),
-    param(
+    honoured(
         "busy-reply-threshold",
         &["lua-time-limit"],
         int(0, LLONG_MAX),
         "5000",
+        Effect::BusyThreshold,
     ),
     honoured(
         "notify-keyspace-events",
@@ -677,6 +681,9 @@ pub(crate) struct Live {
     slowlog_slower_than: AtomicI64,
     slowlog_max_len: AtomicUsize,
     latency_threshold_ms: AtomicU64,
+    /// `busy-reply-threshold` (ms), which `CONFIG SET` hands on to the
+    /// script engine.
+    busy_threshold_ms: AtomicU64,
 }
 
 impl Live {
@@ -709,6 +716,7 @@ impl Live {
             slowlog_slower_than: AtomicI64::new(10_000),
             slowlog_max_len: AtomicUsize::new(128),
             latency_threshold_ms: AtomicU64::new(0),
+            busy_threshold_ms: AtomicU64::new(5_000),
         };
         let limit = config.client_output_buffer_limit;
         let dir = std::env::current_dir()
@@ -801,6 +809,11 @@ impl Live {
     /// `latency-monitor-threshold`, in milliseconds: 0 is off.
     pub(crate) fn latency_threshold_ms(&self) -> u64 {
         self.latency_threshold_ms.load(Ordering::Relaxed)
+    }
+
+    /// `busy-reply-threshold`, in milliseconds.
+    pub(crate) fn busy_threshold_ms(&self) -> u64 {
+        self.busy_threshold_ms.load(Ordering::Relaxed)
     }
 
     /// Changes each time a `CONFIG SET` succeeds.
@@ -945,6 +958,7 @@ impl Live {
             Effect::LatencyThreshold => {
                 self.latency_threshold_ms.store(number(), Ordering::Relaxed)
             }
+            Effect::BusyThreshold => self.busy_threshold_ms.store(number(), Ordering::Relaxed),
         }
     }
 }

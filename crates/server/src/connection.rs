@@ -619,7 +619,10 @@ impl<D: Db> Connection<D> {
             );
         }
         // A script past busy-reply-threshold: one relaxed load otherwise.
-        if self.shared.scripts.busy() && !spec.has_flag("allow_busy") {
+        if self.shared.running_scripts.any()
+            && self.shared.scripts.busy()
+            && !spec.has_flag("allow_busy")
+        {
             self.rejected = true;
             return self.refuse(
                 CommandError::Data(sharedkv_commands::Error::Fixed(
@@ -659,7 +662,15 @@ impl<D: Db> Connection<D> {
                         .splicing(&mut self.splices),
                     settings: &self.shared.live.settings,
                 };
-                if let Err(e) = sharedkv_commands::run(id, &mut cx, args).await {
+                let run = sharedkv_commands::run(id, &mut cx, args);
+                // While a script runs, off the worker (see `scripting`): one
+                // relaxed load otherwise.
+                let done = if self.shared.running_scripts.any() {
+                    crate::scripting::off_worker(true, run).await
+                } else {
+                    run.await
+                };
+                if let Err(e) = done {
                     cx.reply.error(&e);
                 }
                 let cut_off = cx.reply.was_cut_off();

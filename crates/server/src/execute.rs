@@ -32,6 +32,10 @@ pub(crate) async fn execute<D: Db>(
         ServerCommand::ConfigGet(patterns) => introspect::config_get(shared, &patterns, reply),
         ServerCommand::ConfigSet(words) => {
             introspect::config_set(shared, &words, reply);
+            let busy = shared.live.busy_threshold_ms();
+            shared
+                .scripts
+                .set_busy_threshold(std::time::Duration::from_millis(busy));
             notifications::follow_settings(&shared.key_hook, &shared.live.settings);
         }
         ServerCommand::ConfigResetStat => {

@@ -187,6 +187,8 @@ pub(crate) struct Shared<D> {
     /// The Lua engine: its script cache, its VMs, the scripts running now
     /// (see `scripting`).
     pub(crate) scripts: Arc<sharedkv_scripting::Engine>,
+    /// How many scripts run now (see `scripting::Running`).
+    pub(crate) running_scripts: scripting::Running,
 }
 
 impl<D> Shared<D> {
@@ -320,6 +322,7 @@ impl<D: Db> Server<D> {
             scripts: Arc::new(sharedkv_scripting::Engine::new(
                 sharedkv_scripting::Limits::default(),
             )),
+            running_scripts: scripting::Running::default(),
         });
         // Keyspace events go out through pub/sub.
         let notifier = Arc::new(shared.pubsub.clone());

@@ -28,11 +28,24 @@
 //! whole store) until it ends. Past `busy-reply-threshold` every other
 //! client's command that may not run then (Redis's `allow-busy` flag) is
 //! answered `BUSY`, and `SCRIPT KILL` stops a script that has not written.
-//! A command that reached the store before the script became slow waits
-//! for it on the strategy's lock: on the blocking strategies, with its
-//! worker thread.
+//! That needs a worker thread free to read the `SCRIPT KILL`: while any
+//! script runs ([`Running`]), a command that may wait for its locks runs
+//! in [`off_worker`], which hands the worker to another thread before it
+//! can block (Tokio's `block_in_place`), so the runtime keeps serving; a
+//! second concurrent script runs off its worker too.
+//!
+//! **Not yet reliable:** the script itself runs on the worker (or the
+//! actor's task) that started it, and what was queued on that worker
+//! waits for it. A client whose task sits there cannot send `SCRIPT KILL`
+//! until the script ends, and a command that checked just before a script
+//! started may wait on a worker. On the current-thread runtime a script
+//! that never ends stops the server. Tests of `BUSY` and `SCRIPT KILL`
+//! through the server are left out until this is solved; the engine's own
+//! tests check them.
 
+use std::future::Future;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use bytes::{Bytes, BytesMut};
 use sharedkv_commands::{Ctx, Reply, Spec, arg};
@@ -40,6 +53,47 @@ use sharedkv_db::{Db, DbIndex, Scope, StepView, World, parse_i64};
 use sharedkv_scripting::{CallContext, Host, LogLevel, Script};
 
 use crate::Shared;
+
+/// How many scripts run now: what a command checks (one relaxed load of a
+/// line of its own) before it runs the way a slow script needs.
+#[derive(Debug, Default)]
+#[repr(align(128))]
+pub(crate) struct Running(AtomicUsize);
+
+impl Running {
+    /// Whether a script runs now.
+    #[inline]
+    pub(crate) fn any(&self) -> bool {
+        self.0.load(Ordering::Relaxed) != 0
+    }
+
+    /// Counts a script for as long as the guard lives.
+    pub(crate) fn start(&self) -> RunningGuard<'_> {
+        self.0.fetch_add(1, Ordering::Relaxed);
+        RunningGuard(self)
+    }
+}
+
+/// One script counted in [`Running`].
+pub(crate) struct RunningGuard<'a>(&'a Running);
+
+impl Drop for RunningGuard<'_> {
+    fn drop(&mut self) {
+        self.0.0.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+/// Runs `f` with the worker thread handed to another thread first when
+/// `scripts_run` (see the module docs) on a multi-thread runtime; else
+/// awaits it.
+pub(crate) async fn off_worker<F: Future>(scripts_run: bool, f: F) -> F::Output {
+    let handle = tokio::runtime::Handle::current();
+    if scripts_run && handle.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread {
+        tokio::task::block_in_place(|| handle.block_on(f))
+    } else {
+        f.await
+    }
+}
 
 /// Which of the four commands runs a script.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -145,15 +199,16 @@ pub(crate) async fn eval<D: Db>(
             Some(reply)
         }
     };
-    let reply = shared
-        .db
-        .atomically(Scope::Keys(&call.keys), step(true))
-        .await;
+    let others = shared.running_scripts.any();
+    let _counted = shared.running_scripts.start();
+    let reply = off_worker(
+        others,
+        shared.db.atomically(Scope::Keys(&call.keys), step(true)),
+    )
+    .await;
     match reply {
         Some(reply) => reply,
-        None => shared
-            .db
-            .atomically(Scope::All, step(false))
+        None => off_worker(others, shared.db.atomically(Scope::All, step(false)))
             .await
             .unwrap_or_default(),
     }

@@ -46,6 +46,7 @@ use sharedkv_commands::{Ctx, Id, Reply, Spec, arg};
 use sharedkv_db::{Db, DbIndex, KeyHook, Keys, Scope, StepView, Watcher, World};
 
 use crate::Shared;
+use crate::scripting::off_worker;
 
 /// The most bytes of queued arguments one transaction may hold: Redis's
 /// default `client-query-buffer-limit` (1 GiB). Past it the client is
@@ -244,9 +245,17 @@ pub(crate) async fn exec<D: Db>(
     } else {
         Scope::Keys(&keys)
     };
-    let mut done = shared.db.atomically(scope, step(queued, scripted)).await;
+    // While a script runs (this one's or another's), off the worker: see
+    // `scripting`.
+    let others = shared.running_scripts.any();
+    let _counted = scripted.then(|| shared.running_scripts.start());
+    let mut done = off_worker(others, shared.db.atomically(scope, step(queued, scripted))).await;
     if let Step::Missed(queued) = done {
-        done = shared.db.atomically(Scope::All, step(queued, false)).await;
+        done = off_worker(
+            others,
+            shared.db.atomically(Scope::All, step(queued, false)),
+        )
+        .await;
     }
     drop(watching);
     match done {
