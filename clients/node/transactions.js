@@ -23,7 +23,7 @@
 const crypto = require('node:crypto');
 const { createClient } = require('redis');
 const Redis = require('ioredis');
-const { Failed, check, checkThat } = require('./checks');
+const { Failed, check, checkThat, runScenarios } = require('./checks');
 
 const NODE_REDIS_VERSION = require('redis/package.json').version;
 const IOREDIS_VERSION = require('ioredis/package.json').version;
@@ -154,43 +154,4 @@ const SCENARIOS = [
   ['scripts', 'scripts'],
 ];
 
-function parseArgs(argv) {
-  const value = (flag) => {
-    const i = argv.indexOf(flag);
-    return i >= 0 ? argv[i + 1] : undefined;
-  };
-  const port = Number(value('--port'));
-  if (!Number.isInteger(port) || port <= 0 || port > 65535) {
-    console.error('usage: node transactions.js --port PORT [--password PASSWORD]');
-    process.exit(2);
-  }
-  return { port, password: value('--password') };
-}
-
-async function main() {
-  const opts = parseArgs(process.argv.slice(2));
-  const prefix = `tx:js:${crypto.randomBytes(4).toString('hex')}:`;
-  let failed = false;
-  for (const lib of [nodeRedis, ioredis]) {
-    for (const [name, method] of SCENARIOS) {
-      try {
-        await lib.scenarios[method](lib, opts, `${prefix}${lib.key}:`);
-      } catch (e) {
-        const why = e instanceof Failed ? e.message : `${e.name}: ${e.message}`;
-        console.error(`FAILED ${lib.name} ${name}: ${why}`);
-        failed = true;
-        break;
-      }
-      console.log(`ok ${lib.name} ${name}`);
-    }
-  }
-  return failed ? 1 : 0;
-}
-
-main().then(
-  (code) => process.exit(code),
-  (e) => {
-    console.error(`FAILED: ${e.stack ?? e}`);
-    process.exit(1);
-  },
-);
+runScenarios('transactions.js', 'tx', [nodeRedis, ioredis], SCENARIOS);

@@ -16,14 +16,12 @@ Prints one line per scenario passed; on the first failure prints what was
 expected and what came back, and exits 1.
 """
 
-import argparse
 import sys
 import time
-import uuid
 
 import redis
 
-from checks import Failed, check, check_that
+from checks import Failed, check, check_that, run_scenarios
 
 
 def connect(args, **options):
@@ -217,22 +215,7 @@ SCENARIOS = [
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--port", type=int, required=True, help="server port on 127.0.0.1")
-    parser.add_argument("--password", default=None, help="the server's requirepass, if any")
-    args = parser.parse_args()
-    prefix = f"server:py:{uuid.uuid4().hex[:8]}:"
-    for name, scenario in SCENARIOS:
-        try:
-            scenario(args, prefix)
-        except Failed as e:
-            print(f"FAILED redis-py {redis.__version__} {name}: {e}", file=sys.stderr)
-            return 1
-        except redis.RedisError as e:
-            print(f"FAILED redis-py {redis.__version__} {name}: {type(e).__name__}: {e}", file=sys.stderr)
-            return 1
-        print(f"ok redis-py {redis.__version__} {name}")
-    return 0
+    return run_scenarios(__doc__.splitlines()[0], SCENARIOS, "server")
 
 
 if __name__ == "__main__":

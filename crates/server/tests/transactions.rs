@@ -28,6 +28,17 @@ fn account(i: usize) -> String {
     format!("account:{{bank}}:{i}:{}", i * 7919)
 }
 
+/// Opens every account with its opening balance.
+async fn open_accounts(c: &mut RawClient) {
+    let mut open = vec!["MSET".to_string()];
+    for i in 0..ACCOUNTS {
+        open.push(account(i));
+        open.push(OPENING.to_string());
+    }
+    let args: Vec<&str> = open.iter().map(String::as_str).collect();
+    c.command(&args, b"+OK\r\n").await;
+}
+
 /// Sends `commands` between `MULTI` and `EXEC` in one write and returns
 /// `EXEC`'s reply, after checking that each was queued.
 async fn transaction(c: &mut RawClient, commands: &[Vec<String>]) -> Frame {
@@ -73,13 +84,7 @@ async fn bank_transfers_keep_the_total<D: Db>(db: D) {
     let server = start(db).await;
     let total = OPENING * ACCOUNTS as i64;
     let mut c = server.client().await;
-    let mut open = vec!["MSET".to_string()];
-    for i in 0..ACCOUNTS {
-        open.push(account(i));
-        open.push(OPENING.to_string());
-    }
-    let args: Vec<&str> = open.iter().map(String::as_str).collect();
-    c.command(&args, b"+OK\r\n").await;
+    open_accounts(&mut c).await;
     let mut clients = JoinSet::new();
     for _ in 0..MOVERS {
         let mut c = server.client().await;
@@ -157,13 +162,7 @@ async fn bank_transfers_by_script<D: Db>(db: D) {
     let server = start(db).await;
     let total = OPENING * ACCOUNTS as i64;
     let mut c = server.client().await;
-    let mut open = vec!["MSET".to_string()];
-    for i in 0..ACCOUNTS {
-        open.push(account(i));
-        open.push(OPENING.to_string());
-    }
-    let args: Vec<&str> = open.iter().map(String::as_str).collect();
-    c.command(&args, b"+OK\r\n").await;
+    open_accounts(&mut c).await;
     let mut clients = JoinSet::new();
     for mover in 0..MOVERS {
         let mut c = server.client().await;
