@@ -662,13 +662,17 @@ impl<D: Db> Connection<D> {
                         .splicing(&mut self.splices),
                     settings: &self.shared.live.settings,
                 };
-                let run = sharedkv_commands::run(id, &mut cx, args);
                 // While a script runs, off the worker (see `scripting`): one
-                // relaxed load otherwise.
+                // relaxed load otherwise, and the command's future built in
+                // place (a local would be one more copy of it).
                 let done = if self.shared.running_scripts.any() {
-                    crate::scripting::off_worker(true, run).await
+                    Box::pin(crate::scripting::off_worker(
+                        true,
+                        sharedkv_commands::run(id, &mut cx, args),
+                    ))
+                    .await
                 } else {
-                    run.await
+                    sharedkv_commands::run(id, &mut cx, args).await
                 };
                 if let Err(e) = done {
                     cx.reply.error(&e);
