@@ -191,9 +191,11 @@ fn table_to_reply(
     out: &mut Vec<u8>,
     work: &mut Vec<(Value, usize)>,
 ) -> mlua::Result<()> {
+    // Redis reads both as C strings: they end at a NUL byte.
+    let until_nul = |b: &[u8]| b.split(|&c| c == 0).next().unwrap_or_default().to_vec();
     if let Value::String(e) = t.raw_get::<Value>("err")? {
         out.push(b'-');
-        push_line(out, &e.as_bytes());
+        push_line(out, &until_nul(&e.as_bytes()));
         return Ok(());
     }
     if let Value::String(s) = t.raw_get::<Value>("ok")? {

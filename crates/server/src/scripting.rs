@@ -123,6 +123,11 @@ impl Call {
             return Err(b"-ERR wrong number of arguments\r\n".to_vec());
         };
         let rest: Vec<Bytes> = words.collect();
+        // As Redis: a SHA1 of the wrong length is unknown before anything
+        // else is looked at.
+        if eval.by_sha && script.len() != 40 {
+            return Err(b"-NOSCRIPT No matching script. Please use EVAL.\r\n".to_vec());
+        }
         let numkeys = match parse_i64(&numkeys) {
             None => return Err(b"-ERR value is not an integer or out of range\r\n".to_vec()),
             Some(n) if n < 0 => return Err(b"-ERR Number of keys can't be negative\r\n".to_vec()),

@@ -607,6 +607,7 @@ fn entries() -> Vec<&'static Entry> {
         sort::ENTRIES,
         servercmd::ENTRIES,
         transactions::ENTRIES,
+        transactions::SCRIPT_ENTRIES,
     ];
     let only = std::env::var("SHAREDKV_DIFF_ONLY").ok();
     let only: Option<Vec<&str>> = only.as_deref().map(|o| o.split(',').collect());
