@@ -26,10 +26,9 @@
 
 'use strict';
 
-const crypto = require('node:crypto');
 const { createClient } = require('redis');
 const Redis = require('ioredis');
-const { Failed, check, checkThat } = require('./checks');
+const { Failed, check, checkThat, runScenarios } = require('./checks');
 
 const NODE_REDIS_VERSION = require('redis/package.json').version;
 const IOREDIS_VERSION = require('ioredis/package.json').version;
@@ -574,42 +573,11 @@ const APPS = [
   ['leaderboard', leaderboard],
 ];
 
-function parsePort(argv) {
-  const i = argv.indexOf('--port');
-  const port = i >= 0 ? Number(argv[i + 1]) : NaN;
-  if (!Number.isInteger(port) || port <= 0 || port > 65535) {
-    console.error('usage: node apps.js --port PORT');
-    process.exit(2);
-  }
-  return port;
-}
-
-async function main() {
-  const port = parsePort(process.argv.slice(2));
-  const prefix = `apps:js:${crypto.randomBytes(4).toString('hex')}:`;
-  let failed = false;
-  // A library stops at its first failure; the other still runs, so that one
-  // run says what each of them meets.
-  for (const lib of [nodeRedis, ioredis]) {
-    for (const [name, app] of APPS) {
-      try {
-        await app(lib, port, `${prefix}${lib.key}:`);
-      } catch (e) {
-        const why = e instanceof Failed ? e.message : `${e.name}: ${e.message}`;
-        console.error(`FAILED ${lib.name} ${name}: ${why}`);
-        failed = true;
-        break;
-      }
-      console.log(`ok ${lib.name} ${name}`);
-    }
-  }
-  return failed ? 1 : 0;
-}
-
-main().then(
-  (code) => process.exit(code),
-  (e) => {
-    console.error(`FAILED: ${e.stack ?? e}`);
-    process.exit(1);
-  },
+// A library stops at its first failure; the other still runs, so that one
+// run says what each of them meets.
+runScenarios(
+  'apps.js',
+  'apps',
+  [nodeRedis, ioredis],
+  APPS.map(([name, app]) => [name, (lib, opts, prefix) => app(lib, opts.port, prefix)]),
 );

@@ -25,7 +25,9 @@ function checkThat(what, ok, got) {
 /**
  * The command line of a client script: `--port PORT [--password PASSWORD]`,
  * then each library's scenarios in turn, with a prefix of its own run and
- * library (`<kind>:js:<random>:<library>:`). Prints one line per scenario
+ * library (`<kind>:js:<random>:<library>:`). A scenario is `[name, how]`:
+ * `how` names a method of `lib.scenarios`, or is a function; either is
+ * called as `(lib, { port, password }, prefix)`. Prints one line per scenario
  * passed; on a library's first failure, what was expected and what came
  * back, and goes on to the next library. Exits 1 if any scenario failed.
  */
@@ -47,7 +49,8 @@ function runScenarios(script, kind, libraries, scenarios) {
     for (const lib of libraries) {
       for (const [name, method] of scenarios) {
         try {
-          await lib.scenarios[method](lib, opts, `${prefix}${lib.key}:`);
+          const run = typeof method === 'function' ? method : lib.scenarios[method];
+          await run(lib, opts, `${prefix}${lib.key}:`);
         } catch (e) {
           const why = e instanceof Failed ? e.message : `${e.name}: ${e.message}`;
           console.error(`FAILED ${lib.name} ${name}: ${why}`);
