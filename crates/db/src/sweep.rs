@@ -40,14 +40,21 @@ pub fn active_expire() -> bool {
 /// keeps a store alive: when the last handle drops, the upgrade fails and the
 /// task ends.
 ///
+/// On a multi-thread runtime each pass runs on a blocking thread of the
+/// runtime, not on a worker: a pass that waits for a lock (a long script or
+/// transaction holds the store) then never takes a worker from the clients
+/// the server must keep answering.
+///
 /// Must be called from within a Tokio runtime.
 pub fn spawn_sweeper<T, F, Fut>(state: &Arc<T>, mut sweep: F) -> JoinHandle<()>
 where
     T: ?Sized + Send + Sync + 'static,
     F: FnMut(Arc<T>) -> Fut + Send + 'static,
-    Fut: Future<Output = ()> + Send,
+    Fut: Future<Output = ()> + Send + 'static,
 {
     let weak = Arc::downgrade(state);
+    let handle = tokio::runtime::Handle::current();
+    let off_workers = handle.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread;
     tokio::spawn(async move {
         let mut ticks = tokio::time::interval(SWEEP_INTERVAL);
         ticks.set_missed_tick_behavior(MissedTickBehavior::Delay);
@@ -56,8 +63,21 @@ where
             let Some(state) = weak.upgrade() else {
                 break;
             };
-            if active_expire() {
-                sweep(state).await;
+            if !active_expire() {
+                continue;
+            }
+            let pass = sweep(state);
+            if off_workers {
+                let handle = handle.clone();
+                // A pass that panicked ends this sweeper, as it did on a worker.
+                if tokio::task::spawn_blocking(move || handle.block_on(pass))
+                    .await
+                    .is_err()
+                {
+                    break;
+                }
+            } else {
+                pass.await;
             }
         }
     })

@@ -4,7 +4,7 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, Mutex, OnceLock, RwLock};
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
@@ -97,11 +97,86 @@ pub struct Engine {
     /// Redis's one `math.random` generator, shared by every VM.
     rng: Arc<Mutex<Rand48>>,
     memory_limit: usize,
-    busy_threshold_ns: AtomicU64,
+    /// The time every run is measured against, shared with each VM's hook.
+    clock: Arc<Clock>,
     /// What the VMs alive hold, as each last reported it.
     memory: AtomicUsize,
-    epoch: Instant,
 }
+
+/// A run becomes *long* after this long (or after the busy threshold, if
+/// that is shorter): from then on [`Engine::long_running`] is true and
+/// the hook calls the host's [`Engine::on_long_run`].
+pub const LONG_RUN: Duration = Duration::from_millis(5);
+
+/// How often a long run calls [`Engine::on_long_run`] again.
+pub const LEND_EVERY: Duration = Duration::from_millis(50);
+
+/// The engine's clock: when runs started is measured against `epoch`; the
+/// hook of every VM checks it every few thousand instructions.
+pub(crate) struct Clock {
+    epoch: Instant,
+    busy_threshold_ns: AtomicU64,
+    /// How many runs there are now, and how many of them are long: one
+    /// relaxed load each for a host to check before every command.
+    running: Count,
+    long_runs: Count,
+    on_long_run: OnceLock<Box<dyn Fn() + Send + Sync>>,
+}
+
+impl Clock {
+    fn now_ns(&self) -> u64 {
+        duration_ns(self.epoch.elapsed())
+    }
+
+    fn long_run_ns(&self) -> u64 {
+        let long = duration_ns(LONG_RUN);
+        match self.busy_threshold_ns.load(Ordering::Relaxed) {
+            0 => long,
+            threshold => long.min(threshold),
+        }
+    }
+
+    /// Called by a VM's hook: counts `run` as long once it is, and calls
+    /// the host's `on_long_run` then and every [`LEND_EVERY`] after.
+    pub(crate) fn tick(&self, run: &RunState) {
+        let now = self.now_ns();
+        if now.saturating_sub(run.started.load(Ordering::Acquire)) < self.long_run_ns() {
+            return;
+        }
+        let next = run.next_lend.load(Ordering::Relaxed);
+        if next == 0 {
+            self.long_runs.0.fetch_add(1, Ordering::Relaxed);
+        } else if now < next {
+            return;
+        }
+        run.next_lend
+            .store(now + duration_ns(LEND_EVERY), Ordering::Relaxed);
+        if let Some(f) = self.on_long_run.get() {
+            f();
+        }
+    }
+
+    /// Starts `run`, counted as running.
+    fn start(&self, run: &RunState) {
+        self.running.0.fetch_add(1, Ordering::Relaxed);
+        run.start(self.now_ns());
+    }
+
+    /// Ends `run`: no longer counted as running, nor as long if it was.
+    fn finish(&self, run: &RunState) {
+        if run.next_lend.swap(0, Ordering::Relaxed) != 0 {
+            self.long_runs.0.fetch_sub(1, Ordering::Relaxed);
+        }
+        run.finish();
+        self.running.0.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+/// A counter on a cache line of its own: read by every command, written
+/// only when a script starts or ends.
+#[derive(Default)]
+#[repr(align(128))]
+struct Count(AtomicUsize);
 
 impl Engine {
     /// An engine with an empty cache and no VM yet.
@@ -113,16 +188,44 @@ impl Engine {
             runs: Mutex::new(Vec::new()),
             rng: Arc::new(Mutex::new(Rand48::redis_initial())),
             memory_limit: limits.memory,
-            busy_threshold_ns: AtomicU64::new(duration_ns(limits.busy_threshold)),
+            clock: Arc::new(Clock {
+                epoch: Instant::now(),
+                busy_threshold_ns: AtomicU64::new(duration_ns(limits.busy_threshold)),
+                running: Count::default(),
+                long_runs: Count::default(),
+                on_long_run: OnceLock::new(),
+            }),
             memory: AtomicUsize::new(0),
-            epoch: Instant::now(),
         }
+    }
+
+    /// Sets what a long run calls (once, on the thread running it) when it
+    /// becomes long and every [`LEND_EVERY`] after: a server on a thread
+    /// pool lends the thread there, so that the tasks queued on it are
+    /// served while the script runs. Only the first call sets it.
+    pub fn on_long_run(&self, f: impl Fn() + Send + Sync + 'static) {
+        let _ = self.clock.on_long_run.set(Box::new(f));
+    }
+
+    /// Whether any run is long now (see [`LONG_RUN`]): one relaxed load, for
+    /// a server to check before each command.
+    #[inline]
+    pub fn long_running(&self) -> bool {
+        self.clock.long_runs.0.load(Ordering::Relaxed) != 0
+    }
+
+    /// Whether any script runs now: one relaxed load, for a server to
+    /// check before each command.
+    #[inline]
+    pub fn running(&self) -> bool {
+        self.clock.running.0.load(Ordering::Relaxed) != 0
     }
 
     /// Changes the busy threshold (`CONFIG SET busy-reply-threshold`). It
     /// applies to the scripts running too.
     pub fn set_busy_threshold(&self, threshold: Duration) {
-        self.busy_threshold_ns
+        self.clock
+            .busy_threshold_ns
             .store(duration_ns(threshold), Ordering::Relaxed);
     }
 
@@ -252,11 +355,11 @@ impl Engine {
     }
 
     fn busy_runs(&self) -> Vec<Arc<RunState>> {
-        let threshold = self.busy_threshold_ns.load(Ordering::Relaxed);
+        let threshold = self.clock.busy_threshold_ns.load(Ordering::Relaxed);
         if threshold == 0 {
             return Vec::new();
         }
-        let now = duration_ns(self.epoch.elapsed());
+        let now = self.clock.now_ns();
         let Ok(runs) = self.runs.lock() else {
             return Vec::new();
         };
@@ -341,7 +444,7 @@ impl Engine {
             read_only: read_only || cached.flags.no_writes(),
             flags: cached.flags,
         });
-        vm.state.start(duration_ns(self.epoch.elapsed()));
+        self.clock.start(&vm.state);
         let mut lease = Lease {
             engine: self,
             vm: Some(vm),
@@ -351,7 +454,7 @@ impl Engine {
             None => Vec::new(),
         };
         if let Some(vm) = lease.vm.take() {
-            vm.state.finish();
+            self.clock.finish(&vm.state);
             self.give_back(vm);
         }
         reply
@@ -366,14 +469,18 @@ impl Engine {
             Some(vm) => vm,
             None => {
                 let state = Arc::new(RunState::default());
-                let vm =
-                    Vm::new(self.memory_limit, self.rng.clone(), state.clone()).map_err(|e| {
-                        Error::new(
-                            ErrorKind::Compile,
-                            format!("ERR could not create a Lua VM: {e}")
-                                .replace(['\r', '\n'], " "),
-                        )
-                    })?;
+                let vm = Vm::new(
+                    self.memory_limit,
+                    self.rng.clone(),
+                    state.clone(),
+                    self.clock.clone(),
+                )
+                .map_err(|e| {
+                    Error::new(
+                        ErrorKind::Compile,
+                        format!("ERR could not create a Lua VM: {e}").replace(['\r', '\n'], " "),
+                    )
+                })?;
                 if let Ok(mut runs) = self.runs.lock() {
                     runs.push(state);
                 }
@@ -425,7 +532,7 @@ struct Lease<'e> {
 impl Drop for Lease<'_> {
     fn drop(&mut self) {
         if let Some(mut vm) = self.vm.take() {
-            vm.state.finish();
+            self.engine.clock.finish(&vm.state);
             vm.poisoned = true;
             self.engine.give_back(vm);
         }
@@ -465,6 +572,8 @@ pub(crate) struct RunState {
     /// When the current run started, in nanoseconds since the engine's
     /// epoch. Written before `word` says `Running`.
     pub(crate) started: AtomicU64,
+    /// When a long run next calls `on_long_run`; 0 while it is not long.
+    next_lend: AtomicU64,
     /// The script's `redis.setresp`: 1 for RESP3.
     resp3: AtomicU64,
     /// Set by the error handler when the script ran out of memory: the VM

@@ -36,6 +36,10 @@
 //! script that has not written; one that has written makes it answer
 //! `UNKILLABLE`. A hook checks for a kill every 10,000 Lua instructions, and
 //! once killed no `pcall`, `xpcall` or coroutine can catch the error.
+//! The same hook tells the host when a run has become long
+//! ([`LONG_RUN`], [`Engine::long_running`], [`Engine::on_long_run`]), so
+//! that a server can keep serving the clients that must be answered
+//! `BUSY` or send `SCRIPT KILL`.
 //!
 //! # What follows Redis 7.0
 //!
@@ -112,7 +116,7 @@ mod raise;
 mod rand;
 mod vm;
 
-pub use engine::{Engine, Limits, Script};
+pub use engine::{Engine, LEND_EVERY, LONG_RUN, Limits, Script};
 pub use error::{Error, ErrorKind};
 pub use flags::{ScriptFlags, parse_shebang};
 pub use host::{CallContext, Host, LogLevel};

@@ -12,7 +12,7 @@ use sharedkv_resp::{Limits as RespLimits, decode_frame};
 
 use crate::builtins::Builtins;
 use crate::convert::{arg_bytes, error_table, lua_to_reply, push_line, reply_to_lua};
-use crate::engine::{RunState, Sha};
+use crate::engine::{Clock, RunState, Sha};
 use crate::fmt::lua_number_to_i64;
 use crate::host::{CallContext, Host, LogLevel};
 use crate::raise::{
@@ -80,6 +80,7 @@ impl Vm {
         memory_limit: usize,
         rng: Arc<Mutex<Rand48>>,
         state: Arc<RunState>,
+        clock: Arc<Clock>,
     ) -> mlua::Result<Vm> {
         let lua = Lua::new_with(
             StdLib::TABLE | StdLib::STRING | StdLib::MATH,
@@ -154,6 +155,7 @@ impl Vm {
                     if state.killed() {
                         Err(Raised::Killed.into_error())
                     } else {
+                        clock.tick(&state);
                         Ok(VmState::Continue)
                     }
                 },

@@ -160,6 +160,53 @@ fn busy_only_past_the_threshold() {
     assert!(!e.busy());
 }
 
+/// A run that lasts past LONG_RUN is counted as long and calls on_long_run then and every LEND_EVERY after; a short run never does.
+#[test]
+fn long_runs_call_on_long_run() {
+    use std::sync::atomic::AtomicUsize;
+    let e = Arc::new(Engine::new(Limits {
+        memory: 16 * 1024 * 1024,
+        busy_threshold: Duration::from_secs(3600),
+    }));
+    let calls = Arc::new(AtomicUsize::new(0));
+    let counted = calls.clone();
+    e.on_long_run(move || {
+        counted.fetch_add(1, Ordering::Relaxed);
+    });
+    assert_eq!(eval(&e, "return 1"), ":1\r\n");
+    assert_eq!(calls.load(Ordering::Relaxed), 0);
+    assert!(!e.long_running() && !e.running());
+    let stop = Arc::new(AtomicBool::new(false));
+    let running = {
+        let (e, stop) = (e.clone(), stop.clone());
+        thread::spawn(move || {
+            let mut host = StopHost {
+                inner: FakeHost::default(),
+                stop,
+            };
+            let body =
+                Bytes::from_static(b"while redis.call('get','stop') ~= '1' do end return 'done'");
+            e.run(Script::Body(&body), vec![], vec![], false, false, &mut host)
+        })
+    };
+    let start = Instant::now();
+    while !e.running() {
+        assert!(start.elapsed() < Duration::from_secs(10), "never ran");
+        thread::sleep(Duration::from_millis(1));
+    }
+    while !e.long_running() {
+        assert!(start.elapsed() < Duration::from_secs(10), "never long");
+        thread::sleep(Duration::from_millis(1));
+    }
+    thread::sleep(sharedkv_scripting::LEND_EVERY * 3);
+    stop.store(true, Ordering::Relaxed);
+    assert_eq!(running.join().unwrap_or_default(), b"$4\r\ndone\r\n");
+    assert!(!e.long_running());
+    assert!(!e.running());
+    let n = calls.load(Ordering::Relaxed);
+    assert!((2..=10).contains(&n), "on_long_run called {n} times");
+}
+
 /// string.rep bombs, endless tables and doubling strings end with an error reply and the engine goes on.
 #[test]
 fn memory_limit() {

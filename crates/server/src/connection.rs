@@ -618,10 +618,13 @@ impl<D: Db> Connection<D> {
                 spec.name == "exec",
             );
         }
-        // A script past busy-reply-threshold: one relaxed load otherwise.
-        if self.shared.running_scripts.any()
-            && self.shared.scripts.busy()
+        // A script that runs long: as in Redis, which serves nobody while a
+        // script runs, the command waits for it to end, or is answered
+        // `BUSY` once it passes busy-reply-threshold. One relaxed load
+        // otherwise.
+        if self.shared.scripts.long_running()
             && !spec.has_flag("allow_busy")
+            && crate::scripting::wait_out_long_scripts(&self.shared.scripts).await
         {
             self.rejected = true;
             return self.refuse(
@@ -665,7 +668,7 @@ impl<D: Db> Connection<D> {
                 // While a script runs, off the worker (see `scripting`): one
                 // relaxed load otherwise, and the command's future built in
                 // place (a local would be one more copy of it).
-                let done = if self.shared.running_scripts.any() {
+                let done = if self.shared.scripts.running() {
                     Box::pin(crate::scripting::off_worker(
                         true,
                         sharedkv_commands::run(id, &mut cx, args),

@@ -187,8 +187,6 @@ pub(crate) struct Shared<D> {
     /// The Lua engine: its script cache, its VMs, the scripts running now
     /// (see `scripting`).
     pub(crate) scripts: Arc<sharedkv_scripting::Engine>,
-    /// How many scripts run now (see `scripting::Running`).
-    pub(crate) running_scripts: scripting::Running,
 }
 
 impl<D> Shared<D> {
@@ -319,10 +317,7 @@ impl<D: Db> Server<D> {
             latency: latency::Latency::default(),
             timer: stats::Timer::default(),
             identity: info::Identity::default(),
-            scripts: Arc::new(sharedkv_scripting::Engine::new(
-                sharedkv_scripting::Limits::default(),
-            )),
-            running_scripts: scripting::Running::default(),
+            scripts: scripting::engine(),
         });
         // Keyspace events go out through pub/sub.
         let notifier = Arc::new(shared.pubsub.clone());

@@ -28,58 +28,82 @@
 //! whole store) until it ends. Past `busy-reply-threshold` every other
 //! client's command that may not run then (Redis's `allow-busy` flag) is
 //! answered `BUSY`, and `SCRIPT KILL` stops a script that has not written.
-//! That needs a worker thread free to read the `SCRIPT KILL`: while any
-//! script runs ([`Running`]), a command that may wait for its locks runs
-//! in [`off_worker`], which hands the worker to another thread before it
-//! can block (Tokio's `block_in_place`), so the runtime keeps serving; a
-//! second concurrent script runs off its worker too.
+//! Both need the other clients' tasks to run while the script does, and a
+//! script runs on a worker thread (or in an actor's task) like any step:
 //!
-//! **Not yet reliable:** the script itself runs on the worker (or the
-//! actor's task) that started it, and what was queued on that worker
-//! waits for it. A client whose task sits there cannot send `SCRIPT KILL`
-//! until the script ends, and a command that checked just before a script
-//! started may wait on a worker. On the current-thread runtime a script
-//! that never ends stops the server. Tests of `BUSY` and `SCRIPT KILL`
-//! through the server are left out until this is solved; the engine's own
-//! tests check them.
+//! - once a script has run for [`LONG_RUN`](sharedkv_scripting::LONG_RUN)
+//!   (5 ms), the engine's hook calls [`lend_thread`] on the thread running
+//!   it, then every 50 ms: the worker and the tasks queued on it go to
+//!   another thread (Tokio's `block_in_place`), so a client whose task sat
+//!   behind the script is served;
+//! - while any script runs (one relaxed load, [`Engine::running`]), a
+//!   command that may wait for a lock the script holds (a data command,
+//!   `EXEC`, a script of its own) runs in [`off_worker`], which hands its
+//!   worker to another thread before it can block, so that waiting
+//!   clients never take every worker;
+//! - while any script runs long (one relaxed load,
+//!   [`Engine::long_running`]), another client's command first waits for
+//!   it, asleep on a timer, as every client waits in Redis while a script
+//!   runs ([`wait_out_long_scripts`]), and is answered `BUSY` once the
+//!   script passes the threshold, on every strategy, whether or not it
+//!   needs a lock the script holds.
+//!
+//! One difference from Redis remains: a command that arrived in a
+//! script's first 5 ms and waits for a lock the script holds waits for the
+//! script's end (or its kill), not for `BUSY`. The background sweep of
+//! expired keys runs on a blocking thread, never on a worker, for the same
+//! reason (see `sharedkv_db::spawn_sweeper`). A script costs others one
+//! thread hand-off per command while it runs, and a short script nothing
+//! more. On the current-thread runtime (not the server's) there is no
+//! other thread: a script that never ends stops it.
 
 use std::future::Future;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use bytes::{Bytes, BytesMut};
 use sharedkv_commands::{Ctx, Reply, Spec, arg};
 use sharedkv_db::{Db, DbIndex, Scope, StepView, World, parse_i64};
-use sharedkv_scripting::{CallContext, Host, LogLevel, Script};
+use sharedkv_scripting::{CallContext, Engine, Host, LogLevel, Script};
 
 use crate::Shared;
 
-/// How many scripts run now: what a command checks (one relaxed load of a
-/// line of its own) before it runs the way a slow script needs.
-#[derive(Debug, Default)]
-#[repr(align(128))]
-pub(crate) struct Running(AtomicUsize);
+/// The server's Lua engine, with Redis's limits, lending its thread while
+/// a script runs long (see the module docs).
+pub(crate) fn engine() -> Arc<Engine> {
+    let engine = Engine::new(sharedkv_scripting::Limits::default());
+    engine.on_long_run(lend_thread);
+    Arc::new(engine)
+}
 
-impl Running {
-    /// Whether a script runs now.
-    #[inline]
-    pub(crate) fn any(&self) -> bool {
-        self.0.load(Ordering::Relaxed) != 0
-    }
-
-    /// Counts a script for as long as the guard lives.
-    pub(crate) fn start(&self) -> RunningGuard<'_> {
-        self.0.fetch_add(1, Ordering::Relaxed);
-        RunningGuard(self)
+/// Called by a long script's hook on the thread running it: on a worker of
+/// a multi-thread runtime, hands the worker (and the tasks queued on it) to
+/// another thread for a moment (Tokio's `block_in_place`), so that they are
+/// served while the script goes on. Elsewhere (a current-thread runtime, a
+/// thread of no runtime) it does nothing.
+fn lend_thread() {
+    let Ok(handle) = tokio::runtime::Handle::try_current() else {
+        return;
+    };
+    if handle.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread {
+        tokio::task::block_in_place(|| std::thread::sleep(LEND_FOR));
     }
 }
 
-/// One script counted in [`Running`].
-pub(crate) struct RunningGuard<'a>(&'a Running);
+/// How long [`lend_thread`] sleeps: long enough for the runtime to start
+/// another thread on the worker's queue.
+const LEND_FOR: std::time::Duration = std::time::Duration::from_micros(200);
 
-impl Drop for RunningGuard<'_> {
-    fn drop(&mut self) {
-        self.0.0.fetch_sub(1, Ordering::Relaxed);
+/// Waits, without holding a worker, until no script runs long (false) or
+/// one is past the busy threshold (true: the command is answered `BUSY`).
+pub(crate) async fn wait_out_long_scripts(scripts: &Engine) -> bool {
+    loop {
+        if scripts.busy() {
+            return true;
+        }
+        if !scripts.long_running() {
+            return false;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(1)).await;
     }
 }
 
@@ -204,8 +228,7 @@ pub(crate) async fn eval<D: Db>(
             Some(reply)
         }
     };
-    let others = shared.running_scripts.any();
-    let _counted = shared.running_scripts.start();
+    let others = shared.scripts.running();
     let reply = off_worker(
         others,
         shared.db.atomically(Scope::Keys(&call.keys), step(true)),

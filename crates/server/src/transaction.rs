@@ -245,10 +245,8 @@ pub(crate) async fn exec<D: Db>(
     } else {
         Scope::Keys(&keys)
     };
-    // While a script runs (this one's or another's), off the worker: see
-    // `scripting`.
-    let others = shared.running_scripts.any();
-    let _counted = scripted.then(|| shared.running_scripts.start());
+    // While a script runs, off the worker: see `scripting`.
+    let others = shared.scripts.running();
     let mut done = off_worker(others, shared.db.atomically(scope, step(queued, scripted))).await;
     if let Step::Missed(queued) = done {
         done = off_worker(

@@ -1,9 +1,10 @@
 //! Scripts that misbehave, on every strategy: a script that asks for
-//! unbounded memory or recursion gets an error, and the server serves on.
-//! The engine's own tests (`crates/scripting`) check every conversion and
-//! error text against redis-server, and `BUSY`, `SCRIPT KILL` and
-//! `UNKILLABLE` on the engine; through the server those are not yet
-//! reliable (see `crates/server/src/scripting.rs`).
+//! unbounded memory or recursion gets an error, and the server serves on;
+//! a script past `busy-reply-threshold` makes other clients' commands
+//! answer `BUSY` (those that were waiting for its locks too), `SCRIPT KILL`
+//! stops it if it has not written and leaves nothing of it, and answers
+//! `UNKILLABLE` if it has. The engine's own tests (`crates/scripting`)
+//! check every conversion and error text against redis-server.
 
 mod support;
 
@@ -42,12 +43,110 @@ async fn hostile_scripts_get_errors<D: Db>(db: D) {
     server.stop().await;
 }
 
+/// A script that reads without end; it gives up after 30 s, so that a
+/// test that fails ends.
+const ENDLESS_READER: &str = "local t = tonumber(redis.call('TIME')[1]) local i = 0 \
+    while true do i = i + 1 if i % 100000 == 0 then redis.call('GET', KEYS[1]) \
+    if tonumber(redis.call('TIME')[1]) - t > 30 then return 'gave up' end end end";
+
+/// A script that writes, then runs for about 1.5 s.
+const SLOW_WRITER: &str = "redis.call('SET', KEYS[1], 'written') \
+    local function ms() local t = redis.call('TIME') return t[1] * 1000 + t[2] / 1000 end \
+    local t = ms() local i = 0 \
+    while true do i = i + 1 if i % 100000 == 0 and ms() - t > 1500 then return 'done' end end";
+
+/// Sends `PING` until it is answered `BUSY` (at most 10 s); `PONG` means
+/// the script has not started or is not yet past the threshold. Then
+/// `GET key`, which needs a lock the script holds, is answered `BUSY` too.
+/// (A command sent in a script's first 5 ms that needs its lock waits for
+/// its end instead: see `crates/server/src/scripting.rs`.)
+async fn wait_for_busy(c: &mut RawClient, key: &str) {
+    let start = std::time::Instant::now();
+    loop {
+        c.send_command(&["PING"]).await;
+        match c.read_frame().await {
+            Frame::Error(e) if e.starts_with(b"BUSY ") => break,
+            Frame::Error(e) => panic!("PING: {}", String::from_utf8_lossy(&e)),
+            _ => {}
+        }
+        assert!(start.elapsed().as_secs() < 10, "never answered BUSY");
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    c.send_command(&["GET", key]).await;
+    assert!(error_of(c).await.starts_with("BUSY "));
+}
+
+/// A reading script past the threshold: others get BUSY (a command waiting for the script's lock too), allow-busy commands run, SCRIPT KILL stops it with Redis's error and leaves the data as it was.
+async fn script_kill_stops_a_busy_reader<D: Db>(db: D) {
+    let _serial = SERIAL.lock().await;
+    let server = start(db).await;
+    let mut admin = server.client().await;
+    admin
+        .command(
+            &["CONFIG", "SET", "busy-reply-threshold", "100"],
+            b"+OK\r\n",
+        )
+        .await;
+    admin.command(&["SET", "k", "before"], b"+OK\r\n").await;
+    let mut runner = server.client().await;
+    runner
+        .send_command(&["EVAL", ENDLESS_READER, "1", "k"])
+        .await;
+    let mut other = server.client().await;
+    wait_for_busy(&mut other, "k").await;
+    // MULTI and DISCARD are allow-busy in Redis.
+    other.command(&["MULTI"], b"+OK\r\n").await;
+    other.command(&["DISCARD"], b"+OK\r\n").await;
+    admin.command(&["SCRIPT", "KILL"], b"+OK\r\n").await;
+    let killed = error_of(&mut runner).await;
+    assert!(
+        killed.starts_with("ERR Script killed by user with SCRIPT KILL..."),
+        "{killed}"
+    );
+    other.command(&["GET", "k"], &support::bulk("before")).await;
+    admin.send_command(&["SCRIPT", "KILL"]).await;
+    assert!(error_of(&mut admin).await.starts_with("NOTBUSY "));
+    runner.command(&["EVAL", "return 1", "0"], b":1\r\n").await;
+    server.stop().await;
+}
+
+/// A script that has written cannot be killed: SCRIPT KILL answers UNKILLABLE, others get BUSY, and the script runs to its end with its write in place.
+async fn a_busy_writer_is_unkillable<D: Db>(db: D) {
+    let _serial = SERIAL.lock().await;
+    let server = start(db).await;
+    let mut admin = server.client().await;
+    admin
+        .command(
+            &["CONFIG", "SET", "busy-reply-threshold", "100"],
+            b"+OK\r\n",
+        )
+        .await;
+    let mut runner = server.client().await;
+    runner.send_command(&["EVAL", SLOW_WRITER, "1", "w"]).await;
+    let mut other = server.client().await;
+    wait_for_busy(&mut other, "w").await;
+    admin.send_command(&["SCRIPT", "KILL"]).await;
+    assert!(error_of(&mut admin).await.starts_with("UNKILLABLE "));
+    match runner.read_frame().await {
+        Frame::Bulk(b) => assert_eq!(&b[..], b"done"),
+        other => panic!("expected the script's end, got {other:?}"),
+    }
+    other
+        .command(&["GET", "w"], &support::bulk("written"))
+        .await;
+    server.stop().await;
+}
+
 macro_rules! stamp {
     ($strategy:ident, $new:expr) => {
         mod $strategy {
             sharedkv_testsuite::stamp_checks! { $new =>
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 hostile_scripts_get_errors,
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                script_kill_stops_a_busy_reader,
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                a_busy_writer_is_unkillable,
             }
         }
     };
