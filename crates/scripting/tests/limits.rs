@@ -115,24 +115,33 @@ impl Host for StopHost {
     }
 }
 
+/// Runs `body` on a thread, on a [`StopHost`]; the flag that stops it and
+/// the thread, whose result is the reply.
+fn run_until_stopped(
+    e: &Arc<Engine>,
+    body: &'static [u8],
+) -> (Arc<AtomicBool>, thread::JoinHandle<Vec<u8>>) {
+    let stop = Arc::new(AtomicBool::new(false));
+    let (e, flag) = (e.clone(), stop.clone());
+    let running = thread::spawn(move || {
+        let mut host = StopHost {
+            inner: FakeHost::default(),
+            stop: flag,
+        };
+        let body = Bytes::from_static(body);
+        e.run(Script::Body(&body), vec![], vec![], false, false, &mut host)
+    });
+    (stop, running)
+}
+
 /// A busy script that has written cannot be killed (UNKILLABLE) and runs to its end.
 #[test]
 fn a_writer_is_unkillable() {
     let e = quick_engine();
-    let stop = Arc::new(AtomicBool::new(false));
-    let running = {
-        let (e, stop) = (e.clone(), stop.clone());
-        thread::spawn(move || {
-            let mut host = StopHost {
-                inner: FakeHost::default(),
-                stop,
-            };
-            let body = Bytes::from_static(
-                b"redis.call('set','x','1') while redis.call('get','stop') ~= '1' do end return 'done'",
-            );
-            e.run(Script::Body(&body), vec![], vec![], false, false, &mut host)
-        })
-    };
+    let (stop, running) = run_until_stopped(
+        &e,
+        b"redis.call('set','x','1') while redis.call('get','stop') ~= '1' do end return 'done'",
+    );
     wait_busy(&e);
     let err = e.kill().err();
     assert_eq!(err.as_ref().map(|e| e.kind()), Some(ErrorKind::Unkillable));
@@ -176,19 +185,10 @@ fn long_runs_call_on_long_run() {
     assert_eq!(eval(&e, "return 1"), ":1\r\n");
     assert_eq!(calls.load(Ordering::Relaxed), 0);
     assert!(!e.long_running() && !e.running());
-    let stop = Arc::new(AtomicBool::new(false));
-    let running = {
-        let (e, stop) = (e.clone(), stop.clone());
-        thread::spawn(move || {
-            let mut host = StopHost {
-                inner: FakeHost::default(),
-                stop,
-            };
-            let body =
-                Bytes::from_static(b"while redis.call('get','stop') ~= '1' do end return 'done'");
-            e.run(Script::Body(&body), vec![], vec![], false, false, &mut host)
-        })
-    };
+    let (stop, running) = run_until_stopped(
+        &e,
+        b"while redis.call('get','stop') ~= '1' do end return 'done'",
+    );
     let start = Instant::now();
     while !e.running() {
         assert!(start.elapsed() < Duration::from_secs(10), "never ran");

@@ -76,24 +76,34 @@ async fn wait_for_busy(c: &mut RawClient, key: &str) {
     assert!(error_of(c).await.starts_with("BUSY "));
 }
 
-/// A reading script past the threshold: others get BUSY (a command waiting for the script's lock too), allow-busy commands run, SCRIPT KILL stops it with Redis's error and leaves the data as it was.
-async fn script_kill_stops_a_busy_reader<D: Db>(db: D) {
-    let _serial = SERIAL.lock().await;
-    let server = start(db).await;
-    let mut admin = server.client().await;
+/// Sets a threshold of 100 ms, starts `script` over `key` on a client of
+/// its own and returns that client and another that has seen `BUSY`.
+async fn start_busy(
+    server: &support::TestServer,
+    admin: &mut RawClient,
+    script: &str,
+    key: &str,
+) -> (RawClient, RawClient) {
     admin
         .command(
             &["CONFIG", "SET", "busy-reply-threshold", "100"],
             b"+OK\r\n",
         )
         .await;
-    admin.command(&["SET", "k", "before"], b"+OK\r\n").await;
     let mut runner = server.client().await;
-    runner
-        .send_command(&["EVAL", ENDLESS_READER, "1", "k"])
-        .await;
+    runner.send_command(&["EVAL", script, "1", key]).await;
     let mut other = server.client().await;
-    wait_for_busy(&mut other, "k").await;
+    wait_for_busy(&mut other, key).await;
+    (runner, other)
+}
+
+/// A reading script past the threshold: others get BUSY (a command waiting for the script's lock too), allow-busy commands run, SCRIPT KILL stops it with Redis's error and leaves the data as it was.
+async fn script_kill_stops_a_busy_reader<D: Db>(db: D) {
+    let _serial = SERIAL.lock().await;
+    let server = start(db).await;
+    let mut admin = server.client().await;
+    admin.command(&["SET", "k", "before"], b"+OK\r\n").await;
+    let (mut runner, mut other) = start_busy(&server, &mut admin, ENDLESS_READER, "k").await;
     // MULTI and DISCARD are allow-busy in Redis.
     other.command(&["MULTI"], b"+OK\r\n").await;
     other.command(&["DISCARD"], b"+OK\r\n").await;
@@ -115,16 +125,7 @@ async fn a_busy_writer_is_unkillable<D: Db>(db: D) {
     let _serial = SERIAL.lock().await;
     let server = start(db).await;
     let mut admin = server.client().await;
-    admin
-        .command(
-            &["CONFIG", "SET", "busy-reply-threshold", "100"],
-            b"+OK\r\n",
-        )
-        .await;
-    let mut runner = server.client().await;
-    runner.send_command(&["EVAL", SLOW_WRITER, "1", "w"]).await;
-    let mut other = server.client().await;
-    wait_for_busy(&mut other, "w").await;
+    let (mut runner, mut other) = start_busy(&server, &mut admin, SLOW_WRITER, "w").await;
     admin.send_command(&["SCRIPT", "KILL"]).await;
     assert!(error_of(&mut admin).await.starts_with("UNKILLABLE "));
     match runner.read_frame().await {
