@@ -7,6 +7,10 @@
 //!   command layer on a `StepView`, exactly as `EXEC` runs them. Every
 //!   strategy at 1, 2, 8 and 64 tasks, and the unsynchronised floor (a
 //!   `HashMap` of integers, one task).
+//! - `transactions/eval-<dist>`: the same transfer as `EVALSHA` runs it:
+//!   a step over the two keys in which the Lua engine runs a cached script
+//!   whose `redis.call('DECRBY', ...)` and `INCRBY` go to the command layer
+//!   on the `StepView`, as the server's script host sends them.
 //! - `transactions/watch-<dist>`: the same transfer as a `WATCH` retry
 //!   loop: read both balances while registering the watch (one multi-key
 //!   step), then a step that checks the watch and writes both, again from
@@ -36,6 +40,7 @@ use sharedkv_benches::run::{multi_thread_runtime, strategy_name};
 use sharedkv_benches::settings::{Regime, configure};
 use sharedkv_benches::workload::Zipf;
 use sharedkv_commands::{Ctx, Reply, Settings, find, run};
+use sharedkv_scripting::{CallContext, Engine, Host, Limits, LogLevel, Script};
 use sharedkv_db::{
     Bytes, Db, DbIndex, Entry, KeyHook, KeyListener, Keys, Scope, StepView, Value, Watcher, World,
     parse_i64,
@@ -92,6 +97,11 @@ impl Dist {
 /// `black_box`; the store is a `StepView` inside a step, so the command is
 /// ready at once.
 fn command(view: &StepView<'_>, argv: Vec<Bytes>) {
+    black_box(reply_of(view, argv));
+}
+
+/// Runs the data command `argv` on `view`; its reply.
+fn reply_of(view: &StepView<'_>, argv: Vec<Bytes>) -> Vec<u8> {
     let mut out = Default::default();
     if let Some(Ok(id)) = find(&argv) {
         let mut cx = Ctx {
@@ -103,7 +113,83 @@ fn command(view: &StepView<'_>, argv: Vec<Bytes>) {
         let done = view.run(run(id, &mut cx, argv));
         black_box(done);
     }
-    black_box(out);
+    out.to_vec()
+}
+
+/// The transfer as a script: `EVALSHA sha 2 from to 7`.
+const TRANSFER_SCRIPT: &str =
+    "redis.call('DECRBY', KEYS[1], ARGV[1]) redis.call('INCRBY', KEYS[2], ARGV[1])";
+
+/// What a script's `redis.call` reaches: the data commands on the step's
+/// view, each noted as a write (as the server's host does for a write).
+struct ViewHost<'a, 'v>(&'a StepView<'v>);
+
+impl Host for ViewHost<'_, '_> {
+    fn call(&mut self, argv: Vec<Bytes>, ctx: &CallContext<'_>) -> Vec<u8> {
+        ctx.note_write();
+        reply_of(self.0, argv)
+    }
+
+    fn log(&mut self, _: LogLevel, _: &[u8]) {}
+}
+
+/// One transfer as `EVALSHA` runs it.
+async fn scripted_transfer<D: Db>(db: &D, scripts: &Arc<Scripts>, from: Bytes, to: Bytes) {
+    let keys = vec![from, to];
+    let scripts = Arc::clone(scripts);
+    db.atomically(Scope::Keys(&keys.clone()), move |world: &mut dyn World| {
+        let view = StepView::new(world, false);
+        let reply = scripts.engine.run(
+            Script::Sha(&scripts.sha),
+            keys,
+            vec![Bytes::from_static(b"7")],
+            false,
+            false,
+            &mut ViewHost(&view),
+        );
+        black_box(reply);
+    })
+    .await;
+}
+
+/// The Lua engine and the SHA1 of the transfer script, loaded once.
+struct Scripts {
+    engine: Engine,
+    sha: Bytes,
+}
+
+impl Scripts {
+    fn new() -> Arc<Scripts> {
+        let engine = Engine::new(Limits::default());
+        let sha = engine
+            .load(Bytes::from_static(TRANSFER_SCRIPT.as_bytes()))
+            .expect("the transfer script compiles");
+        Arc::new(Scripts {
+            engine,
+            sha: Bytes::from(sha),
+        })
+    }
+}
+
+/// How a transfer is sent.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// `MULTI`, `DECRBY`, `INCRBY`, `EXEC`.
+    Exec,
+    /// `EVALSHA` of [`TRANSFER_SCRIPT`].
+    Eval,
+    /// `WATCH`, `MGET`, then `MULTI`, two `SET`s, `EXEC`, retried.
+    Watch,
+}
+
+impl Kind {
+    fn name(self) -> &'static str {
+        match self {
+            Kind::Exec => "transfer",
+            Kind::Eval => "eval",
+            Kind::Watch => "watch",
+        }
+    }
 }
 
 fn words(parts: [&Bytes; 3]) -> Vec<Bytes> {
@@ -213,21 +299,26 @@ fn run_transfers<D: Db>(
     dist: &Dist,
     tasks: usize,
     iters: u64,
-    watched: bool,
+    kind: Kind,
 ) -> Duration {
+    let scripts = Scripts::new();
     rt.block_on(async {
         let start = Instant::now();
         let mut set = tokio::task::JoinSet::new();
         for t in 0..tasks {
             let (db, hook, dist) = (db.clone(), Arc::clone(hook), dist.clone());
+            let scripts = Arc::clone(&scripts);
             set.spawn(async move {
                 let mut rng = SmallRng::seed_from_u64(t as u64);
                 for i in 0..iters {
                     let (from, to) = dist.pair(&mut rng);
-                    if watched {
-                        black_box(watched_transfer(&db, &hook, account(from), account(to)).await);
-                    } else {
-                        transfer(&db, account(from), account(to)).await;
+                    let (from, to) = (account(from), account(to));
+                    match kind {
+                        Kind::Exec => transfer(&db, from, to).await,
+                        Kind::Eval => scripted_transfer(&db, &scripts, from, to).await,
+                        Kind::Watch => {
+                            black_box(watched_transfer(&db, &hook, from, to).await);
+                        }
                     }
                     if i % YIELD_EVERY == YIELD_EVERY - 1 {
                         tokio::task::yield_now().await;
@@ -245,7 +336,7 @@ fn bench_transfers<D: Db>(
     rt: &Runtime,
     name: &str,
     dist: &Dist,
-    watched: bool,
+    kind: Kind,
     make: impl Fn() -> D,
 ) {
     let mut store: Option<(D, Arc<KeyHook>)> = None;
@@ -253,7 +344,7 @@ fn bench_transfers<D: Db>(
         group.throughput(Throughput::Elements(tasks as u64));
         group.bench_function(BenchmarkId::new(name, tasks), |b| {
             let (db, hook) = store.get_or_insert_with(|| opened(rt, &make));
-            b.iter_custom(|iters| run_transfers(rt, db, hook, dist, tasks, iters, watched));
+            b.iter_custom(|iters| run_transfers(rt, db, hook, dist, tasks, iters, kind));
         });
     }
 }
@@ -339,9 +430,9 @@ fn transactions(c: &mut Criterion) {
         &mut SmallRng::seed_from_u64(7),
     )));
     for dist in [Dist::Uniform, zipf] {
-        for watched in [false, true] {
-            let kind = if watched { "watch" } else { "transfer" };
-            let mut group = c.benchmark_group(format!("transactions/{kind}-{}", dist.name()));
+        for kind in [Kind::Exec, Kind::Eval, Kind::Watch] {
+            let mut group =
+                c.benchmark_group(format!("transactions/{}-{}", kind.name(), dist.name()));
             configure(&mut group, Regime::Contention);
             bench_floor(&mut group, &dist);
             macro_rules! strategy {
@@ -351,7 +442,7 @@ fn transactions(c: &mut Criterion) {
                         &rt,
                         &strategy_name(stringify!($name)),
                         &dist,
-                        watched,
+                        kind,
                         || $new,
                     )
                 };
