@@ -40,11 +40,11 @@ use sharedkv_benches::run::{multi_thread_runtime, strategy_name};
 use sharedkv_benches::settings::{Regime, configure};
 use sharedkv_benches::workload::Zipf;
 use sharedkv_commands::{Ctx, Reply, Settings, find, run};
-use sharedkv_scripting::{CallContext, Engine, Host, Limits, LogLevel, Script};
 use sharedkv_db::{
     Bytes, Db, DbIndex, Entry, KeyHook, KeyListener, Keys, Scope, StepView, Value, Watcher, World,
     parse_i64,
 };
+use sharedkv_scripting::{CallContext, Engine, Host, Limits, LogLevel, Script};
 use tokio::runtime::Runtime;
 
 /// Accounts, and what each holds at the start.
