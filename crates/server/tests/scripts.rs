@@ -1,7 +1,7 @@
 //! Scripts that misbehave, on every strategy: a script that asks for
 //! unbounded memory or recursion gets an error, and the server serves on;
 //! a script past `busy-reply-threshold` makes other clients' commands
-//! answer `BUSY` (those that were waiting for its locks too), `SCRIPT KILL`
+//! answer `BUSY` (one that needs a lock the script holds too), `SCRIPT KILL`
 //! stops it if it has not written and leaves nothing of it, and answers
 //! `UNKILLABLE` if it has. The engine's own tests (`crates/scripting`)
 //! check every conversion and error text against redis-server.
@@ -97,7 +97,7 @@ async fn start_busy(
     (runner, other)
 }
 
-/// A reading script past the threshold: others get BUSY (a command waiting for the script's lock too), allow-busy commands run, SCRIPT KILL stops it with Redis's error and leaves the data as it was.
+/// A reading script past the threshold: others get BUSY (a command that needs the script's lock too), allow-busy commands run, SCRIPT KILL stops it with Redis's error and leaves the data as it was.
 async fn script_kill_stops_a_busy_reader<D: Db>(db: D) {
     let _serial = SERIAL.lock().await;
     let server = start(db).await;
