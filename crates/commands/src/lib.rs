@@ -26,6 +26,7 @@
 
 mod args;
 pub mod bits;
+pub mod blocking;
 mod error;
 mod glob;
 pub mod hashes;
@@ -152,6 +153,7 @@ registry! {
         LPush, RPush, LPop, RPop, LRange, LLen, LIndex, LSet, LRem, LTrim, LPos, LInsert, LMove,
         RPopLPush, LPushX, RPushX, LMPop,
     },
+    blocking::{BLPop, BRPop, BLMove, BRPopLPush, BLMPop, BZPopMin, BZPopMax, BZMPop},
     sets::{
         SAdd, SIsMember, SMembers, SCard, SRem, SPop, SRandMember, SMIsMember, SMove, SInter,
         SUnion, SDiff, SInterStore, SUnionStore, SDiffStore, SInterCard, SScan,

@@ -70,7 +70,7 @@ impl End {
     }
 
     /// The keyspace event of a push at this end.
-    fn push_event(self) -> &'static str {
+    pub(crate) fn push_event(self) -> &'static str {
         match self {
             End::Left => "lpush",
             End::Right => "rpush",
@@ -78,7 +78,7 @@ impl End {
     }
 
     /// The keyspace event of a pop at this end.
-    fn pop_event(self) -> &'static str {
+    pub(crate) fn pop_event(self) -> &'static str {
         match self {
             End::Left => "lpop",
             End::Right => "rpop",
@@ -189,7 +189,7 @@ fn pop_step(slot: &mut Slot<'_>, end: End, count: usize) -> Result<Option<Vec<By
 
 /// Writes `elements` as an array. A reply can be as large as the list, so
 /// it stops at the output limit, as `MGET` does.
-fn write_elements(reply: &mut Reply<'_>, elements: &[Bytes]) {
+pub(crate) fn write_elements(reply: &mut Reply<'_>, elements: &[Bytes]) {
     reply.array(elements.len());
     for element in elements {
         if reply.over_limit() {
@@ -519,6 +519,39 @@ pub async fn mpop<D: Store>(
     .await
 }
 
+/// The arguments of `LMPOP` and `BLMPOP` after the timeout: `numkeys key
+/// [key ...] LEFT|RIGHT [COUNT count]`, checked in Redis's order; the keys
+/// (copied), the end and the count.
+pub(crate) fn parse_mpop(words: Vec<Bytes>) -> Result<(Vec<Bytes>, End, usize), Error> {
+    let numkeys = parse_i64(words.first().ok_or(Error::SYNTAX)?)
+        .filter(|n| *n >= 1)
+        .ok_or(NUMKEYS_NOT_POSITIVE)?;
+    let mut rest = words.into_iter().skip(1);
+    // Redis's order: numkeys, then whether `where` is there at all
+    // (numkeys counting past the arguments is a syntax error), then
+    // `where`, then the options.
+    let numkeys = usize::try_from(numkeys).unwrap_or(usize::MAX);
+    if numkeys >= rest.len() {
+        return Err(Error::SYNTAX);
+    }
+    let keys: Vec<Bytes> = rest.by_ref().take(numkeys).map(stored).collect();
+    let end = End::parse(&rest.next().ok_or(Error::SYNTAX)?)?;
+    let mut count = None;
+    while let Some(word) = rest.next() {
+        if count.is_none() && is_option(&word, "COUNT") && rest.len() > 0 {
+            let n = rest
+                .next()
+                .and_then(|w| parse_i64(&w))
+                .filter(|n| *n >= 1)
+                .ok_or(MPOP_COUNT_NOT_POSITIVE)?;
+            count = Some(usize::try_from(n).unwrap_or(usize::MAX));
+        } else {
+            return Err(Error::SYNTAX);
+        }
+    }
+    Ok((keys, end, count.unwrap_or(1)))
+}
+
 /// `LMPOP numkeys key [key ...] LEFT|RIGHT [COUNT count]`
 pub struct LMPop;
 
@@ -545,34 +578,9 @@ impl Command for LMPop {
         ..Spec::BASE
     };
 
-    async fn run<D: Store>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
-        let numkeys = parse_i64(&args.required()?)
-            .filter(|n| *n >= 1)
-            .ok_or(NUMKEYS_NOT_POSITIVE)?;
-        let mut rest = args.rest().into_iter();
-        // Redis's order: numkeys, then whether `where` is there at all
-        // (numkeys counting past the arguments is a syntax error), then
-        // `where`, then the options.
-        let numkeys = usize::try_from(numkeys).unwrap_or(usize::MAX);
-        if numkeys >= rest.len() {
-            return Err(Error::SYNTAX);
-        }
-        let keys: Vec<Bytes> = rest.by_ref().take(numkeys).map(stored).collect();
-        let end = End::parse(&rest.next().ok_or(Error::SYNTAX)?)?;
-        let mut count = None;
-        while let Some(word) = rest.next() {
-            if count.is_none() && is_option(&word, "COUNT") && rest.len() > 0 {
-                let n = rest
-                    .next()
-                    .and_then(|w| parse_i64(&w))
-                    .filter(|n| *n >= 1)
-                    .ok_or(MPOP_COUNT_NOT_POSITIVE)?;
-                count = Some(usize::try_from(n).unwrap_or(usize::MAX));
-            } else {
-                return Err(Error::SYNTAX);
-            }
-        }
-        match mpop(cx.db, cx.selected, keys, end, count.unwrap_or(1)).await? {
+    async fn run<D: Store>(cx: &mut Ctx<'_, D>, args: Args) -> Result<(), Error> {
+        let (keys, end, count) = parse_mpop(args.rest())?;
+        match mpop(cx.db, cx.selected, keys, end, count).await? {
             None => cx.reply.null_array(),
             Some((key, popped)) => {
                 if cx.notifies(notify::LIST) {

@@ -34,6 +34,7 @@ use sharedkv_resp::DoubleText;
 use crate::keyspace::{parse_cursor, parse_scan_options};
 use crate::{Args, Command, Ctx, Error, Spec, arg, c_str, glob, is, notify, stored, token};
 
+pub(crate) use pop::parse_mpop;
 pub use pop::{End, Popped, ZMPop, ZPopMax, ZPopMin, pop};
 pub use range::{
     LexBound, LexRange, RangeBy, RangeQuery, ScoreRange, ZCount, ZLexCount, ZRange, ZRangeByLex,

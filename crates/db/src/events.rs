@@ -24,9 +24,13 @@
 //! while `new` events are wanted; for a read, one relaxed increment on a
 //! counter of the reading thread's own. A store without a hook pays one branch.
 //! Evictions (`evicted`) never happen: this server has no `maxmemory`.
+//!
+//! And it tells the registry of blocked clients ([`KeyWaiters`]) of every
+//! write while someone waits: one relaxed load per write otherwise.
 
 use std::fmt::Debug;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::{OnceLock, Weak};
 
 use bytes::Bytes;
 
@@ -39,6 +43,20 @@ pub trait KeyListener: Send + Sync + Debug + 'static {
     /// `key` of `db` was created; called only while
     /// [`KeyHook::report_new`] is on.
     fn created(&self, db: DbIndex, key: &Bytes);
+}
+
+/// Who hears of writes to keys that clients wait on (the server's
+/// registry of blocked clients: `BLPOP` and the like).
+///
+/// Called from inside the writing step, under whatever the strategy holds,
+/// only while [`KeyHook::waiting`] is above 0: the listener must only note
+/// the key (a short lock of its own), never touch the store.
+pub trait KeyWaiters: Send + Sync + Debug + 'static {
+    /// `key` of `db` was stored, replaced or removed.
+    fn written(&self, db: DbIndex, key: &Bytes);
+    /// Databases `a` and `b` were exchanged (`SWAPDB`): every waited key
+    /// of both may now hold something else.
+    fn swapped(&self, a: DbIndex, b: DbIndex);
 }
 
 /// How many counter slots [`KeyHook`] keeps for lookups: threads beyond
@@ -81,6 +99,12 @@ pub struct KeyHook {
     listener: Box<dyn KeyListener>,
     /// The keys clients `WATCH`, told of every change (see [`Watches`]).
     pub watches: Watches,
+    /// How many (client, key) pairs clients wait on: while 0, a write
+    /// costs one relaxed load for them.
+    waiting: AtomicUsize,
+    /// The registry of blocked clients, told of writes while `waiting`.
+    /// Weak: the registry holds the hook.
+    waiters: OnceLock<Weak<dyn KeyWaiters>>,
 }
 
 impl KeyHook {
@@ -92,6 +116,50 @@ impl KeyHook {
             lookups: Default::default(),
             listener: Box::new(listener),
             watches: Watches::default(),
+            waiting: AtomicUsize::new(0),
+            waiters: OnceLock::new(),
+        }
+    }
+
+    /// Installs the registry of blocked clients, told from now on of every
+    /// write while [`waiting`](KeyHook::waiting) is above 0. The first one
+    /// installed stays.
+    pub fn set_waiters(&self, waiters: Weak<dyn KeyWaiters>) {
+        let _ = self.waiters.set(waiters);
+    }
+
+    /// How many (client, key) pairs are waited on.
+    pub fn waiting(&self) -> usize {
+        self.waiting.load(Ordering::Relaxed)
+    }
+
+    /// `n` more (client, key) pairs are waited on. The registry calls this
+    /// inside the step that found the keys empty, under the strategy's
+    /// hold of them: a write to them, which takes the same hold, then
+    /// sees the count above 0 (no wake-up is lost).
+    pub fn add_waiting(&self, n: usize) {
+        self.waiting.fetch_add(n, Ordering::Relaxed);
+    }
+
+    /// `n` fewer pairs are waited on.
+    pub fn remove_waiting(&self, n: usize) {
+        self.waiting.fetch_sub(n, Ordering::Relaxed);
+    }
+
+    /// The registry, while someone waits.
+    #[inline]
+    fn waiters(&self) -> Option<std::sync::Arc<dyn KeyWaiters>> {
+        if self.waiting.load(Ordering::Relaxed) == 0 {
+            return None;
+        }
+        self.waiters.get()?.upgrade()
+    }
+
+    /// Databases `a` and `b` were exchanged: the blocked clients' registry
+    /// is told.
+    pub(crate) fn on_swapped(&self, a: DbIndex, b: DbIndex) {
+        if let Some(waiters) = self.waiters() {
+            waiters.swapped(a, b);
         }
     }
 
@@ -147,6 +215,9 @@ impl KeyHook {
     #[inline]
     pub(crate) fn on_written(&self, db: DbIndex, key: &Bytes) {
         self.watches.written(db, key);
+        if let Some(waiters) = self.waiters() {
+            waiters.written(db, key);
+        }
     }
 
     /// A key was created: told if wanted.

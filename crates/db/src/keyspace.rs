@@ -281,6 +281,7 @@ impl Databases {
         if let Some((hook, _)) = &self.dbs[a.get()].hook {
             let exists = |db: DbIndex, key: &[u8]| self.dbs[db.get()].map.contains_key(key);
             hook.watches.swapped(a, b, &exists);
+            hook.on_swapped(a, b);
         }
         self.dbs.swap(a.get(), b.get());
         // The hooks name the database by number: they stay where they were.

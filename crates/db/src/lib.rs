@@ -93,7 +93,7 @@ pub use tokio::time::Instant;
 
 pub use entry::{Entry, Hash, Kind, List, Set, SortedSet, Value, live, parse_i64};
 pub use error::{DbError, ErrorKind};
-pub use events::{KeyHook, KeyListener};
+pub use events::{KeyHook, KeyListener, KeyWaiters};
 pub use host::{KeyspaceHost, ReadRoute, Route, ShardSet, spawn_host_sweeper, sweep_host};
 pub use keys::{Keys, ReadKeys};
 pub use keyspace::{Databases, Keyspace};

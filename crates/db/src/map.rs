@@ -425,6 +425,7 @@ impl<M: KeyMap> Inner<M> {
         if let Some(hook) = inner.hook.get() {
             let exists = |db, key: &[u8]| inner.map(db).1.read(key, |e| e.is_some());
             hook.watches.swapped(a, b, &exists);
+            hook.on_swapped(a, b);
         }
         let (pa, pb) = (inner.physical(a), inner.physical(b));
         inner.databases[a.get()].store(pb, Ordering::Release);

@@ -137,7 +137,21 @@ pub(crate) struct Client {
     /// `CLIENT SETNAME` and `CLIENT SETINFO`: rare writes, read only by the
     /// listing.
     names: Mutex<Names>,
+    /// Whether the client waits in a blocking pop (`BLOCK_*`), and how
+    /// `CLIENT UNBLOCK` asked it to stop: `b` in `flags`.
+    blocked: AtomicU8,
+    /// Wakes a blocked client for `CLIENT UNBLOCK`.
+    unblock: tokio::sync::Notify,
 }
+
+/// Not blocked.
+pub(crate) const BLOCK_NONE: u8 = 0;
+/// Waiting in a blocking pop.
+pub(crate) const BLOCK_WAITING: u8 = 1;
+/// Asked by `CLIENT UNBLOCK ... TIMEOUT` to stop as if timed out.
+pub(crate) const BLOCK_UNBLOCK_TIMEOUT: u8 = 2;
+/// Asked by `CLIENT UNBLOCK ... ERROR` to stop with an error.
+pub(crate) const BLOCK_UNBLOCK_ERROR: u8 = 3;
 
 /// `CLIENT NO-EVICT on`.
 const FLAG_NO_EVICT: u8 = 1;
@@ -223,6 +237,8 @@ impl Registry {
             ssubs: AtomicU32::new(0),
             flags: AtomicU8::new(0),
             names: Mutex::default(),
+            blocked: AtomicU8::new(BLOCK_NONE),
+            unblock: tokio::sync::Notify::new(),
         });
         lock(&self.clients).insert(id, Arc::clone(&client));
         Registered {
@@ -319,14 +335,29 @@ impl Registry {
         found.inspect(|c| c.kill()).is_some()
     }
 
-    /// `CLIENT UNBLOCK id [TIMEOUT|ERROR]`: how many clients it woke. No
-    /// command blocks yet, so none is blocked and this is 0, as Redis
-    /// answers for a client that is not blocked. The hook for the blocking
-    /// commands: they will register a waker here, and this will wake the
-    /// one of `id` with a timeout (or an `UNBLOCKED` error if `error`).
+    /// `CLIENT UNBLOCK id [TIMEOUT|ERROR]`: wakes the client `id` if it
+    /// waits in a blocking pop, to answer as if its timeout had passed (or
+    /// with an `UNBLOCKED` error if `error`); how many it woke, 0 or 1.
     pub(crate) fn unblock(&self, id: i64, error: bool) -> usize {
-        let _ = (id, error);
-        0
+        let Ok(id) = u64::try_from(id) else {
+            return 0;
+        };
+        let Some(client) = lock(&self.clients).get(&id).cloned() else {
+            return 0;
+        };
+        let how = if error {
+            BLOCK_UNBLOCK_ERROR
+        } else {
+            BLOCK_UNBLOCK_TIMEOUT
+        };
+        let woken = client
+            .blocked
+            .compare_exchange(BLOCK_WAITING, how, Ordering::AcqRel, Ordering::Acquire)
+            .is_ok();
+        if woken {
+            client.unblock.notify_waiters();
+        }
+        usize::from(woken)
     }
 
     /// `INFO`'s `client_recent_max_input_buffer` and
@@ -377,6 +408,24 @@ impl Client {
 
     /// Whether `CLIENT KILL` picked this client. One relaxed load.
     #[inline]
+    /// A future that completes on `CLIENT UNBLOCK` once the client is
+    /// [`set_blocked`](Client::set_blocked): made (and enabled by its first
+    /// poll, or `enable`) before, so no wake-up is missed.
+    pub(crate) fn unblocked(&self) -> tokio::sync::futures::Notified<'_> {
+        self.unblock.notified()
+    }
+
+    /// The client starts waiting (`true`), or stops: then how `CLIENT
+    /// UNBLOCK` asked it to stop, if it did (`BLOCK_UNBLOCK_*`).
+    pub(crate) fn set_blocked(&self, on: bool) -> u8 {
+        if on {
+            self.blocked.store(BLOCK_WAITING, Ordering::Release);
+            BLOCK_WAITING
+        } else {
+            self.blocked.swap(BLOCK_NONE, Ordering::AcqRel)
+        }
+    }
+
     pub(crate) fn is_killed(&self) -> bool {
         self.killed.load(Ordering::Relaxed)
     }
@@ -525,6 +574,9 @@ impl Client {
         }
         if self.is_subscriber() {
             flag_text.push('P');
+        }
+        if self.blocked.load(Ordering::Relaxed) != BLOCK_NONE {
+            flag_text.push('b');
         }
         if flags & FLAG_NO_EVICT != 0 {
             flag_text.push('e');

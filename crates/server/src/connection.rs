@@ -396,6 +396,11 @@ impl<D: Db> Connection<D> {
                     // starts where the one before it ended (its decoding
                     // counts with it).
                     let flow = self.handle(args).await;
+                    // Keys made ready that no step served (see `blocking`):
+                    // one relaxed load otherwise.
+                    if self.shared.blocked.has_ready() {
+                        crate::blocking::serve_pending(&self.shared).await;
+                    }
                     let end = self.timer.now();
                     let ticks = end.saturating_sub(self.clock);
                     self.clock = end;
@@ -654,6 +659,20 @@ impl<D: Db> Connection<D> {
         self.executed += 1;
         let id = match resolved {
             Resolved::Data(id) => {
+                if sharedkv_commands::blocking::blocks(id) {
+                    return self.block(id, args).await;
+                }
+                // A write to a key clients wait on serves them in its own
+                // step (see `blocking`): one relaxed load otherwise.
+                if self.shared.key_hook.waiting() > 0 && spec.has_flag("write") {
+                    let serves = match crate::admin::keys_of(spec, &args) {
+                        Some(keys) => self.shared.blocked.waits_on(self.session.selected, &keys),
+                        None => true,
+                    };
+                    if serves {
+                        return self.serving(id, args).await;
+                    }
+                }
                 // Written here rather than in a helper: one async layer less
                 // on every data command (see README, "Profile").
                 let limit = self.output_limit();
@@ -701,6 +720,131 @@ impl<D: Db> Connection<D> {
             Command::Transaction(command) => self.transaction(command).await,
             command => self.dispatch(command).await,
         }
+    }
+
+    /// A write to keys clients wait on: run as one step that serves them
+    /// (see `blocking::run_serving`).
+    #[cold]
+    async fn serving(&mut self, id: sharedkv_commands::Id, args: Vec<Bytes>) -> Flow {
+        let limit = self.output_limit();
+        let (selected, resp3) = (self.session.selected, self.session.resp3);
+        let (out, now_selected) =
+            crate::blocking::run_serving(&self.shared, id, args, selected, resp3, limit).await;
+        self.output.extend_from_slice(&out);
+        if now_selected != self.session.selected {
+            self.session.me.set_db(now_selected.get());
+        }
+        self.session.selected = now_selected;
+        if limit > 0 && out.len() > limit {
+            self.over_output_limit();
+            return Flow::Disconnect;
+        }
+        Flow::Continue
+    }
+
+    /// A blocking pop (`BLPOP` and the like): its attempt and, if it found
+    /// nothing, the wait, until a push serves it, its timeout passes, the
+    /// client is unblocked, killed or gone, or the server shuts down. The
+    /// requests the client pipelines behind it are read, and wait.
+    #[cold]
+    async fn block(&mut self, id: sharedkv_commands::Id, args: Vec<Bytes>) -> Flow {
+        use crate::clients::{BLOCK_UNBLOCK_ERROR, BLOCK_UNBLOCK_TIMEOUT};
+        let blocking = match sharedkv_commands::blocking::Blocking::parse(id, &args) {
+            Some(Ok(blocking)) => blocking,
+            Some(Err(e)) => {
+                self.session.reply(&mut self.output).error(&e);
+                return Flow::Continue;
+            }
+            None => return Flow::Continue,
+        };
+        let timeout = blocking.timeout;
+        let (waiter, mut rx) =
+            crate::blocking::Waiter::new(self.session.selected, blocking, self.session.resp3);
+        let limit = self.output_limit();
+        let me = Arc::clone(&self.session.me);
+        // Enabled before the client shows as blocked: an UNBLOCK that sees
+        // it blocked wakes this.
+        let mut unblocked = pin!(me.unblocked());
+        unblocked.as_mut().enable();
+        me.set_blocked(true);
+        let blocked = Arc::clone(&self.shared.blocked);
+        blocked.count_client(true, timeout.is_some());
+        let found = crate::blocking::attempt_or_park(&self.shared, &waiter, limit).await;
+        if let Some(out) = found {
+            me.set_blocked(false);
+            blocked.count_client(false, timeout.is_some());
+            self.output.extend_from_slice(&out);
+            return Flow::Continue;
+        }
+        let deadline = timeout.map(|t| Instant::now() + t);
+        let token = self.shutdown.clone();
+        enum End {
+            Served(Result<Bytes, tokio::sync::oneshot::error::RecvError>),
+            TimedOut,
+            Unblocked,
+            Gone,
+        }
+        let end = loop {
+            tokio::select! {
+                biased;
+                () = token.cancelled() => break End::Gone,
+                reply = &mut rx => break End::Served(reply),
+                () = &mut unblocked => break End::Unblocked,
+                () = sleep_until(deadline), if deadline.is_some() => break End::TimedOut,
+                ready = self.socket.readable() => {
+                    if ready.is_err() {
+                        break End::Gone;
+                    }
+                    self.input.reserve(READ_CHUNK);
+                    match self.read_available() {
+                        Ok(0) => break End::Gone,
+                        Ok(n) => {
+                            self.net_in += n as u64;
+                            self.reads += 1;
+                            // What it pipelines waits, up to Redis's query
+                            // buffer limit.
+                            if self.input.len() > transaction::MAX_QUEUED_BYTES {
+                                break End::Gone;
+                            }
+                        }
+                        Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
+                        Err(_) => break End::Gone,
+                    }
+                }
+            }
+        };
+        let how = me.set_blocked(false);
+        blocked.count_client(false, timeout.is_some());
+        // Unless a push claimed it a moment ago (then its reply is on the
+        // way, and taken), the client claims itself.
+        let gone = matches!(end, End::Gone);
+        let reply = match end {
+            End::Served(reply) => reply.ok(),
+            _ => {
+                drop(blocked.claim(&waiter));
+                rx.await.ok()
+            }
+        };
+        if gone {
+            return Flow::Disconnect;
+        }
+        match reply {
+            Some(reply) => self.output.extend_from_slice(&reply),
+            None if how == BLOCK_UNBLOCK_ERROR => {
+                self.session
+                    .reply(&mut self.output)
+                    .error(&sharedkv_commands::Error::Fixed(
+                        "UNBLOCKED client unblocked via CLIENT UNBLOCK",
+                    ))
+            }
+            None => {
+                let _ = BLOCK_UNBLOCK_TIMEOUT;
+                waiter
+                    .blocking()
+                    .timed_out(&mut self.session.reply(&mut self.output));
+            }
+        }
+        Flow::Continue
     }
 
     /// `EVAL` and the like, and `SCRIPT`.

@@ -284,8 +284,8 @@ fn multiplexing_api() -> &'static str {
 
 fn clients<D>(shared: &Shared<D>, s: &mut Section) {
     s.title("Clients");
-    // Nothing blocks and nothing is tracked yet, so those counts are 0
-    // and true; the buffer peaks are the largest buffers now (Redis keeps
+    // Nothing is tracked yet, so that count is 0 and true; the buffer
+    // peaks are the largest buffers now (Redis keeps
     // the last few seconds' peak).
     let (max_input, max_output) = shared.registry.max_buffers();
     s.line("connected_clients", shared.connected_clients());
@@ -293,9 +293,9 @@ fn clients<D>(shared: &Shared<D>, s: &mut Section) {
     s.line("maxclients", shared.live.max_clients());
     s.line("client_recent_max_input_buffer", max_input);
     s.line("client_recent_max_output_buffer", max_output);
-    s.line("blocked_clients", 0);
+    s.line("blocked_clients", shared.blocked.clients());
     s.line("tracking_clients", 0);
-    s.line("clients_in_timeout_table", 0);
+    s.line("clients_in_timeout_table", shared.blocked.timed_clients());
 }
 
 /// `/proc/meminfo`'s `MemTotal`, in bytes.

@@ -50,6 +50,7 @@
 //! waits for them.
 
 mod admin;
+mod blocking;
 mod clients;
 mod command;
 mod config_params;
@@ -153,6 +154,8 @@ pub(crate) struct Shared<D> {
     /// and `new` events, and `INFO`'s `expired_keys`
     /// (`key_hook.expired_keys()`).
     pub(crate) key_hook: Arc<sharedkv_db::KeyHook>,
+    /// The clients blocked in `BLPOP` and the like (see `blocking`).
+    pub(crate) blocked: Arc<blocking::Blocked>,
     /// The start-up configuration. What `CONFIG SET` can change is read
     /// from `live` instead.
     pub(crate) config: Config,
@@ -300,10 +303,12 @@ impl<D: Db> Server<D> {
     /// `CONFIG GET port` report.
     pub fn new(db: D, config: Config, port: u16) -> Self {
         let live = Live::new(&config);
+        let key_hook = notifications::key_hook(&live.settings);
         let shared = Arc::new(Shared {
             db,
             pubsub: PubSub::default(),
-            key_hook: notifications::key_hook(&live.settings),
+            blocked: blocking::Blocked::new(Arc::clone(&key_hook)),
+            key_hook,
             live,
             clients: Arc::new(AtomicUsize::new(0)),
             registry: Arc::default(),

@@ -222,9 +222,16 @@ pub(crate) async fn eval<D: Db>(
         move |world: &mut dyn World| {
             let view = StepView::new(world, undoable);
             let reply = call.run(&shared, &view, selected, resp3);
-            if view.missed() && view.rollback() {
-                return None;
+            if view.missed() {
+                if view.rollback() {
+                    return None;
+                }
+            } else {
+                drop(view);
             }
+            // Clients waiting on what the script pushed, before anyone
+            // else sees it (see `blocking`).
+            crate::blocking::serve_held(&shared, world);
             Some(reply)
         }
     };

@@ -349,6 +349,11 @@ fn run_in_step<D: Db>(
             return Step::Missed(queued);
         }
         tracing::error!("a transaction touched a key it did not declare, with no way to undo");
+    } else {
+        drop(view);
+        // Clients waiting on what the transaction pushed, at its end and
+        // before anyone else sees it (see `blocking`).
+        crate::blocking::serve_held(shared, world);
     }
     Step::Done {
         out,

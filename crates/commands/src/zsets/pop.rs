@@ -19,7 +19,7 @@ pub enum End {
 
 impl End {
     /// The keyspace event of a pop at this end.
-    fn event(self) -> &'static str {
+    pub(crate) fn event(self) -> &'static str {
         match self {
             End::Min => "zpopmin",
             End::Max => "zpopmax",
@@ -203,6 +203,37 @@ fn at_least_one(word: &[u8], error: &'static str) -> Result<usize, Error> {
         .ok_or(Error::Fixed(error))
 }
 
+/// The arguments of `ZMPOP` and `BZMPOP` after the timeout: `numkeys key
+/// [key ...] MIN|MAX [COUNT count]`, checked in Redis's order; the keys
+/// (copied), the end and the count.
+pub(crate) fn parse_mpop(words: Vec<Bytes>) -> Result<(Vec<Bytes>, End, usize), Error> {
+    let numkeys = at_least_one(
+        words.first().ok_or(Error::SYNTAX)?,
+        "ERR numkeys should be greater than 0",
+    )?;
+    if numkeys >= words.len() - 1 {
+        return Err(Error::SYNTAX);
+    }
+    let (keys, rest) = words[1..].split_at(numkeys);
+    let end = match rest.first() {
+        Some(w) if is_word(w, "MIN") => End::Min,
+        Some(w) if is_word(w, "MAX") => End::Max,
+        _ => return Err(Error::SYNTAX),
+    };
+    let mut count = None;
+    let mut options = rest[1..].iter();
+    while let Some(word) = options.next() {
+        match options.next() {
+            Some(n) if count.is_none() && is_word(word, "COUNT") => {
+                count = Some(at_least_one(n, "ERR count should be greater than 0")?);
+            }
+            _ => return Err(Error::SYNTAX),
+        }
+    }
+    let keys = keys.iter().cloned().map(stored).collect();
+    Ok((keys, end, count.unwrap_or(1)))
+}
+
 /// `ZMPOP numkeys key [key ...] MIN|MAX [COUNT count]`
 pub struct ZMPop;
 
@@ -229,30 +260,9 @@ impl Command for ZMPop {
         ..Spec::BASE
     };
 
-    async fn run<D: Store>(cx: &mut Ctx<'_, D>, mut args: Args) -> Result<(), Error> {
-        let numkeys = at_least_one(&args.required()?, "ERR numkeys should be greater than 0")?;
-        let words = args.rest();
-        if numkeys >= words.len() {
-            return Err(Error::SYNTAX);
-        }
-        let (keys, rest) = words.split_at(numkeys);
-        let end = match rest.first() {
-            Some(w) if is_word(w, "MIN") => End::Min,
-            Some(w) if is_word(w, "MAX") => End::Max,
-            _ => return Err(Error::SYNTAX),
-        };
-        let mut count = None;
-        let mut options = rest[1..].iter();
-        while let Some(word) = options.next() {
-            match options.next() {
-                Some(n) if count.is_none() && is_word(word, "COUNT") => {
-                    count = Some(at_least_one(n, "ERR count should be greater than 0")?);
-                }
-                _ => return Err(Error::SYNTAX),
-            }
-        }
-        let keys = keys.iter().cloned().map(stored).collect();
-        let popped = pop(cx.db, cx.selected, keys, end, count.unwrap_or(1)).await?;
+    async fn run<D: Store>(cx: &mut Ctx<'_, D>, args: Args) -> Result<(), Error> {
+        let (keys, end, count) = parse_mpop(args.rest())?;
+        let popped = pop(cx.db, cx.selected, keys, end, count).await?;
         let Some(Popped { key, elements }) = popped else {
             cx.reply.null_array();
             return Ok(());
